@@ -1,0 +1,1 @@
+"""prometeo.application layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""Aggregates: each changes state only by applying its own events."""

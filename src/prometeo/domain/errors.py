@@ -1,0 +1,43 @@
+"""Errors the domain raises. Every business-rule failure carries the rules it broke."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReglaIncumplida:
+    """One broken business rule: the Specification's class name and a Spanish message."""
+
+    regla: str
+    mensaje: str
+
+
+class DomainError(Exception):
+    """Base of every error the business model raises."""
+
+
+class ReglasIncumplidas(DomainError):
+    """A validation failed: lists every broken rule at once, not only the first."""
+
+    def __init__(self, errores: Iterable[ReglaIncumplida]) -> None:
+        self.errores: tuple[ReglaIncumplida, ...] = tuple(errores)
+        if not self.errores:
+            raise ValueError("ReglasIncumplidas necesita al menos una regla incumplida")
+        super().__init__("; ".join(f"{e.regla}: {e.mensaje}" for e in self.errores))
+
+    @property
+    def reglas(self) -> tuple[str, ...]:
+        return tuple(e.regla for e in self.errores)
+
+
+class ValorInvalido(ReglasIncumplidas):
+    """A value object rejected its input on construction."""
+
+    def __init__(self, regla: str, mensaje: str) -> None:
+        super().__init__([ReglaIncumplida(regla, mensaje)])
+
+
+class ConcurrencyError(DomainError):
+    """Another writer changed a stream after we read it (expected version is stale)."""

@@ -1,0 +1,1 @@
+"""Business rules as composable Specification objects."""

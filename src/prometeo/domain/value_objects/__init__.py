@@ -1,0 +1,1 @@
+"""Immutable values of the business, validated on construction."""

@@ -1,0 +1,1 @@
+"""prometeo.entrypoints layer (see DESIGN.md)."""

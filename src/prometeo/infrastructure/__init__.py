@@ -1,0 +1,1 @@
+"""prometeo.infrastructure layer (see DESIGN.md)."""

@@ -6,7 +6,7 @@ from typing import Generic, TypeVar
 
 from prometeo.domain.errors import ReglaIncumplida, ReglasIncumplidas
 
-T = TypeVar("T")
+T = TypeVar("T", contravariant=True)
 
 
 class Specification(Generic[T]):
@@ -36,16 +36,16 @@ class Specification(Generic[T]):
             raise ReglasIncumplidas(errores)
 
     def __and__(self, otra: Specification[T]) -> Specification[T]:
-        return Y(self, otra)
+        return And(self, otra)
 
     def __or__(self, otra: Specification[T]) -> Specification[T]:
-        return O(self, otra)
+        return Or(self, otra)
 
     def __invert__(self) -> Specification[T]:
-        return No(self)
+        return Not(self)
 
 
-class Y(Specification[T]):
+class And(Specification[T]):
     """Both rules hold; when not, reports the failures of both (not only the first)."""
 
     def __init__(self, izquierda: Specification[T], derecha: Specification[T]) -> None:
@@ -59,7 +59,7 @@ class Y(Specification[T]):
         return self.izquierda.incumplidas(candidate) + self.derecha.incumplidas(candidate)
 
 
-class O(Specification[T]):
+class Or(Specification[T]):
     """Either rule holds; when neither does, reports both failures."""
 
     def __init__(self, izquierda: Specification[T], derecha: Specification[T]) -> None:
@@ -75,7 +75,7 @@ class O(Specification[T]):
         return self.izquierda.incumplidas(candidate) + self.derecha.incumplidas(candidate)
 
 
-class No(Specification[T]):
+class Not(Specification[T]):
     """The opposite rule."""
 
     def __init__(self, interna: Specification[T]) -> None:

@@ -109,7 +109,9 @@ class Precio:
     def __init__(self, valor: Numero) -> None:
         numero = a_decimal(valor, "PrecioValido", "El precio unitario")
         if numero < 0:
-            raise ValorInvalido("PrecioValido", f"El precio unitario {numero} no puede ser negativo")
+            raise ValorInvalido(
+                "PrecioValido", f"El precio unitario {numero} no puede ser negativo"
+            )
         if _decimales(numero) > 6:
             raise ValorInvalido(
                 "PrecioValido", f"El precio unitario {numero} tiene más de 6 decimales"
@@ -138,9 +140,13 @@ class Cantidad:
     def __init__(self, valor: Numero) -> None:
         numero = a_decimal(valor, "CantidadPositiva", "La cantidad")
         if numero <= 0:
-            raise ValorInvalido("CantidadPositiva", f"La cantidad debe ser mayor que cero: {numero}")
+            raise ValorInvalido(
+                "CantidadPositiva", f"La cantidad debe ser mayor que cero: {numero}"
+            )
         if _decimales(numero) > 6:
-            raise ValorInvalido("CantidadPositiva", f"La cantidad {numero} tiene más de 6 decimales")
+            raise ValorInvalido(
+                "CantidadPositiva", f"La cantidad {numero} tiene más de 6 decimales"
+            )
         object.__setattr__(self, "valor", numero)
 
     def __add__(self, otra: Cantidad) -> Cantidad:

@@ -1,0 +1,361 @@
+"""Factura: lines, discounts, payments and its lifecycle BORRADOR → EMITIDA → ANULADA."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.factura import (
+    CreditoAplicado,
+    DatosComprador,
+    DatosPago,
+    DescuentoAplicado,
+    FacturaAnulada,
+    FacturaCreada,
+    FacturaEmitida,
+    ImportePorTarifa,
+    LineaAgregada,
+    LineaCredito,
+    LineaEmitida,
+)
+from prometeo.domain.events.inventario import ConsumoLote
+from prometeo.domain.services.totales import (
+    DescuentoGlobal,
+    LineaParaTotales,
+    Totales,
+    calcular_totales,
+)
+from prometeo.domain.value_objects.comprador import Comprador
+from prometeo.domain.value_objects.dinero import Cantidad, Dinero, Precio
+from prometeo.domain.value_objects.forma_pago import FormaPago, Pago
+from prometeo.domain.value_objects.motivo import MotivoModificacion
+from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante
+from prometeo.domain.value_objects.tarifa_iva import TarifaIva
+
+MAXIMO_LINEAS = 1000
+
+
+class EstadoFactura(StrEnum):
+    BORRADOR = "BORRADOR"
+    EMITIDA = "EMITIDA"
+    ANULADA = "ANULADA"
+
+
+@dataclass(frozen=True, slots=True)
+class LineaFactura:
+    """One line of a factura; once emitted it knows its base, cost and the lots it took,
+    and how much of it notas de crédito have credited so far."""
+
+    numero_linea: int
+    producto_id: str
+    codigo: str
+    descripcion: str
+    cantidad: Decimal
+    precio_unitario: Decimal
+    descuento: Decimal
+    tarifa_iva: str
+    base_imponible: Decimal | None = None
+    costo: Decimal | None = None
+    consumos: tuple[ConsumoLote, ...] = ()
+    cantidad_acreditada: Decimal = Decimal(0)
+    valor_acreditado: Decimal = Decimal("0.00")
+
+    def para_totales(self) -> LineaParaTotales:
+        return LineaParaTotales(
+            self.numero_linea, self.cantidad, self.precio_unitario, self.descuento, self.tarifa_iva
+        )
+
+
+class Factura(Agregado):
+    """A sales invoice. Amounts are computed by the totals service; stock, numbering and
+    the cross-aggregate rules are checked by the emission service before `emitir`."""
+
+    TIPO_STREAM = "factura"
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id)
+        self.estado = EstadoFactura.BORRADOR
+        self.punto_emision_id = ""
+        self.sucursal_id = ""
+        self.bodega_id = ""
+        self.cliente_id: str | None = None
+        self.comprador = Comprador.consumidor_final()
+        self.fecha_emision = date.min
+        self.propina = Decimal("0.00")
+        self.pagos: tuple[DatosPago, ...] = ()
+        self.fecha_autorizacion: date | None = None
+        self.fecha_caducidad: date | None = None
+        self.lineas: list[LineaFactura] = []
+        self.descuento_global: DescuentoGlobal | None = None
+        self.numero: str | None = None
+        self.importe_total: Decimal | None = None
+        self.notas_credito: list[str] = []
+        self.motivo_anulacion: str | None = None
+
+    @classmethod
+    def crear(
+        cls,
+        factura_id: str,
+        *,
+        punto_emision_id: str,
+        sucursal_id: str,
+        bodega_id: str,
+        comprador: Comprador,
+        fecha_emision: date,
+        cliente_id: str | None = None,
+        propina: Dinero | None = None,
+        pagos: tuple[Pago, ...] = (),
+        fecha_autorizacion: date | None = None,
+        fecha_caducidad: date | None = None,
+    ) -> Factura:
+        """A new factura in BORRADOR; dates and totals are checked when it is emitted."""
+        propina = propina or Dinero.cero()
+        if propina.es_negativo():
+            raise ValorInvalido("PropinaValida", f"La propina no puede ser negativa: {propina}")
+        factura = cls(factura_id)
+        factura._registrar(
+            FacturaCreada(
+                factura_id=factura_id,
+                punto_emision_id=punto_emision_id,
+                sucursal_id=sucursal_id,
+                bodega_id=bodega_id,
+                cliente_id=cliente_id,
+                comprador=DatosComprador(
+                    comprador.tipo_identificacion,
+                    comprador.identificacion,
+                    comprador.razon_social,
+                    comprador.direccion,
+                    comprador.email,
+                ),
+                fecha_emision=fecha_emision,
+                propina=propina.monto,
+                pagos=tuple(_datos_pago(p) for p in pagos),
+                fecha_autorizacion=fecha_autorizacion,
+                fecha_caducidad=fecha_caducidad,
+            )
+        )
+        return factura
+
+    # -- BORRADOR -------------------------------------------------------------------------
+
+    def agregar_linea(
+        self,
+        *,
+        producto_id: str,
+        codigo: str,
+        descripcion: str,
+        cantidad: Cantidad,
+        precio_unitario: Precio,
+        tarifa_iva: TarifaIva,
+        descuento: Dinero | None = None,
+    ) -> int:
+        """Add a line; its discount may not be negative nor exceed its gross value."""
+        self._exigir_borrador()
+        descuento = descuento or Dinero.cero()
+        bruto = cantidad.valor * precio_unitario.valor
+        if descuento.es_negativo() or descuento.monto > bruto:
+            raise ValorInvalido(
+                "DescuentoLineaValido",
+                f"El descuento {descuento} de la línea de {codigo} debe estar entre 0 y su "
+                f"valor bruto {bruto.normalize():f}",
+            )
+        if len(self.lineas) >= MAXIMO_LINEAS:
+            raise ValorInvalido(
+                "LineasDentroDelLimite", f"Una factura admite hasta {MAXIMO_LINEAS} líneas"
+            )
+        numero = len(self.lineas) + 1
+        self._registrar(
+            LineaAgregada(
+                factura_id=self.id,
+                numero_linea=numero,
+                producto_id=producto_id,
+                codigo=codigo,
+                descripcion=descripcion,
+                cantidad=cantidad.valor,
+                precio_unitario=precio_unitario.valor,
+                descuento=descuento.monto,
+                tarifa_iva=tarifa_iva.codigo,
+            )
+        )
+        return numero
+
+    def aplicar_descuento(self, descuento: DescuentoGlobal) -> None:
+        """A global discount, prorated over the lines by their subtotal."""
+        self._exigir_borrador()
+        self._registrar(
+            DescuentoAplicado(factura_id=self.id, tipo=descuento.tipo, valor=descuento.valor)
+        )
+
+    def totales(self) -> Totales:
+        return calcular_totales(
+            [linea.para_totales() for linea in self.lineas], self.descuento_global, self.propina
+        )
+
+    def pagos_efectivos(self, totales: Totales) -> tuple[DatosPago, ...]:
+        """The payments given, or one payment of forma 01 for the whole total."""
+        if self.pagos:
+            return self.pagos
+        return (DatosPago(FormaPago.SIN_SISTEMA_FINANCIERO.value, totales.importe_total),)
+
+    def emitir(
+        self,
+        numero: NumeroComprobante,
+        consumos_por_linea: Mapping[int, tuple[ConsumoLote, ...]],
+    ) -> FacturaEmitida:
+        """Record the emission. The emission service has already checked every rule
+        (dates, stock, limits, payments) and taken the goods from stock."""
+        self._exigir_borrador()
+        totales = self.totales()
+        lineas = []
+        for linea, total in zip(self.lineas, totales.lineas, strict=True):
+            consumos = consumos_por_linea.get(linea.numero_linea, ())
+            lineas.append(
+                LineaEmitida(
+                    numero_linea=linea.numero_linea,
+                    producto_id=linea.producto_id,
+                    cantidad=linea.cantidad,
+                    subtotal=total.subtotal,
+                    descuento_global=total.descuento_global,
+                    base_imponible=total.base_imponible,
+                    tarifa_iva=linea.tarifa_iva,
+                    costo=sum((c.costo for c in consumos), Decimal("0.00")),
+                    consumos=consumos,
+                )
+            )
+        evento = FacturaEmitida(
+            factura_id=self.id,
+            numero=str(numero),
+            secuencial=numero.secuencial,
+            fecha_emision=self.fecha_emision,
+            lineas=tuple(lineas),
+            importes_por_tarifa=tuple(
+                ImportePorTarifa(t, base, iva)
+                for (t, base), (_, iva) in zip(
+                    totales.bases_por_tarifa, totales.iva_por_tarifa, strict=True
+                )
+            ),
+            subtotal_sin_impuestos=totales.subtotal_sin_impuestos,
+            total_descuento=totales.total_descuento,
+            iva=totales.iva,
+            propina=totales.propina,
+            importe_total=totales.importe_total,
+            costo_total=sum((linea.costo for linea in lineas), Decimal("0.00")),
+            pagos=self.pagos_efectivos(totales),
+        )
+        self._registrar(evento)
+        return evento
+
+    # -- EMITIDA --------------------------------------------------------------------------
+
+    def aplicar_credito(
+        self,
+        nota_credito_id: str,
+        numero_nota_credito: str,
+        lineas: tuple[LineaCredito, ...],
+        valor_total: Decimal,
+    ) -> None:
+        """Record what a nota de crédito credits (validated by the nota de crédito service)."""
+        self._exigir_estado(EstadoFactura.EMITIDA, "acreditar")
+        self._registrar(
+            CreditoAplicado(
+                factura_id=self.id,
+                nota_credito_id=nota_credito_id,
+                numero_nota_credito=numero_nota_credito,
+                lineas=lineas,
+                valor_total=valor_total,
+            )
+        )
+
+    def anular(self, motivo: MotivoModificacion, fecha: date) -> None:
+        """Annul an emitted factura that no nota de crédito has touched."""
+        self._exigir_estado(EstadoFactura.EMITIDA, "anular")
+        if self.notas_credito:
+            raise ValorInvalido(
+                "FacturaSinNotasCredito",
+                f"La factura {self.numero} tiene notas de crédito; corríjala con otra nota de "
+                "crédito en lugar de anularla",
+            )
+        self._registrar(FacturaAnulada(factura_id=self.id, motivo=motivo.texto, fecha=fecha))
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def linea(self, numero_linea: int) -> LineaFactura:
+        return self.lineas[numero_linea - 1]
+
+    def _exigir_borrador(self) -> None:
+        self._exigir_estado(EstadoFactura.BORRADOR, "modificar")
+
+    def _exigir_estado(self, estado: EstadoFactura, accion: str) -> None:
+        if self.estado is not estado:
+            raise ValorInvalido(
+                f"Factura{estado.value.capitalize()}",
+                f"No se puede {accion} la factura {self.numero or self.id}: está "
+                f"{self.estado.value} y debe estar {estado.value}",
+            )
+
+    def _aplicar(self, evento: EventoDominio) -> None:
+        match evento:
+            case FacturaCreada():
+                self.punto_emision_id = evento.punto_emision_id
+                self.sucursal_id = evento.sucursal_id
+                self.bodega_id = evento.bodega_id
+                self.cliente_id = evento.cliente_id
+                c = evento.comprador
+                self.comprador = Comprador(
+                    c.tipo_identificacion, c.identificacion, c.razon_social, c.direccion, c.email
+                )
+                self.fecha_emision = evento.fecha_emision
+                self.propina = evento.propina
+                self.pagos = evento.pagos
+                self.fecha_autorizacion = evento.fecha_autorizacion
+                self.fecha_caducidad = evento.fecha_caducidad
+            case LineaAgregada():
+                self.lineas.append(
+                    LineaFactura(
+                        evento.numero_linea,
+                        evento.producto_id,
+                        evento.codigo,
+                        evento.descripcion,
+                        evento.cantidad,
+                        evento.precio_unitario,
+                        evento.descuento,
+                        evento.tarifa_iva,
+                    )
+                )
+            case DescuentoAplicado():
+                self.descuento_global = DescuentoGlobal(evento.tipo, evento.valor)
+            case FacturaEmitida():
+                self.estado = EstadoFactura.EMITIDA
+                self.numero = evento.numero
+                self.importe_total = evento.importe_total
+                self.pagos = evento.pagos
+                self.lineas = [
+                    replace(
+                        linea, base_imponible=e.base_imponible, costo=e.costo, consumos=e.consumos
+                    )
+                    for linea, e in zip(self.lineas, evento.lineas, strict=True)
+                ]
+            case CreditoAplicado():
+                self.notas_credito.append(evento.nota_credito_id)
+                for credito in evento.lineas:
+                    linea = self.linea(credito.numero_linea)
+                    self.lineas[credito.numero_linea - 1] = replace(
+                        linea,
+                        cantidad_acreditada=linea.cantidad_acreditada + credito.cantidad,
+                        valor_acreditado=linea.valor_acreditado + credito.valor,
+                    )
+            case FacturaAnulada():
+                self.estado = EstadoFactura.ANULADA
+                self.motivo_anulacion = evento.motivo
+            case _:
+                raise TypeError(f"Factura no aplica {evento.tipo}")
+
+
+def _datos_pago(pago: Pago) -> DatosPago:
+    return DatosPago(pago.forma_pago.value, pago.total.monto, pago.plazo, pago.unidad_tiempo)

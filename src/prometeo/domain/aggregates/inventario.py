@@ -1,0 +1,352 @@
+"""The Inventario aggregate: the FIFO queue of lots of one producto in one bodega."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar, Self
+
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.inventario import (
+    ConsumoLote,
+    LoteIngresado,
+    MotivoIngreso,
+    MotivoReingreso,
+    MotivoSalida,
+    StockBajo,
+    StockIncrementado,
+    StockReducido,
+)
+from prometeo.domain.specifications.inventario import SolicitudSalida, StockSuficiente
+from prometeo.domain.value_objects.dinero import Cantidad, Precio, redondear2
+
+CERO = Decimal(0)
+CERO_DOLARES = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Lote:
+    """A batch of goods that entered the bodega together, at one unit cost. Its remaining
+    value is kept to the cent, so the cost of what leaves plus what stays always equals
+    what came in."""
+
+    lote_id: str
+    fecha_ingreso: date
+    cantidad_inicial: Decimal
+    cantidad_disponible: Decimal
+    costo_unitario: Decimal
+    valor_disponible: Decimal
+    fecha_caducidad: date | None = None
+
+    @property
+    def agotado(self) -> bool:
+        return self.cantidad_disponible <= 0
+
+    def consumo(self, cantidad: Decimal) -> ConsumoLote:
+        """Taking `cantidad` units, at their cost: the last units take all the value left."""
+        costo = self.valor_disponible
+        if cantidad < self.cantidad_disponible:
+            costo = min(redondear2(cantidad * self.costo_unitario), costo)
+        return ConsumoLote(self.lote_id, cantidad, self.costo_unitario, costo, self.fecha_caducidad)
+
+    def mover(self, cantidad: Decimal, valor: Decimal) -> Lote:
+        """The lot after `cantidad` units worth `valor` entered (positive) or left it."""
+        return replace(
+            self,
+            cantidad_disponible=self.cantidad_disponible + cantidad,
+            valor_disponible=self.valor_disponible + valor,
+        )
+
+
+class Inventario(Agregado):
+    """The stock of one producto in one bodega, kept as a FIFO queue of lots: entries join
+    the end of the queue, exits consume the oldest lots first and record what they cost.
+    Depleted lots stay in the queue, because an anulación gives units back to them."""
+
+    TIPO_STREAM: ClassVar[str] = "inventario"
+
+    def __init__(self, id: str) -> None:
+        """A blank inventory for replay: producto and bodega come from its events."""
+        super().__init__(id)
+        self.producto_id = ""
+        self.bodega_id = ""
+        # Insertion order is the FIFO order; the key finds a lot for an anulación.
+        self._lotes: dict[str, Lote] = {}
+
+    @staticmethod
+    def id_para(producto_id: str, bodega_id: str) -> str:
+        return f"{producto_id}-{bodega_id}"
+
+    @classmethod
+    def para(cls, producto_id: str, bodega_id: str) -> Self:
+        """The (still empty) inventory of a producto in a bodega."""
+        inventario = cls(cls.id_para(producto_id, bodega_id))
+        inventario.producto_id = producto_id
+        inventario.bodega_id = bodega_id
+        return inventario
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def lotes(self) -> tuple[Lote, ...]:
+        """Every lot ever received, oldest first, depleted ones included."""
+        return tuple(self._lotes.values())
+
+    @property
+    def lotes_disponibles(self) -> tuple[Lote, ...]:
+        """The lots that still hold goods, in the order they will be consumed."""
+        return tuple(lote for lote in self._lotes.values() if not lote.agotado)
+
+    @property
+    def stock(self) -> Decimal:
+        return sum((lote.cantidad_disponible for lote in self._lotes.values()), CERO)
+
+    @property
+    def valor(self) -> Decimal:
+        return sum((lote.valor_disponible for lote in self._lotes.values()), CERO_DOLARES)
+
+    @property
+    def existe(self) -> bool:
+        """Whether this producto has ever had stock in this bodega."""
+        return bool(self._lotes)
+
+    # --- commands ------------------------------------------------------------------------
+
+    def ingresar(
+        self,
+        cantidad: Cantidad,
+        costo_unitario: Precio,
+        fecha: date,
+        *,
+        fecha_caducidad: date | None = None,
+        documento: str = "",
+        lote_id: str | None = None,
+    ) -> str:
+        """Receive a new lot (a purchase) at the end of the queue; returns its id."""
+        if fecha_caducidad is not None and fecha_caducidad < fecha:
+            raise ValorInvalido(
+                "FechaCaducidadLoteValida",
+                f"La fecha de caducidad {fecha_caducidad} es anterior al ingreso {fecha}",
+            )
+        lote = ConsumoLote(
+            self._nuevo_lote_id(lote_id),
+            cantidad.valor,
+            costo_unitario.valor,
+            costo_unitario.por(cantidad).monto,
+            fecha_caducidad,
+        )
+        self._registrar(self._ingreso(lote, fecha, documento, "INGRESO"))
+        return lote.lote_id
+
+    def reducir(
+        self,
+        cantidad: Cantidad,
+        fecha: date,
+        *,
+        documento: str,
+        documento_id: str,
+        motivo: MotivoSalida = "VENTA",
+        stock_minimo: Decimal = CERO,
+    ) -> tuple[ConsumoLote, ...]:
+        """Take goods out, oldest lots first; returns which lots gave how much, at what
+        cost. Raises StockBajo as well when this exit crosses the minimum."""
+        antes = self.stock
+        StockSuficiente().exigir(
+            SolicitudSalida(self.producto_id, self.bodega_id, cantidad.valor, antes)
+        )
+        consumos = self._consumos_fifo(cantidad.valor)
+        self._registrar(
+            StockReducido(
+                producto_id=self.producto_id,
+                bodega_id=self.bodega_id,
+                fecha=fecha,
+                documento=documento,
+                documento_id=documento_id,
+                cantidad=cantidad.valor,
+                costo=sum((c.costo for c in consumos), CERO_DOLARES),
+                consumos=consumos,
+                motivo=motivo,
+            )
+        )
+        despues = self.stock
+        if antes > stock_minimo >= despues:
+            self._registrar(
+                StockBajo(
+                    producto_id=self.producto_id,
+                    bodega_id=self.bodega_id,
+                    cantidad=despues,
+                    stock_minimo=stock_minimo,
+                )
+            )
+        return consumos
+
+    def revertir(
+        self, consumos: tuple[ConsumoLote, ...], fecha: date, *, documento: str, documento_id: str
+    ) -> None:
+        """Undo an exit (anulación): each lot gets back exactly what it gave, at its cost."""
+        self._exigir_consumos(consumos)
+        devuelto: defaultdict[str, Decimal] = defaultdict(Decimal)
+        for consumo in consumos:
+            devuelto[consumo.lote_id] += consumo.cantidad
+        for lote_id, cantidad in devuelto.items():
+            lote = self._lotes.get(lote_id)
+            if lote is None:
+                raise ValorInvalido("LoteExiste", f"El lote {lote_id} no existe en {self.id}")
+            if cantidad > lote.cantidad_inicial - lote.cantidad_disponible:
+                raise ValorInvalido(
+                    "ReversionDentroDelLote",
+                    f"No se pueden devolver {cantidad} unidades al lote {lote_id}: "
+                    f"solo salieron {lote.cantidad_inicial - lote.cantidad_disponible}",
+                )
+        self._registrar(self._incremento(consumos, fecha, documento, documento_id, "ANULACION"))
+
+    def devolver(
+        self,
+        cantidad: Cantidad,
+        costo_unitario: Precio,
+        fecha: date,
+        *,
+        documento: str,
+        documento_id: str,
+        lote_id: str | None = None,
+    ) -> ConsumoLote:
+        """Goods returned by a nota de crédito: one new lot at the end of the queue."""
+        nuevo = ConsumoLote(
+            lote_id=self._nuevo_lote_id(lote_id),
+            cantidad=cantidad.valor,
+            costo_unitario=costo_unitario.valor,
+            costo=costo_unitario.por(cantidad).monto,
+        )
+        self._registrar(self._incremento((nuevo,), fecha, documento, documento_id, "DEVOLUCION"))
+        return nuevo
+
+    def recibir_transferencia(
+        self, consumos: tuple[ConsumoLote, ...], fecha: date, *, documento: str
+    ) -> tuple[str, ...]:
+        """Receive what another bodega sent: one new lot per lot consumed there, with the
+        same unit cost, expiry and value. Returns the new lots' ids."""
+        self._exigir_consumos(consumos)
+        # Fresh ids: the same origin lot may be transferred here more than once.
+        ids = tuple(self._nuevo_lote_id(None) for _ in consumos)
+        for lote_id, consumo in zip(ids, consumos, strict=True):
+            lote = replace(consumo, lote_id=lote_id)
+            self._registrar(self._ingreso(lote, fecha, documento, "TRANSFERENCIA"))
+        return ids
+
+    # --- rules and helpers ---------------------------------------------------------------
+
+    def _registrar(self, evento: EventoDominio) -> None:
+        # A blank inventory (made for replay) would record events that belong to no product.
+        if not (self.producto_id and self.bodega_id):
+            raise ValorInvalido(
+                "InventarioIdentificado",
+                f"El inventario {self.id} no tiene producto y bodega: créelo con Inventario.para",
+            )
+        super()._registrar(evento)
+
+    def _exigir_consumos(self, consumos: tuple[ConsumoLote, ...]) -> None:
+        if not consumos:
+            raise ValorInvalido("ConsumosPresentes", "El movimiento no indica ningún lote")
+
+    def _nuevo_lote_id(self, lote_id: str | None) -> str:
+        lote_id = lote_id or str(uuid.uuid4())
+        if lote_id in self._lotes:
+            raise ValorInvalido(
+                "LoteUnico", f"El lote {lote_id} ya existe en el inventario {self.id}"
+            )
+        return lote_id
+
+    def _consumos_fifo(self, cantidad: Decimal) -> tuple[ConsumoLote, ...]:
+        consumos = []
+        pendiente = cantidad
+        for lote in self.lotes_disponibles:
+            if pendiente <= 0:
+                break
+            consumos.append(lote.consumo(min(pendiente, lote.cantidad_disponible)))
+            pendiente -= consumos[-1].cantidad
+        return tuple(consumos)
+
+    def _ingreso(
+        self, lote: ConsumoLote, fecha: date, documento: str, motivo: MotivoIngreso
+    ) -> LoteIngresado:
+        return LoteIngresado(
+            producto_id=self.producto_id,
+            bodega_id=self.bodega_id,
+            lote_id=lote.lote_id,
+            fecha=fecha,
+            cantidad=lote.cantidad,
+            costo_unitario=lote.costo_unitario,
+            valor=lote.costo,
+            fecha_caducidad=lote.fecha_caducidad,
+            documento=documento,
+            motivo=motivo,
+        )
+
+    def _incremento(
+        self,
+        lotes: tuple[ConsumoLote, ...],
+        fecha: date,
+        documento: str,
+        documento_id: str,
+        motivo: MotivoReingreso,
+    ) -> StockIncrementado:
+        return StockIncrementado(
+            producto_id=self.producto_id,
+            bodega_id=self.bodega_id,
+            fecha=fecha,
+            documento=documento,
+            documento_id=documento_id,
+            cantidad=sum((lote.cantidad for lote in lotes), CERO),
+            costo=sum((lote.costo for lote in lotes), CERO_DOLARES),
+            lotes=lotes,
+            motivo=motivo,
+        )
+
+    # --- applying events -----------------------------------------------------------------
+
+    def _aplicar(self, evento: EventoDominio) -> None:
+        if not isinstance(evento, LoteIngresado | StockReducido | StockIncrementado | StockBajo):
+            raise TypeError(f"Inventario no sabe aplicar {evento.tipo}")
+        self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+        match evento:
+            case LoteIngresado():
+                self._encolar(
+                    ConsumoLote(
+                        evento.lote_id,
+                        evento.cantidad,
+                        evento.costo_unitario,
+                        evento.valor,
+                        evento.fecha_caducidad,
+                    ),
+                    evento.fecha,
+                )
+            case StockReducido():
+                for consumo in evento.consumos:
+                    self._mover(consumo.lote_id, -consumo.cantidad, -consumo.costo)
+            case StockIncrementado(motivo="ANULACION"):
+                for consumo in evento.lotes:
+                    self._mover(consumo.lote_id, consumo.cantidad, consumo.costo)
+            case StockIncrementado():
+                for nuevo in evento.lotes:
+                    self._encolar(nuevo, evento.fecha)
+            case _:
+                pass  # StockBajo only warns: the lots stay as they are
+
+    def _mover(self, lote_id: str, cantidad: Decimal, valor: Decimal) -> None:
+        self._lotes[lote_id] = self._lotes[lote_id].mover(cantidad, valor)
+
+    def _encolar(self, nuevo: ConsumoLote, fecha: date) -> None:
+        self._lotes[nuevo.lote_id] = Lote(
+            lote_id=nuevo.lote_id,
+            fecha_ingreso=fecha,
+            cantidad_inicial=nuevo.cantidad,
+            cantidad_disponible=nuevo.cantidad,
+            costo_unitario=nuevo.costo_unitario,
+            valor_disponible=nuevo.costo,
+            fecha_caducidad=nuevo.fecha_caducidad,
+        )

@@ -1,0 +1,138 @@
+"""NotaCredito: a credit against one emitted factura (referenced by id, never embedded)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
+from prometeo.domain.events.nota_credito import (
+    LineaNotaCredito,
+    NotaCreditoCreada,
+    NotaCreditoEmitida,
+)
+from prometeo.domain.services.totales import totales_por_tarifa
+from prometeo.domain.value_objects.motivo import MotivoModificacion
+from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante
+
+
+class EstadoNotaCredito(StrEnum):
+    BORRADOR = "BORRADOR"
+    EMITIDA = "EMITIDA"
+
+
+class NotaCredito(Agregado):
+    """A credit note: returns goods (devolución) or adjusts value, within what its factura
+    and all of that factura's earlier notas de crédito leave to credit."""
+
+    TIPO_STREAM = "nota_credito"
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id)
+        self.estado = EstadoNotaCredito.BORRADOR
+        self.factura_id = ""
+        self.numero_factura = ""
+        self.fecha_emision_factura = date.min
+        self.punto_emision_id = ""
+        self.sucursal_id = ""
+        self.bodega_id = ""
+        self.comprador: DatosComprador | None = None
+        self.motivo = ""
+        self.fecha_emision = date.min
+        self.devolucion_inventario = False
+        self.lineas: tuple[LineaNotaCredito, ...] = ()
+        self.numero: str | None = None
+        self.valor_modificacion: Decimal | None = None
+
+    @classmethod
+    def crear(
+        cls,
+        nota_credito_id: str,
+        *,
+        factura_id: str,
+        numero_factura: str,
+        fecha_emision_factura: date,
+        punto_emision_id: str,
+        sucursal_id: str,
+        bodega_id: str,
+        comprador: DatosComprador,
+        motivo: MotivoModificacion,
+        fecha_emision: date,
+        devolucion_inventario: bool,
+        lineas: tuple[LineaNotaCredito, ...],
+    ) -> NotaCredito:
+        """A nota with its lines already checked against the factura (see the service)."""
+        if not lineas:
+            raise ValorInvalido(
+                "NotaCreditoTieneLineas", "La nota de crédito debe tener al menos una línea"
+            )
+        nota = cls(nota_credito_id)
+        nota._registrar(
+            NotaCreditoCreada(
+                nota_credito_id=nota_credito_id,
+                factura_id=factura_id,
+                numero_factura=numero_factura,
+                fecha_emision_factura=fecha_emision_factura,
+                punto_emision_id=punto_emision_id,
+                sucursal_id=sucursal_id,
+                bodega_id=bodega_id,
+                comprador=comprador,
+                motivo=motivo.texto,
+                fecha_emision=fecha_emision,
+                devolucion_inventario=devolucion_inventario,
+                lineas=lineas,
+            )
+        )
+        return nota
+
+    def emitir(self, numero: NumeroComprobante) -> NotaCreditoEmitida:
+        """Give the nota its number and fix its amounts: IVA per tarifa group, and the
+        valor de modificación (total including taxes)."""
+        if self.estado is not EstadoNotaCredito.BORRADOR:
+            raise ValorInvalido(
+                "NotaCreditoEnBorrador", f"La nota de crédito {self.numero} ya fue emitida"
+            )
+        bases, ivas = totales_por_tarifa([(linea.tarifa_iva, linea.valor) for linea in self.lineas])
+        subtotal = sum((base for _, base in bases), Decimal("0.00"))
+        iva = sum((valor for _, valor in ivas), Decimal("0.00"))
+        evento = NotaCreditoEmitida(
+            nota_credito_id=self.id,
+            factura_id=self.factura_id,
+            numero=str(numero),
+            secuencial=numero.secuencial,
+            fecha_emision=self.fecha_emision,
+            importes_por_tarifa=tuple(
+                ImportePorTarifa(t, base, valor)
+                for (t, base), (_, valor) in zip(bases, ivas, strict=True)
+            ),
+            subtotal_sin_impuestos=subtotal,
+            iva=iva,
+            valor_modificacion=subtotal + iva,
+        )
+        self._registrar(evento)
+        return evento
+
+    def _aplicar(self, evento: EventoDominio) -> None:
+        match evento:
+            case NotaCreditoCreada():
+                self.factura_id = evento.factura_id
+                self.numero_factura = evento.numero_factura
+                self.fecha_emision_factura = evento.fecha_emision_factura
+                self.punto_emision_id = evento.punto_emision_id
+                self.sucursal_id = evento.sucursal_id
+                self.bodega_id = evento.bodega_id
+                self.comprador = evento.comprador
+                self.motivo = evento.motivo
+                self.fecha_emision = evento.fecha_emision
+                self.devolucion_inventario = evento.devolucion_inventario
+                self.lineas = evento.lineas
+            case NotaCreditoEmitida():
+                self.estado = EstadoNotaCredito.EMITIDA
+                self.numero = evento.numero
+                self.valor_modificacion = evento.valor_modificacion
+            case _:
+                raise TypeError(f"NotaCredito no aplica {evento.tipo}")

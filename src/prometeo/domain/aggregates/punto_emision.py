@@ -1,0 +1,70 @@
+"""PuntoEmision: the gapless secuencial of one punto de emisión and document type."""
+
+from __future__ import annotations
+
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.punto_emision import SecuencialAsignado
+from prometeo.domain.value_objects.numero_comprobante import (
+    SECUENCIAL_MAXIMO,
+    NumeroComprobante,
+    TipoComprobante,
+)
+
+
+class PuntoEmision(Agregado):
+    """Hands out document numbers 1, 2, 3... with no gap and no repetition. Concurrent
+    emitters conflict on this stream's version, so two documents never share a number."""
+
+    TIPO_STREAM = "secuencia"
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id)
+        self.punto_emision_id = ""
+        self.tipo_comprobante = ""
+        self.ultimo_secuencial = 0
+
+    @staticmethod
+    def id_para(punto_emision_id: str, tipo: TipoComprobante) -> str:
+        return f"{punto_emision_id}-{tipo.value}"
+
+    @classmethod
+    def para(cls, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
+        """The sequence of a punto and document type (empty until its first number)."""
+        punto = cls(cls.id_para(punto_emision_id, tipo))
+        punto.punto_emision_id = punto_emision_id
+        punto.tipo_comprobante = tipo.value
+        return punto
+
+    def asignar_secuencial(
+        self, establecimiento: str, punto_emision: str, documento_id: str
+    ) -> NumeroComprobante:
+        """The next number, given to `documento_id` for good."""
+        if self.ultimo_secuencial >= SECUENCIAL_MAXIMO:
+            raise ValorInvalido(
+                "SecuencialDisponible",
+                "El punto de emisión agotó sus secuenciales; abra un nuevo punto de emisión",
+            )
+        numero = NumeroComprobante(establecimiento, punto_emision, self.ultimo_secuencial + 1)
+        self._registrar(
+            SecuencialAsignado(
+                punto_emision_id=self.punto_emision_id,
+                tipo_comprobante=self.tipo_comprobante,
+                establecimiento=establecimiento,
+                punto_emision=punto_emision,
+                secuencial=numero.secuencial,
+                numero=str(numero),
+                documento_id=documento_id,
+            )
+        )
+        return numero
+
+    def _aplicar(self, evento: EventoDominio) -> None:
+        match evento:
+            case SecuencialAsignado():
+                self.punto_emision_id = evento.punto_emision_id
+                self.tipo_comprobante = evento.tipo_comprobante
+                self.ultimo_secuencial = evento.secuencial
+            case _:
+                raise TypeError(f"PuntoEmision no aplica {evento.tipo}")

@@ -1,0 +1,139 @@
+"""Events of the Factura aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.inventario import ConsumoLote
+
+
+@dataclass(frozen=True, slots=True)
+class DatosComprador:
+    """The buyer as printed on the document (a copy: later edits of the customer do not
+    rewrite issued documents)."""
+
+    tipo_identificacion: str
+    identificacion: str
+    razon_social: str
+    direccion: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DatosPago:
+    forma_pago: str
+    total: Decimal
+    plazo: int | None = None
+    unidad_tiempo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineaEmitida:
+    """A line as emitted: its base after the prorated global discount, and the FIFO cost
+    (with the exact lots consumed, so an anulación can put them back)."""
+
+    numero_linea: int
+    producto_id: str
+    cantidad: Decimal
+    subtotal: Decimal
+    descuento_global: Decimal
+    base_imponible: Decimal
+    tarifa_iva: str
+    costo: Decimal
+    consumos: tuple[ConsumoLote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportePorTarifa:
+    tarifa_iva: str
+    base_imponible: Decimal
+    iva: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LineaCredito:
+    """What one nota de crédito credits on one factura line (cantidad 0 = value only)."""
+
+    numero_linea: int
+    producto_id: str
+    cantidad: Decimal
+    valor: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacturaCreada(EventoDominio):
+    factura_id: str
+    punto_emision_id: str
+    sucursal_id: str
+    bodega_id: str
+    cliente_id: str | None
+    comprador: DatosComprador
+    fecha_emision: date
+    propina: Decimal = Decimal("0.00")
+    pagos: tuple[DatosPago, ...] = ()
+    fecha_autorizacion: date | None = None
+    fecha_caducidad: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineaAgregada(EventoDominio):
+    factura_id: str
+    numero_linea: int
+    producto_id: str
+    codigo: str
+    descripcion: str
+    cantidad: Decimal
+    precio_unitario: Decimal
+    descuento: Decimal
+    tarifa_iva: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DescuentoAplicado(EventoDominio):
+    """A global discount over the whole factura (replaces an earlier one)."""
+
+    factura_id: str
+    tipo: Literal["PORCENTAJE", "MONTO"]
+    valor: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacturaEmitida(EventoDominio):
+    """The factura got its number and took its goods from stock; amounts are final."""
+
+    factura_id: str
+    numero: str
+    secuencial: int
+    fecha_emision: date
+    lineas: tuple[LineaEmitida, ...]
+    importes_por_tarifa: tuple[ImportePorTarifa, ...]
+    subtotal_sin_impuestos: Decimal
+    total_descuento: Decimal
+    iva: Decimal
+    propina: Decimal
+    importe_total: Decimal
+    costo_total: Decimal
+    pagos: tuple[DatosPago, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreditoAplicado(EventoDominio):
+    """A nota de crédito credited part of this factura (on the factura's own stream, so two
+    notas racing against one factura conflict instead of over-crediting it together)."""
+
+    factura_id: str
+    nota_credito_id: str
+    numero_nota_credito: str
+    lineas: tuple[LineaCredito, ...]
+    valor_total: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacturaAnulada(EventoDominio):
+    factura_id: str
+    motivo: str
+    fecha: date

@@ -1,0 +1,1 @@
+"""Domain services: FIFO allocation, discounts, totals and IVA, document emission."""

@@ -1,0 +1,77 @@
+"""Emitting and annulling a factura: the rules across Factura, PuntoEmision and the
+Inventario of each product, checked together and recorded together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.inventario import Inventario
+from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.clock import Reloj
+from prometeo.domain.events.factura import FacturaEmitida
+from prometeo.domain.events.inventario import ConsumoLote
+from prometeo.domain.specifications.factura import (
+    LIMITE_CONSUMIDOR_FINAL,
+    ContextoEmisionFactura,
+    reglas_emision_factura,
+)
+from prometeo.domain.value_objects.dinero import Cantidad
+from prometeo.domain.value_objects.motivo import MotivoModificacion
+
+_SIN_MINIMOS: Mapping[str, Decimal] = {}
+
+
+def emitir_factura(
+    factura: Factura,
+    punto: PuntoEmision,
+    inventarios: Mapping[str, Inventario],
+    *,
+    establecimiento: str,
+    codigo_punto: str,
+    reloj: Reloj,
+    stock_minimo: Mapping[str, Decimal] = _SIN_MINIMOS,
+    limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL,
+) -> FacturaEmitida:
+    """Check every emission rule at once; then assign the next number, take each line's
+    goods from stock (FIFO) and record FacturaEmitida with the cost of each line.
+
+    `inventarios` maps producto_id to its Inventario in the factura's bodega."""
+    contexto = ContextoEmisionFactura(
+        factura,
+        reloj.hoy(),
+        {producto: inventario.stock for producto, inventario in inventarios.items()},
+        limite_consumidor_final,
+    )
+    reglas_emision_factura().exigir(contexto)
+    numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id)
+    consumos: dict[int, tuple[ConsumoLote, ...]] = {}
+    for linea in factura.lineas:
+        consumos[linea.numero_linea] = inventarios[linea.producto_id].reducir(
+            Cantidad(linea.cantidad),
+            factura.fecha_emision,
+            documento=f"FACTURA {numero}",
+            documento_id=factura.id,
+            stock_minimo=stock_minimo.get(linea.producto_id, Decimal(0)),
+        )
+    return factura.emitir(numero, consumos)
+
+
+def anular_factura(
+    factura: Factura,
+    inventarios: Mapping[str, Inventario],
+    motivo: MotivoModificacion,
+    reloj: Reloj,
+) -> None:
+    """Annul an emitted factura and put back the exact quantities into the exact lots they
+    were taken from, at their cost. Its number stays used."""
+    fecha = reloj.hoy()
+    factura.anular(motivo, fecha)
+    for linea in factura.lineas:
+        inventarios[linea.producto_id].revertir(
+            linea.consumos,
+            fecha,
+            documento=f"ANULACION FACTURA {factura.numero}",
+            documento_id=factura.id,
+        )

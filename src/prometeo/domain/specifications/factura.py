@@ -1,0 +1,155 @@
+"""The rules a factura must satisfy to be emitted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from prometeo.domain.aggregates.factura import EstadoFactura, Factura
+from prometeo.domain.services.totales import Totales
+from prometeo.domain.specifications.base import Specification, todas
+from prometeo.domain.specifications.fechas import (
+    FechaAutorizacionValida,
+    FechaCaducidadValida,
+    FechaEmisionValida,
+)
+
+LIMITE_CONSUMIDOR_FINAL = Decimal("50.00")
+
+
+@dataclass(frozen=True)
+class ContextoEmisionFactura:
+    """A factura about to be emitted, with what the rules need to know around it:
+    today's date and the stock of each of its products in its bodega."""
+
+    factura: Factura
+    hoy: date
+    stock_disponible: Mapping[str, Decimal]
+    limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL
+    totales: Totales = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "totales", self.factura.totales())
+
+    @property
+    def fecha_emision(self) -> date:
+        return self.factura.fecha_emision
+
+    @property
+    def fecha_autorizacion(self) -> date | None:
+        return self.factura.fecha_autorizacion
+
+    @property
+    def fecha_caducidad(self) -> date | None:
+        return self.factura.fecha_caducidad
+
+    def cantidades_por_producto(self) -> dict[str, Decimal]:
+        """Units requested per product, adding up lines of the same product."""
+        pedidas: dict[str, Decimal] = {}
+        for linea in self.factura.lineas:
+            pedidas[linea.producto_id] = pedidas.get(linea.producto_id, Decimal(0)) + linea.cantidad
+        return pedidas
+
+    def faltantes(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Products whose stock is short: producto → (requested, available)."""
+        return {
+            producto: (pedida, self.stock_disponible.get(producto, Decimal(0)))
+            for producto, pedida in self.cantidades_por_producto().items()
+            if pedida > self.stock_disponible.get(producto, Decimal(0))
+        }
+
+
+class FacturaEnBorrador(Specification[ContextoEmisionFactura]):
+    """Only a draft is emitted (a number, once assigned, is never reassigned)."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return candidate.factura.estado is EstadoFactura.BORRADOR
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        f = candidate.factura
+        return f"La factura {f.numero or f.id} ya está {f.estado.value}; no se puede emitir"
+
+
+class FacturaTieneLineas(Specification[ContextoEmisionFactura]):
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return bool(candidate.factura.lineas)
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        return "La factura debe tener al menos una línea"
+
+
+class DescuentoGlobalValido(Specification[ContextoEmisionFactura]):
+    """The global discount does not exceed the sum of the line subtotals."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        t = candidate.totales
+        return t.descuento_global <= sum((linea.subtotal for linea in t.lineas), Decimal(0))
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        t = candidate.totales
+        suma = sum((linea.subtotal for linea in t.lineas), Decimal(0))
+        return f"El descuento global {t.descuento_global} excede el subtotal de las líneas {suma}"
+
+
+class ConsumidorFinalDentroDelLimite(Specification[ContextoEmisionFactura]):
+    """A factura to consumidor final may not exceed USD 50.00 (RCV art. 19)."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        if not candidate.factura.comprador.es_consumidor_final:
+            return True
+        return candidate.totales.importe_total <= candidate.limite_consumidor_final
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        return (
+            f"Una factura a consumidor final no puede superar USD "
+            f"{candidate.limite_consumidor_final}; esta suma {candidate.totales.importe_total}. "
+            "Identifique al comprador"
+        )
+
+
+class PagosCuadranConTotal(Specification[ContextoEmisionFactura]):
+    """The payments given add up to importe_total (none given: one payment for all)."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        pagos = candidate.factura.pagos
+        return not pagos or sum((p.total for p in pagos), Decimal(0)) == (
+            candidate.totales.importe_total
+        )
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        suma = sum((p.total for p in candidate.factura.pagos), Decimal(0))
+        return (
+            f"Los pagos suman {suma} y el importe total de la factura es "
+            f"{candidate.totales.importe_total}"
+        )
+
+
+class StockSuficienteParaFactura(Specification[ContextoEmisionFactura]):
+    """Every product has enough stock in the bodega, adding up lines of the same product."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return not candidate.faltantes()
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        detalle = "; ".join(
+            f"producto {producto}: se piden {pedida.normalize():f}, hay {disponible.normalize():f}"
+            for producto, (pedida, disponible) in candidate.faltantes().items()
+        )
+        return f"Stock insuficiente en la bodega {candidate.factura.bodega_id}: {detalle}"
+
+
+def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:
+    """Every rule checked before a factura gets its number."""
+    return todas(
+        FacturaEnBorrador(),
+        FacturaTieneLineas(),
+        FechaEmisionValida(),
+        FechaCaducidadValida(),
+        FechaAutorizacionValida(),
+        DescuentoGlobalValido(),
+        ConsumidorFinalDentroDelLimite(),
+        PagosCuadranConTotal(),
+        StockSuficienteParaFactura(),
+    )

@@ -1,0 +1,63 @@
+"""Rules of the FIFO inventory: stock never goes negative, transfers move between bodegas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from prometeo.domain.specifications.base import Specification
+
+
+@dataclass(frozen=True, slots=True)
+class SolicitudSalida:
+    """Goods asked to leave one bodega: how many are asked for and how many there are."""
+
+    producto_id: str
+    bodega_id: str
+    solicitada: Decimal
+    disponible: Decimal
+
+
+class StockSuficiente(Specification[SolicitudSalida]):
+    """The bodega holds at least the quantity asked for: stock never goes negative."""
+
+    def is_satisfied_by(self, candidate: SolicitudSalida) -> bool:
+        return candidate.solicitada <= candidate.disponible
+
+    def mensaje(self, candidate: SolicitudSalida) -> str:
+        return (
+            f"Stock insuficiente del producto {candidate.producto_id} en la bodega "
+            f"{candidate.bodega_id}: se solicitan {candidate.solicitada}, "
+            f"hay disponibles {candidate.disponible}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SolicitudTransferencia:
+    """A transfer asked for: which producto × bodega it leaves and which it enters."""
+
+    producto_origen: str
+    bodega_origen: str
+    producto_destino: str
+    bodega_destino: str
+
+
+class TransferenciaEntreBodegasDistintas(Specification[SolicitudTransferencia]):
+    """A transfer moves one and the same producto from one bodega to another one."""
+
+    def is_satisfied_by(self, candidate: SolicitudTransferencia) -> bool:
+        return (
+            candidate.producto_origen == candidate.producto_destino
+            and candidate.bodega_origen != candidate.bodega_destino
+        )
+
+    def mensaje(self, candidate: SolicitudTransferencia) -> str:
+        problemas = []
+        if candidate.producto_origen != candidate.producto_destino:
+            problemas.append(
+                f"el producto de origen {candidate.producto_origen} no es el de destino "
+                f"{candidate.producto_destino}"
+            )
+        if candidate.bodega_origen == candidate.bodega_destino:
+            problemas.append(f"origen y destino son la misma bodega {candidate.bodega_origen}")
+        return "Transferencia inválida: " + "; ".join(problemas)

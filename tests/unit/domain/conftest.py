@@ -98,9 +98,7 @@ class Negocio:
         devolucion: bool = True,
         **kwargs: object,
     ) -> NotaCredito:
-        solicitudes = [
-            s if isinstance(s, SolicitudLineaCredito) else unidades(*s) for s in lineas
-        ]
+        solicitudes = [s if isinstance(s, SolicitudLineaCredito) else unidades(*s) for s in lineas]
         return emitir_nota_credito(
             self.nuevo_id("nota"),
             factura,

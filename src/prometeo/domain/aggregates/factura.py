@@ -189,7 +189,9 @@ class Factura(Agregado):
         """A global discount, prorated over the lines by their subtotal."""
         self._exigir_borrador()
         self._registrar(
-            DescuentoAplicado(factura_id=self.id, tipo=descuento.tipo, valor=descuento.valor)
+            DescuentoAplicado(
+                factura_id=self.id, tipo_descuento=descuento.tipo, valor=descuento.valor
+            )
         )
 
     def totales(self) -> Totales:
@@ -329,7 +331,7 @@ class Factura(Agregado):
                     )
                 )
             case DescuentoAplicado():
-                self.descuento_global = DescuentoGlobal(evento.tipo, evento.valor)
+                self.descuento_global = DescuentoGlobal(evento.tipo_descuento, evento.valor)
             case FacturaEmitida():
                 self.estado = EstadoFactura.EMITIDA
                 self.numero = evento.numero

@@ -97,7 +97,7 @@ class DescuentoAplicado(EventoDominio):
     """A global discount over the whole factura (replaces an earlier one)."""
 
     factura_id: str
-    tipo: Literal["PORCENTAJE", "MONTO"]
+    tipo_descuento: Literal["PORCENTAJE", "MONTO"]
     valor: Decimal
 
 

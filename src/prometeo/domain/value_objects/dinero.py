@@ -46,13 +46,25 @@ def a_decimal(valor: object, regla: str, nombre: str) -> Decimal:
         raise ValorInvalido(regla, f"{nombre} excede el máximo permitido ({LIMITE})")
     if numero.as_tuple().exponent > 0:  # type: ignore[operator]
         numero = numero.quantize(Decimal(1))
-    return numero + 0  # turns -0 into 0
+    # -0 becomes 0; no arithmetic here, so no rounding to the context's 28 digits.
+    return numero.copy_abs() if numero.is_zero() else numero
 
 
 def _decimales(numero: Decimal) -> int:
-    exponente = numero.normalize().as_tuple().exponent
+    """Significant decimals, exactly (normalize() would round to the context's 28 digits)."""
+    if numero.is_zero():
+        return 0
+    _, digitos, exponente = numero.as_tuple()
     assert isinstance(exponente, int)
-    return max(0, -exponente)
+    ceros = len(digitos) - len("".join(map(str, digitos)).rstrip("0"))
+    return max(0, -(exponente + ceros))
+
+
+def _a_lo_sumo_6(numero: Decimal) -> Decimal:
+    """Drop trailing zeros beyond the 6th decimal (SRI's schema allows no more)."""
+    exponente = numero.as_tuple().exponent
+    assert isinstance(exponente, int)
+    return numero.quantize(MICRO) if exponente < -6 else numero
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -116,7 +128,7 @@ class Precio:
             raise ValorInvalido(
                 "PrecioValido", f"El precio unitario {numero} tiene más de 6 decimales"
             )
-        object.__setattr__(self, "valor", numero)
+        object.__setattr__(self, "valor", _a_lo_sumo_6(numero))
 
     @classmethod
     def redondear(cls, valor: Numero) -> Self:
@@ -147,7 +159,7 @@ class Cantidad:
             raise ValorInvalido(
                 "CantidadPositiva", f"La cantidad {numero} tiene más de 6 decimales"
             )
-        object.__setattr__(self, "valor", numero)
+        object.__setattr__(self, "valor", _a_lo_sumo_6(numero))
 
     def __add__(self, otra: Cantidad) -> Cantidad:
         return Cantidad(self.valor + otra.valor)

@@ -41,3 +41,21 @@ class ValorInvalido(ReglasIncumplidas):
 
 class ConcurrencyError(DomainError):
     """Another writer changed a stream after we read it (expected version is stale)."""
+
+
+class NoEncontrado(DomainError):
+    """An id that names nothing (a factura, producto, bodega... that does not exist)."""
+
+    def __init__(self, que: str, id: str) -> None:
+        self.que = que
+        self.id = id
+        super().__init__(f"No existe {que} con id {id}")
+
+
+class Duplicado(DomainError):
+    """Reference data that must be unique already exists (a product code, a sucursal...)."""
+
+    def __init__(self, regla: str, mensaje: str) -> None:
+        self.regla = regla
+        self.mensaje = mensaje
+        super().__init__(mensaje)

@@ -14,6 +14,8 @@ class Agregado(ABC):
     is the only way state changes, so a replay and the live object cannot drift apart."""
 
     TIPO_STREAM: ClassVar[str]
+    # Bumped when the aggregate's state changes shape: older snapshots are then ignored.
+    VERSION_SNAPSHOT: ClassVar[int] = 1
 
     def __init__(self, id: str) -> None:
         self.id = id

@@ -1,0 +1,73 @@
+"""The unit of work port: one database transaction per command."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
+from uuid import uuid4
+
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.repositories import (
+    RepositorioCatalogo,
+    RepositorioFacturas,
+    RepositorioInventarios,
+    RepositorioNotasCredito,
+    RepositorioPuntosEmision,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadatos:
+    """Stored with every event: who did it, and which request (correlation) and which
+    message (causation) caused it."""
+
+    usuario: str = "sistema"
+    correlation_id: str = field(default_factory=lambda: str(uuid4()))
+    causation_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventoConfirmado:
+    """An event as committed: which stream and version it belongs to."""
+
+    stream_id: str
+    version: int
+    evento: EventoDominio
+
+
+class UnidadDeTrabajo(ABC):
+    """Hands out repositories; `commit` stores the new events of every aggregate they
+    handed out (streams in sorted order), due snapshots and catalog changes, atomically.
+    Leaving the `with` block without committing rolls everything back."""
+
+    facturas: RepositorioFacturas
+    notas_credito: RepositorioNotasCredito
+    inventarios: RepositorioInventarios
+    puntos_emision: RepositorioPuntosEmision
+    catalogo: RepositorioCatalogo
+
+    def __init__(self, metadatos: Metadatos | None = None) -> None:
+        self.metadatos = metadatos or Metadatos()
+        self.confirmados: list[EventoConfirmado] = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        tipo: type[BaseException] | None,
+        error: BaseException | None,
+        traza: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Store everything or nothing; ConcurrencyError when a stream moved meanwhile.
+        After it, `confirmados` lists the committed events in append order."""
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """Discard everything not committed (a no-op after commit)."""

@@ -1,0 +1,100 @@
+"""The repository ports the application needs. Adapters (event-sourced or in memory for
+tests) subclass these; the domain never knows how state is stored."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.inventario import Inventario
+from prometeo.domain.aggregates.nota_credito import NotaCredito
+from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.entities.catalogo import (
+    Bodega,
+    Cliente,
+    Emisor,
+    Producto,
+    PuntoDeEmision,
+    Sucursal,
+)
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+
+
+class RepositorioFacturas(ABC):
+    @abstractmethod
+    def obtener(self, factura_id: str) -> Factura:
+        """The factura, or NoEncontrado."""
+
+    @abstractmethod
+    def agregar(self, factura: Factura) -> None:
+        """Track a new factura so that the unit of work stores its events."""
+
+
+class RepositorioNotasCredito(ABC):
+    @abstractmethod
+    def obtener(self, nota_credito_id: str) -> NotaCredito:
+        """The nota de crédito, or NoEncontrado."""
+
+    @abstractmethod
+    def agregar(self, nota: NotaCredito) -> None:
+        """Track a new nota de crédito."""
+
+
+class RepositorioInventarios(ABC):
+    @abstractmethod
+    def obtener(self, producto_id: str, bodega_id: str) -> Inventario:
+        """The inventario of a product in a bodega; an empty one if it never had stock."""
+
+
+class RepositorioPuntosEmision(ABC):
+    @abstractmethod
+    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
+        """The numbering of a punto for a document type (empty before its first number)."""
+
+
+class RepositorioCatalogo(ABC):
+    """Reference data: stored as plain state, not as events. `agregar_*` raises Duplicado
+    when a unique code is taken; lookups by id raise NoEncontrado."""
+
+    @abstractmethod
+    def emisor(self) -> Emisor | None: ...
+
+    @abstractmethod
+    def guardar_emisor(self, emisor: Emisor) -> None: ...
+
+    @abstractmethod
+    def sucursal(self, sucursal_id: str) -> Sucursal: ...
+
+    @abstractmethod
+    def agregar_sucursal(self, sucursal: Sucursal) -> None: ...
+
+    @abstractmethod
+    def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision: ...
+
+    @abstractmethod
+    def agregar_punto_emision(self, punto: PuntoDeEmision) -> None: ...
+
+    @abstractmethod
+    def bodega(self, bodega_id: str) -> Bodega: ...
+
+    @abstractmethod
+    def agregar_bodega(self, bodega: Bodega) -> None: ...
+
+    @abstractmethod
+    def producto(self, producto_id: str) -> Producto: ...
+
+    @abstractmethod
+    def productos(self) -> Sequence[Producto]: ...
+
+    @abstractmethod
+    def agregar_producto(self, producto: Producto) -> None: ...
+
+    @abstractmethod
+    def cliente(self, cliente_id: str) -> Cliente: ...
+
+    @abstractmethod
+    def clientes(self, identificacion: str | None = None) -> Sequence[Cliente]: ...
+
+    @abstractmethod
+    def agregar_cliente(self, cliente: Cliente) -> None: ...

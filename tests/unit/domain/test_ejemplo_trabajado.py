@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import Negocio
+from negocio import Negocio
 
 from prometeo.domain.errors import ReglasIncumplidas
 from prometeo.domain.events.inventario import StockIncrementado

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import HOY, Negocio
+from negocio import HOY, Negocio
 
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura
 from prometeo.domain.errors import ReglasIncumplidas, ValorInvalido

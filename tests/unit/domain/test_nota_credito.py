@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import HOY, Negocio, unidades, valor
+from negocio import HOY, Negocio, unidades, valor
 
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import Negocio
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from negocio import Negocio
 
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.services.totales import (

@@ -1,0 +1,210 @@
+"""Commands: what a user asks the system to do, in the imperative, as plain data.
+
+Fields are primitives as a client sends them (ids as str, amounts and quantities as
+Decimal, int or str, dates, booleans, tuples); the services turn them into value objects,
+so a malformed value is refused by the domain with the rule it breaks. An optional id
+(`factura_id`, `lote_id`...) lets the caller choose the new document's id; when absent,
+the service draws one, once, before any retry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from prometeo.domain.value_objects.dinero import Numero
+
+# -- Catálogo -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrarEmisor:
+    """Register (or replace) the company that issues the documents."""
+
+    ruc: str
+    razon_social: str
+    nombre_comercial: str
+    direccion_matriz: str
+    obligado_contabilidad: bool
+    ambiente: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrearSucursal:
+    codigo: str
+    nombre: str
+    direccion: str
+    sucursal_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrearPuntoEmision:
+    sucursal_id: str
+    codigo: str
+    punto_emision_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrearBodega:
+    sucursal_id: str
+    codigo: str
+    nombre: str
+    bodega_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrearProducto:
+    codigo: str
+    nombre: str
+    precio: Numero
+    tarifa_iva: str
+    stock_minimo: Numero = 0
+    producto_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrearCliente:
+    """`tipo_identificacion` is the SRI code: 04 RUC, 05 cédula, 06 pasaporte, 08 exterior."""
+
+    tipo_identificacion: str
+    identificacion: str
+    razon_social: str
+    direccion: str | None = None
+    email: str | None = None
+    cliente_id: str | None = None
+
+
+# -- Facturas -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineaFacturaCmd:
+    """A line as asked for: without a price, the product's list price applies; the
+    discount is an amount (USD)."""
+
+    producto_id: str
+    cantidad: Numero
+    precio_unitario: Numero | None = None
+    descuento: Numero | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DescuentoGlobalCmd:
+    """A discount over the whole factura: tipo PORCENTAJE (0–100) or MONTO (USD)."""
+
+    tipo: str
+    valor: Numero
+
+
+@dataclass(frozen=True, slots=True)
+class PagoCmd:
+    """A payment: SRI forma de pago code ("01" sin sistema financiero...), its total and
+    optionally a term."""
+
+    forma_pago: str
+    total: Numero
+    plazo: int | None = None
+    unidad_tiempo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrearFactura:
+    """Create a factura and, unless `borrador`, emit it in the same transaction.
+    No cliente = consumidor final; no fecha de emisión = today; no pagos = one payment of
+    forma 01 for the whole total."""
+
+    punto_emision_id: str
+    bodega_id: str
+    lineas: tuple[LineaFacturaCmd, ...]
+    cliente_id: str | None = None
+    fecha_emision: date | None = None
+    descuento_global: DescuentoGlobalCmd | None = None
+    pagos: tuple[PagoCmd, ...] = ()
+    propina: Numero | None = None
+    fecha_autorizacion: date | None = None
+    fecha_caducidad: date | None = None
+    borrador: bool = False
+    factura_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgregarLinea:
+    """Add a line to a factura still in BORRADOR."""
+
+    factura_id: str
+    producto_id: str
+    cantidad: Numero
+    precio_unitario: Numero | None = None
+    descuento: Numero | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AplicarDescuento:
+    """Give a factura in BORRADOR a global discount (replacing an earlier one)."""
+
+    factura_id: str
+    tipo: str
+    valor: Numero
+
+
+@dataclass(frozen=True, slots=True)
+class EmitirFactura:
+    factura_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnularFactura:
+    factura_id: str
+    motivo: str
+
+
+# -- Notas de crédito ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineaNotaCreditoCmd:
+    """Either units to credit (`cantidad`) or a value-only adjustment (`valor`, USD)."""
+
+    producto_id: str
+    cantidad: Numero | None = None
+    valor: Numero | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmitirNotaCredito:
+    """Credit part of an emitted factura; with `devolucion_inventario` the goods come back
+    to the factura's bodega."""
+
+    factura_id: str
+    motivo: str
+    devolucion_inventario: bool
+    lineas: tuple[LineaNotaCreditoCmd, ...]
+    fecha_emision: date | None = None
+    nota_credito_id: str | None = None
+
+
+# -- Inventario ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrarIngreso:
+    """Receive goods into a bodega as a new lot (a purchase); `referencia` is the
+    supporting document (e.g. the supplier's invoice number)."""
+
+    producto_id: str
+    bodega_id: str
+    cantidad: Numero
+    costo_unitario: Numero
+    fecha_caducidad: date | None = None
+    referencia: str | None = None
+    lote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferirStock:
+    """Move goods of a product from one bodega to another, oldest lots first."""
+
+    producto_id: str
+    bodega_origen_id: str
+    bodega_destino_id: str
+    cantidad: Numero
+    transferencia_id: str | None = None

@@ -1,0 +1,35 @@
+"""The knobs of the use cases, read once at start (see API.md, PROMETEO_* settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometeo.domain.specifications.nota_credito import PLAZO_NOTA_CREDITO_DIAS
+
+
+@dataclass(frozen=True, slots=True)
+class Configuracion:
+    """How the application behaves: the days after a factura within which a nota de
+    crédito may be issued, and how many times a command is attempted when another writer
+    changed the same streams meanwhile (optimistic concurrency), with a short random
+    wait between attempts that never exceeds `espera_maxima_segundos`."""
+
+    plazo_nota_credito_dias: int = PLAZO_NOTA_CREDITO_DIAS
+    reintentos_concurrencia: int = 5
+    espera_maxima_segundos: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.plazo_nota_credito_dias < 0:
+            raise ValueError(
+                "El plazo de notas de crédito no puede ser negativo: "
+                f"{self.plazo_nota_credito_dias}"
+            )
+        if self.reintentos_concurrencia < 1:
+            raise ValueError(
+                "Los intentos ante conflictos de concurrencia deben ser al menos 1: "
+                f"{self.reintentos_concurrencia}"
+            )
+        if self.espera_maxima_segundos < 0:
+            raise ValueError(
+                f"La espera entre intentos no puede ser negativa: {self.espera_maxima_segundos}"
+            )

@@ -1,0 +1,40 @@
+"""What a use case answers: the ids and numbers a client needs to go on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Registrado:
+    """A catalog entry was created; `advertencias` carries non-blocking warnings (e.g. a
+    company RUC whose check digit fails, which the SRI nevertheless issued)."""
+
+    id: str
+    advertencias: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comprobante:
+    """A factura or nota de crédito: its id and its number (None while in BORRADOR)."""
+
+    id: str
+    numero: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngresoRegistrado:
+    """The lot a purchase created."""
+
+    lote_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransferenciaRealizada:
+    """A transfer between bodegas: its id (the document of both movements), the units
+    moved and their cost, which the destination keeps."""
+
+    transferencia_id: str
+    cantidad: Decimal
+    costo: Decimal

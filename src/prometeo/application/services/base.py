@@ -1,0 +1,78 @@
+"""What every service shares: one unit of work per attempt, bounded retries when another
+writer moved the same streams, and publishing what was committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import uuid4
+
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from prometeo.application.config import Configuracion
+from prometeo.application.messagebus import MessageBus
+from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
+from prometeo.domain.clock import Reloj
+from prometeo.domain.errors import ConcurrencyError
+
+R = TypeVar("R")
+
+FabricaUnidadDeTrabajo = Callable[[Metadatos], UnidadDeTrabajo]
+Operacion = Callable[[UnidadDeTrabajo], R]
+
+# The first waits stay around a few milliseconds; the configured maximum caps them.
+_MULTIPLICADOR_ESPERA = 0.005
+
+
+def nuevo_id(elegido: str | None) -> str:
+    """The id the caller chose, or a fresh one (drawn once, before any retry, so every
+    attempt writes the same document)."""
+    return elegido if elegido is not None else str(uuid4())
+
+
+class ServicioAplicacion:
+    """Runs an operation on the domain inside a unit of work. A ConcurrencyError on commit
+    means another writer got there first: the whole operation is run again on a fresh unit
+    of work (fresh state), up to `Configuracion.reintentos_concurrencia` attempts, and the
+    last conflict surfaces. Business errors are never retried."""
+
+    def __init__(
+        self,
+        uow_factory: FabricaUnidadDeTrabajo,
+        reloj: Reloj,
+        bus: MessageBus,
+        config: Configuracion | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._reloj = reloj
+        self._bus = bus
+        self._config = config or Configuracion()
+
+    def _ejecutar(self, operacion: Operacion[R], metadatos: Metadatos | None) -> R:
+        # One Metadatos for every attempt: the retries belong to the same request.
+        metadatos = metadatos or Metadatos()
+        reintentar = Retrying(
+            retry=retry_if_exception_type(ConcurrencyError),
+            stop=stop_after_attempt(self._config.reintentos_concurrencia),
+            wait=wait_random_exponential(
+                multiplier=_MULTIPLICADOR_ESPERA, max=self._config.espera_maxima_segundos
+            ),
+            reraise=True,
+        )
+        intento: tuple[R, list[EventoConfirmado]] = reintentar(self._intentar, operacion, metadatos)
+        resultado, confirmados = intento
+        self._bus.publicar(confirmados)
+        return resultado
+
+    def _intentar(
+        self, operacion: Operacion[R], metadatos: Metadatos
+    ) -> tuple[R, list[EventoConfirmado]]:
+        with self._uow_factory(metadatos) as uow:
+            resultado = operacion(uow)
+            uow.commit()
+            return resultado, list(uow.confirmados)

@@ -1,0 +1,157 @@
+"""Facturas: create (as a draft or emitted at once), complete a draft, emit, annul."""
+
+from __future__ import annotations
+
+from prometeo.application.commands import (
+    AgregarLinea,
+    AnularFactura,
+    AplicarDescuento,
+    CrearFactura,
+    EmitirFactura,
+)
+from prometeo.application.resultados import Comprobante
+from prometeo.application.services import cargas
+from prometeo.application.services.base import ServicioAplicacion, nuevo_id
+from prometeo.application.services.conversiones import (
+    comprador_de,
+    descuento_global_de,
+    dinero_opcional,
+    pagos_de,
+)
+from prometeo.application.unit_of_work import Metadatos, UnidadDeTrabajo
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.services.emision import anular_factura, emitir_factura
+from prometeo.domain.value_objects.dinero import Cantidad, Numero, Precio
+from prometeo.domain.value_objects.motivo import MotivoModificacion
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.domain.value_objects.tarifa_iva import TarifaIva
+
+
+class FacturaService(ServicioAplicacion):
+    """The life of a sales invoice. Emitting is one transaction: the number, the goods
+    taken from each inventario (FIFO) and the FacturaEmitida are stored together or not
+    at all; a conflict with another cajero or bodeguero is retried."""
+
+    def crear_factura(self, cmd: CrearFactura, metadatos: Metadatos | None = None) -> Comprobante:
+        """A new factura with its lines, discount and payments; emitted in the same unit of
+        work unless `cmd.borrador`."""
+        factura_id = nuevo_id(cmd.factura_id)
+
+        def operacion(uow: UnidadDeTrabajo) -> Comprobante:
+            if cmd.factura_id is not None:
+                cargas.exigir_id_libre(
+                    uow.facturas.obtener, factura_id, "FacturaUnica", "una factura"
+                )
+            punto = uow.catalogo.punto_emision(cmd.punto_emision_id)
+            bodega = uow.catalogo.bodega(cmd.bodega_id)
+            cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
+            factura = Factura.crear(
+                factura_id,
+                punto_emision_id=punto.id,
+                sucursal_id=punto.sucursal_id,
+                bodega_id=bodega.id,
+                comprador=comprador_de(cliente),
+                fecha_emision=cmd.fecha_emision or self._reloj.hoy(),
+                cliente_id=cmd.cliente_id,
+                propina=dinero_opcional(cmd.propina),
+                pagos=pagos_de(cmd.pagos),
+                fecha_autorizacion=cmd.fecha_autorizacion,
+                fecha_caducidad=cmd.fecha_caducidad,
+            )
+            uow.facturas.agregar(factura)
+            for linea in cmd.lineas:
+                _agregar_linea(
+                    uow,
+                    factura,
+                    linea.producto_id,
+                    linea.cantidad,
+                    linea.precio_unitario,
+                    linea.descuento,
+                )
+            if cmd.descuento_global is not None:
+                factura.aplicar_descuento(
+                    descuento_global_de(cmd.descuento_global.tipo, cmd.descuento_global.valor)
+                )
+            if not cmd.borrador:
+                self._emitir(uow, factura)
+            return Comprobante(factura.id, factura.numero)
+
+        return self._ejecutar(operacion, metadatos)
+
+    def agregar_linea(self, cmd: AgregarLinea, metadatos: Metadatos | None = None) -> int:
+        """Add a line to a draft; returns its line number."""
+
+        def operacion(uow: UnidadDeTrabajo) -> int:
+            factura = uow.facturas.obtener(cmd.factura_id)
+            return _agregar_linea(
+                uow, factura, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento
+            )
+
+        return self._ejecutar(operacion, metadatos)
+
+    def aplicar_descuento(self, cmd: AplicarDescuento, metadatos: Metadatos | None = None) -> None:
+        """Give a draft a global discount, prorated over its lines when it is emitted."""
+
+        def operacion(uow: UnidadDeTrabajo) -> None:
+            factura = uow.facturas.obtener(cmd.factura_id)
+            factura.aplicar_descuento(descuento_global_de(cmd.tipo, cmd.valor))
+
+        self._ejecutar(operacion, metadatos)
+
+    def emitir_factura(self, cmd: EmitirFactura, metadatos: Metadatos | None = None) -> Comprobante:
+        """Emit a draft: every rule checked at once, then numbered and taken from stock."""
+
+        def operacion(uow: UnidadDeTrabajo) -> Comprobante:
+            factura = uow.facturas.obtener(cmd.factura_id)
+            self._emitir(uow, factura)
+            return Comprobante(factura.id, factura.numero)
+
+        return self._ejecutar(operacion, metadatos)
+
+    def anular_factura(self, cmd: AnularFactura, metadatos: Metadatos | None = None) -> None:
+        """Annul an emitted factura: its goods go back to the exact lots they left."""
+        motivo = MotivoModificacion(cmd.motivo)
+
+        def operacion(uow: UnidadDeTrabajo) -> None:
+            factura = uow.facturas.obtener(cmd.factura_id)
+            inventarios = cargas.inventarios(
+                uow, (ln.producto_id for ln in factura.lineas), factura.bodega_id
+            )
+            anular_factura(factura, inventarios, motivo, self._reloj)
+
+        self._ejecutar(operacion, metadatos)
+
+    def _emitir(self, uow: UnidadDeTrabajo, factura: Factura) -> None:
+        productos = [ln.producto_id for ln in factura.lineas]
+        numeracion = cargas.numeracion(uow, factura.punto_emision_id, TipoComprobante.FACTURA)
+        emitir_factura(
+            factura,
+            numeracion.secuencia,
+            cargas.inventarios(uow, productos, factura.bodega_id),
+            establecimiento=numeracion.establecimiento,
+            codigo_punto=numeracion.codigo_punto,
+            reloj=self._reloj,
+            stock_minimo=cargas.stock_minimo(uow, productos),
+        )
+
+
+def _agregar_linea(
+    uow: UnidadDeTrabajo,
+    factura: Factura,
+    producto_id: str,
+    cantidad: Numero,
+    precio_unitario: Numero | None,
+    descuento: Numero | None,
+) -> int:
+    """A line of a catalog product: its code, name and tarifa; its list price unless the
+    caller gives one."""
+    producto = uow.catalogo.producto(producto_id)
+    return factura.agregar_linea(
+        producto_id=producto.id,
+        codigo=producto.codigo,
+        descripcion=producto.nombre,
+        cantidad=Cantidad(cantidad),
+        precio_unitario=producto.precio if precio_unitario is None else Precio(precio_unitario),
+        tarifa_iva=TarifaIva.de_codigo(producto.tarifa_iva),
+        descuento=dinero_opcional(descuento),
+    )

@@ -1,0 +1,1 @@
+"""SQL persistence: tables, engine, migrations, event store, snapshots, catalog."""

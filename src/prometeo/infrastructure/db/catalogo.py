@@ -1,0 +1,197 @@
+"""The catalog as plain state tables (reference data, not the ledger)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from prometeo.domain.entities.catalogo import (
+    Bodega,
+    Cliente,
+    Emisor,
+    Producto,
+    PuntoDeEmision,
+    Sucursal,
+)
+from prometeo.domain.errors import Duplicado, NoEncontrado
+from prometeo.domain.repositories import RepositorioCatalogo
+from prometeo.domain.value_objects.dinero import Precio
+from prometeo.domain.value_objects.direccion import Direccion
+from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
+from prometeo.infrastructure.db import tablas as t
+
+
+class RepositorioCatalogoSql(RepositorioCatalogo):
+    def __init__(self, conexion: Connection) -> None:
+        self.conexion = conexion
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _uno(self, tabla: Table, que: str, id: str) -> Row[Any]:
+        fila = self.conexion.execute(select(tabla).where(tabla.c.id == id)).first()
+        if fila is None:
+            raise NoEncontrado(que, id)
+        return fila
+
+    def _insertar(self, tabla: Table, valores: dict[str, Any], regla: str, mensaje: str) -> None:
+        # A savepoint keeps the command's transaction usable after a duplicate (PostgreSQL
+        # aborts the whole transaction on an error otherwise).
+        try:
+            with self.conexion.begin_nested():
+                self.conexion.execute(insert(tabla).values(**valores))
+        except IntegrityError as error:
+            raise Duplicado(regla, mensaje) from error
+
+    # -- emisor ----------------------------------------------------------------------------
+
+    def emisor(self) -> Emisor | None:
+        fila = self.conexion.execute(select(t.emisor).where(t.emisor.c.id == 1)).first()
+        if fila is None:
+            return None
+        return Emisor(
+            ruc=Ruc(fila.ruc),
+            razon_social=fila.razon_social,
+            nombre_comercial=fila.nombre_comercial,
+            direccion_matriz=Direccion(fila.direccion_matriz),
+            obligado_contabilidad=fila.obligado_contabilidad,
+            ambiente=fila.ambiente,
+        )
+
+    def guardar_emisor(self, emisor: Emisor) -> None:
+        self.conexion.execute(delete(t.emisor))
+        self.conexion.execute(
+            insert(t.emisor).values(
+                id=1,
+                ruc=emisor.ruc.numero,
+                razon_social=emisor.razon_social,
+                nombre_comercial=emisor.nombre_comercial,
+                direccion_matriz=emisor.direccion_matriz.texto,
+                obligado_contabilidad=emisor.obligado_contabilidad,
+                ambiente=emisor.ambiente,
+            )
+        )
+
+    # -- sucursales y puntos ---------------------------------------------------------------
+
+    def sucursal(self, sucursal_id: str) -> Sucursal:
+        fila = self._uno(t.sucursales, "la sucursal", sucursal_id)
+        return Sucursal(fila.id, fila.codigo, fila.nombre, Direccion(fila.direccion))
+
+    def agregar_sucursal(self, sucursal: Sucursal) -> None:
+        self._insertar(
+            t.sucursales,
+            {
+                "id": sucursal.id,
+                "codigo": sucursal.codigo,
+                "nombre": sucursal.nombre,
+                "direccion": sucursal.direccion.texto,
+            },
+            "SucursalUnica",
+            f"Ya existe una sucursal con el código {sucursal.codigo}",
+        )
+
+    def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision:
+        fila = self._uno(t.puntos_emision, "el punto de emisión", punto_emision_id)
+        return PuntoDeEmision(fila.id, fila.sucursal_id, fila.codigo)
+
+    def agregar_punto_emision(self, punto: PuntoDeEmision) -> None:
+        self._insertar(
+            t.puntos_emision,
+            {"id": punto.id, "sucursal_id": punto.sucursal_id, "codigo": punto.codigo},
+            "PuntoEmisionUnico",
+            f"La sucursal ya tiene un punto de emisión con el código {punto.codigo}",
+        )
+
+    # -- bodegas ---------------------------------------------------------------------------
+
+    def bodega(self, bodega_id: str) -> Bodega:
+        fila = self._uno(t.bodegas, "la bodega", bodega_id)
+        return Bodega(fila.id, fila.sucursal_id, fila.codigo, fila.nombre)
+
+    def agregar_bodega(self, bodega: Bodega) -> None:
+        self._insertar(
+            t.bodegas,
+            {
+                "id": bodega.id,
+                "sucursal_id": bodega.sucursal_id,
+                "codigo": bodega.codigo,
+                "nombre": bodega.nombre,
+            },
+            "BodegaUnica",
+            f"Ya existe una bodega con el código {bodega.codigo}",
+        )
+
+    # -- productos -------------------------------------------------------------------------
+
+    @staticmethod
+    def _producto(fila: Row[Any]) -> Producto:
+        return Producto(
+            fila.id,
+            fila.codigo,
+            fila.nombre,
+            Precio(fila.precio),
+            fila.tarifa_iva,
+            Decimal(fila.stock_minimo),
+        )
+
+    def producto(self, producto_id: str) -> Producto:
+        return self._producto(self._uno(t.productos, "el producto", producto_id))
+
+    def productos(self) -> Sequence[Producto]:
+        filas = self.conexion.execute(select(t.productos).order_by(t.productos.c.codigo))
+        return [self._producto(fila) for fila in filas]
+
+    def agregar_producto(self, producto: Producto) -> None:
+        self._insertar(
+            t.productos,
+            {
+                "id": producto.id,
+                "codigo": producto.codigo,
+                "nombre": producto.nombre,
+                "precio": str(producto.precio.valor),
+                "tarifa_iva": producto.tarifa_iva,
+                "stock_minimo": str(producto.stock_minimo),
+            },
+            "ProductoUnico",
+            f"Ya existe un producto con el código {producto.codigo}",
+        )
+
+    # -- clientes --------------------------------------------------------------------------
+
+    @staticmethod
+    def _cliente(fila: Row[Any]) -> Cliente:
+        return Cliente(
+            fila.id,
+            crear_identificacion(fila.tipo_identificacion, fila.identificacion),
+            fila.razon_social,
+            Direccion(fila.direccion) if fila.direccion else None,
+            fila.email,
+        )
+
+    def cliente(self, cliente_id: str) -> Cliente:
+        return self._cliente(self._uno(t.clientes, "el cliente", cliente_id))
+
+    def clientes(self, identificacion: str | None = None) -> Sequence[Cliente]:
+        consulta = select(t.clientes).order_by(t.clientes.c.razon_social, t.clientes.c.id)
+        if identificacion is not None:
+            consulta = consulta.where(t.clientes.c.identificacion == identificacion.strip())
+        return [self._cliente(fila) for fila in self.conexion.execute(consulta)]
+
+    def agregar_cliente(self, cliente: Cliente) -> None:
+        self._insertar(
+            t.clientes,
+            {
+                "id": cliente.id,
+                "tipo_identificacion": cliente.identificacion.tipo.value,
+                "identificacion": cliente.identificacion.numero,
+                "razon_social": cliente.razon_social,
+                "direccion": cliente.direccion.texto if cliente.direccion else None,
+                "email": cliente.email,
+            },
+            "ClienteUnico",
+            f"Ya existe un cliente con la identificación {cliente.identificacion.numero}",
+        )

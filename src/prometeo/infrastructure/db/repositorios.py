@@ -1,0 +1,122 @@
+"""Event-sourced repositories: load = latest usable snapshot + the events after it."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.inventario import Inventario
+from prometeo.domain.aggregates.nota_credito import NotaCredito
+from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.errors import NoEncontrado
+from prometeo.domain.repositories import (
+    RepositorioFacturas,
+    RepositorioInventarios,
+    RepositorioNotasCredito,
+    RepositorioPuntosEmision,
+)
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.snapshots import SnapshotStoreSql
+from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
+
+A = TypeVar("A", bound=Agregado)
+
+
+class AlmacenAgregados:
+    """Loads aggregates for one unit of work and remembers each one it handed out (an
+    identity map), so the unit of work can collect their new events at commit."""
+
+    def __init__(
+        self,
+        store: EventStoreSql,
+        snapshots: SnapshotStoreSql,
+        codec_eventos: CodecEventos,
+        codec_snapshots: CodecSnapshots,
+    ) -> None:
+        self.store = store
+        self.snapshots = snapshots
+        self.codec_eventos = codec_eventos
+        self.codec_snapshots = codec_snapshots
+        self.vistos: dict[str, Agregado] = {}
+
+    def cargar(self, clase: type[A], id: str) -> A | None:
+        stream_id = f"{clase.TIPO_STREAM}-{id}"
+        visto = self.vistos.get(stream_id)
+        if visto is not None:
+            assert isinstance(visto, clase)
+            return visto
+        agregado: A | None = None
+        desde = 0
+        snapshot = self.snapshots.ultimo(stream_id)
+        if snapshot is not None and snapshot.version_esquema == clase.VERSION_SNAPSHOT:
+            restaurado = self.codec_snapshots.decodificar(clase, snapshot.datos)
+            assert isinstance(restaurado, clase)
+            agregado, desde = restaurado, snapshot.version
+        almacenados = self.store.leer_stream(stream_id, desde)
+        if agregado is None:
+            if not almacenados:
+                return None
+            agregado = clase(id)
+        decodificar = self.codec_eventos.decodificar
+        agregado.aplicar_historia(
+            decodificar(e.tipo, e.version_esquema, e.datos) for e in almacenados
+        )
+        self.vistos[stream_id] = agregado
+        return agregado
+
+    def seguir(self, agregado: Agregado) -> None:
+        self.vistos[agregado.stream_id] = agregado
+
+
+class RepositorioFacturasSql(RepositorioFacturas):
+    def __init__(self, almacen: AlmacenAgregados) -> None:
+        self.almacen = almacen
+
+    def obtener(self, factura_id: str) -> Factura:
+        factura = self.almacen.cargar(Factura, factura_id)
+        if factura is None:
+            raise NoEncontrado("la factura", factura_id)
+        return factura
+
+    def agregar(self, factura: Factura) -> None:
+        self.almacen.seguir(factura)
+
+
+class RepositorioNotasCreditoSql(RepositorioNotasCredito):
+    def __init__(self, almacen: AlmacenAgregados) -> None:
+        self.almacen = almacen
+
+    def obtener(self, nota_credito_id: str) -> NotaCredito:
+        nota = self.almacen.cargar(NotaCredito, nota_credito_id)
+        if nota is None:
+            raise NoEncontrado("la nota de crédito", nota_credito_id)
+        return nota
+
+    def agregar(self, nota: NotaCredito) -> None:
+        self.almacen.seguir(nota)
+
+
+class RepositorioInventariosSql(RepositorioInventarios):
+    def __init__(self, almacen: AlmacenAgregados) -> None:
+        self.almacen = almacen
+
+    def obtener(self, producto_id: str, bodega_id: str) -> Inventario:
+        inventario = self.almacen.cargar(Inventario, Inventario.id_para(producto_id, bodega_id))
+        if inventario is None:
+            inventario = Inventario.para(producto_id, bodega_id)
+            self.almacen.seguir(inventario)
+        return inventario
+
+
+class RepositorioPuntosEmisionSql(RepositorioPuntosEmision):
+    def __init__(self, almacen: AlmacenAgregados) -> None:
+        self.almacen = almacen
+
+    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
+        punto = self.almacen.cargar(PuntoEmision, PuntoEmision.id_para(punto_emision_id, tipo))
+        if punto is None:
+            punto = PuntoEmision.para(punto_emision_id, tipo)
+            self.almacen.seguir(punto)
+        return punto

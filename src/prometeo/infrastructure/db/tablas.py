@@ -1,0 +1,130 @@
+"""The SQL schema (SQLAlchemy Core). Alembic migrations create exactly these tables; a
+test compares the migrated database with this metadata."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+
+# JSON is stored as text: exact (Decimal stays a string), portable, and parsed only by us.
+# MySQL/MariaDB TEXT holds 64 KB; a factura with many lines may need more.
+TextoLargo = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+# Decimals as text: SQLite has no exact decimal type, and we never do arithmetic in SQL.
+Decimal_ = String(40)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+eventos = Table(
+    "eventos",
+    metadata,
+    # Assigned by the appender while it holds the `posicion_global` row lock, so global
+    # positions commit in order and a reader that follows them never skips one.
+    Column("posicion", BigInteger, primary_key=True, autoincrement=False),
+    Column("evento_id", String(36), nullable=False, unique=True),
+    Column("stream_id", String(200), nullable=False),
+    Column("tipo_stream", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("tipo", String(80), nullable=False),
+    Column("version_esquema", Integer, nullable=False),
+    Column("datos", TextoLargo, nullable=False),
+    Column("metadatos", Text, nullable=False),
+    Column("ocurrido_en", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("stream_id", "version"),
+)
+
+posicion_global = Table(
+    "posicion_global",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("ultima", BigInteger, nullable=False),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("stream_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("version_esquema", Integer, nullable=False),
+    Column("datos", TextoLargo, nullable=False),
+    Column("tomado_en", DateTime(timezone=True), nullable=False),
+)
+
+emisor = Table(
+    "emisor",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("ruc", String(13), nullable=False),
+    Column("razon_social", String(300), nullable=False),
+    Column("nombre_comercial", String(300), nullable=False),
+    Column("direccion_matriz", String(300), nullable=False),
+    Column("obligado_contabilidad", Boolean, nullable=False),
+    Column("ambiente", String(1), nullable=False),
+)
+
+sucursales = Table(
+    "sucursales",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("codigo", String(3), nullable=False, unique=True),
+    Column("nombre", String(300), nullable=False),
+    Column("direccion", String(300), nullable=False),
+)
+
+puntos_emision = Table(
+    "puntos_emision",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("sucursal_id", String(100), ForeignKey("sucursales.id"), nullable=False),
+    Column("codigo", String(3), nullable=False),
+    UniqueConstraint("sucursal_id", "codigo"),
+)
+
+bodegas = Table(
+    "bodegas",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("sucursal_id", String(100), ForeignKey("sucursales.id"), nullable=False),
+    Column("codigo", String(20), nullable=False, unique=True),
+    Column("nombre", String(300), nullable=False),
+)
+
+productos = Table(
+    "productos",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("codigo", String(25), nullable=False, unique=True),
+    Column("nombre", String(300), nullable=False),
+    Column("precio", Decimal_, nullable=False),
+    Column("tarifa_iva", String(2), nullable=False),
+    Column("stock_minimo", Decimal_, nullable=False),
+)
+
+clientes = Table(
+    "clientes",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("tipo_identificacion", String(2), nullable=False),
+    Column("identificacion", String(20), nullable=False, unique=True),
+    Column("razon_social", String(300), nullable=False),
+    Column("direccion", String(300)),
+    Column("email", String(254)),
+)

@@ -1,0 +1,138 @@
+"""The SQL unit of work: one transaction per command."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from sqlalchemy import Connection, Engine, RootTransaction
+
+from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.events.base import EventoDominio
+from prometeo.infrastructure.db.catalogo import RepositorioCatalogoSql
+from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventoNuevo, EventStoreSql
+from prometeo.infrastructure.db.repositorios import (
+    AlmacenAgregados,
+    RepositorioFacturasSql,
+    RepositorioInventariosSql,
+    RepositorioNotasCreditoSql,
+    RepositorioPuntosEmisionSql,
+)
+from prometeo.infrastructure.db.snapshots import Snapshot, SnapshotStoreSql
+from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
+
+# Called inside the transaction, after the events are stored: read models in embedded
+# mode and the outbox hook in here, so they commit (or roll back) with the events.
+Observador = Callable[[Connection, Sequence[EventoAlmacenado], Sequence[EventoDominio]], None]
+
+
+class UnidadDeTrabajoSql(UnidadDeTrabajo):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        codec_eventos: CodecEventos,
+        codec_snapshots: CodecSnapshots,
+        snapshot_cada: int = 50,
+        observadores: Sequence[Observador] = (),
+        metadatos: Metadatos | None = None,
+    ) -> None:
+        super().__init__(metadatos)
+        self.engine = engine
+        self.codec_eventos = codec_eventos
+        self.codec_snapshots = codec_snapshots
+        self.snapshot_cada = snapshot_cada
+        self.observadores = observadores
+        self._conexion: Connection | None = None
+        self._transaccion: RootTransaction | None = None
+
+    def __enter__(self) -> UnidadDeTrabajoSql:
+        self._conexion = self.engine.connect()
+        self._transaccion = self._conexion.begin()
+        store = EventStoreSql(self._conexion)
+        self.snapshots = SnapshotStoreSql(self._conexion)
+        self.almacen = AlmacenAgregados(
+            store, self.snapshots, self.codec_eventos, self.codec_snapshots
+        )
+        self.store = store
+        self.facturas = RepositorioFacturasSql(self.almacen)
+        self.notas_credito = RepositorioNotasCreditoSql(self.almacen)
+        self.inventarios = RepositorioInventariosSql(self.almacen)
+        self.puntos_emision = RepositorioPuntosEmisionSql(self.almacen)
+        self.catalogo = RepositorioCatalogoSql(self._conexion)
+        return self
+
+    @property
+    def conexion(self) -> Connection:
+        assert self._conexion is not None, "La unidad de trabajo no está abierta"
+        return self._conexion
+
+    def commit(self) -> None:
+        assert self._transaccion is not None, "La unidad de trabajo no está abierta"
+        ahora = datetime.now(UTC)
+        metadatos = json.dumps(
+            {
+                "correlation_id": self.metadatos.correlation_id,
+                "causation_id": self.metadatos.causation_id,
+                "usuario": self.metadatos.usuario,
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        nuevos: list[EventoNuevo] = []
+        dominio: list[EventoDominio] = []
+        para_snapshot: list[Agregado] = []
+        for stream_id in sorted(self.almacen.vistos):
+            agregado = self.almacen.vistos[stream_id]
+            pendientes = agregado.recolectar_eventos()
+            if not pendientes:
+                continue
+            inicial = agregado.version - len(pendientes)
+            for i, evento in enumerate(pendientes, start=1):
+                tipo, version_esquema, datos = self.codec_eventos.codificar(evento)
+                nuevos.append(
+                    EventoNuevo(
+                        str(uuid4()),
+                        stream_id,
+                        agregado.TIPO_STREAM,
+                        inicial + i,
+                        tipo,
+                        version_esquema,
+                        datos,
+                        metadatos,
+                        ahora,
+                    )
+                )
+                dominio.append(evento)
+            if self.snapshot_cada > 0 and (
+                inicial // self.snapshot_cada != agregado.version // self.snapshot_cada
+            ):
+                para_snapshot.append(agregado)
+        almacenados = self.store.agregar(nuevos)
+        for agregado in para_snapshot:
+            version_esquema, datos = self.codec_snapshots.codificar(agregado)
+            self.snapshots.guardar(
+                Snapshot(agregado.stream_id, agregado.version, version_esquema, datos), ahora
+            )
+        for observador in self.observadores:
+            observador(self.conexion, almacenados, dominio)
+        self._transaccion.commit()
+        self.confirmados = [
+            EventoConfirmado(a.stream_id, a.version, e)
+            for a, e in zip(almacenados, dominio, strict=True)
+        ]
+        self._cerrar()
+
+    def rollback(self) -> None:
+        if self._transaccion is not None and self._transaccion.is_active:
+            self._transaccion.rollback()
+        self._cerrar()
+
+    def _cerrar(self) -> None:
+        if self._conexion is not None:
+            self._conexion.close()
+        self._conexion = None
+        self._transaccion = None

@@ -1,0 +1,309 @@
+"""In-memory adapters of the application's ports, subclassing the real ports (no mocks).
+
+`AlmacenEnMemoria` plays the event store: streams of events with a version each, appended
+atomically with an optimistic version check. `FakeUnidadDeTrabajo` hands out repositories
+that rebuild aggregates from the stored events (so an uncommitted change is really
+discarded) and stores, on commit, the new events of every aggregate it handed out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
+from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.inventario import Inventario
+from prometeo.domain.aggregates.nota_credito import NotaCredito
+from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.entities.catalogo import (
+    Bodega,
+    Cliente,
+    Emisor,
+    Producto,
+    PuntoDeEmision,
+    Sucursal,
+)
+from prometeo.domain.errors import ConcurrencyError, Duplicado, NoEncontrado
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.repositories import (
+    RepositorioCatalogo,
+    RepositorioFacturas,
+    RepositorioInventarios,
+    RepositorioNotasCredito,
+    RepositorioPuntosEmision,
+)
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+
+A = TypeVar("A", bound=Agregado)
+T = TypeVar("T")
+
+
+@dataclass
+class AlmacenEnMemoria:
+    """The event store: streams, every committed transaction, the metadata of each event,
+    and ways for a test to play a concurrent writer."""
+
+    streams: dict[str, list[EventoDominio]] = field(default_factory=dict)
+    transacciones: list[list[EventoConfirmado]] = field(default_factory=list)
+    metadatos: list[tuple[EventoConfirmado, Metadatos]] = field(default_factory=list)
+    _interferencias: list[Callable[[], None]] = field(default_factory=list)
+    _conflictos: int = 0
+
+    def version(self, stream_id: str) -> int:
+        return len(self.streams.get(stream_id, ()))
+
+    def eventos(self, stream_id: str) -> list[EventoDominio]:
+        return list(self.streams.get(stream_id, ()))
+
+    def interferir(self, accion: Callable[[], None]) -> None:
+        """Another writer runs `accion` (which commits on its own) right before the next
+        commit checks its versions, as if it had been faster."""
+        self._interferencias.append(accion)
+
+    def provocar_conflictos(self, veces: int) -> None:
+        """The next `veces` commits find their streams moved by someone else."""
+        self._conflictos = veces
+
+    def antes_de_confirmar(self) -> None:
+        if self._interferencias:
+            self._interferencias.pop(0)()
+        if self._conflictos:
+            self._conflictos -= 1
+            raise ConcurrencyError("Otro escritor modificó los streams (simulado)")
+
+    def agregar(
+        self,
+        cambios: Sequence[tuple[str, int, Sequence[EventoDominio]]],
+        metadatos: Metadatos,
+    ) -> list[EventoConfirmado]:
+        """Append to several streams atomically: all or nothing."""
+        for stream_id, esperada, _ in cambios:
+            if self.version(stream_id) != esperada:
+                raise ConcurrencyError(
+                    f"El stream {stream_id} está en la versión {self.version(stream_id)}; "
+                    f"se esperaba {esperada}"
+                )
+        confirmados = []
+        for stream_id, esperada, eventos in cambios:
+            self.streams.setdefault(stream_id, []).extend(eventos)
+            for i, evento in enumerate(eventos, start=esperada + 1):
+                confirmado = EventoConfirmado(stream_id, i, evento)
+                confirmados.append(confirmado)
+                self.metadatos.append((confirmado, metadatos))
+        if confirmados:  # a catalog-only commit writes no event
+            self.transacciones.append(confirmados)
+        return confirmados
+
+    def todos(self) -> list[EventoDominio]:
+        return [c.evento for t in self.transacciones for c in t]
+
+
+class CatalogoEnMemoria(RepositorioCatalogo):
+    """Reference data in dicts; ids and codes unique, as the real catalog keeps them."""
+
+    def __init__(self) -> None:
+        self.emisor_: Emisor | None = None
+        self.sucursales: dict[str, Sucursal] = {}
+        self.puntos: dict[str, PuntoDeEmision] = {}
+        self.bodegas: dict[str, Bodega] = {}
+        self.productos_: dict[str, Producto] = {}
+        self.clientes_: dict[str, Cliente] = {}
+
+    def copia(self) -> CatalogoEnMemoria:
+        otro = CatalogoEnMemoria()
+        otro.fusionar(self)
+        return otro
+
+    def fusionar(self, otro: CatalogoEnMemoria) -> None:
+        """Take in what another copy (a unit of work's) holds."""
+        self.emisor_ = otro.emisor_
+        self.sucursales.update(otro.sucursales)
+        self.puntos.update(otro.puntos)
+        self.bodegas.update(otro.bodegas)
+        self.productos_.update(otro.productos_)
+        self.clientes_.update(otro.clientes_)
+
+    def emisor(self) -> Emisor | None:
+        return self.emisor_
+
+    def guardar_emisor(self, emisor: Emisor) -> None:
+        self.emisor_ = emisor
+
+    def sucursal(self, sucursal_id: str) -> Sucursal:
+        return _buscar(self.sucursales, sucursal_id, "sucursal")
+
+    def agregar_sucursal(self, sucursal: Sucursal) -> None:
+        choca = any(s.codigo == sucursal.codigo for s in self.sucursales.values())
+        _exigir_unico(self.sucursales, sucursal.id, choca, "SucursalUnica", "esa sucursal")
+        self.sucursales[sucursal.id] = sucursal
+
+    def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision:
+        return _buscar(self.puntos, punto_emision_id, "punto de emisión")
+
+    def agregar_punto_emision(self, punto: PuntoDeEmision) -> None:
+        clave = (punto.sucursal_id, punto.codigo)
+        choca = any((p.sucursal_id, p.codigo) == clave for p in self.puntos.values())
+        _exigir_unico(self.puntos, punto.id, choca, "PuntoEmisionUnico", "ese punto de emisión")
+        self.puntos[punto.id] = punto
+
+    def bodega(self, bodega_id: str) -> Bodega:
+        return _buscar(self.bodegas, bodega_id, "bodega")
+
+    def agregar_bodega(self, bodega: Bodega) -> None:
+        choca = any(b.codigo == bodega.codigo for b in self.bodegas.values())
+        _exigir_unico(self.bodegas, bodega.id, choca, "BodegaUnica", "esa bodega")
+        self.bodegas[bodega.id] = bodega
+
+    def producto(self, producto_id: str) -> Producto:
+        return _buscar(self.productos_, producto_id, "producto")
+
+    def productos(self) -> Sequence[Producto]:
+        return list(self.productos_.values())
+
+    def agregar_producto(self, producto: Producto) -> None:
+        choca = any(p.codigo == producto.codigo for p in self.productos_.values())
+        _exigir_unico(self.productos_, producto.id, choca, "ProductoUnico", "ese producto")
+        self.productos_[producto.id] = producto
+
+    def cliente(self, cliente_id: str) -> Cliente:
+        return _buscar(self.clientes_, cliente_id, "cliente")
+
+    def clientes(self, identificacion: str | None = None) -> Sequence[Cliente]:
+        return [
+            c
+            for c in self.clientes_.values()
+            if identificacion is None or c.identificacion.numero == identificacion
+        ]
+
+    def agregar_cliente(self, cliente: Cliente) -> None:
+        numero = cliente.identificacion.numero
+        choca = any(c.identificacion.numero == numero for c in self.clientes_.values())
+        _exigir_unico(self.clientes_, cliente.id, choca, "ClienteUnico", "ese cliente")
+        self.clientes_[cliente.id] = cliente
+
+
+def _buscar(tabla: Mapping[str, T], id: str, que: str) -> T:
+    if id not in tabla:
+        raise NoEncontrado(que, id)
+    return tabla[id]
+
+
+def _exigir_unico(tabla: Mapping[str, object], id: str, choca: bool, regla: str, que: str) -> None:
+    if id in tabla or choca:
+        raise Duplicado(regla, f"Ya existe {que} (id {id} o su código)")
+
+
+class FakeUnidadDeTrabajo(UnidadDeTrabajo):
+    """One transaction over the in-memory store. Aggregates are rebuilt from their
+    events when first asked for, and the same instance is handed out again within the
+    unit of work; commit appends their new events, streams in sorted order, checking
+    that no stream moved since it was read."""
+
+    def __init__(
+        self,
+        almacen: AlmacenEnMemoria,
+        catalogo: CatalogoEnMemoria,
+        metadatos: Metadatos | None = None,
+    ) -> None:
+        super().__init__(metadatos)
+        self._almacen = almacen
+        self._catalogo_confirmado = catalogo
+        self._catalogo_de_trabajo = catalogo.copia()
+        self.catalogo = self._catalogo_de_trabajo
+        self._vistos: dict[str, Agregado] = {}
+        self._leidas: dict[str, int] = {}
+        self.facturas = FacturasEnMemoria(self)
+        self.notas_credito = NotasCreditoEnMemoria(self)
+        self.inventarios = InventariosEnMemoria(self)
+        self.puntos_emision = PuntosEmisionEnMemoria(self)
+        self.commits = 0
+        self.rollbacks = 0
+
+    def cargar(self, clase: type[A], id: str) -> A | None:
+        """The aggregate as stored (None if its stream is empty), tracked for commit."""
+        stream_id = f"{clase.TIPO_STREAM}-{id}"
+        if stream_id in self._vistos:
+            visto = self._vistos[stream_id]
+            assert isinstance(visto, clase)
+            return visto
+        eventos = self._almacen.eventos(stream_id)
+        if not eventos:
+            return None
+        return self.seguir(clase.reconstruir(id, eventos))
+
+    def seguir(self, agregado: A) -> A:
+        """Track an aggregate: its version now is the one its stream must still have."""
+        self._vistos.setdefault(agregado.stream_id, agregado)
+        self._leidas.setdefault(
+            agregado.stream_id, agregado.version - len(agregado.eventos_pendientes)
+        )
+        return agregado
+
+    def commit(self) -> None:
+        self._almacen.antes_de_confirmar()
+        cambios = [
+            (stream_id, self._leidas[stream_id], agregado.eventos_pendientes)
+            for stream_id, agregado in sorted(self._vistos.items())
+            if agregado.eventos_pendientes
+        ]
+        self.confirmados = self._almacen.agregar(cambios, self.metadatos)
+        for stream_id, agregado in self._vistos.items():
+            agregado.recolectar_eventos()
+            self._leidas[stream_id] = agregado.version
+        self._catalogo_confirmado.fusionar(self._catalogo_de_trabajo)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self.rollbacks += 1
+        self._vistos.clear()
+        self._leidas.clear()
+        self._catalogo_de_trabajo = self._catalogo_confirmado.copia()
+        self.catalogo = self._catalogo_de_trabajo
+
+
+class FacturasEnMemoria(RepositorioFacturas):
+    def __init__(self, uow: FakeUnidadDeTrabajo) -> None:
+        self._uow = uow
+
+    def obtener(self, factura_id: str) -> Factura:
+        factura = self._uow.cargar(Factura, factura_id)
+        if factura is None:
+            raise NoEncontrado("factura", factura_id)
+        return factura
+
+    def agregar(self, factura: Factura) -> None:
+        self._uow.seguir(factura)
+
+
+class NotasCreditoEnMemoria(RepositorioNotasCredito):
+    def __init__(self, uow: FakeUnidadDeTrabajo) -> None:
+        self._uow = uow
+
+    def obtener(self, nota_credito_id: str) -> NotaCredito:
+        nota = self._uow.cargar(NotaCredito, nota_credito_id)
+        if nota is None:
+            raise NoEncontrado("nota de crédito", nota_credito_id)
+        return nota
+
+    def agregar(self, nota: NotaCredito) -> None:
+        self._uow.seguir(nota)
+
+
+class InventariosEnMemoria(RepositorioInventarios):
+    def __init__(self, uow: FakeUnidadDeTrabajo) -> None:
+        self._uow = uow
+
+    def obtener(self, producto_id: str, bodega_id: str) -> Inventario:
+        inventario = self._uow.cargar(Inventario, Inventario.id_para(producto_id, bodega_id))
+        return inventario or self._uow.seguir(Inventario.para(producto_id, bodega_id))
+
+
+class PuntosEmisionEnMemoria(RepositorioPuntosEmision):
+    def __init__(self, uow: FakeUnidadDeTrabajo) -> None:
+        self._uow = uow
+
+    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
+        punto = self._uow.cargar(PuntoEmision, PuntoEmision.id_para(punto_emision_id, tipo))
+        return punto or self._uow.seguir(PuntoEmision.para(punto_emision_id, tipo))

@@ -90,8 +90,6 @@ class Inventario(Agregado):
         inventario.bodega_id = bodega_id
         return inventario
 
-    # --- state ---------------------------------------------------------------------------
-
     @property
     def lotes(self) -> tuple[Lote, ...]:
         """Every lot ever received, oldest first, depleted ones included."""
@@ -114,8 +112,6 @@ class Inventario(Agregado):
     def existe(self) -> bool:
         """Whether this producto has ever had stock in this bodega."""
         return bool(self._lotes)
-
-    # --- commands ------------------------------------------------------------------------
 
     def ingresar(
         self,
@@ -238,8 +234,6 @@ class Inventario(Agregado):
             self._registrar(self._ingreso(lote, fecha, documento, "TRANSFERENCIA"))
         return ids
 
-    # --- rules and helpers ---------------------------------------------------------------
-
     def _registrar(self, evento: EventoDominio) -> None:
         # A blank inventory (made for replay) would record events that belong to no product.
         if not (self.producto_id and self.bodega_id):
@@ -306,8 +300,6 @@ class Inventario(Agregado):
             lotes=lotes,
             motivo=motivo,
         )
-
-    # --- applying events -----------------------------------------------------------------
 
     def _aplicar(self, evento: EventoDominio) -> None:
         if not isinstance(evento, LoteIngresado | StockReducido | StockIncrementado | StockBajo):

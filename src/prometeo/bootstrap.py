@@ -1,0 +1,96 @@
+"""The composition root: the one place where adapters are chosen and wired.
+
+Nothing connects at import time; `bootstrap()` builds everything from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from prometeo.application.config import Configuracion
+from prometeo.application.messagebus import MessageBus, crear_message_bus
+from prometeo.application.services import (
+    CatalogoService,
+    FacturaService,
+    InventarioService,
+    NotaCreditoService,
+)
+from prometeo.application.unit_of_work import Metadatos
+from prometeo.domain.clock import Reloj, RelojFijo
+from prometeo.infrastructure.db.engine import crear_engine
+from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
+from prometeo.infrastructure.reloj import RelojSistema
+from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
+from prometeo.infrastructure.settings import Settings
+
+
+@dataclass
+class Aplicacion:
+    """prometeo wired: the services a command line or an HTTP API talks to."""
+
+    settings: Settings
+    engine: Engine
+    reloj: Reloj
+    bus: MessageBus
+    codec_eventos: CodecEventos
+    codec_snapshots: CodecSnapshots
+    catalogo: CatalogoService
+    facturas: FacturaService
+    notas_credito: NotaCreditoService
+    inventario: InventarioService
+    observadores: list[Observador] = field(default_factory=list)
+
+    def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
+        return UnidadDeTrabajoSql(
+            self.engine,
+            codec_eventos=self.codec_eventos,
+            codec_snapshots=self.codec_snapshots,
+            snapshot_cada=self.settings.snapshot_cada,
+            observadores=self.observadores,
+            metadatos=metadatos,
+        )
+
+    def cerrar(self) -> None:
+        self.engine.dispose()
+
+
+def crear_reloj(settings: Settings) -> Reloj:
+    if settings.hoy is not None:
+        return RelojFijo(settings.hoy)
+    return RelojSistema(settings.zona_horaria)
+
+
+def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) -> Aplicacion:
+    """Build prometeo from settings (the environment by default), making sure the database
+    schema is current first."""
+    settings = settings or Settings()
+    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    if migrar_esquema:
+        migrar(engine)
+    reloj = crear_reloj(settings)
+    bus = crear_message_bus()
+    config = Configuracion(
+        plazo_nota_credito_dias=settings.plazo_nota_credito_dias,
+        reintentos_concurrencia=settings.reintentos_concurrencia,
+    )
+    codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()
+    aplicacion: Aplicacion
+
+    def fabrica(metadatos: Metadatos) -> UnidadDeTrabajoSql:
+        return aplicacion.unidad_de_trabajo(metadatos)
+
+    aplicacion = Aplicacion(
+        settings=settings,
+        engine=engine,
+        reloj=reloj,
+        bus=bus,
+        codec_eventos=codec_eventos,
+        codec_snapshots=codec_snapshots,
+        catalogo=CatalogoService(fabrica, reloj, bus, config),
+        facturas=FacturaService(fabrica, reloj, bus, config),
+        notas_credito=NotaCreditoService(fabrica, reloj, bus, config),
+        inventario=InventarioService(fabrica, reloj, bus, config),
+    )
+    return aplicacion

@@ -1,0 +1,25 @@
+"""Settings read from the environment at start (names as in API.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every PROMETEO_* variable. Unset values take the documented defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="PROMETEO_", extra="ignore")
+
+    database_url: str = "sqlite:///./prometeo.db"
+    broker_url: str | None = None
+    exchange: str = "facturacion"
+    admin_token: str | None = None
+    hoy: date | None = None
+    zona_horaria: str = "America/Guayaquil"
+    plazo_nota_credito_dias: int = Field(default=365, ge=0, le=36500)
+    snapshot_cada: int = Field(default=50, ge=0)
+    sqlite_synchronous: str = Field(default="FULL", pattern="^(?i:FULL|NORMAL|EXTRA)$")
+    reintentos_concurrencia: int = Field(default=8, ge=1, le=100)

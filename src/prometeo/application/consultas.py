@@ -1,0 +1,214 @@
+"""The query side (CQRS): what the outside world reads, and the port that serves it.
+
+The QueryService reads read models (projections) only, never aggregates. Amounts and
+quantities are Decimal; the HTTP layer renders them as strings."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, slots=True)
+class StockVista:
+    producto_id: str
+    bodega_id: str
+    cantidad: Decimal
+    valor: Decimal
+    stock_minimo: Decimal
+    bajo_minimo: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoteVista:
+    lote_id: str
+    producto_id: str
+    bodega_id: str
+    fecha_ingreso: date
+    cantidad_inicial: Decimal
+    cantidad_disponible: Decimal
+    costo_unitario: Decimal
+    fecha_caducidad: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MovimientoKardex:
+    """One entry or exit of one lot, with the running balance of the producto × bodega."""
+
+    posicion: int
+    fecha: date
+    tipo: Literal["ENTRADA", "SALIDA"]
+    documento: str
+    lote_id: str
+    cantidad: Decimal
+    costo_unitario: Decimal
+    costo_total: Decimal
+    saldo_cantidad: Decimal
+    saldo_valor: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CompradorVista:
+    tipo_identificacion: str
+    identificacion: str
+    razon_social: str
+    direccion: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineaFacturaVista:
+    numero_linea: int
+    producto_id: str
+    codigo: str
+    descripcion: str
+    cantidad: Decimal
+    precio_unitario: Decimal
+    descuento: Decimal
+    subtotal: Decimal
+    descuento_global: Decimal
+    base_imponible: Decimal
+    tarifa_iva: str
+    costo: Decimal | None
+    cantidad_acreditada: Decimal = Decimal(0)
+    valor_acreditado: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class TotalesVista:
+    subtotal_sin_impuestos: Decimal
+    subtotales_por_tarifa: dict[str, Decimal]
+    total_descuento: Decimal
+    iva: Decimal
+    propina: Decimal
+    importe_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PagoVista:
+    forma_pago: str
+    total: Decimal
+    plazo: int | None = None
+    unidad_tiempo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FacturaVista:
+    id: str
+    numero: str | None
+    estado: str
+    fecha_emision: date
+    punto_emision_id: str
+    sucursal_id: str
+    bodega_id: str
+    cliente_id: str | None
+    cliente: CompradorVista
+    lineas: list[LineaFacturaVista]
+    totales: TotalesVista
+    pagos: list[PagoVista]
+    costo_total: Decimal | None
+    valor_acreditado: Decimal
+    notas_credito: list[str] = field(default_factory=list)
+    motivo_anulacion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineaNotaCreditoVista:
+    numero_linea_factura: int
+    producto_id: str
+    cantidad: Decimal
+    valor: Decimal
+    tarifa_iva: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotaCreditoVista:
+    id: str
+    numero: str | None
+    factura_id: str
+    numero_factura: str
+    estado: str
+    fecha_emision: date
+    motivo: str
+    devolucion_inventario: bool
+    lineas: list[LineaNotaCreditoVista]
+    subtotal_sin_impuestos: Decimal
+    subtotales_por_tarifa: dict[str, Decimal]
+    iva: Decimal
+    valor_modificacion: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class VentaDiaria:
+    fecha: date
+    sucursal_id: str
+    facturas: int
+    subtotal: Decimal
+    iva: Decimal
+    total: Decimal
+    costo: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class EventoVista:
+    posicion: int
+    stream_id: str
+    tipo: str
+    version: int
+    ocurrido_en: datetime
+    datos: dict[str, Any]
+
+
+class ServicioConsultas(ABC):
+    """The only way the outside reads state; served from the read models."""
+
+    @abstractmethod
+    def stock(
+        self, producto_id: str | None = None, bodega_id: str | None = None
+    ) -> list[StockVista]: ...
+
+    @abstractmethod
+    def lotes(
+        self, producto_id: str | None = None, bodega_id: str | None = None
+    ) -> list[LoteVista]:
+        """Lots with units left, in FIFO order."""
+
+    @abstractmethod
+    def kardex(self, producto_id: str, bodega_id: str) -> list[MovimientoKardex]:
+        """Every movement, oldest first."""
+
+    @abstractmethod
+    def factura(self, factura_id: str) -> FacturaVista:
+        """The factura, or NoEncontrado."""
+
+    @abstractmethod
+    def facturas(
+        self,
+        desde: date | None = None,
+        hasta: date | None = None,
+        estado: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[FacturaVista]: ...
+
+    @abstractmethod
+    def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
+        """The nota de crédito, or NoEncontrado."""
+
+    @abstractmethod
+    def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]: ...
+
+    @abstractmethod
+    def ventas_diarias(
+        self,
+        desde: date | None = None,
+        hasta: date | None = None,
+        sucursal_id: str | None = None,
+    ) -> list[VentaDiaria]: ...
+
+    @abstractmethod
+    def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:
+        """The event log in commit order (positions greater than `desde`)."""

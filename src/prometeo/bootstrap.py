@@ -18,9 +18,20 @@ from prometeo.application.services import (
 )
 from prometeo.application.unit_of_work import Metadatos
 from prometeo.domain.clock import Reloj, RelojFijo
+from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.migracion import migrar
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
+from prometeo.infrastructure.mensajeria import (
+    COLA_PROYECCIONES,
+    Consumidor,
+    Manejador,
+    PublicadorRabbitMQ,
+    Relay,
+    Topologia,
+    registrar_evento,
+)
+from prometeo.infrastructure.metricas import Metricas, crear_metricas
 from prometeo.infrastructure.reloj import RelojSistema
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
@@ -41,6 +52,8 @@ class Aplicacion:
     notas_credito: NotaCreditoService
     inventario: InventarioService
     observadores: list[Observador] = field(default_factory=list)
+    metricas: Metricas = field(default_factory=crear_metricas)
+    cache: CacheAgregados = field(default_factory=CacheAgregados)
 
     def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
         return UnidadDeTrabajoSql(
@@ -50,6 +63,7 @@ class Aplicacion:
             snapshot_cada=self.settings.snapshot_cada,
             observadores=self.observadores,
             metadatos=metadatos,
+            cache=self.cache,
         )
 
     def cerrar(self) -> None:
@@ -92,5 +106,51 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         facturas=FacturaService(fabrica, reloj, bus, config),
         notas_credito=NotaCreditoService(fabrica, reloj, bus, config),
         inventario=InventarioService(fabrica, reloj, bus, config),
+        cache=CacheAgregados(settings.cache_agregados),
     )
+    # Keep it the last observer: it counts events that are about to commit.
+    aplicacion.observadores.append(aplicacion.metricas.observador_eventos)
     return aplicacion
+
+
+class BrokerNoConfigurado(RuntimeError):
+    """Publishing or consuming was asked for without PROMETEO_BROKER_URL."""
+
+
+def _url_broker(settings: Settings) -> str:
+    if not settings.broker_url:
+        raise BrokerNoConfigurado(
+            "PROMETEO_BROKER_URL no está definido: no hay broker al que conectar"
+        )
+    return settings.broker_url
+
+
+def crear_relay(aplicacion: Aplicacion, *, lote: int = 500) -> Relay:
+    """The outbox relay: the event log → PROMETEO_EXCHANGE on PROMETEO_BROKER_URL."""
+    publicador = PublicadorRabbitMQ(_url_broker(aplicacion.settings), aplicacion.settings.exchange)
+    return Relay(aplicacion.engine, publicador, lote=lote, metricas=aplicacion.metricas)
+
+
+def crear_manejador_worker(aplicacion: Aplicacion) -> Manejador:
+    """What `prometeo worker` does with each delivered event envelope: the seam where the
+    projector plugs in. For now it only logs."""
+    return registrar_evento
+
+
+def crear_consumidor(
+    aplicacion: Aplicacion,
+    manejador: Manejador,
+    *,
+    cola: str = COLA_PROYECCIONES,
+    prefetch: int = 10,
+    reintentos: int = 3,
+) -> Consumidor:
+    """A consumer of `cola`, bound to every event published on PROMETEO_EXCHANGE."""
+    topologia = Topologia(exchange=aplicacion.settings.exchange, cola=cola)
+    return Consumidor(
+        _url_broker(aplicacion.settings),
+        manejador,
+        topologia=topologia,
+        prefetch=prefetch,
+        reintentos=reintentos,
+    )

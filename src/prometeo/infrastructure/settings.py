@@ -23,3 +23,5 @@ class Settings(BaseSettings):
     snapshot_cada: int = Field(default=50, ge=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(?i:FULL|NORMAL|EXTRA)$")
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)
+    # Aggregates kept in memory between commands (0 disables the cache).
+    cache_agregados: int = Field(default=10_000, ge=0)

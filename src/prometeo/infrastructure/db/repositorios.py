@@ -17,6 +17,7 @@ from prometeo.domain.repositories import (
     RepositorioPuntosEmision,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.db.snapshots import SnapshotStoreSql
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
@@ -34,7 +35,9 @@ class AlmacenAgregados:
         snapshots: SnapshotStoreSql,
         codec_eventos: CodecEventos,
         codec_snapshots: CodecSnapshots,
+        cache: CacheAgregados | None = None,
     ) -> None:
+        self.cache = cache
         self.store = store
         self.snapshots = snapshots
         self.codec_eventos = codec_eventos
@@ -47,6 +50,11 @@ class AlmacenAgregados:
         if visto is not None:
             assert isinstance(visto, clase)
             return visto
+        if self.cache is not None:
+            cacheado = self.cache.sacar(stream_id)
+            if isinstance(cacheado, clase):
+                self.vistos[stream_id] = cacheado
+                return cacheado
         agregado: A | None = None
         desde = 0
         snapshot = self.snapshots.ultimo(stream_id)

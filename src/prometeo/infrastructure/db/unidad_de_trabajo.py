@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.events.base import EventoDominio
+from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import RepositorioCatalogoSql
 from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventoNuevo, EventStoreSql
 from prometeo.infrastructure.db.repositorios import (
@@ -39,8 +40,10 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         snapshot_cada: int = 50,
         observadores: Sequence[Observador] = (),
         metadatos: Metadatos | None = None,
+        cache: CacheAgregados | None = None,
     ) -> None:
         super().__init__(metadatos)
+        self.cache = cache
         self.engine = engine
         self.codec_eventos = codec_eventos
         self.codec_snapshots = codec_snapshots
@@ -55,7 +58,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         store = EventStoreSql(self._conexion)
         self.snapshots = SnapshotStoreSql(self._conexion)
         self.almacen = AlmacenAgregados(
-            store, self.snapshots, self.codec_eventos, self.codec_snapshots
+            store, self.snapshots, self.codec_eventos, self.codec_snapshots, self.cache
         )
         self.store = store
         self.facturas = RepositorioFacturasSql(self.almacen)
@@ -120,6 +123,8 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         for observador in self.observadores:
             observador(self.conexion, almacenados, dominio)
         self._transaccion.commit()
+        if self.cache is not None:
+            self.cache.devolver(list(self.almacen.vistos.values()))
         self.confirmados = [
             EventoConfirmado(a.stream_id, a.version, e)
             for a, e in zip(almacenados, dominio, strict=True)

@@ -143,14 +143,15 @@ class TestSalidaFifo:
         consumos = vender(inventario, "7")
 
         assert consumos == (
-            ConsumoLote("L1", D(5), D("2.00"), D("10.00")),
-            ConsumoLote("L2", D(2), D("3.00"), D("6.00")),
+            ConsumoLote("L1", D(5), D("2.00"), D("10.00"), None, HOY, D(5)),
+            ConsumoLote("L2", D(2), D("3.00"), D("6.00"), None, HOY, D(5)),
         )
         assert sum(c.costo for c in consumos) == D("16.00")
         assert inventario.stock == 3
         assert inventario.valor == D("9.00")
         assert [lote.lote_id for lote in inventario.lotes_disponibles] == ["L2"]
-        assert [lote.lote_id for lote in inventario.lotes] == ["L1", "L2"]
+        # The emptied lot leaves the queue: state stays the size of the stock.
+        assert [lote.lote_id for lote in inventario.lotes] == ["L2"]
 
     def test_registra_el_costo_de_venta(self) -> None:
         inventario = inventario_con_dos_lotes()
@@ -186,7 +187,8 @@ class TestSalidaFifo:
         costos = [vender(inventario, "1")[0].costo for _ in range(5)]
 
         assert costos == [D("0.01"), D("0.01"), D("0.01"), D("0.00"), D("0.00")]
-        assert inventario.lotes[0].valor_disponible == D("0.00")
+        assert inventario.valor == D("0.00")
+        assert inventario.lotes == ()
 
     def test_stock_insuficiente_falla_y_no_registra_nada(self) -> None:
         inventario = inventario_con_dos_lotes()

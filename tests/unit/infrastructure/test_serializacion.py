@@ -156,7 +156,8 @@ def test_el_formato_guardado_es_estable() -> None:
         '{"producto_id":"café","bodega_id":"b1","fecha":"2026-01-02",'
         '"documento":"FACTURA 001-001-000000001","documento_id":"f1","cantidad":"3.000",'
         '"costo":"16.00","consumos":[{"lote_id":"l1","cantidad":"3.000",'
-        '"costo_unitario":"5.333333","costo":"16.00","fecha_caducidad":null}],'
+        '"costo_unitario":"5.333333","costo":"16.00","fecha_caducidad":null,'
+        '"fecha_ingreso":null,"cantidad_inicial":null}],'
         '"motivo":"VENTA"}',
     )
 
@@ -413,7 +414,8 @@ def test_el_snapshot_conserva_enums_orden_fifo_y_valores_de_dominio() -> None:
     assert isinstance(nota.comprador, DatosComprador)
     inventario = ida_y_vuelta(t.inventario)
     assert isinstance(inventario, Inventario)
-    assert [lote.lote_id for lote in inventario.lotes][:1] == ["$d"]
+    # The "$d" lot was emptied by the sale; "$c" (a tag-like key) survives the round trip.
+    assert "$c" in [lote.lote_id for lote in inventario.lotes]
     assert inventario.lotes == t.inventario.lotes
     assert inventario.stock == t.inventario.stock
 

@@ -52,7 +52,15 @@ class Lote:
         costo = self.valor_disponible
         if cantidad < self.cantidad_disponible:
             costo = min(redondear2(cantidad * self.costo_unitario), costo)
-        return ConsumoLote(self.lote_id, cantidad, self.costo_unitario, costo, self.fecha_caducidad)
+        return ConsumoLote(
+            self.lote_id,
+            cantidad,
+            self.costo_unitario,
+            costo,
+            self.fecha_caducidad,
+            self.fecha_ingreso,
+            self.cantidad_inicial,
+        )
 
     def mover(self, cantidad: Decimal, valor: Decimal) -> Lote:
         """The lot after `cantidad` units worth `valor` entered (positive) or left it."""
@@ -66,7 +74,10 @@ class Lote:
 class Inventario(Agregado):
     """The stock of one producto in one bodega, kept as a FIFO queue of lots: entries join
     the end of the queue, exits consume the oldest lots first and record what they cost.
-    Depleted lots stay in the queue, because an anulación gives units back to them."""
+
+    An emptied lot leaves the queue, so state (and snapshots) stay the size of the stock,
+    not of the history. An anulación that gives units back to an emptied lot re-creates it
+    at the head of the queue: it was older than every lot still holding goods."""
 
     TIPO_STREAM: ClassVar[str] = "inventario"
 
@@ -77,6 +88,7 @@ class Inventario(Agregado):
         self.bodega_id = ""
         # Insertion order is the FIFO order; the key finds a lot for an anulación.
         self._lotes: dict[str, Lote] = {}
+        self._existe = False
 
     @staticmethod
     def id_para(producto_id: str, bodega_id: str) -> str:
@@ -92,7 +104,7 @@ class Inventario(Agregado):
 
     @property
     def lotes(self) -> tuple[Lote, ...]:
-        """Every lot ever received, oldest first, depleted ones included."""
+        """The lots that still hold goods, oldest first (the order they will be consumed)."""
         return tuple(self._lotes.values())
 
     @property
@@ -111,7 +123,7 @@ class Inventario(Agregado):
     @property
     def existe(self) -> bool:
         """Whether this producto has ever had stock in this bodega."""
-        return bool(self._lotes)
+        return self._existe
 
     def ingresar(
         self,
@@ -190,9 +202,7 @@ class Inventario(Agregado):
         for consumo in consumos:
             devuelto[consumo.lote_id] += consumo.cantidad
         for lote_id, cantidad in devuelto.items():
-            lote = self._lotes.get(lote_id)
-            if lote is None:
-                raise ValorInvalido("LoteExiste", f"El lote {lote_id} no existe en {self.id}")
+            lote = self._lotes.get(lote_id) or self._lote_vaciado(consumos, lote_id)
             if cantidad > lote.cantidad_inicial - lote.cantidad_disponible:
                 raise ValorInvalido(
                     "ReversionDentroDelLote",
@@ -242,6 +252,18 @@ class Inventario(Agregado):
                 f"El inventario {self.id} no tiene producto y bodega: créelo con Inventario.para",
             )
         super()._registrar(evento)
+
+    def _lote_vaciado(self, consumos: tuple[ConsumoLote, ...], lote_id: str) -> Lote:
+        """An emptied lot as an anulación would re-create it (its consumos say how); a lot
+        this inventario never gave out cannot be given back to."""
+        consumo = next(c for c in consumos if c.lote_id == lote_id)
+        if consumo.fecha_ingreso is None or consumo.cantidad_inicial is None:
+            raise ValorInvalido("LoteExiste", f"El lote {lote_id} no existe en {self.id}")
+        return replace(
+            self._lote(consumo, consumo.fecha_ingreso),
+            cantidad_disponible=CERO,
+            valor_disponible=CERO_DOLARES,
+        )
 
     def _exigir_consumos(self, consumos: tuple[ConsumoLote, ...]) -> None:
         if not consumos:
@@ -321,8 +343,7 @@ class Inventario(Agregado):
                 for consumo in evento.consumos:
                     self._mover(consumo.lote_id, -consumo.cantidad, -consumo.costo)
             case StockIncrementado(motivo="ANULACION"):
-                for consumo in evento.lotes:
-                    self._mover(consumo.lote_id, consumo.cantidad, consumo.costo)
+                self._restaurar(evento.lotes, evento.fecha)
             case StockIncrementado():
                 for nuevo in evento.lotes:
                     self._encolar(nuevo, evento.fecha)
@@ -330,10 +351,37 @@ class Inventario(Agregado):
                 pass  # StockBajo only warns: the lots stay as they are
 
     def _mover(self, lote_id: str, cantidad: Decimal, valor: Decimal) -> None:
-        self._lotes[lote_id] = self._lotes[lote_id].mover(cantidad, valor)
+        lote = self._lotes[lote_id].mover(cantidad, valor)
+        if lote.agotado and not lote.valor_disponible:
+            del self._lotes[lote_id]
+        else:
+            self._lotes[lote_id] = lote
+
+    def _restaurar(self, consumos: tuple[ConsumoLote, ...], fecha: date) -> None:
+        """Give units back to the lots they came from; emptied lots come back first."""
+        recreados: dict[str, Lote] = {}
+        for consumo in consumos:
+            if consumo.lote_id in self._lotes:
+                self._mover(consumo.lote_id, consumo.cantidad, consumo.costo)
+            elif consumo.lote_id in recreados:
+                recreados[consumo.lote_id] = recreados[consumo.lote_id].mover(
+                    consumo.cantidad, consumo.costo
+                )
+            else:
+                recreados[consumo.lote_id] = replace(
+                    self._lote(consumo, consumo.fecha_ingreso or fecha),
+                    cantidad_inicial=consumo.cantidad_inicial or consumo.cantidad,
+                )
+        if recreados:
+            self._lotes = {**recreados, **self._lotes}
 
     def _encolar(self, nuevo: ConsumoLote, fecha: date) -> None:
-        self._lotes[nuevo.lote_id] = Lote(
+        self._existe = True
+        self._lotes[nuevo.lote_id] = self._lote(nuevo, fecha)
+
+    @staticmethod
+    def _lote(nuevo: ConsumoLote, fecha: date) -> Lote:
+        return Lote(
             lote_id=nuevo.lote_id,
             fecha_ingreso=fecha,
             cantidad_inicial=nuevo.cantidad,

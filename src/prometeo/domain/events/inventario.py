@@ -24,6 +24,10 @@ class ConsumoLote:
     costo_unitario: Decimal
     costo: Decimal
     fecha_caducidad: date | None = None
+    # The lot's entry date and initial quantity, so that an anulación can re-create, exactly,
+    # a lot that was emptied and dropped from the queue meanwhile.
+    fecha_ingreso: date | None = None
+    cantidad_inicial: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

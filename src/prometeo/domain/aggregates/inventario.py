@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar, Self
 
 from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.aggregates.lote import Lote
 from prometeo.domain.errors import ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import (
@@ -23,52 +24,10 @@ from prometeo.domain.events.inventario import (
     StockReducido,
 )
 from prometeo.domain.specifications.inventario import SolicitudSalida, StockSuficiente
-from prometeo.domain.value_objects.dinero import Cantidad, Precio, redondear2
+from prometeo.domain.value_objects.dinero import Cantidad, Precio
 
 CERO = Decimal(0)
 CERO_DOLARES = Decimal("0.00")
-
-
-@dataclass(frozen=True, slots=True)
-class Lote:
-    """A batch of goods that entered the bodega together, at one unit cost. Its remaining
-    value is kept to the cent, so the cost of what leaves plus what stays always equals
-    what came in."""
-
-    lote_id: str
-    fecha_ingreso: date
-    cantidad_inicial: Decimal
-    cantidad_disponible: Decimal
-    costo_unitario: Decimal
-    valor_disponible: Decimal
-    fecha_caducidad: date | None = None
-
-    @property
-    def agotado(self) -> bool:
-        return self.cantidad_disponible <= 0
-
-    def consumo(self, cantidad: Decimal) -> ConsumoLote:
-        """Taking `cantidad` units, at their cost: the last units take all the value left."""
-        costo = self.valor_disponible
-        if cantidad < self.cantidad_disponible:
-            costo = min(redondear2(cantidad * self.costo_unitario), costo)
-        return ConsumoLote(
-            self.lote_id,
-            cantidad,
-            self.costo_unitario,
-            costo,
-            self.fecha_caducidad,
-            self.fecha_ingreso,
-            self.cantidad_inicial,
-        )
-
-    def mover(self, cantidad: Decimal, valor: Decimal) -> Lote:
-        """The lot after `cantidad` units worth `valor` entered (positive) or left it."""
-        return replace(
-            self,
-            cantidad_disponible=self.cantidad_disponible + cantidad,
-            valor_disponible=self.valor_disponible + valor,
-        )
 
 
 class Inventario(Agregado):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from prometeo.application.config import Configuracion
+from prometeo.application.consultas import ServicioConsultas
 from prometeo.application.messagebus import MessageBus, crear_message_bus
 from prometeo.application.services import (
     CatalogoService,
@@ -32,6 +33,12 @@ from prometeo.infrastructure.mensajeria import (
     registrar_evento,
 )
 from prometeo.infrastructure.metricas import Metricas, crear_metricas
+from prometeo.infrastructure.proyecciones import (
+    Proyector,
+    ServicioConsultasSql,
+    crear_proyecciones,
+    ponerse_al_dia,
+)
 from prometeo.infrastructure.reloj import RelojSistema
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
@@ -51,9 +58,11 @@ class Aplicacion:
     facturas: FacturaService
     notas_credito: NotaCreditoService
     inventario: InventarioService
+    consultas: ServicioConsultas
     observadores: list[Observador] = field(default_factory=list)
     metricas: Metricas = field(default_factory=crear_metricas)
     cache: CacheAgregados = field(default_factory=CacheAgregados)
+    proyector: Proyector | None = None
 
     def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
         return UnidadDeTrabajoSql(
@@ -90,6 +99,10 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         reintentos_concurrencia=settings.reintentos_concurrencia,
     )
     codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()
+    # Embedded mode: the read models move in every command's transaction, once they have
+    # caught up with whatever the log holds that they have not applied (e.g. an upgrade).
+    proyector = Proyector(crear_proyecciones(), codec_eventos)
+    ponerse_al_dia(engine, proyector)
     aplicacion: Aplicacion
 
     def fabrica(metadatos: Metadatos) -> UnidadDeTrabajoSql:
@@ -106,7 +119,10 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         facturas=FacturaService(fabrica, reloj, bus, config),
         notas_credito=NotaCreditoService(fabrica, reloj, bus, config),
         inventario=InventarioService(fabrica, reloj, bus, config),
+        consultas=ServicioConsultasSql(engine),
+        observadores=[proyector.observador],
         cache=CacheAgregados(settings.cache_agregados),
+        proyector=proyector,
     )
     # Keep it the last observer: it counts events that are about to commit.
     aplicacion.observadores.append(aplicacion.metricas.observador_eventos)
@@ -133,7 +149,8 @@ def crear_relay(aplicacion: Aplicacion, *, lote: int = 500) -> Relay:
 
 def crear_manejador_worker(aplicacion: Aplicacion) -> Manejador:
     """What `prometeo worker` does with each delivered event envelope: the seam where the
-    projector plugs in. For now it only logs."""
+    projector plugs in (e.g. apply `evento_de_sobre(sobre)` in one transaction, raising on
+    a gap so the message is retried). For now it only logs."""
     return registrar_evento
 
 

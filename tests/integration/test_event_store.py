@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine
 
-from conftest import todos_los_backends
+from bases_de_datos import todos_los_backends
 from prometeo.domain.errors import ConcurrencyError
 from prometeo.infrastructure.db.event_store import EventoNuevo, EventStoreSql
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import pytest
 from sqlalchemy import Engine, insert, select, update
 
-from conftest import todos_los_backends
+from bases_de_datos import todos_los_backends
 from prometeo.application.unit_of_work import Metadatos
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.punto_emision import PuntoEmision

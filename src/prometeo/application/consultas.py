@@ -48,6 +48,7 @@ class MovimientoKardex:
     costo_total: Decimal
     saldo_cantidad: Decimal
     saldo_valor: Decimal
+    motivo: str = ""  # INGRESO, VENTA, TRANSFERENCIA, ANULACION or DEVOLUCION
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,12 @@ class NotaCreditoVista:
 
 @dataclass(frozen=True, slots=True)
 class VentaDiaria:
+    """A sucursal's sales on one day. The factura figures count the facturas emitted that
+    day that are not annulled (an anulación takes its factura back out of the day it was
+    emitted); `costo` is their FIFO cost of goods sold. Notas de crédito count apart, on
+    the day they are emitted: their subtotal, IVA and total, and `costo_notas`, the value
+    of the goods they returned to stock. The `*_neto` figures are the difference."""
+
     fecha: date
     sucursal_id: str
     facturas: int
@@ -150,6 +157,27 @@ class VentaDiaria:
     iva: Decimal
     total: Decimal
     costo: Decimal
+    notas_credito: int = 0
+    subtotal_notas: Decimal = Decimal("0.00")
+    iva_notas: Decimal = Decimal("0.00")
+    total_notas: Decimal = Decimal("0.00")
+    costo_notas: Decimal = Decimal("0.00")
+
+    @property
+    def subtotal_neto(self) -> Decimal:
+        return self.subtotal - self.subtotal_notas
+
+    @property
+    def iva_neto(self) -> Decimal:
+        return self.iva - self.iva_notas
+
+    @property
+    def total_neto(self) -> Decimal:
+        return self.total - self.total_notas
+
+    @property
+    def costo_neto(self) -> Decimal:
+        return self.costo - self.costo_notas
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +188,7 @@ class EventoVista:
     version: int
     ocurrido_en: datetime
     datos: dict[str, Any]
+    version_esquema: int = 1  # the shape `datos` is stored in (see the event's upcasters)
 
 
 class ServicioConsultas(ABC):

@@ -128,3 +128,22 @@ clientes = Table(
     Column("direccion", String(300)),
     Column("email", String(254)),
 )
+
+tokens = Table(
+    "tokens",
+    metadata,
+    # Only the SHA-256 of a token is kept: a copy of the database hands out no access.
+    Column("hash", String(64), primary_key=True),
+    Column("nombre", String(100), nullable=False),
+    Column("rol", String(20), nullable=False),
+    Column("creado_en", DateTime(timezone=True), nullable=False),
+)
+
+# The outbox relay's durable checkpoint (migration 0003): the last position the broker
+# confirmed, one row per relay. See infrastructure/mensajeria/relay.py.
+relay_checkpoint = Table(
+    "relay_checkpoint",
+    metadata,
+    Column("nombre", String(100), primary_key=True),
+    Column("posicion", BigInteger, nullable=False),
+)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.tablas import metadata
+from prometeo.infrastructure.proyecciones import tablas as _proyecciones  # noqa: F401
 
 config = context.config
 

@@ -1,0 +1,112 @@
+"""Publishing stored events to a RabbitMQ topic exchange, each one confirmed by the broker."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Protocol
+
+import pika  # type: ignore[import-untyped]
+
+from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.mensajeria.conexion import parametros
+from prometeo.infrastructure.mensajeria.sobre import (
+    clave_de_enrutamiento,
+    codificar_sobre,
+    en_utc,
+    sobre_de,
+)
+
+logger = logging.getLogger("prometeo.relay")
+
+
+class Publicador(Protocol):
+    """Where the relay hands events. `publicar` returns only once the event is safely with
+    the broker (confirmed), and raises otherwise."""
+
+    def publicar(self, evento: EventoAlmacenado) -> None: ...
+
+    def esperar(self, segundos: float) -> None: ...
+
+    def cerrar(self) -> None: ...
+
+
+class PublicadorRabbitMQ:
+    """Publishes events to a durable topic exchange with publisher confirms: persistent
+    messages, routing key `facturacion.<tipo en minúsculas>`, message id = event id. It
+    connects lazily and, after any failure, drops the connection so that the next call
+    reconnects."""
+
+    def __init__(self, url: str, exchange: str = "facturacion") -> None:
+        self.url = url
+        self.exchange = exchange
+        self._conexion: Any = None
+        self._canal: Any = None
+
+    def publicar(self, evento: EventoAlmacenado) -> None:
+        canal = self._abrir()
+        try:
+            # With confirms on, this blocks until the broker acks (stored, and on disk for
+            # a persistent message in a durable queue); a nack raises NackError.
+            canal.basic_publish(
+                exchange=self.exchange,
+                routing_key=clave_de_enrutamiento(evento.tipo),
+                body=codificar_sobre(sobre_de(evento)),
+                properties=propiedades(evento),
+            )
+        except BaseException:
+            self.cerrar()
+            raise
+
+    def esperar(self, segundos: float) -> None:
+        """Idle for a while, still answering the broker's heartbeats when connected."""
+        if self._conexion is None or not self._conexion.is_open:
+            time.sleep(segundos)
+            return
+        try:
+            self._conexion.sleep(segundos)
+        except BaseException:
+            self.cerrar()
+            raise
+
+    def cerrar(self) -> None:
+        conexion, self._conexion, self._canal = self._conexion, None, None
+        if conexion is not None and conexion.is_open:
+            try:
+                conexion.close()
+            except Exception:  # already broken: nothing left to close cleanly
+                logger.debug("La conexión con RabbitMQ ya estaba rota al cerrarla")
+
+    def _abrir(self) -> Any:
+        if self._canal is not None and self._canal.is_open:
+            return self._canal
+        self.cerrar()
+        conexion = pika.BlockingConnection(parametros(self.url, nombre_conexion="prometeo relay"))
+        try:
+            canal = conexion.channel()
+            canal.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+            canal.confirm_delivery()
+        except BaseException:
+            conexion.close()
+            raise
+        self._conexion, self._canal = conexion, canal
+        logger.info("Conectado a RabbitMQ; publicando en el exchange %r", self.exchange)
+        return canal
+
+
+def propiedades(evento: EventoAlmacenado) -> Any:
+    """AMQP properties of an event's message."""
+    return pika.BasicProperties(
+        message_id=evento.evento_id,
+        type=evento.tipo,
+        content_type="application/json",
+        content_encoding="utf-8",
+        delivery_mode=pika.DeliveryMode.Persistent,
+        timestamp=int(en_utc(evento.ocurrido_en).timestamp()),
+        app_id="prometeo",
+        headers={
+            "stream_id": evento.stream_id,
+            "version": evento.version,
+            "posicion": evento.posicion,
+        },
+    )

@@ -1,0 +1,139 @@
+"""The outbox relay: stored events → RabbitMQ, in order, at least once.
+
+Why this is a transactional outbox without an outbox table: the event log already is one.
+A command's events are written in the same database transaction as the state change they
+describe (they ARE the state change), so "marking an event for publishing" is simply
+committing it into the log: if the command commits, its events are in the log; if it
+rolls back, they never existed. The event store hands out global positions under a row
+lock held until commit, so events become visible strictly in position order and a reader
+that follows positions never skips one that commits late.
+
+The relay only has to remember how far it got: a durable checkpoint (`relay_checkpoint`,
+one row per relay) holding the last position the broker confirmed. Everything after it
+is the pending part of the outbox. The relay reads a batch after the checkpoint,
+publishes each event with publisher confirms, and advances the checkpoint only to what
+was confirmed. A crash between a confirm and the checkpoint update republishes those
+events on restart (at least once, never lost; consumers deduplicate by event id or
+stream version); nothing committed can stay unpublished, because the checkpoint never
+moves past an unconfirmed event. Commands never talk to the broker: while it is down
+they keep committing, and the relay backs off and retries until it is back.
+
+One relay per checkpoint name: a second one would publish everything twice (the
+checkpoint update detects it and stops the newcomer with CheckpointMovido)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import Engine
+
+from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.mensajeria.checkpoint import CheckpointRelay, conexion_de_lectura
+from prometeo.infrastructure.mensajeria.conexion import politica_de_reintentos
+from prometeo.infrastructure.mensajeria.publicador import Publicador
+from prometeo.infrastructure.metricas import Metricas, crear_metricas
+
+logger = logging.getLogger("prometeo.relay")
+
+NOMBRE_RELAY = "rabbitmq"
+
+
+class Relay:
+    """Publishes the event log, in position order, through a Publicador, and keeps its
+    durable checkpoint. `publicar_pendientes()` drains the backlog once; `ejecutar()` keeps
+    doing it, backing off while the broker (or the database) is unreachable."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        publicador: Publicador,
+        *,
+        nombre: str = NOMBRE_RELAY,
+        lote: int = 500,
+        metricas: Metricas | None = None,
+        espera_inicial: float = 0.5,
+        espera_maxima: float = 30.0,
+    ) -> None:
+        if lote < 1:
+            raise ValueError("El lote del relay debe ser de al menos un evento")
+        self.engine = engine
+        self.publicador = publicador
+        self.checkpoint = CheckpointRelay(engine, nombre)
+        self.lote = lote
+        self.metricas = metricas if metricas is not None else crear_metricas()
+        self.espera_inicial = espera_inicial
+        self.espera_maxima = espera_maxima
+
+    def publicar_pendientes(self) -> int:
+        """Publish every event after the checkpoint, batch by batch, advancing the
+        checkpoint after each batch's confirms. Returns how many were published; raises
+        what the broker or the database raised (the checkpoint keeps what was confirmed)."""
+        total = 0
+        desde = self.checkpoint.leer()
+        try:
+            while True:
+                with conexion_de_lectura(self.engine) as conexion:
+                    eventos = EventStoreSql(conexion).leer_todos(desde, self.lote)
+                confirmada = desde
+                try:
+                    for evento in eventos:
+                        self.publicador.publicar(evento)
+                        confirmada = evento.posicion
+                        total += 1
+                        self.metricas.eventos_publicados.inc()
+                finally:
+                    # Even when the broker failed halfway: what it confirmed stays done.
+                    self.checkpoint.avanzar(desde, confirmada)
+                    desde = confirmada
+                if len(eventos) < self.lote:
+                    return total
+        except Exception:
+            self.metricas.fallos_publicacion.inc()
+            raise
+        finally:
+            if total:
+                logger.info("Publicados %d eventos; checkpoint en la posición %d", total, desde)
+            self._actualizar_pendientes()
+
+    def ejecutar(
+        self,
+        *,
+        una_vez: bool = False,
+        intervalo: float = 0.5,
+        detener: threading.Event | None = None,
+    ) -> int:
+        """Publish until `detener` is set (or, with `una_vez`, until the backlog is
+        drained), polling the log every `intervalo` seconds when idle. Transient errors
+        are retried with capped exponential back-off. Returns how many were published."""
+        detener = detener if detener is not None else threading.Event()
+        reintentar = politica_de_reintentos(
+            logger,
+            detener,
+            espera_inicial=self.espera_inicial,
+            espera_maxima=self.espera_maxima,
+        )
+        total = 0
+        try:
+            while not detener.is_set():
+                publicados: int = reintentar(self.publicar_pendientes)
+                if reintentar.statistics.get("attempt_number", 1) > 1:
+                    logger.info("Conexión restablecida; el relay sigue publicando")
+                total += publicados
+                if una_vez:
+                    break
+                if publicados == 0:
+                    reintentar(self.publicador.esperar, intervalo)
+        except Exception:
+            if not detener.is_set():
+                raise
+            logger.info("Relay detenido mientras esperaba al broker")
+        finally:
+            self.publicador.cerrar()
+        return total
+
+    def _actualizar_pendientes(self) -> None:
+        try:
+            self.metricas.fijar_pendientes_outbox(self.checkpoint.pendientes())
+        except Exception:  # the gauge must never hide the error being handled
+            logger.debug("No se pudo medir el backlog del outbox", exc_info=True)

@@ -1,0 +1,110 @@
+"""Prometheus metrics of prometeo, on a registry of their own (never the global one).
+
+`crear_metricas()` builds a fresh set; the composition root makes one per process and
+hands it to whoever measures something. `exponer(metricas)` renders the text for
+GET /metrics. Nothing is registered at import time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy import Connection
+
+from prometeo.domain.events.base import EventoDominio
+from prometeo.infrastructure.db.event_store import EventoAlmacenado
+
+TIPO_CONTENIDO = CONTENT_TYPE_LATEST
+
+# Commands run from a few milliseconds (a catalog insert) to seconds (a large factura
+# under contention, with retries).
+_CUBETAS_COMANDOS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metricas:
+    """The metrics a prometeo process exposes, all on `registro`."""
+
+    def __init__(self, registro: CollectorRegistry | None = None) -> None:
+        self.registro = registro if registro is not None else CollectorRegistry()
+        self.eventos_agregados = Counter(
+            "prometeo_eventos_agregados",
+            "Eventos guardados en el event store (confirmados con su transacción), por tipo.",
+            ["tipo"],
+            registry=self.registro,
+        )
+        self.eventos_publicados = Counter(
+            "prometeo_eventos_publicados",
+            "Eventos publicados en RabbitMQ y confirmados por el broker.",
+            registry=self.registro,
+        )
+        self.fallos_publicacion = Counter(
+            "prometeo_fallos_publicacion",
+            "Intentos de publicación fallidos (broker caído, conexión perdida, nack).",
+            registry=self.registro,
+        )
+        self.pendientes_outbox = Gauge(
+            "prometeo_outbox_pendientes",
+            "Eventos guardados que el relay aún no publica (última posición − checkpoint).",
+            registry=self.registro,
+        )
+        self.retraso_proyecciones = Gauge(
+            "prometeo_proyeccion_retraso",
+            "Eventos que le faltan a cada proyección (última posición − su checkpoint).",
+            ["proyeccion"],
+            registry=self.registro,
+        )
+        self.latencia_comandos = Histogram(
+            "prometeo_comando_duracion_segundos",
+            "Duración de los comandos, por nombre de comando.",
+            ["comando"],
+            buckets=_CUBETAS_COMANDOS,
+            registry=self.registro,
+        )
+
+    def observador_eventos(
+        self,
+        _conexion: Connection,
+        almacenados: Sequence[EventoAlmacenado],
+        _eventos: Sequence[EventoDominio],
+    ) -> None:
+        """A UnidadDeTrabajoSql observer that counts the events appended, by type.
+
+        It runs inside the transaction, just before commit: wire it as the LAST observer
+        so that a failing observer aborts the commit before anything is counted."""
+        for evento in almacenados:
+            self.eventos_agregados.labels(tipo=evento.tipo).inc()
+
+    def fijar_pendientes_outbox(self, pendientes: int) -> None:
+        self.pendientes_outbox.set(pendientes)
+
+    def fijar_retraso_proyeccion(self, proyeccion: str, retraso: int) -> None:
+        """How many events projection `proyeccion` is behind the event log."""
+        self.retraso_proyecciones.labels(proyeccion=proyeccion).set(retraso)
+
+    @contextmanager
+    def medir_comando(self, comando: str) -> Iterator[None]:
+        """Time a command (successful or not): `with metricas.medir_comando("EmitirFactura"):`."""
+        inicio = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.latencia_comandos.labels(comando=comando).observe(time.perf_counter() - inicio)
+
+
+def crear_metricas() -> Metricas:
+    """A fresh set of metrics on a registry of its own."""
+    return Metricas(CollectorRegistry())
+
+
+def exponer(metricas: Metricas) -> bytes:
+    """The Prometheus text exposition of every metric (serve it as TIPO_CONTENIDO)."""
+    return generate_latest(metricas.registro)

@@ -1,0 +1,263 @@
+"""The query side on SQL: ServicioConsultas served from the read models only (and the
+event table for the log itself)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date
+from decimal import Decimal
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, select
+
+from prometeo.application.consultas import (
+    EventoVista,
+    FacturaVista,
+    LoteVista,
+    MovimientoKardex,
+    NotaCreditoVista,
+    ServicioConsultas,
+    StockVista,
+    VentaDiaria,
+)
+from prometeo.domain.errors import NoEncontrado
+from prometeo.infrastructure.db.tablas import eventos, productos
+from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
+from prometeo.infrastructure.proyecciones.consultas_documentos import (
+    consulta_notas,
+    leer_facturas,
+    leer_notas,
+)
+from prometeo.infrastructure.proyecciones.tablas import (
+    vista_facturas,
+    vista_kardex,
+    vista_lotes,
+    vista_notas_credito,
+    vista_stock,
+    vista_ventas_diarias,
+)
+
+T = TypeVar("T")
+_LIMITE_MAXIMO = 1000
+
+
+class ServicioConsultasSql(ServicioConsultas):
+    """Answers every read from the projections' tables, each in one short read-only
+    transaction that never takes SQLite's write lock (readers never queue behind the
+    cajeros)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @contextmanager
+    def _leer(self) -> Iterator[Connection]:
+        with self._engine.connect().execution_options(sqlite_begin="DEFERRED") as conexion:
+            yield conexion
+
+    def _uno(self, leer: Callable[[Connection], list[T]], que: str, id: str) -> T:
+        with self._leer() as conexion:
+            encontrados = leer(conexion)
+        if not encontrados:
+            raise NoEncontrado(que, id)
+        return encontrados[0]
+
+    # -- inventario ------------------------------------------------------------------------
+
+    def stock(
+        self, producto_id: str | None = None, bodega_id: str | None = None
+    ) -> list[StockVista]:
+        s = vista_stock
+        consulta = (
+            select(s, productos.c.stock_minimo)
+            .select_from(s.outerjoin(productos, productos.c.id == s.c.producto_id))
+            .order_by(s.c.producto_id, s.c.bodega_id)
+        )
+        if producto_id is not None:
+            consulta = consulta.where(s.c.producto_id == producto_id)
+        if bodega_id is not None:
+            consulta = consulta.where(s.c.bodega_id == bodega_id)
+        with self._leer() as conexion:
+            filas = list(conexion.execute(consulta))
+        vistas = []
+        for f in filas:
+            cantidad = de_micro(f.cantidad)
+            minimo = Decimal(f.stock_minimo) if f.stock_minimo is not None else Decimal(0)
+            vistas.append(
+                StockVista(
+                    f.producto_id,
+                    f.bodega_id,
+                    cantidad,
+                    de_centavos(f.valor),
+                    minimo,
+                    cantidad <= minimo,
+                )
+            )
+        return vistas
+
+    def lotes(
+        self, producto_id: str | None = None, bodega_id: str | None = None
+    ) -> list[LoteVista]:
+        lt = vista_lotes
+        consulta = (
+            select(lt)
+            .where(lt.c.cantidad_disponible > 0)
+            .order_by(lt.c.producto_id, lt.c.bodega_id, lt.c.orden)
+        )
+        if producto_id is not None:
+            consulta = consulta.where(lt.c.producto_id == producto_id)
+        if bodega_id is not None:
+            consulta = consulta.where(lt.c.bodega_id == bodega_id)
+        with self._leer() as conexion:
+            filas = list(conexion.execute(consulta))
+        return [
+            LoteVista(
+                f.lote_id,
+                f.producto_id,
+                f.bodega_id,
+                f.fecha_ingreso,
+                de_micro(f.cantidad_inicial),
+                de_micro(f.cantidad_disponible),
+                Decimal(f.costo_unitario),
+                f.fecha_caducidad,
+            )
+            for f in filas
+        ]
+
+    def kardex(self, producto_id: str, bodega_id: str) -> list[MovimientoKardex]:
+        k = vista_kardex
+        consulta = (
+            select(k)
+            .where(k.c.producto_id == producto_id, k.c.bodega_id == bodega_id)
+            .order_by(k.c.secuencia)
+        )
+        with self._leer() as conexion:
+            filas = list(conexion.execute(consulta))
+        return [
+            MovimientoKardex(
+                posicion=f.posicion,
+                fecha=f.fecha,
+                tipo=f.tipo,
+                documento=f.documento,
+                lote_id=f.lote_id,
+                cantidad=de_micro(f.cantidad),
+                costo_unitario=Decimal(f.costo_unitario),
+                costo_total=de_centavos(f.costo_total),
+                saldo_cantidad=de_micro(f.saldo_cantidad),
+                saldo_valor=de_centavos(f.saldo_valor),
+                motivo=f.motivo,
+            )
+            for f in filas
+        ]
+
+    # -- documentos ------------------------------------------------------------------------
+
+    def factura(self, factura_id: str) -> FacturaVista:
+        consulta = select(vista_facturas).where(vista_facturas.c.id == factura_id)
+        return self._uno(lambda c: leer_facturas(c, consulta), "una factura", factura_id)
+
+    def facturas(
+        self,
+        desde: date | None = None,
+        hasta: date | None = None,
+        estado: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[FacturaVista]:
+        f = vista_facturas
+        consulta = (
+            select(f)
+            .order_by(f.c.fecha_emision, f.c.posicion)
+            .limit(max(0, min(limite, _LIMITE_MAXIMO)))
+            .offset(max(0, desplazamiento))
+        )
+        if desde is not None:
+            consulta = consulta.where(f.c.fecha_emision >= desde)
+        if hasta is not None:
+            consulta = consulta.where(f.c.fecha_emision <= hasta)
+        if estado is not None:
+            consulta = consulta.where(f.c.estado == estado.strip().upper())
+        with self._leer() as conexion:
+            return leer_facturas(conexion, consulta)
+
+    def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
+        consulta = consulta_notas().where(vista_notas_credito.c.id == nota_credito_id)
+        return self._uno(lambda c: leer_notas(c, consulta), "una nota de crédito", nota_credito_id)
+
+    def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]:
+        consulta = consulta_notas()
+        if factura_id is not None:
+            consulta = consulta.where(vista_notas_credito.c.factura_id == factura_id)
+        with self._leer() as conexion:
+            return leer_notas(conexion, consulta)
+
+    # -- ventas y eventos ------------------------------------------------------------------
+
+    def ventas_diarias(
+        self,
+        desde: date | None = None,
+        hasta: date | None = None,
+        sucursal_id: str | None = None,
+    ) -> list[VentaDiaria]:
+        v = vista_ventas_diarias
+        consulta = select(v).order_by(v.c.fecha, v.c.sucursal_id)
+        if desde is not None:
+            consulta = consulta.where(v.c.fecha >= desde)
+        if hasta is not None:
+            consulta = consulta.where(v.c.fecha <= hasta)
+        if sucursal_id is not None:
+            consulta = consulta.where(v.c.sucursal_id == sucursal_id)
+        with self._leer() as conexion:
+            filas = list(conexion.execute(consulta))
+        return [
+            VentaDiaria(
+                fecha=f.fecha,
+                sucursal_id=f.sucursal_id,
+                facturas=f.facturas,
+                subtotal=de_centavos(f.subtotal),
+                iva=de_centavos(f.iva),
+                total=de_centavos(f.total),
+                costo=de_centavos(f.costo),
+                notas_credito=f.notas_credito,
+                subtotal_notas=de_centavos(f.subtotal_notas),
+                iva_notas=de_centavos(f.iva_notas),
+                total_notas=de_centavos(f.total_notas),
+                costo_notas=de_centavos(f.costo_notas),
+            )
+            for f in filas
+        ]
+
+    def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:
+        e = eventos
+        consulta = (
+            select(
+                e.c.posicion,
+                e.c.stream_id,
+                e.c.tipo,
+                e.c.version,
+                e.c.ocurrido_en,
+                e.c.datos,
+                e.c.version_esquema,
+            )
+            .where(e.c.posicion > desde)
+            .order_by(e.c.posicion)
+            .limit(max(0, min(limite, _LIMITE_MAXIMO)))
+        )
+        with self._leer() as conexion:
+            filas = list(conexion.execute(consulta))
+        return [
+            EventoVista(
+                posicion=f.posicion,
+                stream_id=f.stream_id,
+                tipo=f.tipo,
+                version=f.version,
+                # SQLite and MariaDB hand stored UTC instants back without their zone.
+                ocurrido_en=(
+                    f.ocurrido_en if f.ocurrido_en.tzinfo else f.ocurrido_en.replace(tzinfo=UTC)
+                ),
+                datos=json.loads(f.datos),
+                version_esquema=f.version_esquema,
+            )
+            for f in filas
+        ]

@@ -1,0 +1,207 @@
+"""Facturas as they are read: drafts with their running totals, emitted ones with number,
+cost and what notas de crédito have credited so far, and annulled ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, insert, select
+
+from prometeo.domain.events.factura import (
+    CreditoAplicado,
+    DescuentoAplicado,
+    FacturaAnulada,
+    FacturaCreada,
+    FacturaEmitida,
+    LineaAgregada,
+)
+from prometeo.infrastructure.proyecciones import facturas_filas as filas
+from prometeo.infrastructure.proyecciones.base import (
+    EventoProyectado,
+    Proyeccion,
+    a_centavos,
+    actualizar_por_clave,
+    texto,
+)
+from prometeo.infrastructure.proyecciones.facturas_filas import Fila
+from prometeo.infrastructure.proyecciones.tablas import (
+    vista_facturas,
+    vista_lineas_factura,
+    vista_notas_factura,
+)
+
+_CLAVE_LINEA = ("factura_id", "numero_linea")
+_BORRADOR = (LineaAgregada, DescuentoAplicado)
+
+
+@dataclass
+class _Factura:
+    """A factura held in memory for the batch: created in it, or a draft loaded to be
+    changed (its lines already stored are `guardadas`)."""
+
+    fila: Fila
+    lineas: dict[int, Fila]
+    nueva: bool
+    guardadas: frozenset[int] = frozenset()
+    # A draft's totals are computed once, at the end of the batch, and only if it is
+    # still a draft then (emission brings its own).
+    por_calcular: bool = False
+
+
+@dataclass
+class _Lote:
+    memoria: dict[str, _Factura] = field(default_factory=dict)
+    emisiones: list[Fila] = field(default_factory=list)
+    lineas_emitidas: list[Fila] = field(default_factory=list)
+    creditos_lineas: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    creditos: dict[str, int] = field(default_factory=dict)
+    anulaciones: list[Fila] = field(default_factory=list)
+    notas: list[Fila] = field(default_factory=list)
+
+
+class ProyeccionFacturas(Proyeccion):
+    """The factura summary the API and the accountants read: buyer, lines with their
+    discounts, base, IVA tarifa and FIFO cost, totals (a draft's computed as emission will
+    compute them), payments, state and number, and per line and in total what notas de
+    crédito have credited, with the ids of those notas and the reason of an anulación."""
+
+    nombre = "facturas"
+    tablas = (vista_notas_factura, vista_lineas_factura, vista_facturas)
+    tipos = frozenset(
+        {FacturaCreada, LineaAgregada, DescuentoAplicado, FacturaEmitida, CreditoAplicado}
+        | {FacturaAnulada}
+    )
+
+    def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
+        lote = _Lote()
+        creadas = {e.evento.factura_id for e in eventos if isinstance(e.evento, FacturaCreada)}
+        borradores = {
+            e.evento.factura_id
+            for e in eventos
+            if isinstance(e.evento, _BORRADOR) and e.evento.factura_id not in creadas
+        }
+        lote.memoria.update(_cargar(conexion, borradores))
+        for proyectado in eventos:
+            _aplicar(lote, proyectado)
+        for factura in lote.memoria.values():
+            if factura.por_calcular and factura.fila["estado"] == "BORRADOR":
+                filas.recalcular_borrador(factura.fila, factura.lineas)
+        _escribir(conexion, lote)
+
+
+def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
+    evento = proyectado.evento
+    if isinstance(evento, FacturaCreada):
+        nueva = _Factura(filas.factura_creada(proyectado, evento), {}, nueva=True)
+        nueva.por_calcular = True
+        lote.memoria[evento.factura_id] = nueva
+        return
+    assert isinstance(
+        evento,
+        LineaAgregada | DescuentoAplicado | FacturaEmitida | CreditoAplicado | FacturaAnulada,
+    )
+    factura = lote.memoria.get(evento.factura_id)
+    if isinstance(evento, LineaAgregada | DescuentoAplicado):
+        if factura is None:  # a draft the batch never saw created nor stored: nothing to do
+            return
+        if isinstance(evento, LineaAgregada):
+            factura.lineas[evento.numero_linea] = filas.linea_agregada(evento)
+        else:
+            factura.fila["descuento_tipo"] = evento.tipo_descuento
+            factura.fila["descuento_valor"] = texto(evento.valor)
+        factura.por_calcular = True
+    elif isinstance(evento, FacturaEmitida):
+        cambios, lineas = filas.emision(evento)
+        if factura is None:
+            lote.emisiones.append({"id": evento.factura_id, **cambios})
+            lote.lineas_emitidas.extend(lineas)
+            return
+        factura.fila.update(cambios)
+        for linea in lineas:
+            factura.lineas[linea["numero_linea"]].update(linea)
+    elif isinstance(evento, CreditoAplicado):
+        lote.notas.append(filas.nota_de(proyectado, evento))
+        total = a_centavos(evento.valor_total)
+        if factura is None:
+            lote.creditos[evento.factura_id] = lote.creditos.get(evento.factura_id, 0) + total
+        else:
+            factura.fila["valor_acreditado"] += total
+        for numero, cantidad, valor in filas.creditos_por_linea(evento):
+            if factura is None:
+                suma = lote.creditos_lineas.setdefault((evento.factura_id, numero), [0, 0])
+                suma[0] += cantidad
+                suma[1] += valor
+            else:
+                factura.lineas[numero]["cantidad_acreditada"] += cantidad
+                factura.lineas[numero]["valor_acreditado"] += valor
+    else:
+        cambios = filas.anulacion(evento)
+        if factura is None:
+            lote.anulaciones.append({"id": evento.factura_id, **cambios})
+        else:
+            factura.fila.update(cambios)
+
+
+def _cargar(conexion: Connection, ids: set[str]) -> dict[str, _Factura]:
+    """Stored drafts that this batch changes, with their lines (two queries)."""
+    if not ids:
+        return {}
+    facturas = {
+        f.id: _Factura(dict(f._mapping), {}, nueva=False)
+        for f in conexion.execute(select(vista_facturas).where(vista_facturas.c.id.in_(ids)))
+    }
+    lineas = conexion.execute(
+        select(vista_lineas_factura).where(vista_lineas_factura.c.factura_id.in_(ids))
+    )
+    for linea in lineas:
+        facturas[linea.factura_id].lineas[linea.numero_linea] = dict(linea._mapping)
+    for factura in facturas.values():
+        factura.guardadas = frozenset(factura.lineas)
+    return facturas
+
+
+def _escribir(conexion: Connection, lote: _Lote) -> None:
+    """Inserts first, then whole-row updates of loaded drafts, then the changes of
+    facturas not in memory in lifecycle order (emission, credits, anulación)."""
+    nuevas = [f for f in lote.memoria.values() if f.nueva]
+    cargadas = [f for f in lote.memoria.values() if not f.nueva]
+    if nuevas:
+        conexion.execute(insert(vista_facturas), [f.fila for f in nuevas])
+    lineas_nuevas = [
+        linea
+        for f in lote.memoria.values()
+        for n, linea in f.lineas.items()
+        if n not in f.guardadas
+    ]
+    if lineas_nuevas:
+        conexion.execute(insert(vista_lineas_factura), lineas_nuevas)
+    actualizar_por_clave(conexion, vista_facturas, ("id",), [f.fila for f in cargadas])
+    actualizar_por_clave(
+        conexion,
+        vista_lineas_factura,
+        _CLAVE_LINEA,
+        [f.lineas[n] for f in cargadas for n in sorted(f.guardadas)],
+    )
+    actualizar_por_clave(conexion, vista_facturas, ("id",), lote.emisiones)
+    actualizar_por_clave(conexion, vista_lineas_factura, _CLAVE_LINEA, lote.lineas_emitidas)
+    actualizar_por_clave(
+        conexion,
+        vista_lineas_factura,
+        _CLAVE_LINEA,
+        [
+            {"factura_id": f, "numero_linea": n, "cantidad_acreditada": c, "valor_acreditado": v}
+            for (f, n), (c, v) in lote.creditos_lineas.items()
+        ],
+        sumar=("cantidad_acreditada", "valor_acreditado"),
+    )
+    actualizar_por_clave(
+        conexion,
+        vista_facturas,
+        ("id",),
+        [{"id": f, "valor_acreditado": v} for f, v in lote.creditos.items()],
+        sumar=("valor_acreditado",),
+    )
+    actualizar_por_clave(conexion, vista_facturas, ("id",), lote.anulaciones)
+    if lote.notas:
+        conexion.execute(insert(vista_notas_factura), lote.notas)

@@ -1,0 +1,204 @@
+"""The rows of the factura read model, built from its events (pure functions: the same
+event gives the same columns whether it lands on a row in memory or in an UPDATE)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from prometeo.domain.events.factura import (
+    CreditoAplicado,
+    DatosPago,
+    FacturaAnulada,
+    FacturaCreada,
+    FacturaEmitida,
+    ImportePorTarifa,
+    LineaAgregada,
+)
+from prometeo.domain.services.totales import DescuentoGlobal, LineaParaTotales, calcular_totales
+from prometeo.infrastructure.proyecciones.base import (
+    EventoProyectado,
+    a_centavos,
+    a_json,
+    a_micro,
+    texto,
+)
+
+Fila = dict[str, Any]
+
+
+def importes_json(importes: Iterable[ImportePorTarifa]) -> str:
+    return a_json(
+        [
+            {
+                "tarifa_iva": i.tarifa_iva,
+                "base_imponible": texto(i.base_imponible),
+                "iva": texto(i.iva),
+            }
+            for i in importes
+        ]
+    )
+
+
+def pagos_json(pagos: Iterable[DatosPago]) -> str:
+    return a_json(
+        [
+            {
+                "forma_pago": p.forma_pago,
+                "total": texto(p.total),
+                "plazo": p.plazo,
+                "unidad_tiempo": p.unidad_tiempo,
+            }
+            for p in pagos
+        ]
+    )
+
+
+def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
+    """A new draft: no lines yet, so every total is zero until its lines arrive."""
+    c = evento.comprador
+    return {
+        "id": evento.factura_id,
+        "posicion": proyectado.posicion,
+        "numero": None,
+        "estado": "BORRADOR",
+        "fecha_emision": evento.fecha_emision,
+        "punto_emision_id": evento.punto_emision_id,
+        "sucursal_id": evento.sucursal_id,
+        "bodega_id": evento.bodega_id,
+        "cliente_id": evento.cliente_id,
+        "tipo_identificacion": c.tipo_identificacion,
+        "identificacion": c.identificacion,
+        "razon_social": c.razon_social,
+        "direccion": c.direccion,
+        "email": c.email,
+        "descuento_tipo": None,
+        "descuento_valor": None,
+        "subtotal_sin_impuestos": "0.00",
+        "importes_por_tarifa": "[]",
+        "total_descuento": "0.00",
+        "iva": "0.00",
+        "propina": texto(evento.propina),
+        "importe_total": texto(evento.propina),
+        "pagos": pagos_json(evento.pagos),
+        "costo_total": None,
+        "valor_acreditado": 0,
+        "motivo_anulacion": None,
+        "fecha_anulacion": None,
+    }
+
+
+def linea_agregada(evento: LineaAgregada) -> Fila:
+    """A draft line; its subtotal, share of the global discount and base are set by
+    `recalcular_borrador`."""
+    return {
+        "factura_id": evento.factura_id,
+        "numero_linea": evento.numero_linea,
+        "producto_id": evento.producto_id,
+        "codigo": evento.codigo,
+        "descripcion": evento.descripcion,
+        "cantidad": texto(evento.cantidad),
+        "precio_unitario": texto(evento.precio_unitario),
+        "descuento": texto(evento.descuento),
+        "subtotal": "0.00",
+        "descuento_global": "0.00",
+        "base_imponible": "0.00",
+        "tarifa_iva": evento.tarifa_iva,
+        "costo": None,
+        "cantidad_acreditada": 0,
+        "valor_acreditado": 0,
+    }
+
+
+def recalcular_borrador(factura: Fila, lineas: Mapping[int, Fila]) -> None:
+    """A draft's totals, computed as its emission will compute them (same domain service)."""
+    descuento = (
+        DescuentoGlobal(factura["descuento_tipo"], Decimal(factura["descuento_valor"]))
+        if factura["descuento_tipo"]
+        else None
+    )
+    ordenadas = [lineas[n] for n in sorted(lineas)]
+    totales = calcular_totales(
+        [
+            LineaParaTotales(
+                ln["numero_linea"],
+                Decimal(ln["cantidad"]),
+                Decimal(ln["precio_unitario"]),
+                Decimal(ln["descuento"]),
+                ln["tarifa_iva"],
+            )
+            for ln in ordenadas
+        ],
+        descuento,
+        Decimal(factura["propina"]),
+    )
+    for linea, total in zip(ordenadas, totales.lineas, strict=True):
+        linea["subtotal"] = texto(total.subtotal)
+        linea["descuento_global"] = texto(total.descuento_global)
+        linea["base_imponible"] = texto(total.base_imponible)
+    factura.update(
+        subtotal_sin_impuestos=texto(totales.subtotal_sin_impuestos),
+        importes_por_tarifa=importes_json(
+            ImportePorTarifa(t, base, iva)
+            for (t, base), (_, iva) in zip(
+                totales.bases_por_tarifa, totales.iva_por_tarifa, strict=True
+            )
+        ),
+        total_descuento=texto(totales.total_descuento),
+        iva=texto(totales.iva),
+        importe_total=texto(totales.importe_total),
+    )
+
+
+def emision(evento: FacturaEmitida) -> tuple[Fila, list[Fila]]:
+    """What emission fixes for good: the number, the final amounts, the payments and the
+    cost of each line (changes of the factura, changes of each line by its key)."""
+    factura = {
+        "numero": evento.numero,
+        "estado": "EMITIDA",
+        "fecha_emision": evento.fecha_emision,
+        "subtotal_sin_impuestos": texto(evento.subtotal_sin_impuestos),
+        "importes_por_tarifa": importes_json(evento.importes_por_tarifa),
+        "total_descuento": texto(evento.total_descuento),
+        "iva": texto(evento.iva),
+        "propina": texto(evento.propina),
+        "importe_total": texto(evento.importe_total),
+        "pagos": pagos_json(evento.pagos),
+        "costo_total": texto(evento.costo_total),
+    }
+    lineas = [
+        {
+            "factura_id": evento.factura_id,
+            "numero_linea": ln.numero_linea,
+            "subtotal": texto(ln.subtotal),
+            "descuento_global": texto(ln.descuento_global),
+            "base_imponible": texto(ln.base_imponible),
+            "costo": texto(ln.costo),
+        }
+        for ln in evento.lineas
+    ]
+    return factura, lineas
+
+
+def nota_de(proyectado: EventoProyectado, evento: CreditoAplicado) -> Fila:
+    return {
+        "factura_id": evento.factura_id,
+        "nota_credito_id": evento.nota_credito_id,
+        "posicion": proyectado.posicion,
+        "numero_nota_credito": evento.numero_nota_credito,
+        "valor_total": texto(evento.valor_total),
+    }
+
+
+def creditos_por_linea(evento: CreditoAplicado) -> list[tuple[int, int, int]]:
+    """(numero_linea, micro-units, cents) credited on each line."""
+    return [(c.numero_linea, a_micro(c.cantidad), a_centavos(c.valor)) for c in evento.lineas]
+
+
+def anulacion(evento: FacturaAnulada) -> Fila:
+    return {
+        "estado": "ANULADA",
+        "motivo_anulacion": evento.motivo,
+        "fecha_anulacion": evento.fecha,
+    }

@@ -1,0 +1,114 @@
+"""Notas de crédito as they are read: lines, amounts, number and the factura they credit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from prometeo.domain.events.factura import ImportePorTarifa
+from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
+from prometeo.domain.services.totales import totales_por_tarifa
+from prometeo.infrastructure.proyecciones.base import (
+    EventoProyectado,
+    Proyeccion,
+    actualizar_por_clave,
+    texto,
+)
+from prometeo.infrastructure.proyecciones.facturas_filas import importes_json
+from prometeo.infrastructure.proyecciones.tablas import (
+    vista_lineas_nota_credito,
+    vista_notas_credito,
+)
+
+Fila = dict[str, Any]
+CERO = Decimal("0.00")
+
+
+class ProyeccionNotasCredito(Proyeccion):
+    """Each nota de crédito with the factura it credits (by id and number), its reason,
+    whether goods came back, what each line credits (units or value only), its IVA per
+    tarifa and the valor de modificación."""
+
+    nombre = "notas_credito"
+    tablas = (vista_lineas_nota_credito, vista_notas_credito)
+    tipos = frozenset({NotaCreditoCreada, NotaCreditoEmitida})
+
+    def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
+        nuevas: dict[str, Fila] = {}
+        lineas: list[Fila] = []
+        emitidas: list[Fila] = []
+        for proyectado in eventos:
+            evento = proyectado.evento
+            if isinstance(evento, NotaCreditoCreada):
+                nuevas[evento.nota_credito_id] = _creada(proyectado.posicion, evento)
+                lineas.extend(_lineas(evento))
+            elif isinstance(evento, NotaCreditoEmitida):
+                cambios = _emision(evento)
+                if evento.nota_credito_id in nuevas:
+                    nuevas[evento.nota_credito_id].update(cambios)
+                else:
+                    emitidas.append({"id": evento.nota_credito_id, **cambios})
+        if nuevas:
+            conexion.execute(insert(vista_notas_credito), list(nuevas.values()))
+        if lineas:
+            conexion.execute(insert(vista_lineas_nota_credito), lineas)
+        actualizar_por_clave(conexion, vista_notas_credito, ("id",), emitidas)
+
+
+def _creada(posicion: int, evento: NotaCreditoCreada) -> Fila:
+    """Until it is emitted a nota shows the amounts its emission will fix (same service)."""
+    bases, ivas = totales_por_tarifa([(ln.tarifa_iva, ln.valor) for ln in evento.lineas])
+    subtotal = sum((base for _, base in bases), CERO)
+    iva = sum((valor for _, valor in ivas), CERO)
+    return {
+        "id": evento.nota_credito_id,
+        "posicion": posicion,
+        "numero": None,
+        "factura_id": evento.factura_id,
+        "numero_factura": evento.numero_factura,
+        "estado": "BORRADOR",
+        "fecha_emision": evento.fecha_emision,
+        "punto_emision_id": evento.punto_emision_id,
+        "sucursal_id": evento.sucursal_id,
+        "bodega_id": evento.bodega_id,
+        "motivo": evento.motivo,
+        "devolucion_inventario": evento.devolucion_inventario,
+        "subtotal_sin_impuestos": texto(subtotal),
+        "importes_por_tarifa": importes_json(
+            ImportePorTarifa(t, base, valor)
+            for (t, base), (_, valor) in zip(bases, ivas, strict=True)
+        ),
+        "iva": texto(iva),
+        "valor_modificacion": texto(subtotal + iva),
+    }
+
+
+def _lineas(evento: NotaCreditoCreada) -> list[Fila]:
+    return [
+        {
+            "nota_credito_id": evento.nota_credito_id,
+            "renglon": renglon,
+            "numero_linea_factura": ln.numero_linea_factura,
+            "producto_id": ln.producto_id,
+            "cantidad": texto(ln.cantidad),
+            "valor": texto(ln.valor),
+            "tarifa_iva": ln.tarifa_iva,
+            "costo_unitario": texto(ln.costo_unitario),
+        }
+        for renglon, ln in enumerate(evento.lineas, start=1)
+    ]
+
+
+def _emision(evento: NotaCreditoEmitida) -> Fila:
+    return {
+        "numero": evento.numero,
+        "estado": "EMITIDA",
+        "fecha_emision": evento.fecha_emision,
+        "subtotal_sin_impuestos": texto(evento.subtotal_sin_impuestos),
+        "importes_por_tarifa": importes_json(evento.importes_por_tarifa),
+        "iva": texto(evento.iva),
+        "valor_modificacion": texto(evento.valor_modificacion),
+    }

@@ -1,0 +1,185 @@
+"""Running projections over batches of stored events, each event at most once.
+
+Every projection has a checkpoint: the global position of the last event it applied.
+Positions are handed out without gaps and in commit order, so a projection may apply a
+batch only when its checkpoint reaches the batch (it has seen everything before it); the
+events at or below its checkpoint it skips. A projection that is behind (being rebuilt,
+or fed by a worker) is left alone by the embedded observer: `ponerse_al_dia` brings it up
+to date from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, select, update
+
+from prometeo.domain.events.base import EventoDominio
+from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.proyecciones.base import (
+    EventoProyectado,
+    Proyeccion,
+    insertar_si_falta,
+)
+from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
+from prometeo.infrastructure.serializacion import CodecEventos
+
+_cp = checkpoints_proyeccion
+
+
+class HuecoEnProyeccion(RuntimeError):
+    """A batch starts after events a projection has not applied yet."""
+
+
+class Proyector:
+    """Keeps a set of read models in step with the event log. In embedded mode its
+    `observador` runs inside every command's transaction, so whoever wrote reads their own
+    writes; a rebuild or a worker feeds it batches read from the log."""
+
+    def __init__(
+        self, proyecciones: Sequence[Proyeccion], codec: CodecEventos | None = None
+    ) -> None:
+        nombres = [p.nombre for p in proyecciones]
+        if len(set(nombres)) != len(nombres):
+            raise ValueError(f"Proyecciones repetidas: {', '.join(nombres)}")
+        self.proyecciones = tuple(proyecciones)
+        self.codec = codec or CodecEventos()
+        self._tipos = frozenset(t.__name__ for p in proyecciones for t in p.tipos)
+
+    @property
+    def nombres(self) -> list[str]:
+        return [p.nombre for p in self.proyecciones]
+
+    # -- embedded mode ---------------------------------------------------------------------
+
+    def observador(
+        self,
+        conexion: Connection,
+        almacenados: Sequence[EventoAlmacenado],
+        dominio: Sequence[EventoDominio],
+    ) -> None:
+        """The unit of work's hook: project the events a command has just stored in this
+        transaction (for events read back from the log, use `aplicar`). The common case
+        costs one statement for the checkpoints: moving every checkpoint that sits right
+        before the batch to its end."""
+        if not almacenados or not self.proyecciones:
+            return
+        primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
+        movidas = conexion.execute(
+            update(_cp)
+            .where(_cp.c.nombre.in_(self.nombres), _cp.c.posicion == primera - 1)
+            .values(posicion=ultima)
+        ).rowcount
+        if movidas == len(self.proyecciones):
+            listas = list(self.proyecciones)
+        else:
+            # These events are new to everyone: a checkpoint now at `ultima` is one just
+            # moved; one further behind belongs to a rebuild or a worker, which will
+            # bring its projection here from the log.
+            puntos = self.checkpoints(conexion, primera=primera, ultima=ultima)
+            listas = [p for p in self.proyecciones if puntos[p.nombre] == ultima]
+        if listas:
+            eventos = self._proyectados(almacenados, dominio)
+            for proyeccion in listas:
+                _aplicar(conexion, proyeccion, eventos, primera - 1)
+
+    # -- batches read from the log ---------------------------------------------------------
+
+    def aplicar(
+        self,
+        conexion: Connection,
+        almacenados: Sequence[EventoAlmacenado],
+        dominio: Sequence[EventoDominio | None] | None = None,
+        *,
+        puntos: dict[str, int] | None = None,
+        estricto: bool = False,
+    ) -> list[str]:
+        """Apply a batch of consecutive stored events (decoded here when `dominio` does not
+        give them) to every projection that has not applied them, and move those
+        checkpoints to the batch's end; returns their names. Events at or below a
+        checkpoint are skipped, so a batch applied twice changes nothing. A projection
+        whose checkpoint is short of the batch is skipped, or raises HuecoEnProyeccion
+        when `estricto` (a worker then retries after catching up)."""
+        if not almacenados:
+            return []
+        primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
+        if puntos is None:
+            puntos = self.checkpoints(conexion, bloquear=True)
+        listas: list[Proyeccion] = []
+        for proyeccion in self.proyecciones:
+            punto = puntos[proyeccion.nombre]
+            if punto < primera - 1:
+                if estricto:
+                    raise HuecoEnProyeccion(
+                        f"La proyección {proyeccion.nombre} va en la posición {punto}; "
+                        f"faltan los eventos anteriores a {primera}"
+                    )
+            elif punto < ultima:
+                listas.append(proyeccion)
+        if not listas:
+            return []
+        eventos = self._proyectados(almacenados, dominio)
+        for proyeccion in listas:
+            _aplicar(conexion, proyeccion, eventos, puntos[proyeccion.nombre])
+        nombres = [p.nombre for p in listas]
+        conexion.execute(update(_cp).where(_cp.c.nombre.in_(nombres)).values(posicion=ultima))
+        return nombres
+
+    def checkpoints(
+        self,
+        conexion: Connection,
+        *,
+        bloquear: bool = False,
+        primera: int = 1,
+        ultima: int = 0,
+    ) -> dict[str, int]:
+        """Each projection's checkpoint, locked when `bloquear` (so that two catch-ups
+        never apply the same events). A projection without one gets it now: at `ultima`
+        when the log starts at `primera` = 1 with this very batch, else at 0 (behind)."""
+        consulta = select(_cp.c.nombre, _cp.c.posicion).where(_cp.c.nombre.in_(self.nombres))
+        if bloquear:
+            consulta = consulta.with_for_update()
+        puntos: dict[str, int] = dict(conexion.execute(consulta).all())
+        faltan = [n for n in self.nombres if n not in puntos]
+        if faltan:
+            inicial = ultima if primera == 1 else 0
+            insertar_si_falta(
+                conexion,
+                _cp,
+                ("nombre",),
+                [{"nombre": n, "posicion": inicial} for n in faltan],
+            )
+            puntos = dict(conexion.execute(consulta).all())
+        return puntos
+
+    def _proyectados(
+        self,
+        almacenados: Sequence[EventoAlmacenado],
+        dominio: Sequence[EventoDominio | None] | None,
+    ) -> list[EventoProyectado]:
+        """The batch's events that some projection reads, each decoded at most once."""
+        dados: Sequence[EventoDominio | None] = dominio or [None] * len(almacenados)
+        proyectados = []
+        for almacenado, evento in zip(almacenados, dados, strict=True):
+            if almacenado.tipo not in self._tipos:
+                continue
+            if evento is None:
+                evento = self.codec.decodificar(
+                    almacenado.tipo, almacenado.version_esquema, almacenado.datos
+                )
+            proyectados.append(
+                EventoProyectado(
+                    almacenado.posicion, almacenado.stream_id, almacenado.version, evento
+                )
+            )
+        return proyectados
+
+
+def _aplicar(
+    conexion: Connection,
+    proyeccion: Proyeccion,
+    eventos: Sequence[EventoProyectado],
+    punto: int,
+) -> None:
+    suyos = [e for e in eventos if e.posicion > punto and type(e.evento) in proyeccion.tipos]
+    if suyos:
+        proyeccion.aplicar(conexion, suyos)

@@ -1,0 +1,284 @@
+"""The outbox relay against the real RabbitMQ: order, envelope and properties, resuming
+from the checkpoint, a SIGKILL halfway through, and a broker that goes away and returns."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from apoyo_mensajeria import (
+    URL_RABBITMQ,
+    Broker,
+    agregar_eventos,
+    esperar,
+    fixture_broker,  # noqa: F401  (the `broker` fixture)
+    preparar_ingresos,
+)
+from prometheus_client import REGISTRY, generate_latest
+from proxy_tcp import ProxyTcp
+from sqlalchemy import Engine
+
+from bases_de_datos import todos_los_backends
+from prometeo.application.commands import RegistrarIngreso
+from prometeo.bootstrap import bootstrap
+from prometeo.domain.errors import NoEncontrado
+from prometeo.infrastructure.db.engine import crear_engine
+from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventStoreSql
+from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.mensajeria import (
+    CheckpointRelay,
+    PublicadorRabbitMQ,
+    Relay,
+    sobre_de,
+)
+from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
+from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
+from prometeo.infrastructure.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+PROMETEO = str(Path(sys.executable).parent / "prometeo")
+
+
+def relay_de(engine: Engine, broker: Broker, lote: int, metricas: Metricas) -> Relay:
+    publicador = PublicadorRabbitMQ(URL_RABBITMQ, broker.exchange)
+    return Relay(engine, publicador, lote=lote, metricas=metricas)
+
+
+@todos_los_backends
+def test_publica_el_backlog_en_orden_con_sobre_y_propiedades(
+    engine: Engine, broker: Broker
+) -> None:
+    cola = broker.cola_capturadora()
+    eventos = agregar_eventos(engine, 7, streams=3)
+    metricas = crear_metricas()
+    relay = relay_de(engine, broker, lote=3, metricas=metricas)
+
+    assert relay.publicar_pendientes() == 7
+    relay.publicador.cerrar()
+
+    mensajes = broker.leer(cola)
+    assert [json.loads(cuerpo)["posicion"] for _, _, cuerpo in mensajes] == list(range(1, 8))
+    for (metodo, propiedades, cuerpo), evento in zip(mensajes, eventos, strict=True):
+        assert metodo.routing_key == f"facturacion.{evento.tipo.lower()}"
+        assert propiedades.message_id == evento.evento_id
+        assert propiedades.delivery_mode == 2
+        assert propiedades.content_type == "application/json"
+        assert propiedades.type == evento.tipo
+        sobre = json.loads(cuerpo)
+        assert sobre == sobre_de(evento)
+        assert set(sobre) == {
+            "id", "stream_id", "version", "posicion", "tipo", "version_esquema",
+            "ocurrido_en", "datos", "metadatos",
+        }  # fmt: skip
+        assert sobre["datos"]["nombre"] == "Año Ñandú"
+        assert sobre["metadatos"]["usuario"] == "prueba"
+        assert sobre["ocurrido_en"] == "2026-11-29T12:00:00+00:00"
+    assert mensajes[2][0].routing_key == "facturacion.pruebaemitida"
+    assert CheckpointRelay(engine, "rabbitmq").leer() == 7
+    assert metricas.eventos_publicados._value.get() == 7
+    assert metricas.pendientes_outbox._value.get() == 0
+
+    # A restarted relay resumes from the checkpoint: nothing is published twice.
+    otro = relay_de(engine, broker, lote=3, metricas=metricas)
+    assert otro.publicar_pendientes() == 0
+    agregar_eventos(engine, 2, streams=3)
+    assert otro.publicar_pendientes() == 2
+    otro.publicador.cerrar()
+    assert broker.posiciones(cola) == [8, 9]
+
+
+class PublicadorQueSeCae(PublicadorRabbitMQ):
+    """The real publisher, through a proxy that is cut just before the event at position
+    `falla_en` goes out (as if the broker died right then)."""
+
+    def __init__(self, proxy: ProxyTcp, exchange: str, falla_en: int) -> None:
+        super().__init__(proxy.url, exchange)
+        self.proxy = proxy
+        self.falla_en = falla_en
+
+    def publicar(self, evento: EventoAlmacenado) -> None:
+        if evento.posicion == self.falla_en:
+            self.falla_en = 0
+            self.proxy.cortar()
+        super().publicar(evento)
+
+
+def test_una_caida_a_media_tanda_conserva_lo_confirmado(engine: Engine, broker: Broker) -> None:
+    cola = broker.cola_capturadora()
+    agregar_eventos(engine, 10)
+    metricas = crear_metricas()
+    proxy = ProxyTcp()
+    proxy.abrir()
+    publicador = PublicadorQueSeCae(proxy, broker.exchange, falla_en=6)
+    relay = Relay(engine, publicador, lote=10, metricas=metricas)
+    try:
+        with pytest.raises(ERRORES_TRANSITORIOS):
+            relay.publicar_pendientes()
+        assert relay.checkpoint.leer() == 5
+        assert metricas.fallos_publicacion._value.get() == 1
+        assert metricas.pendientes_outbox._value.get() == 5
+
+        proxy.abrir()
+        assert relay.publicar_pendientes() == 5
+    finally:
+        publicador.cerrar()
+        proxy.cortar()
+    assert broker.posiciones(cola) == list(range(1, 11))
+
+
+def test_relay_matado_con_sigkill_entrega_todo_al_menos_una_vez_y_en_orden(
+    tmp_path: Path, broker: Broker
+) -> None:
+    total, streams = 4000, 8
+    url = f"sqlite:///{tmp_path / 'relay.db'}"
+    engine = crear_engine(url)
+    migrar(engine)
+    eventos = agregar_eventos(engine, total, streams=streams, por_transaccion=200)
+    cola = broker.cola_capturadora()
+    entorno = {
+        **os.environ,
+        "PROMETEO_DATABASE_URL": url,
+        "PROMETEO_BROKER_URL": URL_RABBITMQ,
+        "PROMETEO_EXCHANGE": broker.exchange,
+    }
+    orden = [PROMETEO, "relay", "--lote", "50", "--intervalo", "0.1"]
+
+    registro = tmp_path / "relay.log"
+    with registro.open("w") as salida:
+        proceso = subprocess.Popen(orden, env=entorno, stdout=salida, stderr=subprocess.STDOUT)
+    try:
+        esperar(
+            lambda: broker.mensajes_en(cola) >= total // 4 or proceso.poll() is not None,
+            que="un cuarto del backlog",
+        )
+    finally:
+        proceso.send_signal(signal.SIGKILL)
+        proceso.wait(10)
+    assert proceso.returncode == -signal.SIGKILL, registro.read_text()
+    checkpoint = CheckpointRelay(engine, "rabbitmq").leer()
+    assert 0 < checkpoint < total, "el relay debía morir a medio camino"
+
+    reinicio = subprocess.run(
+        [*orden, "--una-vez"], env=entorno, capture_output=True, text=True, timeout=120
+    )
+    assert reinicio.returncode == 0, reinicio.stderr
+    assert CheckpointRelay(engine, "rabbitmq").leer() == total
+    engine.dispose()
+
+    posiciones = broker.posiciones(cola)
+    assert set(posiciones) == set(range(1, total + 1))
+    # The first run delivered 1..k (k ≥ its checkpoint), the restart checkpoint+1..total:
+    # the only duplicates are the confirmed but not yet checkpointed tail of the first run.
+    corte = next(
+        (i for i in range(1, len(posiciones)) if posiciones[i] != posiciones[i - 1] + 1),
+        len(posiciones),
+    )
+    primera, segunda = posiciones[:corte], posiciones[corte:]
+    assert primera == list(range(1, corte + 1))
+    assert corte >= checkpoint
+    assert segunda == list(range(checkpoint + 1, total + 1)) or segunda == []
+    stream_de = {e.posicion: (e.stream_id, e.version) for e in eventos}
+    por_stream: dict[str, list[int]] = defaultdict(list)
+    for posicion in primera + segunda:
+        stream, version = stream_de[posicion]
+        por_stream[stream].append(version)
+    for versiones in por_stream.values():
+        vistas = list(dict.fromkeys(versiones))  # first delivery of each version
+        assert vistas == list(range(1, len(vistas) + 1))
+
+
+def test_broker_caido_los_comandos_siguen_y_al_volver_no_se_pierde_nada(
+    tmp_path: Path, broker: Broker
+) -> None:
+    aplicacion = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'caido.db'}"))
+    cola = broker.cola_capturadora()
+    proxy = ProxyTcp()  # not listening yet: the broker is unreachable
+    relay = Relay(
+        aplicacion.engine,
+        PublicadorRabbitMQ(proxy.url, broker.exchange),
+        lote=20,
+        metricas=aplicacion.metricas,
+        espera_inicial=0.05,
+        espera_maxima=0.2,
+    )
+    detener = threading.Event()
+    hilo = threading.Thread(target=relay.ejecutar, kwargs={"intervalo": 0.05, "detener": detener})
+    hilo.start()
+    fallos = aplicacion.metricas.fallos_publicacion._value
+    try:
+        ingresar = preparar_ingresos(aplicacion)
+        for _ in range(5):
+            ingresar()  # commands never wait for the broker
+        esperar(lambda: fallos.get() >= 2, que="reintentos del relay")
+        assert relay.checkpoint.leer() == 0
+        assert b"prometeo_outbox_pendientes 5.0" in exponer(aplicacion.metricas)
+
+        proxy.abrir()
+        esperar(lambda: relay.checkpoint.pendientes() == 0, que="publicar tras la vuelta")
+
+        proxy.cortar()  # the broker dies under a connected relay
+        ingresos_durante_la_caida = 7
+        for _ in range(ingresos_durante_la_caida):
+            ingresar()
+        antes = fallos.get()
+        esperar(lambda: fallos.get() > antes, que="notar la caída")
+        proxy.abrir()
+        esperar(lambda: relay.checkpoint.pendientes() == 0, que="publicar tras la segunda vuelta")
+    finally:
+        detener.set()
+        hilo.join(10)
+        proxy.cortar()
+    assert not hilo.is_alive()
+    with aplicacion.engine.connect() as conexion:
+        ultima = EventStoreSql(conexion).ultima_posicion()
+    assert ultima >= 12
+    assert relay.checkpoint.leer() == ultima
+    mensajes = broker.leer(cola)
+    posiciones = [json.loads(cuerpo)["posicion"] for _, _, cuerpo in mensajes]
+    assert set(posiciones) == set(range(1, ultima + 1))
+    assert list(dict.fromkeys(posiciones)) == list(range(1, ultima + 1))
+    assert {m.routing_key for m, _, _ in mensajes} == {"facturacion.loteingresado"}
+    aplicacion.cerrar()
+
+
+def test_metricas_exposicion_y_contadores(tmp_path: Path) -> None:
+    aplicacion = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'metricas.db'}"))
+    metricas = aplicacion.metricas
+    texto = exponer(metricas).decode()
+    for nombre in (
+        "prometeo_eventos_agregados_total",
+        "prometeo_eventos_publicados_total",
+        "prometeo_fallos_publicacion_total",
+        "prometeo_outbox_pendientes",
+        "prometeo_proyeccion_retraso",
+        "prometeo_comando_duracion_segundos",
+    ):
+        assert f"# TYPE {nombre.removesuffix('_total')}" in texto
+
+    ingresar = preparar_ingresos(aplicacion)
+    with metricas.medir_comando("RegistrarIngreso"):
+        ingresar()
+    ingresar()
+    with pytest.raises(NoEncontrado), metricas.medir_comando("RegistrarIngreso"):
+        aplicacion.inventario.registrar_ingreso(RegistrarIngreso("no-existe", "b", 1, "1"))
+    metricas.fijar_retraso_proyeccion("stock", 7)
+    metricas.fijar_pendientes_outbox(2)
+
+    texto = exponer(metricas).decode()
+    assert 'prometeo_eventos_agregados_total{tipo="LoteIngresado"} 2.0' in texto
+    assert 'prometeo_comando_duracion_segundos_count{comando="RegistrarIngreso"} 2.0' in texto
+    assert 'prometeo_proyeccion_retraso{proyeccion="stock"} 7.0' in texto
+    assert "prometeo_outbox_pendientes 2.0" in texto
+    assert TIPO_CONTENIDO.startswith("text/plain")
+    # A registry of its own per Metricas: nothing leaks into another set or the global one.
+    assert "LoteIngresado" not in exponer(crear_metricas()).decode()
+    assert b"prometeo_" not in generate_latest(REGISTRY)
+    aplicacion.cerrar()

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint typecheck imports unit coverage clean
+.PHONY: run test lint typecheck imports unit coverage clean bench perfil
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,46 @@ coverage: unit
 	$(BIN)/coverage report --include='src/prometeo/domain/*' --fail-under=95
 
 test: lint typecheck imports coverage
+
+# The API on http://127.0.0.1:8000 over a local SQLite file with demo data. The admin
+# token is PROMETEO_ADMIN_TOKEN or, unset, one generated once into $(TOKEN_ADMIN).
+RUN_DATABASE_URL ?= sqlite:///./prometeo.db
+TOKEN_ADMIN      := .prometeo-admin-token
+
+run: $(STAMP)
+	@set -e; \
+	export PROMETEO_DATABASE_URL='$(RUN_DATABASE_URL)'; \
+	$(BIN)/prometeo db upgrade; \
+	$(BIN)/prometeo demo; \
+	if [ -z "$$PROMETEO_ADMIN_TOKEN" ]; then \
+		if [ ! -s $(TOKEN_ADMIN) ]; then \
+			(umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))' > $(TOKEN_ADMIN)); \
+		fi; \
+		PROMETEO_ADMIN_TOKEN=$$(cat $(TOKEN_ADMIN)); export PROMETEO_ADMIN_TOKEN; \
+		origen="(guardado en $(TOKEN_ADMIN))"; \
+	else \
+		origen="(de PROMETEO_ADMIN_TOKEN)"; \
+	fi; \
+	echo ""; \
+	echo "  Token de administrador $$origen:"; \
+	echo "    $$PROMETEO_ADMIN_TOKEN"; \
+	echo "  Documentación interactiva: http://127.0.0.1:8000/docs"; \
+	echo "  Ejemplo: curl -H \"Authorization: Bearer $$PROMETEO_ADMIN_TOKEN\" http://127.0.0.1:8000/api/v1/productos"; \
+	echo ""; \
+	exec $(BIN)/prometeo serve --host 127.0.0.1 --port 8000
+
+# Benchmarks (benchmarks/README.md): BENCH_QUICK=1 make bench runs in under two minutes.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks
+
+perfil: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.perfil
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage .import_linter_cache

@@ -1,0 +1,168 @@
+"""The FastAPI application: `crear_app()` wires it; importing this module does nothing.
+
+`uvicorn --factory prometeo.entrypoints.api.app:crear_app` (what `prometeo serve
+--workers N` runs) gives each worker process its own bootstrap."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.entrypoints.api import (
+    rutas_catalogo,
+    rutas_facturas,
+    rutas_inventario,
+    rutas_notas_credito,
+    rutas_salud,
+    rutas_sistema,
+)
+from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadores
+from prometeo.entrypoints.api.esquemas.comunes import Problema
+from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
+from prometeo.infrastructure.db.lectura_catalogo import LectorCatalogo
+from prometeo.infrastructure.metricas import Metricas
+from prometeo.infrastructure.tokens import AlmacenTokens
+
+PREFIJO = "/api/v1"
+DESCRIPCION = """
+Facturación e inventario para negocios ecuatorianos (event sourcing, CQRS).
+
+Todo lo que está bajo `/api/v1` exige `Authorization: Bearer <token>`. Roles: **admin**
+(todo), **cajero** (facturas, notas de crédito y lecturas), **bodeguero** (ingresos y
+transferencias de inventario, y lecturas), **contador** (solo lecturas). El catálogo
+(emisor, sucursales, puntos de emisión, bodegas, productos, clientes) solo lo modifica admin.
+
+Los valores decimales se responden como texto (`"138.00"`); las solicitudes aceptan texto o
+número. Los errores son `application/problem+json` con `errores`: cada regla de negocio
+incumplida por su nombre (p. ej. `StockSuficienteParaFactura`).
+"""
+
+_RESPUESTAS_ERROR: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problema, "description": "El cuerpo no es JSON válido"},
+    401: {"model": Problema, "description": "Falta el token o no es válido"},
+    403: {"model": Problema, "description": "El rol no puede hacer esto"},
+    404: {"model": Problema, "description": "No existe el recurso"},
+    409: {"model": Problema, "description": "Duplicado o conflicto de concurrencia"},
+    422: {"model": Problema, "description": "Datos inválidos o reglas de negocio incumplidas"},
+    500: {"model": Problema, "description": "Error inesperado (sin detalles internos)"},
+}
+
+
+class MedirComandos:
+    """Records how long each command (a write: POST, PUT, PATCH, DELETE) takes, labelled
+    by method and route template, e.g. `POST /api/v1/facturas/{factura_id}/emitir` (never
+    the ids themselves: a label per factura would swamp Prometheus)."""
+
+    def __init__(self, app: ASGIApp, metricas: Metricas) -> None:
+        self.app = app
+        self.metricas = metricas
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        inicio = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            ruta = plantilla_de_ruta(scope)
+            if ruta is not None:
+                self.metricas.latencia_comandos.labels(comando=f"{scope['method']} {ruta}").observe(
+                    time.perf_counter() - inicio
+                )
+
+
+def plantilla_de_ruta(scope: Scope) -> str | None:
+    """The template of the route that served the request, with the prefixes of the routers
+    that include it: the matched route knows only its own part of the path."""
+    ruta = scope.get("route")
+    formato = getattr(ruta, "path_format", None)
+    patron = getattr(ruta, "path_regex", None)
+    if not isinstance(formato, str) or patron is None:
+        return None
+    camino: str = scope.get("path", "")
+    for i, caracter in enumerate(camino):
+        if caracter == "/" and patron.match(camino[i:]):
+            return camino[:i] + formato
+    return None
+
+
+def crear_app(aplicacion: Aplicacion | None = None) -> FastAPI:
+    """The HTTP API on `aplicacion`, or on a fresh bootstrap from the environment (closed
+    when the server stops)."""
+    propia = aplicacion is None
+    wired = aplicacion if aplicacion is not None else bootstrap()
+
+    @asynccontextmanager
+    async def ciclo_de_vida(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if propia:
+            wired.cerrar()
+
+    app = FastAPI(
+        title="prometeo",
+        version="1.0.0",
+        description=DESCRIPCION,
+        lifespan=ciclo_de_vida,
+        dependencies=[Depends(parametros_de_consulta_validos)],
+        openapi_tags=[
+            {"name": "catálogo", "description": "Datos de referencia. Escribir: solo admin."},
+            {"name": "inventario", "description": "Lotes FIFO, stock, kardex."},
+            {"name": "facturas", "description": "Facturas de venta."},
+            {"name": "notas de crédito", "description": "Notas de crédito sobre facturas."},
+            {"name": "sistema", "description": "Registro de eventos y tokens."},
+            {"name": "operación", "description": "Salud y métricas, sin token."},
+        ],
+    )
+    metricas = wired.metricas
+    app.state.aplicacion = wired
+    app.state.catalogo = LectorCatalogo(wired.engine)
+    app.state.tokens = AlmacenTokens(wired.engine, wired.settings.admin_token)
+    app.state.metricas = metricas
+    registrar_manejadores(app)
+    app.add_middleware(MedirComandos, metricas=metricas)
+
+    api = APIRouter(prefix=PREFIJO, responses=_RESPUESTAS_ERROR)
+    for modulo in (
+        rutas_catalogo,
+        rutas_inventario,
+        rutas_facturas,
+        rutas_notas_credito,
+        rutas_sistema,
+    ):
+        api.include_router(modulo.router)
+    app.include_router(api)
+    app.include_router(rutas_salud.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with errors documented as application/problem+json (what the
+    API really sends) instead of FastAPI's default application/json."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    esquema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    for operaciones in esquema.get("paths", {}).values():
+        for operacion in operaciones.values():
+            for codigo, respuesta in operacion.get("responses", {}).items():
+                contenido = respuesta.get("content", {})
+                if str(codigo).startswith(("4", "5")) and "application/json" in contenido:
+                    if codigo == "503":
+                        continue
+                    contenido[TIPO_PROBLEMA] = contenido.pop("application/json")
+    app.openapi_schema = esquema
+    return esquema

@@ -1,0 +1,189 @@
+"""Errors as application/problem+json (RFC 9457) with `errores`: every broken rule by name.
+
+The application's unit of work guarantees that a rejected command changed nothing; here
+each kind of failure only gets its status and its words."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from prometeo.domain.errors import ConcurrencyError, Duplicado, NoEncontrado, ReglasIncumplidas
+from prometeo.entrypoints.api.esquemas.comunes import ErrorRegla, Problema
+from prometeo.entrypoints.api.validacion import describir_error
+
+logger = logging.getLogger("prometeo.api")
+
+TIPO_PROBLEMA = "application/problem+json"
+REGLA_ENTRADA = "EntradaValida"
+
+
+class ErrorAutorizacion(Exception):
+    """No valid token (401) or a role that may not do this (403)."""
+
+    def __init__(self, status: int, regla: str, mensaje: str) -> None:
+        super().__init__(mensaje)
+        self.status = status
+        self.regla = regla
+        self.mensaje = mensaje
+
+
+def problema(
+    status: int,
+    titulo: str,
+    detalle: str,
+    errores: Sequence[tuple[str, str]] = (),
+    *,
+    tipo: str = "about:blank",
+    cabeceras: dict[str, str] | None = None,
+) -> JSONResponse:
+    cuerpo = Problema(
+        type=tipo,
+        title=titulo,
+        status=status,
+        detail=detalle,
+        errores=[ErrorRegla(regla=r, mensaje=m) for r, m in errores],
+    )
+    return JSONResponse(
+        cuerpo.model_dump(), status_code=status, media_type=TIPO_PROBLEMA, headers=cabeceras
+    )
+
+
+def _reglas_incumplidas(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ReglasIncumplidas)
+    cantidad = len(error.errores)
+    return problema(
+        422,
+        "Reglas de negocio incumplidas",
+        f"La solicitud incumple {cantidad} regla{'s' if cantidad > 1 else ''} de negocio",
+        [(e.regla, e.mensaje) for e in error.errores],
+        tipo="urn:prometeo:problema:reglas-incumplidas",
+    )
+
+
+def _no_encontrado(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, NoEncontrado)
+    return problema(
+        404,
+        "No encontrado",
+        str(error),
+        [("ExisteRecurso", str(error))],
+        tipo="urn:prometeo:problema:no-encontrado",
+    )
+
+
+def _duplicado(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Duplicado)
+    return problema(
+        409,
+        "Ya existe",
+        error.mensaje,
+        [(error.regla, error.mensaje)],
+        tipo="urn:prometeo:problema:duplicado",
+    )
+
+
+def _conflicto(_: Request, error: Exception) -> JSONResponse:
+    mensaje = (
+        "Otra operación modificó los mismos documentos o el mismo stock al mismo tiempo y "
+        "el conflicto persistió tras varios reintentos; vuelva a intentarlo"
+    )
+    return problema(
+        409,
+        "Conflicto de concurrencia",
+        mensaje,
+        [("SinConflictoDeConcurrencia", mensaje)],
+        tipo="urn:prometeo:problema:conflicto-concurrencia",
+    )
+
+
+def _autorizacion(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ErrorAutorizacion)
+    titulo = "No autenticado" if error.status == 401 else "Sin permiso"
+    cabeceras = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return problema(
+        error.status,
+        titulo,
+        error.mensaje,
+        [(error.regla, error.mensaje)],
+        tipo="urn:prometeo:problema:" + ("no-autenticado" if error.status == 401 else "prohibido"),
+        cabeceras=cabeceras,
+    )
+
+
+def _validacion(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    detalles: Sequence[Any] = error.errors()
+    if any(_cuerpo_ilegible(d) for d in detalles):
+        mensaje = "El cuerpo de la solicitud debe ser un documento JSON válido"
+        return problema(
+            400,
+            "Cuerpo ilegible",
+            mensaje,
+            [("JsonValido", mensaje)],
+            tipo="urn:prometeo:problema:json-invalido",
+        )
+    errores = [(REGLA_ENTRADA, describir_error(d)) for d in detalles]
+    return problema(
+        422,
+        "Entrada inválida",
+        f"La solicitud tiene {len(errores)} dato{'s' if len(errores) > 1 else ''} inválido"
+        f"{'s' if len(errores) > 1 else ''}",
+        errores,
+        tipo="urn:prometeo:problema:entrada-invalida",
+    )
+
+
+def _cuerpo_ilegible(detalle: Any) -> bool:
+    """Malformed JSON, or a body that is not JSON at all (raw bytes reach validation)."""
+    if detalle.get("type") == "json_invalid":
+        return True
+    return tuple(detalle.get("loc", ())) == ("body",) and isinstance(
+        detalle.get("input"), bytes | bytearray
+    )
+
+
+def _http(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    mensajes = {
+        400: ("Solicitud inválida", "El cuerpo de la solicitud no se pudo leer como JSON"),
+        404: ("No encontrado", "No existe esa ruta"),
+        405: ("Método no permitido", "La ruta no admite ese método HTTP"),
+    }
+    titulo, detalle = mensajes.get(error.status_code, ("Error", str(error.detail)))
+    errores = [("JsonValido", detalle)] if error.status_code == 400 else []
+    return problema(
+        error.status_code,
+        titulo,
+        detalle,
+        errores,
+        cabeceras=dict(error.headers) if error.headers else None,
+    )
+
+
+def _inesperado(_: Request, error: Exception) -> JSONResponse:
+    # The trace goes to the log, never to the client.
+    logger.error("Error no controlado", exc_info=error)
+    return problema(
+        500,
+        "Error interno",
+        "Ocurrió un error inesperado; quedó registrado para su revisión",
+        tipo="urn:prometeo:problema:error-interno",
+    )
+
+
+def registrar_manejadores(app: FastAPI) -> None:
+    app.add_exception_handler(ReglasIncumplidas, _reglas_incumplidas)
+    app.add_exception_handler(NoEncontrado, _no_encontrado)
+    app.add_exception_handler(Duplicado, _duplicado)
+    app.add_exception_handler(ConcurrencyError, _conflicto)
+    app.add_exception_handler(ErrorAutorizacion, _autorizacion)
+    app.add_exception_handler(RequestValidationError, _validacion)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _inesperado)

@@ -1,0 +1,299 @@
+"""Bodies of the catalog: emisor, sucursales, puntos de emisión, bodegas, productos and
+clientes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Self
+
+from pydantic import Field, StrictBool
+
+from prometeo.application.commands import (
+    CrearBodega,
+    CrearCliente,
+    CrearProducto,
+    CrearPuntoEmision,
+    CrearSucursal,
+    RegistrarEmisor,
+)
+from prometeo.domain.entities.catalogo import (
+    Bodega,
+    Cliente,
+    Emisor,
+    Producto,
+    PuntoDeEmision,
+    Sucursal,
+)
+from prometeo.domain.value_objects.tarifa_iva import TARIFAS_IVA
+from prometeo.entrypoints.api.esquemas.comunes import (
+    Entrada,
+    Id,
+    Numero,
+    Salida,
+    Texto,
+    ejemplos,
+    numero,
+    precio,
+)
+
+TIPOS_IDENTIFICACION = {"04": "RUC", "05": "cédula", "06": "pasaporte", "08": "exterior"}
+_DESCRIPCION_TARIFAS = ", ".join(f'"{t.codigo}" {t.descripcion}' for t in TARIFAS_IVA.values())
+
+
+class EmisorEntrada(Entrada):
+    """La empresa que emite los comprobantes."""
+
+    model_config = ejemplos(
+        {
+            "ruc": "1790011674001",
+            "razon_social": "Comercial Andina S.A.",
+            "nombre_comercial": "Andina",
+            "direccion_matriz": "Av. Amazonas N34-120, Quito",
+            "obligado_contabilidad": True,
+            "ambiente": "1",
+        }
+    )
+
+    ruc: Texto = Field(description="RUC de 13 dígitos de la empresa.")
+    razon_social: Texto
+    nombre_comercial: Texto
+    direccion_matriz: Texto
+    obligado_contabilidad: StrictBool
+    ambiente: Texto = Field(description='"1" pruebas, "2" producción.', examples=["1"])
+
+    def a_comando(self) -> RegistrarEmisor:
+        return RegistrarEmisor(
+            self.ruc,
+            self.razon_social,
+            self.nombre_comercial,
+            self.direccion_matriz,
+            self.obligado_contabilidad,
+            self.ambiente,
+        )
+
+
+class EmisorRespuesta(Salida):
+    """La empresa emisora registrada."""
+
+    ruc: str
+    razon_social: str
+    nombre_comercial: str
+    direccion_matriz: str
+    obligado_contabilidad: bool
+    ambiente: str
+    advertencias: list[str] = Field(
+        default_factory=list,
+        description="Avisos que no impiden el registro (p. ej. dígito verificador de un RUC "
+        "de sociedad que el SRI emitió igualmente).",
+    )
+
+    @classmethod
+    def desde(cls, emisor: Emisor) -> Self:
+        return cls(
+            ruc=emisor.ruc.numero,
+            razon_social=emisor.razon_social,
+            nombre_comercial=emisor.nombre_comercial,
+            direccion_matriz=emisor.direccion_matriz.texto,
+            obligado_contabilidad=emisor.obligado_contabilidad,
+            ambiente=emisor.ambiente,
+            advertencias=list(emisor.ruc.advertencias),
+        )
+
+
+class SucursalEntrada(Entrada):
+    """Una sucursal (establecimiento) nueva."""
+
+    model_config = ejemplos({"codigo": "001", "nombre": "Matriz", "direccion": "Av. Amazonas"})
+
+    codigo: Texto = Field(description="Código de establecimiento, 3 dígitos (001 a 999).")
+    nombre: Texto
+    direccion: Texto
+
+    def a_comando(self) -> CrearSucursal:
+        return CrearSucursal(self.codigo, self.nombre, self.direccion)
+
+
+class SucursalRespuesta(Salida):
+    """Una sucursal (establecimiento): su código abre cada número de comprobante."""
+
+    id: str
+    codigo: str
+    nombre: str
+    direccion: str
+
+    @classmethod
+    def desde(cls, sucursal: Sucursal) -> Self:
+        return cls(
+            id=sucursal.id,
+            codigo=sucursal.codigo,
+            nombre=sucursal.nombre,
+            direccion=sucursal.direccion.texto,
+        )
+
+
+class PuntoEmisionEntrada(Entrada):
+    """Un punto de emisión nuevo de la sucursal."""
+
+    model_config = ejemplos({"codigo": "001"})
+
+    codigo: Texto = Field(description="Código del punto de emisión, 3 dígitos (001 a 999).")
+
+    def a_comando(self, sucursal_id: str) -> CrearPuntoEmision:
+        return CrearPuntoEmision(sucursal_id, self.codigo)
+
+
+class PuntoEmisionRespuesta(Salida):
+    """Un punto de emisión: los tres dígitos del medio del número."""
+
+    id: str
+    codigo: str
+    sucursal_id: str
+
+    @classmethod
+    def desde(cls, punto: PuntoDeEmision) -> Self:
+        return cls(id=punto.id, codigo=punto.codigo, sucursal_id=punto.sucursal_id)
+
+
+class BodegaEntrada(Entrada):
+    """Una bodega nueva de una sucursal."""
+
+    model_config = ejemplos(
+        {"sucursal_id": "3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f", "codigo": "B1", "nombre": "Bodega"}
+    )
+
+    sucursal_id: Id
+    codigo: Texto
+    nombre: Texto
+
+    def a_comando(self) -> CrearBodega:
+        return CrearBodega(self.sucursal_id, self.codigo, self.nombre)
+
+
+class BodegaRespuesta(Salida):
+    """Una bodega, donde se guarda el stock."""
+
+    id: str
+    sucursal_id: str
+    codigo: str
+    nombre: str
+
+    @classmethod
+    def desde(cls, bodega: Bodega) -> Self:
+        return cls(
+            id=bodega.id, sucursal_id=bodega.sucursal_id, codigo=bodega.codigo, nombre=bodega.nombre
+        )
+
+
+class ProductoEntrada(Entrada):
+    """Un producto nuevo del catálogo."""
+
+    model_config = ejemplos(
+        {"codigo": "CAF-500", "nombre": "Café molido 500 g", "precio": "8.00", "tarifa_iva": "4"}
+    )
+
+    codigo: Texto
+    nombre: Texto
+    precio: Numero = Field(description="Precio de lista unitario, sin IVA (hasta 6 decimales).")
+    tarifa_iva: Texto = Field(
+        description=f"codigoPorcentaje de IVA del SRI: {_DESCRIPCION_TARIFAS}.",
+        json_schema_extra={"enum": list(TARIFAS_IVA)},
+    )
+    stock_minimo: Numero = Field(
+        default=Decimal(0), description="Con este stock o menos se avisa StockBajo."
+    )
+
+    def a_comando(self) -> CrearProducto:
+        return CrearProducto(
+            self.codigo, self.nombre, self.precio, self.tarifa_iva, self.stock_minimo
+        )
+
+
+class ProductoRespuesta(Salida):
+    """Un producto: precio de lista, tarifa de IVA y stock mínimo."""
+
+    id: str
+    codigo: str
+    nombre: str
+    precio: str = Field(examples=["8.00"])
+    tarifa_iva: str = Field(examples=["4"])
+    stock_minimo: str = Field(examples=["0"])
+
+    @classmethod
+    def desde(cls, producto: Producto) -> Self:
+        return cls(
+            id=producto.id,
+            codigo=producto.codigo,
+            nombre=producto.nombre,
+            precio=precio(producto.precio.valor),
+            tarifa_iva=producto.tarifa_iva,
+            stock_minimo=numero(producto.stock_minimo),
+        )
+
+
+class ListaProductos(Salida):
+    """Productos, por código."""
+
+    items: list[ProductoRespuesta]
+
+
+class ClienteEntrada(Entrada):
+    """Un cliente nuevo, con su identificación ante el SRI."""
+
+    model_config = ejemplos(
+        {
+            "tipo_identificacion": "05",
+            "identificacion": "0602910945",
+            "razon_social": "María Pérez",
+            "direccion": "Riobamba",
+            "email": "maria@example.com",
+        }
+    )
+
+    tipo_identificacion: Texto = Field(
+        description="04 RUC, 05 cédula, 06 pasaporte, 08 identificación del exterior.",
+        json_schema_extra={"enum": list(TIPOS_IDENTIFICACION)},
+    )
+    identificacion: Texto
+    razon_social: Texto
+    direccion: Texto | None = None
+    email: Texto | None = None
+
+    def a_comando(self) -> CrearCliente:
+        return CrearCliente(
+            self.tipo_identificacion,
+            self.identificacion,
+            self.razon_social,
+            self.direccion,
+            self.email,
+        )
+
+
+class ClienteRespuesta(Salida):
+    """Un cliente; `advertencias` avisa, p. ej., de un RUC de sociedad con dígito verificador
+    errado."""
+
+    id: str
+    tipo_identificacion: str
+    identificacion: str
+    razon_social: str
+    direccion: str | None
+    email: str | None
+    advertencias: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def desde(cls, cliente: Cliente) -> Self:
+        return cls(
+            id=cliente.id,
+            tipo_identificacion=cliente.identificacion.tipo.value,
+            identificacion=cliente.identificacion.numero,
+            razon_social=cliente.razon_social,
+            direccion=None if cliente.direccion is None else cliente.direccion.texto,
+            email=cliente.email,
+            advertencias=list(cliente.identificacion.advertencias),
+        )
+
+
+class ListaClientes(Salida):
+    """Clientes."""
+
+    items: list[ClienteRespuesta]

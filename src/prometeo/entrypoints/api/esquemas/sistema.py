@@ -1,0 +1,84 @@
+"""Bodies of the system endpoints: the event log, tokens and health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from prometeo.application.consultas import EventoVista
+from prometeo.entrypoints.api.esquemas.comunes import Entrada, Salida, ejemplos
+from prometeo.infrastructure.tokens import LARGO_MAXIMO_NOMBRE, TokenEmitido, nombre_valido
+
+
+class EventoRespuesta(Salida):
+    """Un evento del registro, con su posición global y sus datos."""
+
+    posicion: int = Field(examples=[42], description="Posición global, en orden de commit.")
+    stream_id: str = Field(examples=["factura-3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f"])
+    tipo: str = Field(examples=["FacturaEmitida"])
+    version: int = Field(examples=[3], description="Versión del evento dentro de su stream.")
+    ocurrido_en: datetime
+    datos: dict[str, Any]
+
+    @classmethod
+    def desde(cls, vista: EventoVista) -> Self:
+        return cls(
+            posicion=vista.posicion,
+            stream_id=vista.stream_id,
+            tipo=vista.tipo,
+            version=vista.version,
+            ocurrido_en=vista.ocurrido_en,
+            datos=vista.datos,
+        )
+
+
+class PaginaEventos(Salida):
+    """Una página del registro de eventos, en orden de commit."""
+
+    items: list[EventoRespuesta]
+    siguiente: int = Field(
+        examples=[100],
+        description="Valor de `desde` para pedir la página siguiente (la última posición leída).",
+    )
+
+
+NombreToken = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=LARGO_MAXIMO_NOMBRE),
+    AfterValidator(nombre_valido),
+]
+RolNombre = Literal["admin", "cajero", "bodeguero", "contador"]
+
+
+class TokenEntrada(Entrada):
+    """Un token de acceso nuevo: quién lo usará y con qué rol."""
+
+    model_config = ejemplos({"nombre": "caja 1 matriz", "rol": "cajero"})
+
+    nombre: NombreToken = Field(description="Quién usará el token (queda en cada evento).")
+    rol: RolNombre = Field(
+        description="admin: todo; cajero: facturas, notas de crédito y lecturas; bodeguero: "
+        "ingresos y transferencias de inventario y lecturas; contador: solo lecturas."
+    )
+
+
+class TokenRespuesta(Salida):
+    """El token creado: guárdelo, no se vuelve a mostrar."""
+
+    token: str = Field(description="El secreto; se muestra una sola vez y no se guarda.")
+    nombre: str
+    rol: RolNombre
+
+    @classmethod
+    def desde(cls, emitido: TokenEmitido) -> Self:
+        return cls(token=emitido.token, nombre=emitido.nombre, rol=emitido.rol.value)
+
+
+class Salud(Salida):
+    """Estado del servicio y de sus dependencias."""
+
+    status: Literal["ok", "error"]
+    database: Literal["ok", "error"]
+    broker: Literal["ok", "no configurado", "error"]

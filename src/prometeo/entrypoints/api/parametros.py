@@ -1,0 +1,56 @@
+"""Path and query parameters shared by the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+
+# One line of printable text: an id never holds control characters (nor NUL, which no
+# database column takes).
+_PATRON_ID = r"^[^\x00-\x1f\x7f]+$"
+
+IdRuta = Annotated[
+    str,
+    Path(min_length=1, max_length=100, pattern=_PATRON_ID, description="Id (UUID) del recurso."),
+]
+
+
+def id_consulta(descripcion: str) -> object:
+    return Query(min_length=1, max_length=100, pattern=_PATRON_ID, description=descripcion)
+
+
+ProductoFiltro = Annotated[str | None, id_consulta("Solo este producto.")]
+BodegaFiltro = Annotated[str | None, id_consulta("Solo esta bodega.")]
+ProductoRequerido = Annotated[str, id_consulta("El producto.")]
+BodegaRequerida = Annotated[str, id_consulta("La bodega.")]
+
+
+def _admitidos(ruta: object) -> frozenset[str]:
+    """The query parameters the matched route declares (its own and its dependencies')."""
+    dependant = getattr(ruta, "dependant", None)
+    nombres: set[str] = set()
+    pendientes = [] if dependant is None else [dependant]
+    while pendientes:
+        actual = pendientes.pop()
+        nombres.update(p.alias for p in actual.query_params)
+        pendientes.extend(actual.dependencies)
+    return frozenset(nombres)
+
+
+def parametros_de_consulta_validos(request: Request) -> None:
+    """Query parameters are taken as declared: an unknown one (a typo such as `?producto=`
+    would otherwise list everything) or one given twice (taking either value would answer
+    a question nobody asked) is refused."""
+    admitidos = _admitidos(request.scope.get("route"))
+    errores = [
+        {"type": "parametro_desconocido", "loc": ("query", clave), "msg": "", "input": None}
+        for clave in sorted(set(request.query_params) - admitidos)
+    ] + [
+        {"type": "parametro_repetido", "loc": ("query", clave), "msg": "", "input": None}
+        for clave in sorted(set(request.query_params) & admitidos)
+        if len(request.query_params.getlist(clave)) > 1
+    ]
+    if errores:
+        raise RequestValidationError(errores)

@@ -1,0 +1,69 @@
+"""Facturas: create and emit, emit a draft, annul (admin, cajero); read (every role)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from prometeo.application.commands import EmitirFactura
+from prometeo.entrypoints.api.esquemas.comunes import Fecha
+from prometeo.entrypoints.api.esquemas.facturas import (
+    AnulacionEntrada,
+    FacturaEntrada,
+    FacturaRespuesta,
+    ListaFacturas,
+)
+from prometeo.entrypoints.api.parametros import IdRuta
+from prometeo.entrypoints.api.seguridad import Caja, Lectura
+
+router = APIRouter(prefix="/facturas", tags=["facturas"])
+ROLES = " Roles: admin, cajero."
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Crear una factura (y emitirla salvo `borrador`)",
+    description="Emitir es una sola transacción: el número, la salida FIFO de cada producto "
+    "y la FacturaEmitida se guardan juntos o nada. Responde la factura leída del modelo de "
+    "lectura, con `lineas[].costo` (costo FIFO)." + ROLES,
+)
+def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
+    comprobante = ctx.app.facturas.crear_factura(cuerpo.a_comando(), ctx.metadatos)
+    return FacturaRespuesta.desde(ctx.app.consultas.factura(comprobante.id))
+
+
+@router.post("/{factura_id}/emitir", summary="Emitir una factura en borrador", description=ROLES)
+def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
+    ctx.app.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
+    return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+
+
+@router.post(
+    "/{factura_id}/anular",
+    summary="Anular una factura emitida",
+    description="La mercadería vuelve a los mismos lotes de los que salió, a su costo. Una "
+    "factura con notas de crédito no se puede anular." + ROLES,
+)
+def anular_factura(factura_id: IdRuta, cuerpo: AnulacionEntrada, ctx: Caja) -> FacturaRespuesta:
+    ctx.app.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
+    return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+
+
+@router.get("/{factura_id}", summary="Una factura")
+def consultar_factura(factura_id: IdRuta, ctx: Lectura) -> FacturaRespuesta:
+    return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+
+
+@router.get("", summary="Facturas por fecha de emisión y estado")
+def listar_facturas(
+    ctx: Lectura,
+    desde: Annotated[Fecha | None, Query(description="Desde esta fecha (incluida).")] = None,
+    hasta: Annotated[Fecha | None, Query(description="Hasta esta fecha (incluida).")] = None,
+    estado: Literal["BORRADOR", "EMITIDA", "ANULADA"] | None = None,
+    limite: Annotated[int, Query(ge=1, le=1000)] = 100,
+    desplazamiento: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> ListaFacturas:
+    vistas = ctx.app.consultas.facturas(desde, hasta, estado, limite, desplazamiento)
+    return ListaFacturas(items=[FacturaRespuesta.desde(v) for v in vistas])

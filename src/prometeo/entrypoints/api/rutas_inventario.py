@@ -1,0 +1,73 @@
+"""Inventario: entries and transfers (admin, bodeguero) and the FIFO reads (every role)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from prometeo.entrypoints.api.esquemas.inventario import (
+    IngresoEntrada,
+    IngresoRespuesta,
+    Kardex,
+    ListaLotes,
+    ListaStock,
+    LoteRespuesta,
+    MovimientoRespuesta,
+    StockRespuesta,
+    TransferenciaEntrada,
+    TransferenciaRespuesta,
+)
+from prometeo.entrypoints.api.parametros import (
+    BodegaFiltro,
+    BodegaRequerida,
+    ProductoFiltro,
+    ProductoRequerido,
+)
+from prometeo.entrypoints.api.seguridad import Bodega, Lectura
+
+router = APIRouter(prefix="/inventario", tags=["inventario"])
+
+
+@router.post(
+    "/ingresos",
+    status_code=201,
+    summary="Ingresar mercadería como un lote nuevo",
+    description="El lote queda al final de la cola FIFO del producto en la bodega. "
+    "Roles: admin, bodeguero.",
+)
+def registrar_ingreso(cuerpo: IngresoEntrada, ctx: Bodega) -> IngresoRespuesta:
+    ingreso = ctx.app.inventario.registrar_ingreso(cuerpo.a_comando(), ctx.metadatos)
+    return IngresoRespuesta.desde(cuerpo, ingreso.lote_id)
+
+
+@router.post(
+    "/transferencias",
+    status_code=201,
+    summary="Transferir stock entre bodegas",
+    description="Salen los lotes más antiguos del origen y entran al destino con su mismo "
+    "costo unitario y caducidad. Roles: admin, bodeguero.",
+)
+def transferir(cuerpo: TransferenciaEntrada, ctx: Bodega) -> TransferenciaRespuesta:
+    hecha = ctx.app.inventario.transferir_stock(cuerpo.a_comando(), ctx.metadatos)
+    return TransferenciaRespuesta.desde(cuerpo, hecha)
+
+
+@router.get("/stock", summary="Stock y valor por producto y bodega")
+def stock(
+    ctx: Lectura, producto_id: ProductoFiltro = None, bodega_id: BodegaFiltro = None
+) -> ListaStock:
+    vistas = ctx.app.consultas.stock(producto_id, bodega_id)
+    return ListaStock(items=[StockRespuesta.desde(v) for v in vistas])
+
+
+@router.get("/lotes", summary="Lotes con unidades disponibles, en orden FIFO")
+def lotes(
+    ctx: Lectura, producto_id: ProductoFiltro = None, bodega_id: BodegaFiltro = None
+) -> ListaLotes:
+    vistas = ctx.app.consultas.lotes(producto_id, bodega_id)
+    return ListaLotes(items=[LoteRespuesta.desde(v) for v in vistas])
+
+
+@router.get("/kardex", summary="Kardex de un producto en una bodega, el más antiguo primero")
+def kardex(ctx: Lectura, producto_id: ProductoRequerido, bodega_id: BodegaRequerida) -> Kardex:
+    vistas = ctx.app.consultas.kardex(producto_id, bodega_id)
+    return Kardex(items=[MovimientoRespuesta.desde(v) for v in vistas])

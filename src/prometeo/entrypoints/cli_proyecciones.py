@@ -1,0 +1,85 @@
+"""`prometeo projections ...`: the read models (rebuilding them from the event log)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from prometeo.infrastructure.db.engine import crear_engine
+from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.proyecciones import NOMBRES, reconstruir
+from prometeo.infrastructure.proyecciones.reconstruccion import LOTE
+from prometeo.infrastructure.settings import Settings
+
+proyecciones = typer.Typer(help="Proyecciones (modelos de lectura).", no_args_is_help=True)
+consola = Console()
+errores = Console(stderr=True)
+
+
+class _EventosPorSegundo(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:,.0f} eventos/s", style="progress.data.speed")
+
+
+@proyecciones.command("rebuild")
+def rebuild(
+    nombre: Annotated[
+        str | None,
+        typer.Argument(
+            help=f"Proyección a reconstruir ({', '.join(NOMBRES)}); sin nombre, todas.",
+            metavar="NOMBRE",
+            show_default=False,
+        ),
+    ] = None,
+    lote: Annotated[int, typer.Option("--lote", min=1, help="Eventos por transacción.")] = LOTE,
+) -> None:
+    """Vacía las proyecciones y las vuelve a llenar desde el registro de eventos."""
+    if nombre is not None and nombre not in NOMBRES:
+        errores.print(
+            f"[red]Proyección desconocida: {nombre}.[/red] "
+            f"Las proyecciones válidas son: {', '.join(NOMBRES)}"
+        )
+        raise typer.Exit(2)
+    nombres = list(NOMBRES) if nombre is None else [nombre]
+    settings = Settings()
+    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        migrar(engine)
+        inicio = time.perf_counter()
+        with Progress(
+            TextColumn("[bold]Reconstruyendo[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _EventosPorSegundo(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=consola,
+        ) as progreso:
+            tarea = progreso.add_task("reconstruir", total=None)
+
+            def avanzar(hechos: int, total: int) -> None:
+                progreso.update(tarea, completed=hechos, total=total)
+
+            eventos = reconstruir(engine, nombres, avanzar, lote=lote)
+        segundos = time.perf_counter() - inicio
+        ritmo = eventos / segundos if segundos > 0 else 0.0
+        consola.print(
+            f"[green]Reconstruidas: {', '.join(nombres)}.[/green] {eventos} eventos en "
+            f"{segundos:.1f} s ({ritmo:,.0f} eventos/s)."
+        )
+    finally:
+        engine.dispose()

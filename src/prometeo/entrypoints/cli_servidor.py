@@ -1,0 +1,100 @@
+"""Commands of `prometeo` that serve and seed: `serve`, `demo` and `token` (registered
+on the Typer app in cli.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from prometeo.bootstrap import bootstrap
+from prometeo.entrypoints.demo import cargar_demo
+from prometeo.infrastructure.db.engine import crear_engine
+from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.settings import Settings
+from prometeo.infrastructure.tokens import AlmacenTokens, Rol
+
+consola = Console()
+errores = Console(stderr=True)
+FABRICA_APP = "prometeo.entrypoints.api.app:crear_app"
+
+
+def _migrar(settings: Settings) -> None:
+    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        migrar(engine)
+    finally:
+        engine.dispose()
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Dirección en la que escuchar.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Puerto.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Procesos de la API.")
+    ] = 1,
+) -> None:
+    """Sirve la API HTTP (PROMETEO_DATABASE_URL, PROMETEO_ADMIN_TOKEN...)."""
+    # Imported here: the other commands need neither the web stack nor the server.
+    import uvicorn
+
+    from prometeo.entrypoints.api.app import crear_app
+
+    settings = Settings()
+    # Once, before any worker starts: workers must not race to create the schema.
+    _migrar(settings)
+    if workers > 1:
+        # Each worker process imports the factory and bootstraps itself.
+        uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
+        return
+    aplicacion = bootstrap(settings, migrar_esquema=False)
+    try:
+        uvicorn.run(crear_app(aplicacion), host=host, port=port)
+    finally:
+        aplicacion.cerrar()
+
+
+def demo() -> None:
+    """Carga datos de demostración en PROMETEO_DATABASE_URL (una sola vez)."""
+    aplicacion = bootstrap(Settings())
+    try:
+        resumen = cargar_demo(aplicacion)
+    finally:
+        aplicacion.cerrar()
+    if not resumen.cargado:
+        consola.print("[yellow]Los datos de demostración ya estaban cargados.[/yellow]")
+        return
+    consola.print(
+        f"[green]Datos de demostración cargados:[/green] {resumen.sucursales} sucursales, "
+        f"{resumen.productos} productos, {resumen.clientes} clientes, "
+        f"facturas {', '.join(resumen.facturas)}."
+    )
+
+
+def token(
+    rol: Annotated[Rol, typer.Option("--rol", help="admin, cajero, bodeguero o contador.")],
+    nombre: Annotated[str, typer.Option("--nombre", help="Quién usará el token.")],
+) -> None:
+    """Crea un token de acceso y lo imprime (solo se guarda su hash)."""
+    settings = Settings()
+    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        migrar(engine)
+        emitido = AlmacenTokens(engine).emitir(nombre, rol)
+    except ValueError as error:
+        errores.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    errores.print(f"Token de rol {emitido.rol.value} para «{emitido.nombre}»; guárdelo:")
+    # Alone on stdout, so that scripts can capture it.
+    print(emitido.token)
+
+
+def registrar(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)
+    app.command("token")(token)

@@ -1,0 +1,96 @@
+"""API tokens: random bearer secrets of which only a SHA-256 hash is stored, each with a
+name (who holds it) and a role (what it may do)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Engine, insert, select
+
+from prometeo.infrastructure.db.tablas import tokens
+
+# 32 random bytes: 256 bits, far beyond guessing; urlsafe so it travels in a header.
+BYTES_POR_TOKEN = 32
+LARGO_MAXIMO_NOMBRE = 100
+
+
+class Rol(StrEnum):
+    """What a token holder may do: admin everything; cajero facturas, notas de crédito
+    and reads; bodeguero inventory entries and transfers and reads; contador reads only."""
+
+    ADMIN = "admin"
+    CAJERO = "cajero"
+    BODEGUERO = "bodeguero"
+    CONTADOR = "contador"
+
+
+@dataclass(frozen=True, slots=True)
+class Portador:
+    """Who presented a valid token: its name and role."""
+
+    nombre: str
+    rol: Rol
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEmitido:
+    """A new token: the secret is shown once and never stored."""
+
+    token: str
+    nombre: str
+    rol: Rol
+
+
+def hash_de(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def nombre_valido(nombre: str) -> str:
+    """The holder's name stripped: one line, 1 to 100 characters."""
+    limpio = nombre.strip()
+    if not limpio or len(limpio) > LARGO_MAXIMO_NOMBRE or not limpio.isprintable():
+        raise ValueError(
+            f"El nombre del token debe tener de 1 a {LARGO_MAXIMO_NOMBRE} caracteres "
+            "imprimibles, en una sola línea"
+        )
+    return limpio
+
+
+class AlmacenTokens:
+    """Issues tokens and recognizes them. PROMETEO_ADMIN_TOKEN, when given, is an admin
+    token valid from start (compared in constant time, never stored)."""
+
+    def __init__(self, engine: Engine, token_admin: str | None = None) -> None:
+        self._engine = engine
+        self._hash_admin = hash_de(token_admin) if token_admin else None
+
+    def emitir(self, nombre: str, rol: Rol | str) -> TokenEmitido:
+        rol = Rol(rol)
+        nombre = nombre_valido(nombre)
+        token = secrets.token_urlsafe(BYTES_POR_TOKEN)
+        with self._engine.begin() as conexion:
+            conexion.execute(
+                insert(tokens).values(
+                    hash=hash_de(token), nombre=nombre, rol=rol.value, creado_en=datetime.now(UTC)
+                )
+            )
+        return TokenEmitido(token, nombre, rol)
+
+    def portador(self, token: str) -> Portador | None:
+        """Whose token this is, or None when it is not a valid token."""
+        hash_token = hash_de(token)
+        # Comparing hashes keeps the time independent of how much of the secret matches.
+        if self._hash_admin is not None and hmac.compare_digest(hash_token, self._hash_admin):
+            return Portador("admin", Rol.ADMIN)
+        with self._engine.connect().execution_options(sqlite_begin="DEFERRED") as conexion:
+            fila = conexion.execute(
+                select(tokens.c.nombre, tokens.c.rol).where(tokens.c.hash == hash_token)
+            ).first()
+        if fila is None:
+            return None
+        return Portador(fila.nombre, Rol(fila.rol))

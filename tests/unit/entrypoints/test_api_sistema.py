@@ -1,0 +1,123 @@
+"""Health, metrics, the event log and the OpenAPI document."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from entorno_api import ajustes, exigir_rabbitmq
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+
+from apoyo_http import API, TiendaHttp, exigir
+from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.entrypoints.api.app import crear_app
+
+
+def test_salud_sin_broker(anonimo: TestClient) -> None:
+    assert exigir(anonimo.get("/health"), 200) == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "no configurado",
+    }
+
+
+def test_salud_con_broker_inalcanzable_responde_pronto(url_api: str) -> None:
+    wired = bootstrap(ajustes(url_api, broker_url="amqp://guest:guest@127.0.0.1:1/%2F"))
+    try:
+        with TestClient(crear_app(wired)) as http:
+            inicio = time.monotonic()
+            salud = exigir(http.get("/health"), 200)
+            assert time.monotonic() - inicio < 5
+    finally:
+        wired.cerrar()
+    assert salud == {"status": "ok", "database": "ok", "broker": "error"}
+
+
+def test_salud_con_broker_disponible(url_api: str) -> None:
+    exigir_rabbitmq()
+    wired = bootstrap(ajustes(url_api, broker_url="amqp://guest:guest@127.0.0.1:5672/%2F"))
+    try:
+        with TestClient(crear_app(wired)) as http:
+            salud = exigir(http.get("/health"), 200)
+    finally:
+        wired.cerrar()
+    assert salud["broker"] == "ok"
+
+
+def test_salud_con_la_base_caida_da_503(
+    aplicacion: Aplicacion, anonimo: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caida = create_engine("sqlite:////no/existe/ningun/lugar.db")
+    monkeypatch.setattr(aplicacion, "engine", caida)
+    respuesta = anonimo.get("/health")
+    assert respuesta.status_code == 503
+    assert respuesta.json()["status"] == "error"
+    assert respuesta.json()["database"] == "error"
+
+
+def test_metricas_con_latencia_de_comandos(tienda: TiendaHttp) -> None:
+    tienda.ingresar("cafe", "5", "2.00")
+    tienda.facturar(("cafe", "1"))
+    borrador = tienda.facturar(("cafe", "1"), borrador=True)
+    exigir(tienda.http.post(f"{API}/facturas/{borrador['id']}/emitir"), 200)
+    respuesta = tienda.http.get("/metrics")
+    assert respuesta.status_code == 200
+    assert respuesta.headers["content-type"].startswith("text/plain")
+    texto = respuesta.text
+    assert 'prometeo_comando_duracion_segundos_count{comando="POST /api/v1/facturas"} 2.0' in texto
+    assert 'comando="POST /api/v1/facturas/{factura_id}/emitir"' in texto
+    assert borrador["id"] not in texto
+    assert 'comando="POST /api/v1/inventario/ingresos"' in texto
+    assert 'prometeo_eventos_agregados_total{tipo="FacturaEmitida"}' in texto
+
+
+def test_registro_de_eventos_paginado(tienda: TiendaHttp) -> None:
+    tienda.ingresar("cafe", "5", "2.00")
+    tienda.facturar(("cafe", "1"))
+    todos = tienda.get("/eventos", desde=0, limite=1000)
+    items = todos["items"]
+    posiciones = [e["posicion"] for e in items]
+    assert posiciones == sorted(posiciones)
+    assert todos["siguiente"] == posiciones[-1]
+    tipos = [e["tipo"] for e in items]
+    assert "LoteIngresado" in tipos
+    assert "FacturaEmitida" in tipos
+    emitida = next(e for e in items if e["tipo"] == "FacturaEmitida")
+    assert emitida["stream_id"].startswith("factura-")
+    assert emitida["version"] >= 1
+    assert emitida["ocurrido_en"]
+    assert isinstance(emitida["datos"], dict)
+
+    primera = tienda.get("/eventos", desde=0, limite=2)
+    assert [e["posicion"] for e in primera["items"]] == posiciones[:2]
+    segunda = tienda.get("/eventos", desde=primera["siguiente"], limite=2)
+    assert [e["posicion"] for e in segunda["items"]] == posiciones[2:4]
+    final = tienda.get("/eventos", desde=posiciones[-1])
+    assert final == {"items": [], "siguiente": posiciones[-1]}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limite": 0}, {"limite": 1001}, {"desde": -1}, {"desde": "x"}, {"desde": 2**70}],
+)
+def test_registro_de_eventos_valida_sus_parametros(
+    cliente: TestClient, params: dict[str, object]
+) -> None:
+    respuesta = cliente.get(API + "/eventos", params=params)
+    assert respuesta.status_code == 422
+    assert respuesta.json()["errores"][0]["mensaje"].startswith("El parámetro «")
+
+
+def test_openapi_en_espanol_con_ejemplos_y_errores_problem_json(anonimo: TestClient) -> None:
+    documento = exigir(anonimo.get("/openapi.json"), 200)
+    assert "Bearer" in str(documento["components"]["securitySchemes"])
+    crear = documento["paths"]["/api/v1/facturas"]["post"]
+    assert "transacción" in crear["description"]
+    assert "201" in crear["responses"]
+    assert "application/problem+json" in crear["responses"]["422"]["content"]
+    assert "application/json" not in crear["responses"]["422"]["content"]
+    esquemas = documento["components"]["schemas"]
+    assert esquemas["FacturaEntrada"]["examples"]
+    assert "Solo el rol admin" in documento["paths"]["/api/v1/productos"]["post"]["description"]
+    assert "<title>" in anonimo.get("/docs").text

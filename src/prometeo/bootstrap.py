@@ -30,7 +30,6 @@ from prometeo.infrastructure.mensajeria import (
     PublicadorRabbitMQ,
     Relay,
     Topologia,
-    registrar_evento,
 )
 from prometeo.infrastructure.metricas import Metricas, crear_metricas
 from prometeo.infrastructure.proyecciones import (
@@ -39,6 +38,7 @@ from prometeo.infrastructure.proyecciones import (
     crear_proyecciones,
     ponerse_al_dia,
 )
+from prometeo.infrastructure.proyecciones.trabajador import crear_manejador_proyecciones
 from prometeo.infrastructure.reloj import RelojSistema
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
@@ -99,10 +99,12 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         reintentos_concurrencia=settings.reintentos_concurrencia,
     )
     codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()
-    # Embedded mode: the read models move in every command's transaction, once they have
-    # caught up with whatever the log holds that they have not applied (e.g. an upgrade).
     proyector = Proyector(crear_proyecciones(), codec_eventos)
-    ponerse_al_dia(engine, proyector)
+    embebidas = settings.proyecciones == "embebidas"
+    if embebidas:
+        # The read models move in every command's transaction, once they have caught up
+        # with whatever the log holds that they have not applied (e.g. after an upgrade).
+        ponerse_al_dia(engine, proyector)
     aplicacion: Aplicacion
 
     def fabrica(metadatos: Metadatos) -> UnidadDeTrabajoSql:
@@ -120,7 +122,7 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         notas_credito=NotaCreditoService(fabrica, reloj, bus, config),
         inventario=InventarioService(fabrica, reloj, bus, config),
         consultas=ServicioConsultasSql(engine),
-        observadores=[proyector.observador],
+        observadores=[proyector.observador] if embebidas else [],
         cache=CacheAgregados(settings.cache_agregados),
         proyector=proyector,
     )
@@ -148,10 +150,14 @@ def crear_relay(aplicacion: Aplicacion, *, lote: int = 500) -> Relay:
 
 
 def crear_manejador_worker(aplicacion: Aplicacion) -> Manejador:
-    """What `prometeo worker` does with each delivered event envelope: the seam where the
-    projector plugs in (e.g. apply `evento_de_sobre(sobre)` in one transaction, raising on
-    a gap so the message is retried). For now it only logs."""
-    return registrar_evento
+    """What `prometeo worker` does with each delivered event envelope: project it (at most
+    once per projection), catching up from the event store when it starts behind or sees
+    a gap."""
+    assert aplicacion.proyector is not None
+    ponerse_al_dia(aplicacion.engine, aplicacion.proyector)
+    return crear_manejador_proyecciones(
+        aplicacion.engine, aplicacion.proyector, aplicacion.metricas
+    )
 
 
 def crear_consumidor(

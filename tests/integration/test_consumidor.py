@@ -188,12 +188,12 @@ def test_el_comando_worker_consume_y_termina_con_sigterm(
     try:
         esperar(lambda: "Consumiendo la cola" in registro.read_text(), que="el worker")
         sobres = publicar_eventos(engine, broker, 2)
-        esperar(lambda: registro.read_text().count("Evento recibido") == 2, que="2 eventos")
+        esperar(lambda: registro.read_text().count("Evento proyectado") == 2, que="2 eventos")
     finally:
         proceso.send_signal(signal.SIGTERM)
         codigo = proceso.wait(15)
     texto = registro.read_text()
     assert codigo == 0, texto
-    assert f"Evento recibido: {sobres[0]['tipo']} (stream {sobres[0]['stream_id']}" in texto
+    assert f"Evento proyectado: {sobres[0]['tipo']} (stream {sobres[0]['stream_id']}" in texto
     assert "Worker detenido." in texto
     assert broker.mensajes_en(topologia.cola) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,5 +24,9 @@ class Settings(BaseSettings):
     snapshot_cada: int = Field(default=50, ge=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(?i:FULL|NORMAL|EXTRA)$")
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)
+    # embebidas: read models move inside each command's transaction (read your writes).
+    # distribuidas: commands only store events; `prometeo worker` processes keep the read
+    # models from RabbitMQ deliveries (needs PROMETEO_BROKER_URL and `prometeo relay`).
+    proyecciones: Literal["embebidas", "distribuidas"] = "embebidas"
     # Aggregates kept in memory between commands (0 disables the cache).
     cache_agregados: int = Field(default=10_000, ge=0)

@@ -9,6 +9,7 @@ already applied and the rest follow normally."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from prometeo.infrastructure.proyecciones.proyector import HuecoEnProyeccion, Pr
 from prometeo.infrastructure.proyecciones.reconstruccion import ponerse_al_dia
 
 Manejador = Callable[[dict[str, Any]], None]
+logger = logging.getLogger("prometeo.worker")
 
 
 def crear_manejador_proyecciones(
@@ -34,7 +36,15 @@ def crear_manejador_proyecciones(
             with engine.begin() as conexion:
                 proyector.aplicar(conexion, [almacenado], estricto=True)
         except HuecoEnProyeccion:
+            logger.info("Hueco antes de la posición %s: poniéndose al día", almacenado.posicion)
             ponerse_al_dia(engine, proyector)
+        logger.info(
+            "Evento proyectado: %s (stream %s, versión %s, posición %s)",
+            almacenado.tipo,
+            almacenado.stream_id,
+            almacenado.version,
+            almacenado.posicion,
+        )
         if metricas is not None:
             publicar_retraso(engine, proyector, metricas)
 

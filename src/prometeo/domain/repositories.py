@@ -70,16 +70,28 @@ class RepositorioCatalogo(ABC):
     def agregar_sucursal(self, sucursal: Sucursal) -> None: ...
 
     @abstractmethod
+    def listar_sucursales(self) -> Sequence[Sucursal]:
+        """Every sucursal, by code."""
+
+    @abstractmethod
     def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision: ...
 
     @abstractmethod
     def agregar_punto_emision(self, punto: PuntoDeEmision) -> None: ...
 
     @abstractmethod
+    def listar_puntos_emision(self, sucursal_id: str | None = None) -> Sequence[PuntoDeEmision]:
+        """The puntos de emisión (of one sucursal, when given), by code."""
+
+    @abstractmethod
     def bodega(self, bodega_id: str) -> Bodega: ...
 
     @abstractmethod
     def agregar_bodega(self, bodega: Bodega) -> None: ...
+
+    @abstractmethod
+    def listar_bodegas(self, sucursal_id: str | None = None) -> Sequence[Bodega]:
+        """The bodegas (of one sucursal, when given), by code."""
 
     @abstractmethod
     def producto(self, producto_id: str) -> Producto: ...

@@ -139,6 +139,21 @@ class CatalogoEnMemoria(RepositorioCatalogo):
         _exigir_unico(self.sucursales, sucursal.id, choca, "SucursalUnica", "esa sucursal")
         self.sucursales[sucursal.id] = sucursal
 
+    def listar_sucursales(self) -> Sequence[Sucursal]:
+        return sorted(self.sucursales.values(), key=lambda s: s.codigo)
+
+    def listar_puntos_emision(self, sucursal_id: str | None = None) -> Sequence[PuntoDeEmision]:
+        return sorted(
+            (p for p in self.puntos.values() if sucursal_id in (None, p.sucursal_id)),
+            key=lambda p: (p.sucursal_id, p.codigo),
+        )
+
+    def listar_bodegas(self, sucursal_id: str | None = None) -> Sequence[Bodega]:
+        return sorted(
+            (b for b in self.bodegas.values() if sucursal_id in (None, b.sucursal_id)),
+            key=lambda b: b.codigo,
+        )
+
     def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision:
         return _buscar(self.puntos, punto_emision_id, "punto de emisión")
 

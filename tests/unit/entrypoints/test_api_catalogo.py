@@ -53,6 +53,14 @@ def test_sucursal_punto_y_bodega(cliente: TestClient) -> None:
     assert exigir(cliente.get(API + f"/bodegas/{bodega['id']}"), 200) == bodega
     assert exigir(cliente.get(API + f"/sucursales/{sucursal['id']}"), 200) == sucursal
     assert exigir(cliente.get(API + f"/puntos-emision/{punto['id']}"), 200) == punto
+    assert sucursal in exigir(cliente.get(API + "/sucursales"), 200)["items"]
+    puntos = exigir(cliente.get(API + f"/sucursales/{sucursal['id']}/puntos-emision"), 200)
+    assert puntos == {"items": [punto]}
+    assert exigir(cliente.get(API + f"/bodegas?sucursal_id={sucursal['id']}"), 200) == {
+        "items": [bodega]
+    }
+    assert bodega in exigir(cliente.get(API + "/bodegas"), 200)["items"]
+    assert cliente.get(API + "/sucursales/no-existe/puntos-emision").status_code == 404
 
     repetido = cliente.post(
         API + f"/sucursales/{sucursal['id']}/puntos-emision", json={"codigo": "003"}

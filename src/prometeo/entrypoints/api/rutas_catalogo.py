@@ -15,8 +15,11 @@ from prometeo.entrypoints.api.esquemas.catalogo import (
     ClienteRespuesta,
     EmisorEntrada,
     EmisorRespuesta,
+    ListaBodegas,
     ListaClientes,
     ListaProductos,
+    ListaPuntosEmision,
+    ListaSucursales,
     ProductoEntrada,
     ProductoRespuesta,
     PuntoEmisionEntrada,
@@ -50,6 +53,34 @@ def consultar_emisor(ctx: Lectura) -> EmisorRespuesta:
 def crear_sucursal(cuerpo: SucursalEntrada, ctx: Administracion) -> SucursalRespuesta:
     registrado = ctx.app.catalogo.crear_sucursal(cuerpo.a_comando(), ctx.metadatos)
     return consultar_sucursal(registrado.id, ctx)
+
+
+@router.get("/sucursales", summary="Todas las sucursales, por código")
+def listar_sucursales(ctx: Lectura) -> ListaSucursales:
+    with ctx.catalogo.leer() as catalogo:
+        return ListaSucursales(
+            items=[SucursalRespuesta.desde(s) for s in catalogo.listar_sucursales()]
+        )
+
+
+@router.get(
+    "/sucursales/{sucursal_id}/puntos-emision", summary="Los puntos de emisión de una sucursal"
+)
+def listar_puntos_emision(sucursal_id: IdRuta, ctx: Lectura) -> ListaPuntosEmision:
+    with ctx.catalogo.leer() as catalogo:
+        catalogo.sucursal(sucursal_id)  # 404 for an unknown sucursal
+        puntos = catalogo.listar_puntos_emision(sucursal_id)
+        return ListaPuntosEmision(items=[PuntoEmisionRespuesta.desde(p) for p in puntos])
+
+
+@router.get("/bodegas", summary="Las bodegas, opcionalmente de una sucursal")
+def listar_bodegas(
+    ctx: Lectura,
+    sucursal_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> ListaBodegas:
+    with ctx.catalogo.leer() as catalogo:
+        bodegas = catalogo.listar_bodegas(sucursal_id)
+        return ListaBodegas(items=[BodegaRespuesta.desde(b) for b in bodegas])
 
 
 @router.get("/sucursales/{sucursal_id}", summary="Una sucursal")

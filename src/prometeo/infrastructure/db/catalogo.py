@@ -94,6 +94,10 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             f"Ya existe una sucursal con el código {sucursal.codigo}",
         )
 
+    def listar_sucursales(self) -> Sequence[Sucursal]:
+        filas = self.conexion.execute(select(t.sucursales).order_by(t.sucursales.c.codigo))
+        return [Sucursal(f.id, f.codigo, f.nombre, Direccion(f.direccion)) for f in filas]
+
     def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision:
         fila = self._uno(t.puntos_emision, "el punto de emisión", punto_emision_id)
         return PuntoDeEmision(fila.id, fila.sucursal_id, fila.codigo)
@@ -105,6 +109,16 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             "PuntoEmisionUnico",
             f"La sucursal ya tiene un punto de emisión con el código {punto.codigo}",
         )
+
+    def listar_puntos_emision(self, sucursal_id: str | None = None) -> Sequence[PuntoDeEmision]:
+        consulta = select(t.puntos_emision).order_by(
+            t.puntos_emision.c.sucursal_id, t.puntos_emision.c.codigo
+        )
+        if sucursal_id is not None:
+            consulta = consulta.where(t.puntos_emision.c.sucursal_id == sucursal_id)
+        return [
+            PuntoDeEmision(f.id, f.sucursal_id, f.codigo) for f in self.conexion.execute(consulta)
+        ]
 
     # -- bodegas ---------------------------------------------------------------------------
 
@@ -124,6 +138,14 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             "BodegaUnica",
             f"Ya existe una bodega con el código {bodega.codigo}",
         )
+
+    def listar_bodegas(self, sucursal_id: str | None = None) -> Sequence[Bodega]:
+        consulta = select(t.bodegas).order_by(t.bodegas.c.codigo)
+        if sucursal_id is not None:
+            consulta = consulta.where(t.bodegas.c.sucursal_id == sucursal_id)
+        return [
+            Bodega(f.id, f.sucursal_id, f.codigo, f.nombre) for f in self.conexion.execute(consulta)
+        ]
 
     # -- productos -------------------------------------------------------------------------
 

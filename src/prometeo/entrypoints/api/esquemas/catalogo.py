@@ -236,6 +236,18 @@ class ListaProductos(Salida):
     items: list[ProductoRespuesta]
 
 
+class ListaSucursales(Salida):
+    items: list[SucursalRespuesta]
+
+
+class ListaPuntosEmision(Salida):
+    items: list[PuntoEmisionRespuesta]
+
+
+class ListaBodegas(Salida):
+    items: list[BodegaRespuesta]
+
+
 class ClienteEntrada(Entrada):
     """Un cliente nuevo, con su identificación ante el SRI."""
 

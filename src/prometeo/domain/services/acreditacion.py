@@ -107,7 +107,7 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
         if falta > 0:
             unidad = "unidades" if solicitud.cantidad is not None else "USD"
             problemas.append(
-                f"Del producto {solicitud.producto_id} se piden acreditar {falta.normalize():f} "
+                f"Del producto {lineas[0].codigo} se piden acreditar {falta.normalize():f} "
                 f"{unidad} más de lo que queda por acreditar en la factura {factura.numero}"
             )
     for ln in factura.lineas:

@@ -20,8 +20,10 @@ from prometeo.application.services import (
 from prometeo.application.unit_of_work import Metadatos
 from prometeo.domain.clock import Reloj, RelojFijo
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
+from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.mensajeria import (
     COLA_PROYECCIONES,
@@ -62,6 +64,8 @@ class Aplicacion:
     observadores: list[Observador] = field(default_factory=list)
     metricas: Metricas = field(default_factory=crear_metricas)
     cache: CacheAgregados = field(default_factory=CacheAgregados)
+    cache_catalogo: CacheCatalogo = field(default_factory=CacheCatalogo)
+    turnos: TurnoEscritura | None = None
     proyector: Proyector | None = None
 
     def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
@@ -73,6 +77,8 @@ class Aplicacion:
             observadores=self.observadores,
             metadatos=metadatos,
             cache=self.cache,
+            cache_catalogo=self.cache_catalogo,
+            turnos=self.turnos,
         )
 
     def cerrar(self) -> None:
@@ -125,6 +131,7 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         observadores=[proyector.observador] if embebidas else [],
         cache=CacheAgregados(settings.cache_agregados),
         proyector=proyector,
+        turnos=TurnoEscritura() if engine.dialect.name == "sqlite" else None,
     )
     # Keep it the last observer: it counts events that are about to commit.
     aplicacion.observadores.append(aplicacion.metricas.observador_eventos)

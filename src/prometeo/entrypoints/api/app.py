@@ -123,7 +123,7 @@ def crear_app(aplicacion: Aplicacion | None = None) -> FastAPI:
     )
     metricas = wired.metricas
     app.state.aplicacion = wired
-    app.state.catalogo = LectorCatalogo(wired.engine)
+    app.state.catalogo = LectorCatalogo(wired.engine, wired.cache_catalogo)
     app.state.tokens = AlmacenTokens(wired.engine, wired.settings.admin_token)
     app.state.metricas = metricas
     registrar_manejadores(app)

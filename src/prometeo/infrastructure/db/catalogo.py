@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, Table, delete, insert, select
+from sqlalchemy import Connection, Row, Table, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from prometeo.domain.entities.catalogo import (
@@ -24,22 +25,65 @@ from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
 from prometeo.infrastructure.db import tablas as t
 
+E = TypeVar("E")
+
+
+_POR_ID = {
+    tabla.name: select(tabla).where(tabla.c.id == bindparam("id"))
+    for tabla in (t.sucursales, t.puntos_emision, t.bodegas, t.productos, t.clientes)
+}
+
+
+class CacheCatalogo:
+    """Sucursales, puntos, bodegas, productos and clientes by id, kept in memory.
+
+    Safe across processes because prometeo never updates nor deletes those rows: once
+    committed, a row is what it will always be (the emisor, which can be replaced, is not
+    cached). Only rows read from the database are cached, never one written by a
+    transaction that might still roll back."""
+
+    def __init__(self) -> None:
+        self._entidades: dict[tuple[str, str], object] = {}
+        self._candado = threading.Lock()
+
+    def get(self, clave: tuple[str, str]) -> object | None:
+        return self._entidades.get(clave)
+
+    def guardar(self, clave: tuple[str, str], entidad: object) -> None:
+        with self._candado:
+            self._entidades[clave] = entidad
+
 
 class RepositorioCatalogoSql(RepositorioCatalogo):
-    def __init__(self, conexion: Connection) -> None:
+    def __init__(self, conexion: Connection, cache: CacheCatalogo | None = None) -> None:
         self.conexion = conexion
+        self.cache = cache
+        self._escritos: set[tuple[str, str]] = set()
 
     # -- helpers ---------------------------------------------------------------------------
 
     def _uno(self, tabla: Table, que: str, id: str) -> Row[Any]:
-        fila = self.conexion.execute(select(tabla).where(tabla.c.id == id)).first()
+        fila = self.conexion.execute(_POR_ID[tabla.name], {"id": id}).first()
         if fila is None:
             raise NoEncontrado(que, id)
         return fila
 
+    def _leer(self, tabla: Table, que: str, id: str, mapear: Callable[[Row[Any]], E]) -> E:
+        """The entity, from the cache when another command already read it."""
+        clave = (tabla.name, id)
+        if self.cache is not None:
+            cacheada = self.cache.get(clave)
+            if cacheada is not None:
+                return cacheada  # type: ignore[return-value]
+        entidad = mapear(self._uno(tabla, que, id))
+        if self.cache is not None and clave not in self._escritos:
+            self.cache.guardar(clave, entidad)
+        return entidad
+
     def _insertar(self, tabla: Table, valores: dict[str, Any], regla: str, mensaje: str) -> None:
         # A savepoint keeps the command's transaction usable after a duplicate (PostgreSQL
         # aborts the whole transaction on an error otherwise).
+        self._escritos.add((tabla.name, str(valores["id"])))
         try:
             with self.conexion.begin_nested():
                 self.conexion.execute(insert(tabla).values(**valores))
@@ -78,8 +122,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     # -- sucursales y puntos ---------------------------------------------------------------
 
     def sucursal(self, sucursal_id: str) -> Sucursal:
-        fila = self._uno(t.sucursales, "la sucursal", sucursal_id)
-        return Sucursal(fila.id, fila.codigo, fila.nombre, Direccion(fila.direccion))
+        return self._leer(t.sucursales, "la sucursal", sucursal_id, _sucursal)
 
     def agregar_sucursal(self, sucursal: Sucursal) -> None:
         self._insertar(
@@ -96,11 +139,10 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
 
     def listar_sucursales(self) -> Sequence[Sucursal]:
         filas = self.conexion.execute(select(t.sucursales).order_by(t.sucursales.c.codigo))
-        return [Sucursal(f.id, f.codigo, f.nombre, Direccion(f.direccion)) for f in filas]
+        return [_sucursal(f) for f in filas]
 
     def punto_emision(self, punto_emision_id: str) -> PuntoDeEmision:
-        fila = self._uno(t.puntos_emision, "el punto de emisión", punto_emision_id)
-        return PuntoDeEmision(fila.id, fila.sucursal_id, fila.codigo)
+        return self._leer(t.puntos_emision, "el punto de emisión", punto_emision_id, _punto)
 
     def agregar_punto_emision(self, punto: PuntoDeEmision) -> None:
         self._insertar(
@@ -123,8 +165,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     # -- bodegas ---------------------------------------------------------------------------
 
     def bodega(self, bodega_id: str) -> Bodega:
-        fila = self._uno(t.bodegas, "la bodega", bodega_id)
-        return Bodega(fila.id, fila.sucursal_id, fila.codigo, fila.nombre)
+        return self._leer(t.bodegas, "la bodega", bodega_id, _bodega)
 
     def agregar_bodega(self, bodega: Bodega) -> None:
         self._insertar(
@@ -143,9 +184,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         consulta = select(t.bodegas).order_by(t.bodegas.c.codigo)
         if sucursal_id is not None:
             consulta = consulta.where(t.bodegas.c.sucursal_id == sucursal_id)
-        return [
-            Bodega(f.id, f.sucursal_id, f.codigo, f.nombre) for f in self.conexion.execute(consulta)
-        ]
+        return [_bodega(f) for f in self.conexion.execute(consulta)]
 
     # -- productos -------------------------------------------------------------------------
 
@@ -161,7 +200,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         )
 
     def producto(self, producto_id: str) -> Producto:
-        return self._producto(self._uno(t.productos, "el producto", producto_id))
+        return self._leer(t.productos, "el producto", producto_id, self._producto)
 
     def productos(self) -> Sequence[Producto]:
         filas = self.conexion.execute(select(t.productos).order_by(t.productos.c.codigo))
@@ -195,7 +234,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         )
 
     def cliente(self, cliente_id: str) -> Cliente:
-        return self._cliente(self._uno(t.clientes, "el cliente", cliente_id))
+        return self._leer(t.clientes, "el cliente", cliente_id, self._cliente)
 
     def clientes(self, identificacion: str | None = None) -> Sequence[Cliente]:
         consulta = select(t.clientes).order_by(t.clientes.c.razon_social, t.clientes.c.id)
@@ -217,3 +256,15 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             "ClienteUnico",
             f"Ya existe un cliente con la identificación {cliente.identificacion.numero}",
         )
+
+
+def _sucursal(fila: Row[Any]) -> Sucursal:
+    return Sucursal(fila.id, fila.codigo, fila.nombre, Direccion(fila.direccion))
+
+
+def _punto(fila: Row[Any]) -> PuntoDeEmision:
+    return PuntoDeEmision(fila.id, fila.sucursal_id, fila.codigo)
+
+
+def _bodega(fila: Row[Any]) -> Bodega:
+    return Bodega(fila.id, fila.sucursal_id, fila.codigo, fila.nombre)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from prometeo.domain.errors import ConcurrencyError
@@ -29,6 +30,34 @@ _COLUMNAS = (
     eventos.c.datos,
     eventos.c.metadatos,
     eventos.c.ocurrido_en,
+)
+
+
+# Built once: building a statement per call costs more than running it on SQLite.
+_POR_STREAM = (
+    select(*_COLUMNAS)
+    .where(eventos.c.stream_id == bindparam("stream_id"), eventos.c.version > bindparam("desde"))
+    .order_by(eventos.c.version)
+)
+_TODOS = (
+    select(*_COLUMNAS)
+    .where(eventos.c.posicion > bindparam("desde"))
+    .order_by(eventos.c.posicion)
+    .limit(bindparam("limite", type_=Integer, literal_execute=True))
+)
+_INSERTAR = insert(eventos)
+_ULTIMA = select(posicion_global.c.ultima).where(posicion_global.c.id == 1)
+_BLOQUEAR = _ULTIMA.with_for_update()
+_FIJAR = update(posicion_global).where(posicion_global.c.id == 1).values(ultima=bindparam("ultima"))
+# One statement takes the lock and reserves the positions (SQLite ≥ 3.35, PostgreSQL).
+_RESERVAR = (
+    update(posicion_global)
+    .where(posicion_global.c.id == 1)
+    .values(ultima=posicion_global.c.ultima + bindparam("cuantos"))
+    .returning(posicion_global.c.ultima)
+)
+_VERSION = select(func.coalesce(func.max(eventos.c.version), 0)).where(
+    eventos.c.stream_id == bindparam("stream_id")
 )
 
 
@@ -74,9 +103,13 @@ class EventStoreSql:
         must continue its version sequence; a stale version raises ConcurrencyError."""
         if not nuevos:
             return []
-        ultima = self.conexion.execute(
-            select(posicion_global.c.ultima).where(posicion_global.c.id == 1).with_for_update()
-        ).scalar_one()
+        reservar = self.conexion.dialect.update_returning
+        if reservar:
+            ultima = self.conexion.execute(_RESERVAR, {"cuantos": len(nuevos)}).scalar_one() - len(
+                nuevos
+            )
+        else:  # MariaDB/MySQL: no UPDATE ... RETURNING
+            ultima = self.conexion.execute(_BLOQUEAR).scalar_one()
         almacenados = [
             EventoAlmacenado(
                 ultima + i,
@@ -94,7 +127,7 @@ class EventStoreSql:
         ]
         try:
             self.conexion.execute(
-                insert(eventos),
+                _INSERTAR,
                 [
                     {
                         "posicion": a.posicion,
@@ -118,31 +151,19 @@ class EventStoreSql:
                     f"Otro proceso modificó {', '.join(streams)} al mismo tiempo; reintente"
                 ) from error
             raise
-        self.conexion.execute(
-            update(posicion_global)
-            .where(posicion_global.c.id == 1)
-            .values(ultima=ultima + len(nuevos))
-        )
+        if not reservar:
+            self.conexion.execute(_FIJAR, {"ultima": ultima + len(nuevos)})
         return almacenados
 
     def leer_stream(self, stream_id: str, desde_version: int = 0) -> list[EventoAlmacenado]:
         """The stream's events with version > desde_version, in version order."""
-        filas = self.conexion.execute(
-            select(*_COLUMNAS)
-            .where(eventos.c.stream_id == stream_id, eventos.c.version > desde_version)
-            .order_by(eventos.c.version)
-        )
-        return [EventoAlmacenado(*fila) for fila in filas]
+        filas = self.conexion.execute(_POR_STREAM, {"stream_id": stream_id, "desde": desde_version})
+        return [_almacenado(fila) for fila in filas]
 
     def leer_todos(self, desde_posicion: int = 0, limite: int = 1000) -> list[EventoAlmacenado]:
         """Events with posicion > desde_posicion, in commit order, at most `limite`."""
-        filas = self.conexion.execute(
-            select(*_COLUMNAS)
-            .where(eventos.c.posicion > desde_posicion)
-            .order_by(eventos.c.posicion)
-            .limit(limite)
-        )
-        return [EventoAlmacenado(*fila) for fila in filas]
+        filas = self.conexion.execute(_TODOS, {"desde": desde_posicion, "limite": limite})
+        return [_almacenado(fila) for fila in filas]
 
     def recorrer(self, desde_posicion: int = 0, lote: int = 1000) -> Iterator[EventoAlmacenado]:
         """Every event after a position, in commit order, read in batches."""
@@ -155,20 +176,14 @@ class EventStoreSql:
 
     def version(self, stream_id: str) -> int:
         """The stream's current version (0 when it has no events)."""
-        return int(
-            self.conexion.execute(
-                select(func.coalesce(func.max(eventos.c.version), 0)).where(
-                    eventos.c.stream_id == stream_id
-                )
-            ).scalar_one()
-        )
+        return int(self.conexion.execute(_VERSION, {"stream_id": stream_id}).scalar_one())
 
     def ultima_posicion(self) -> int:
-        return int(
-            self.conexion.execute(
-                select(posicion_global.c.ultima).where(posicion_global.c.id == 1)
-            ).scalar_one()
-        )
+        return int(self.conexion.execute(_ULTIMA).scalar_one())
+
+
+def _almacenado(fila: Any) -> EventoAlmacenado:
+    return EventoAlmacenado(*fila)
 
 
 def _es_conflicto_de_version(error: IntegrityError) -> bool:

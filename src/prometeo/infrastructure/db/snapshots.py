@@ -5,9 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from prometeo.infrastructure.db.tablas import snapshots
+
+_ULTIMO = select(
+    snapshots.c.stream_id, snapshots.c.version, snapshots.c.version_esquema, snapshots.c.datos
+).where(snapshots.c.stream_id == bindparam("stream_id"))
+_REEMPLAZAR = (
+    update(snapshots)
+    .where(
+        snapshots.c.stream_id == bindparam("b_stream_id"),
+        snapshots.c.version < bindparam("b_version"),
+    )
+    .values(
+        version=bindparam("b_version"),
+        version_esquema=bindparam("b_version_esquema"),
+        datos=bindparam("b_datos"),
+        tomado_en=bindparam("b_tomado_en"),
+    )
+)
+_INSERTAR = insert(snapshots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +43,7 @@ class SnapshotStoreSql:
         self.conexion = conexion
 
     def ultimo(self, stream_id: str) -> Snapshot | None:
-        fila = self.conexion.execute(
-            select(
-                snapshots.c.stream_id,
-                snapshots.c.version,
-                snapshots.c.version_esquema,
-                snapshots.c.datos,
-            ).where(snapshots.c.stream_id == stream_id)
-        ).first()
+        fila = self.conexion.execute(_ULTIMO, {"stream_id": stream_id}).first()
         return Snapshot(*fila) if fila else None
 
     def guardar(self, snapshot: Snapshot, tomado_en: datetime) -> None:
@@ -44,12 +55,8 @@ class SnapshotStoreSql:
             "tomado_en": tomado_en,
         }
         actualizados = self.conexion.execute(
-            update(snapshots)
-            .where(
-                snapshots.c.stream_id == snapshot.stream_id,
-                snapshots.c.version < snapshot.version,
-            )
-            .values(**valores)
+            _REEMPLAZAR,
+            {"b_stream_id": snapshot.stream_id, **{f"b_{k}": v for k, v in valores.items()}},
         ).rowcount
         if actualizados == 0 and self.ultimo(snapshot.stream_id) is None:
-            self.conexion.execute(insert(snapshots).values(stream_id=snapshot.stream_id, **valores))
+            self.conexion.execute(_INSERTAR, {"stream_id": snapshot.stream_id, **valores})

@@ -13,7 +13,7 @@ from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, Unida
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
-from prometeo.infrastructure.db.catalogo import RepositorioCatalogoSql
+from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventoNuevo, EventStoreSql
 from prometeo.infrastructure.db.repositorios import (
     AlmacenAgregados,
@@ -23,6 +23,7 @@ from prometeo.infrastructure.db.repositorios import (
     RepositorioPuntosEmisionSql,
 )
 from prometeo.infrastructure.db.snapshots import Snapshot, SnapshotStoreSql
+from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 
 # Called inside the transaction, after the events are stored: read models in embedded
@@ -41,9 +42,14 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         observadores: Sequence[Observador] = (),
         metadatos: Metadatos | None = None,
         cache: CacheAgregados | None = None,
+        cache_catalogo: CacheCatalogo | None = None,
+        turnos: TurnoEscritura | None = None,
     ) -> None:
         super().__init__(metadatos)
         self.cache = cache
+        self.cache_catalogo = cache_catalogo
+        self.turnos = turnos
+        self._con_turno = False
         self.engine = engine
         self.codec_eventos = codec_eventos
         self.codec_snapshots = codec_snapshots
@@ -53,8 +59,15 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self._transaccion: RootTransaction | None = None
 
     def __enter__(self) -> UnidadDeTrabajoSql:
-        self._conexion = self.engine.connect()
-        self._transaccion = self._conexion.begin()
+        if self.turnos is not None:
+            self.turnos.tomar()
+            self._con_turno = True
+        try:
+            self._conexion = self.engine.connect()
+            self._transaccion = self._conexion.begin()
+        except BaseException:
+            self._cerrar()
+            raise
         store = EventStoreSql(self._conexion)
         self.snapshots = SnapshotStoreSql(self._conexion)
         self.almacen = AlmacenAgregados(
@@ -65,7 +78,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self.notas_credito = RepositorioNotasCreditoSql(self.almacen)
         self.inventarios = RepositorioInventariosSql(self.almacen)
         self.puntos_emision = RepositorioPuntosEmisionSql(self.almacen)
-        self.catalogo = RepositorioCatalogoSql(self._conexion)
+        self.catalogo = RepositorioCatalogoSql(self._conexion, self.cache_catalogo)
         return self
 
     @property
@@ -141,3 +154,6 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
             self._conexion.close()
         self._conexion = None
         self._transaccion = None
+        if self._con_turno and self.turnos is not None:
+            self._con_turno = False
+            self.turnos.soltar()

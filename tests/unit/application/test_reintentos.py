@@ -54,14 +54,15 @@ def test_un_conflicto_en_el_primer_commit_se_reintenta(tienda: Escenario) -> Non
     assert tienda.stock(CAFE) == 5
 
 
-def test_un_conflicto_persistente_aflora_tras_n_intentos(tienda: Escenario) -> None:
-    tienda.config = Configuracion(reintentos_concurrencia=3, espera_maxima_segundos=0)
+@pytest.mark.parametrize("intentos", [1, 3])
+def test_un_conflicto_persistente_aflora_tras_n_intentos(tienda: Escenario, intentos: int) -> None:
+    tienda.config = Configuracion(reintentos_concurrencia=intentos, espera_maxima_segundos=0)
     tienda.almacen.provocar_conflictos(100)
 
     with pytest.raises(ConcurrencyError):
         tienda.inventario_service.registrar_ingreso(RegistrarIngreso(CAFE, BODEGA, 5, 2))
 
-    assert len(tienda.uows) == 3
+    assert len(tienda.uows) == intentos
     assert all(u.rollbacks == 1 and u.commits == 0 for u in tienda.uows)
     assert tienda.almacen.streams == {}
 

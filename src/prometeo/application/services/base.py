@@ -3,6 +3,8 @@ writer moved the same streams, and publishing what was committed."""
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from typing import TypeVar
 from uuid import uuid4
@@ -56,18 +58,33 @@ class ServicioAplicacion:
     def _ejecutar(self, operacion: Operacion[R], metadatos: Metadatos | None) -> R:
         # One Metadatos for every attempt: the retries belong to the same request.
         metadatos = metadatos or Metadatos()
+        try:
+            # Most commands meet no other writer: skip building the retry machinery.
+            resultado, confirmados = self._intentar(operacion, metadatos)
+        except ConcurrencyError:
+            if self._config.reintentos_concurrencia <= 1:
+                raise
+            time.sleep(
+                random.uniform(0, min(_MULTIPLICADOR_ESPERA, self._config.espera_maxima_segundos))
+            )
+            resultado, confirmados = self._reintentar(operacion, metadatos)
+        self._bus.publicar(confirmados)
+        return resultado
+
+    def _reintentar(
+        self, operacion: Operacion[R], metadatos: Metadatos
+    ) -> tuple[R, list[EventoConfirmado]]:
+        """The attempts after a first conflict, with a short random exponential wait."""
         reintentar = Retrying(
             retry=retry_if_exception_type(ConcurrencyError),
-            stop=stop_after_attempt(self._config.reintentos_concurrencia),
+            stop=stop_after_attempt(max(self._config.reintentos_concurrencia - 1, 1)),
             wait=wait_random_exponential(
                 multiplier=_MULTIPLICADOR_ESPERA, max=self._config.espera_maxima_segundos
             ),
             reraise=True,
         )
         intento: tuple[R, list[EventoConfirmado]] = reintentar(self._intentar, operacion, metadatos)
-        resultado, confirmados = intento
-        self._bus.publicar(confirmados)
-        return resultado
+        return intento
 
     def _intentar(
         self, operacion: Operacion[R], metadatos: Metadatos

@@ -27,11 +27,16 @@ from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.mensajeria import (
     COLA_PROYECCIONES,
+    NOMBRE_RELAY,
     Consumidor,
     Manejador,
     PublicadorRabbitMQ,
     Relay,
     Topologia,
+)
+from prometeo.infrastructure.mensajeria.checkpoint import (
+    conexion_de_lectura,
+    pendientes_de_publicar,
 )
 from prometeo.infrastructure.metricas import Metricas, crear_metricas
 from prometeo.infrastructure.proyecciones import (
@@ -40,7 +45,10 @@ from prometeo.infrastructure.proyecciones import (
     crear_proyecciones,
     ponerse_al_dia,
 )
-from prometeo.infrastructure.proyecciones.trabajador import crear_manejador_proyecciones
+from prometeo.infrastructure.proyecciones.trabajador import (
+    crear_manejador_proyecciones,
+    publicar_retraso,
+)
 from prometeo.infrastructure.reloj import RelojSistema
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
@@ -136,6 +144,17 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
     # Keep it the last observer: it counts events that are about to commit.
     aplicacion.observadores.append(aplicacion.metricas.observador_eventos)
     return aplicacion
+
+
+def refrescar_metricas(aplicacion: Aplicacion) -> None:
+    """Bring the state gauges up to date before a scrape: how far behind the log each
+    projection is and, when a broker is configured, the outbox backlog."""
+    if aplicacion.proyector is not None:
+        publicar_retraso(aplicacion.engine, aplicacion.proyector, aplicacion.metricas)
+    if aplicacion.settings.broker_url:
+        with conexion_de_lectura(aplicacion.engine) as conexion:
+            pendientes = pendientes_de_publicar(conexion, NOMBRE_RELAY)
+        aplicacion.metricas.fijar_pendientes_outbox(pendientes)
 
 
 class BrokerNoConfigurado(RuntimeError):

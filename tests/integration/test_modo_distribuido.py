@@ -30,7 +30,7 @@ from prometeo.application.commands import (
     RegistrarIngreso,
     TransferirStock,
 )
-from prometeo.bootstrap import Aplicacion, bootstrap, crear_relay
+from prometeo.bootstrap import Aplicacion, bootstrap, crear_relay, refrescar_metricas
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.mensajeria import relay_checkpoint, sobre_de
 from prometeo.infrastructure.metricas import exponer
@@ -163,5 +163,21 @@ def test_una_entrega_tras_un_hueco_pone_al_dia_desde_el_almacen(tmp_path: Path) 
         assert volcar(app.engine) == tablas
         texto = exponer(app.metricas).decode()
         assert 'prometeo_proyeccion_retraso{proyeccion="stock"} 0.0' in texto
+    finally:
+        app.cerrar()
+
+
+def test_las_metricas_de_estado_se_refrescan_al_consultarlas(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'metricas.db'}"
+    settings = Settings(database_url=url, hoy=HOY, broker_url=URL_RABBITMQ)
+    app = bootstrap(settings)
+    try:
+        historia(app)
+        with app.engine.connect() as conexion:
+            ultima = EventStoreSql(conexion).ultima_posicion()
+        refrescar_metricas(app)
+        texto = exponer(app.metricas).decode()
+        assert f"prometeo_outbox_pendientes {float(ultima)}" in texto  # nothing published yet
+        assert 'prometeo_proyeccion_retraso{proyeccion="ventas_diarias"} 0.0' in texto
     finally:
         app.cerrar()

@@ -70,6 +70,8 @@ def test_metricas_con_latencia_de_comandos(tienda: TiendaHttp) -> None:
     assert borrador["id"] not in texto
     assert 'comando="POST /api/v1/inventario/ingresos"' in texto
     assert 'prometeo_eventos_agregados_total{tipo="FacturaEmitida"}' in texto
+    # Embedded projections are never behind the log they are part of.
+    assert 'prometeo_proyeccion_retraso{proyeccion="kardex"} 0.0' in texto
 
 
 def test_registro_de_eventos_paginado(tienda: TiendaHttp) -> None:

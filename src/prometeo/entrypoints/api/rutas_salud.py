@@ -9,7 +9,7 @@ import pika  # type: ignore[import-untyped]
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import Engine, text
 
-from prometeo.bootstrap import Aplicacion
+from prometeo.bootstrap import Aplicacion, refrescar_metricas
 from prometeo.entrypoints.api.esquemas.sistema import Salud
 from prometeo.entrypoints.api.seguridad import aplicacion
 from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, exponer
@@ -73,4 +73,5 @@ def salud(app: Annotated[Aplicacion, Depends(aplicacion)], respuesta: Response) 
 )
 def metricas(request: Request) -> Response:
     registro: Metricas = request.app.state.metricas
+    refrescar_metricas(request.app.state.aplicacion)
     return Response(content=exponer(registro), media_type=TIPO_CONTENIDO)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, select
 
 from prometeo.domain.events.factura import (
     CreditoAplicado,
@@ -22,6 +22,7 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     actualizar_por_clave,
+    insertar,
     texto,
 )
 from prometeo.infrastructure.proyecciones.facturas_filas import Fila
@@ -143,17 +144,21 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
             factura.fila.update(cambios)
 
 
+_FACTURAS = select(vista_facturas).where(vista_facturas.c.id.in_(bindparam("ids", expanding=True)))
+_LINEAS = select(vista_lineas_factura).where(
+    vista_lineas_factura.c.factura_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _cargar(conexion: Connection, ids: set[str]) -> dict[str, _Factura]:
     """Stored drafts that this batch changes, with their lines (two queries)."""
     if not ids:
         return {}
     facturas = {
         f.id: _Factura(dict(f._mapping), {}, nueva=False)
-        for f in conexion.execute(select(vista_facturas).where(vista_facturas.c.id.in_(ids)))
+        for f in conexion.execute(_FACTURAS, {"ids": sorted(ids)})
     }
-    lineas = conexion.execute(
-        select(vista_lineas_factura).where(vista_lineas_factura.c.factura_id.in_(ids))
-    )
+    lineas = conexion.execute(_LINEAS, {"ids": sorted(ids)})
     for linea in lineas:
         facturas[linea.factura_id].lineas[linea.numero_linea] = dict(linea._mapping)
     for factura in facturas.values():
@@ -166,16 +171,14 @@ def _escribir(conexion: Connection, lote: _Lote) -> None:
     facturas not in memory in lifecycle order (emission, credits, anulación)."""
     nuevas = [f for f in lote.memoria.values() if f.nueva]
     cargadas = [f for f in lote.memoria.values() if not f.nueva]
-    if nuevas:
-        conexion.execute(insert(vista_facturas), [f.fila for f in nuevas])
+    insertar(conexion, vista_facturas, [f.fila for f in nuevas])
     lineas_nuevas = [
         linea
         for f in lote.memoria.values()
         for n, linea in f.lineas.items()
         if n not in f.guardadas
     ]
-    if lineas_nuevas:
-        conexion.execute(insert(vista_lineas_factura), lineas_nuevas)
+    insertar(conexion, vista_lineas_factura, lineas_nuevas)
     actualizar_por_clave(conexion, vista_facturas, ("id",), [f.fila for f in cargadas])
     actualizar_por_clave(
         conexion,
@@ -203,5 +206,4 @@ def _escribir(conexion: Connection, lote: _Lote) -> None:
         sumar=("valor_acreditado",),
     )
     actualizar_por_clave(conexion, vista_facturas, ("id",), lote.anulaciones)
-    if lote.notas:
-        conexion.execute(insert(vista_notas_factura), lote.notas)
+    insertar(conexion, vista_notas_factura, lote.notas)

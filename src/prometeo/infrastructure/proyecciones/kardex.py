@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    CompoundSelect,
+    Connection,
+    Insert,
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 
 from prometeo.domain.events.inventario import (
     ConsumoLote,
@@ -19,11 +35,16 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     a_micro,
+    desplegadas,
+    ejecutar,
+    insertar,
+    por_columnas,
     texto,
 )
 from prometeo.infrastructure.proyecciones.tablas import vista_kardex
 
 Par = tuple[str, str]
+_POR_CONSULTA = 100
 
 
 class ProyeccionKardex(Proyeccion):
@@ -40,21 +61,41 @@ class ProyeccionKardex(Proyeccion):
         movimientos = [m for e in eventos for m in _movimientos(e)]
         if not movimientos:
             return
+        # The balances continue from each pair's last row, read by the INSERT itself where
+        # the database can (not from vista_stock: it holds no secuencia, and the kardex is
+        # rebuilt on its own).
+        dialecto = conexion.dialect.name
+        if dialecto == "sqlite":
+            # One statement: each row continues from the last row of its pair, read by the
+            # INSERT itself (the executemany runs row by row, so a row sees the ones before).
+            ejecutar(conexion, _SIGUIENTE, movimientos)
+            return
+        if dialecto == "postgresql":
+            # One statement for all the rows: each pair continues from its last row, with
+            # running numbers and sums over the batch's rows in their order.
+            valores = por_columnas(movimientos, _PARAMETROS)
+            valores["orden"] = list(range(len(movimientos)))
+            ejecutar(conexion, _SIGUIENTES, [valores])
+            return
+        # MariaDB (no LATERAL, and its driver sends an executemany of INSERT ... SELECT row
+        # by row): the balances computed here, from the last rows read first.
         saldos = _ultimos_saldos(
             conexion, {(m["producto_id"], m["bodega_id"]) for m in movimientos}
         )
+        filas = []
         for movimiento in movimientos:
             par = (movimiento["producto_id"], movimiento["bodega_id"])
             secuencia, cantidad, valor = saldos.get(par, (0, 0, 0))
-            signo = 1 if movimiento["tipo"] == "ENTRADA" else -1
             saldo = (
                 secuencia + 1,
-                cantidad + signo * movimiento["cantidad"],
-                valor + signo * movimiento["costo_total"],
+                cantidad + movimiento["delta_cantidad"],
+                valor + movimiento["delta_valor"],
             )
             saldos[par] = saldo
-            movimiento["secuencia"], movimiento["saldo_cantidad"], movimiento["saldo_valor"] = saldo
-        conexion.execute(insert(vista_kardex), movimientos)
+            fila = {c: movimiento[c] for c in _COPIADAS}
+            fila["secuencia"], fila["saldo_cantidad"], fila["saldo_valor"] = saldo
+            filas.append(fila)
+        insertar(conexion, vista_kardex, filas)
 
 
 def _movimientos(proyectado: EventoProyectado) -> list[dict[str, Any]]:
@@ -86,6 +127,7 @@ def _fila(
 ) -> dict[str, Any]:
     evento = proyectado.evento
     assert isinstance(evento, LoteIngresado | StockReducido | StockIncrementado)
+    cantidad, costo = a_micro(lote.cantidad), a_centavos(lote.costo)
     return {
         "producto_id": evento.producto_id,
         "bodega_id": evento.bodega_id,
@@ -95,34 +137,123 @@ def _fila(
         "motivo": motivo,
         "documento": documento,
         "lote_id": lote.lote_id,
-        "cantidad": a_micro(lote.cantidad),
+        "cantidad": cantidad,
         "costo_unitario": texto(lote.costo_unitario),
-        "costo_total": a_centavos(lote.costo),
+        "costo_total": costo,
+        "delta_cantidad": cantidad if tipo == "ENTRADA" else -cantidad,
+        "delta_valor": costo if tipo == "ENTRADA" else -costo,
     }
 
 
 def _ultimos_saldos(conexion: Connection, pares: set[Par]) -> dict[Par, tuple[int, int, int]]:
-    """(last secuencia, saldo_cantidad, saldo_valor) of each pair that has movements, in
-    one query."""
+    """(last secuencia, saldo_cantidad, saldo_valor) of each pair that has movements: one
+    query per _POR_CONSULTA pairs, each pair's last row found by an index seek."""
+    ordenados = sorted(pares)
+    saldos = {}
+    for inicio in range(0, len(ordenados), _POR_CONSULTA):
+        parte = ordenados[inicio : inicio + _POR_CONSULTA]
+        parametros = {}
+        for i, (producto, bodega) in enumerate(parte):
+            parametros[f"p{i}"], parametros[f"b{i}"] = producto, bodega
+        for f in conexion.execute(_ultimos(len(parte)), parametros):
+            saldos[(f.producto_id, f.bodega_id)] = (f.secuencia, f.saldo_cantidad, f.saldo_valor)
+    return saldos
+
+
+@cache
+def _ultimos(pares: int) -> CompoundSelect[Any]:
+    """(SELECT the last row of pair i ORDER BY secuencia DESC LIMIT 1) UNION ALL ... for i
+    < pares (a GROUP BY over the pairs' rows would read all of them)."""
     k = vista_kardex
-    ultimas = (
-        select(k.c.producto_id, k.c.bodega_id, func.max(k.c.secuencia).label("secuencia"))
-        .where(tuple_(k.c.producto_id, k.c.bodega_id).in_(sorted(pares)))
-        .group_by(k.c.producto_id, k.c.bodega_id)
-        .subquery()
-    )
-    filas = conexion.execute(
-        select(k.c.producto_id, k.c.bodega_id, k.c.secuencia, k.c.saldo_cantidad, k.c.saldo_valor)
-        .select_from(k)
-        .join(
-            ultimas,
-            and_(
-                k.c.producto_id == ultimas.c.producto_id,
-                k.c.bodega_id == ultimas.c.bodega_id,
-                k.c.secuencia == ultimas.c.secuencia,
-            ),
+    return union_all(
+        *(
+            select(
+                k.c.producto_id, k.c.bodega_id, k.c.secuencia, k.c.saldo_cantidad, k.c.saldo_valor
+            )
+            .where(k.c.producto_id == bindparam(f"p{i}"), k.c.bodega_id == bindparam(f"b{i}"))
+            .order_by(k.c.secuencia.desc())
+            .limit(1)
+            for i in range(pares)
         )
     )
-    return {
-        (f.producto_id, f.bodega_id): (f.secuencia, f.saldo_cantidad, f.saldo_valor) for f in filas
+
+
+_CALCULADAS = ("secuencia", "saldo_cantidad", "saldo_valor")
+_COPIADAS = tuple(c.name for c in vista_kardex.columns if c.name not in _CALCULADAS)
+_PARAMETROS = (*_COPIADAS, "delta_cantidad", "delta_valor")
+
+
+def _siguiente() -> Insert:
+    """SQLite, run once per row: INSERT ... SELECT the row's values, with secuencia and
+    balances one step past the pair's last row (0 before its first movement)."""
+    k = vista_kardex
+    parametros = {n: bindparam(n, type_=k.c[n].type) for n in _COPIADAS}
+    # The last row of the pair (none before its first movement: NULLs, then 0).
+    previo = k.alias("previo")
+    es_del_par = and_(
+        k.c.producto_id == parametros["producto_id"], k.c.bodega_id == parametros["bodega_id"]
+    )
+    ultima = select(func.max(previo.c.secuencia)).where(
+        previo.c.producto_id == parametros["producto_id"],
+        previo.c.bodega_id == parametros["bodega_id"],
+    )
+    ultimo = (
+        select(k.c.secuencia, k.c.saldo_cantidad, k.c.saldo_valor)
+        .where(es_del_par, k.c.secuencia == ultima.scalar_subquery())
+        .subquery("ultimo")
+    )
+
+    def despues(columna: str, suma: Any) -> Any:
+        return func.coalesce(func.max(ultimo.c[columna]), literal_column("0")) + suma
+
+    calculadas = {
+        "secuencia": despues("secuencia", literal_column("1")),
+        "saldo_cantidad": despues("saldo_cantidad", bindparam("delta_cantidad", type_=BigInteger)),
+        "saldo_valor": despues("saldo_valor", bindparam("delta_valor", type_=BigInteger)),
     }
+    valores: dict[str, Any] = {**parametros, **calculadas}
+    nombres = [c.name for c in k.columns]
+    return insert(k).from_select(
+        nombres,
+        select(*(valores[n] for n in nombres)).select_from(ultimo),
+    )
+
+
+def _siguientes() -> Insert:
+    """PostgreSQL: the batch's rows as column arrays (plus their order), each pair joined
+    to its last stored row; secuencia and balances continue from it with a running count
+    and running sums over the pair's rows in the batch, in their order."""
+    k = vista_kardex
+    m = desplegadas(
+        [(n, k.c[n].type) for n in _COPIADAS]
+        + [("delta_cantidad", BigInteger()), ("delta_valor", BigInteger()), ("orden", Integer())]
+    ).subquery("m")
+    ultimo = (
+        select(k.c.secuencia, k.c.saldo_cantidad, k.c.saldo_valor)
+        .where(k.c.producto_id == m.c.producto_id, k.c.bodega_id == m.c.bodega_id)
+        .order_by(k.c.secuencia.desc())
+        .limit(1)
+        .lateral("ultimo")
+    )
+    ventana: dict[str, Any] = {
+        "partition_by": (m.c.producto_id, m.c.bodega_id),
+        "order_by": m.c.orden,
+    }
+
+    def despues(columna: str, suma: Any) -> Any:
+        return func.coalesce(ultimo.c[columna], literal_column("0")) + suma
+
+    valores: dict[str, Any] = {n: m.c[n] for n in _COPIADAS}
+    valores["secuencia"] = despues("secuencia", func.row_number().over(**ventana))
+    for saldo, delta in (("saldo_cantidad", "delta_cantidad"), ("saldo_valor", "delta_valor")):
+        suma = cast(func.sum(m.c[delta]).over(**ventana), BigInteger)
+        valores[saldo] = despues(saldo, suma)
+    nombres = [c.name for c in k.columns]
+    return insert(k).from_select(
+        nombres,
+        select(*(valores[n] for n in nombres)).select_from(m.outerjoin(ultimo, true())),
+    )
+
+
+_SIGUIENTE = _siguiente()
+_SIGUIENTES = _siguientes()

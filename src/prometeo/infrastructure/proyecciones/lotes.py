@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, tuple_
+from sqlalchemy import Connection, bindparam, select, tuple_
 
 from prometeo.domain.events.inventario import (
     ConsumoLote,
@@ -21,6 +21,7 @@ from prometeo.infrastructure.proyecciones.base import (
     a_centavos,
     a_micro,
     actualizar_por_clave,
+    insertar,
     texto,
 )
 from prometeo.infrastructure.proyecciones.tablas import vista_lotes
@@ -103,15 +104,17 @@ def _claves_movidas(eventos: Iterable[EventoProyectado]) -> set[Clave]:
     return claves
 
 
+_CARGAR = select(vista_lotes).where(
+    tuple_(*(vista_lotes.c[c] for c in _CLAVE)).in_(bindparam("claves", expanding=True))
+)
+
+
 def _cargar(conexion: Connection, claves: set[Clave]) -> dict[Clave, dict[str, Any]]:
-    lt = vista_lotes
-    columnas = (lt.c.producto_id, lt.c.bodega_id, lt.c.lote_id)
     ordenadas = sorted(claves)
     cargadas = {}
     for inicio in range(0, len(ordenadas), _POR_CONSULTA):
         parte = ordenadas[inicio : inicio + _POR_CONSULTA]
-        consulta = select(lt).where(tuple_(*columnas).in_(parte))
-        for fila in conexion.execute(consulta):
+        for fila in conexion.execute(_CARGAR, {"claves": parte}):
             cargadas[(fila.producto_id, fila.bodega_id, fila.lote_id)] = dict(fila._mapping)
     return cargadas
 
@@ -168,8 +171,7 @@ def _restaurar(lote: _Lote, posicion: int, evento: StockIncrementado) -> None:
 
 def _escribir(conexion: Connection, lote: _Lote) -> None:
     nuevos = [lote.filas[c] for c in lote.filas if c in lote.nuevos]
-    if nuevos:
-        conexion.execute(insert(vista_lotes), nuevos)
+    insertar(conexion, vista_lotes, nuevos)
     actualizar_por_clave(
         conexion,
         vista_lotes,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
 from prometeo.domain.events.factura import ImportePorTarifa
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
@@ -15,6 +15,7 @@ from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     Proyeccion,
     actualizar_por_clave,
+    insertar,
     texto,
 )
 from prometeo.infrastructure.proyecciones.facturas_filas import importes_json
@@ -51,10 +52,8 @@ class ProyeccionNotasCredito(Proyeccion):
                     nuevas[evento.nota_credito_id].update(cambios)
                 else:
                     emitidas.append({"id": evento.nota_credito_id, **cambios})
-        if nuevas:
-            conexion.execute(insert(vista_notas_credito), list(nuevas.values()))
-        if lineas:
-            conexion.execute(insert(vista_lineas_nota_credito), lineas)
+        insertar(conexion, vista_notas_credito, list(nuevas.values()))
+        insertar(conexion, vista_lineas_nota_credito, lineas)
         actualizar_por_clave(conexion, vista_notas_credito, ("id",), emitidas)
 
 

@@ -10,20 +10,45 @@ to date from the log."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.event_store import EventoAlmacenado
 from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     Proyeccion,
+    ejecutar,
     insertar_si_falta,
 )
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 from prometeo.infrastructure.serializacion import CodecEventos
 
 _cp = checkpoints_proyeccion
+_FIJAR = (
+    update(_cp)
+    .where(_cp.c.nombre.in_(bindparam("nombres", expanding=True)))
+    .values(posicion=bindparam("fin"))
+)
+
+
+class Almacenado(Protocol):
+    """What projecting needs of a stored event (an EventoAlmacenado has it all; a rebuild
+    reads only these columns)."""
+
+    @property
+    def posicion(self) -> int: ...
+    @property
+    def stream_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def tipo(self) -> str: ...
+    @property
+    def version_esquema(self) -> int: ...
+    @property
+    def datos(self) -> str: ...
 
 
 class HuecoEnProyeccion(RuntimeError):
@@ -44,6 +69,17 @@ class Proyector:
         self.proyecciones = tuple(proyecciones)
         self.codec = codec or CodecEventos()
         self._tipos = frozenset(t.__name__ for p in proyecciones for t in p.tipos)
+        # Built once: the observer runs them in every command.
+        self._mover = (
+            update(_cp)
+            .where(
+                _cp.c.nombre.in_([bindparam(f"nombre_{i}", n) for i, n in enumerate(nombres)]),
+                _cp.c.posicion == bindparam("antes"),
+            )
+            .values(posicion=bindparam("despues"))
+        )
+        self._leer = select(_cp.c.nombre, _cp.c.posicion).where(_cp.c.nombre.in_(nombres))
+        self._bloquear = self._leer.with_for_update()
 
     @property
     def nombres(self) -> list[str]:
@@ -64,11 +100,8 @@ class Proyector:
         if not almacenados or not self.proyecciones:
             return
         primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
-        movidas = conexion.execute(
-            update(_cp)
-            .where(_cp.c.nombre.in_(self.nombres), _cp.c.posicion == primera - 1)
-            .values(posicion=ultima)
-        ).rowcount
+        mover = {"antes": primera - 1, "despues": ultima}
+        movidas = ejecutar(conexion, self._mover, [mover]).rowcount
         if movidas == len(self.proyecciones):
             listas = list(self.proyecciones)
         else:
@@ -87,7 +120,7 @@ class Proyector:
     def aplicar(
         self,
         conexion: Connection,
-        almacenados: Sequence[EventoAlmacenado],
+        almacenados: Sequence[Almacenado],
         dominio: Sequence[EventoDominio | None] | None = None,
         *,
         puntos: dict[str, int] | None = None,
@@ -118,10 +151,10 @@ class Proyector:
         if not listas:
             return []
         eventos = self._proyectados(almacenados, dominio)
+        nombres = [p.nombre for p in listas]
         for proyeccion in listas:
             _aplicar(conexion, proyeccion, eventos, puntos[proyeccion.nombre])
-        nombres = [p.nombre for p in listas]
-        conexion.execute(update(_cp).where(_cp.c.nombre.in_(nombres)).values(posicion=ultima))
+        conexion.execute(_FIJAR, {"nombres": nombres, "fin": ultima})
         return nombres
 
     def checkpoints(
@@ -135,9 +168,7 @@ class Proyector:
         """Each projection's checkpoint, locked when `bloquear` (so that two catch-ups
         never apply the same events). A projection without one gets it now: at `ultima`
         when the log starts at `primera` = 1 with this very batch, else at 0 (behind)."""
-        consulta = select(_cp.c.nombre, _cp.c.posicion).where(_cp.c.nombre.in_(self.nombres))
-        if bloquear:
-            consulta = consulta.with_for_update()
+        consulta = self._bloquear if bloquear else self._leer
         puntos: dict[str, int] = dict(conexion.execute(consulta).all())
         faltan = [n for n in self.nombres if n not in puntos]
         if faltan:
@@ -153,7 +184,7 @@ class Proyector:
 
     def _proyectados(
         self,
-        almacenados: Sequence[EventoAlmacenado],
+        almacenados: Sequence[Almacenado],
         dominio: Sequence[EventoDominio | None] | None,
     ) -> list[EventoProyectado]:
         """The batch's events that some projection reads, each decoded at most once."""

@@ -8,10 +8,12 @@ result equals a full replay. Readers see the tables fill up while it runs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, Integer, bindparam, delete, select, update
 
 from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.tablas import eventos
 from prometeo.infrastructure.proyecciones.base import Proyeccion
 from prometeo.infrastructure.proyecciones.facturas import ProyeccionFacturas
 from prometeo.infrastructure.proyecciones.kardex import ProyeccionKardex
@@ -22,6 +24,23 @@ from prometeo.infrastructure.proyecciones.stock import ProyeccionStock
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 from prometeo.infrastructure.proyecciones.ventas import ProyeccionVentasDiarias
 from prometeo.infrastructure.serializacion import CodecEventos
+
+
+class _Leido(NamedTuple):
+    posicion: int
+    stream_id: str
+    version: int
+    tipo: str
+    version_esquema: int
+    datos: str
+
+
+_LEER = (
+    select(*(eventos.c[c] for c in _Leido._fields))
+    .where(eventos.c.posicion > bindparam("desde"))
+    .order_by(eventos.c.posicion)
+    .limit(bindparam("limite", type_=Integer, literal_execute=True))
+)
 
 # (events applied so far, events to apply in all)
 Progreso = Callable[[int, int], None]
@@ -75,10 +94,12 @@ def ponerse_al_dia(
         with engine.begin() as conexion:
             puntos = proyector.checkpoints(conexion, bloquear=True)
             desde = min(puntos.values(), default=0)
-            store = EventStoreSql(conexion)
             if total is None:
-                total = max(store.ultima_posicion() - desde, 0)
-            almacenados = store.leer_todos(desde, lote)
+                total = max(EventStoreSql(conexion).ultima_posicion() - desde, 0)
+            # Only what projecting reads of each event (no metadata, no timestamps to parse).
+            almacenados = [
+                _Leido(*fila) for fila in conexion.execute(_LEER, {"desde": desde, "limite": lote})
+            ]
             if almacenados:
                 proyector.aplicar(conexion, almacenados, puntos=puntos)
         leidos += len(almacenados)

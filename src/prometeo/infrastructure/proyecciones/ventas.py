@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from prometeo.domain.events.factura import FacturaAnulada, FacturaCreada, FacturaEmitida
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
@@ -18,6 +18,7 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     actualizar_por_clave,
+    insertar,
     sumar_por_clave,
 )
 from prometeo.infrastructure.proyecciones.tablas import (
@@ -30,6 +31,9 @@ Fila = dict[str, Any]
 _FACTURAS = ("facturas", "subtotal", "iva", "total", "costo")
 _NOTAS = ("notas_credito", "subtotal_notas", "iva_notas", "total_notas", "costo_notas")
 _SUMANDOS = _FACTURAS + _NOTAS
+_ID = vista_ventas_documentos.c.documento_id
+_DOCUMENTOS = select(vista_ventas_documentos).where(_ID.in_(bindparam("ids", expanding=True)))
+_BORRAR = delete(vista_ventas_documentos).where(_ID.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -71,8 +75,7 @@ class ProyeccionVentasDiarias(Proyeccion):
         }
         pendientes = {_documento(e) for e in eventos} - creados - {""}
         if pendientes:
-            d = vista_ventas_documentos
-            for fila in conexion.execute(select(d).where(d.c.documento_id.in_(pendientes))):
+            for fila in conexion.execute(_DOCUMENTOS, {"ids": sorted(pendientes)}):
                 lote.documentos[fila.documento_id] = dict(fila._mapping)
         for proyectado in eventos:
             _aplicar(lote, proyectado)
@@ -169,18 +172,15 @@ def _importes(documento: Fila, signo: int) -> list[int]:
 
 
 def _escribir(conexion: Connection, lote: _Lote) -> None:
-    d = vista_ventas_documentos
-    nuevos = [lote.documentos[i] for i in sorted(lote.nuevos)]
-    if nuevos:
-        conexion.execute(insert(d), nuevos)
+    insertar(conexion, vista_ventas_documentos, [lote.documentos[i] for i in sorted(lote.nuevos)])
     actualizar_por_clave(
         conexion,
-        d,
+        vista_ventas_documentos,
         ("documento_id",),
         [lote.documentos[i] for i in sorted(lote.cambiados - lote.nuevos)],
     )
     if lote.borrados:
-        conexion.execute(delete(d).where(d.c.documento_id.in_(lote.borrados)))
+        conexion.execute(_BORRAR, {"ids": sorted(lote.borrados)})
     sumar_por_clave(
         conexion,
         vista_ventas_diarias,

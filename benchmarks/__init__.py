@@ -1,0 +1,1 @@
+"""prometeo benchmarks (make bench): see benchmarks/README.md."""

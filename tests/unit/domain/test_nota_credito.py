@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,10 @@ from prometeo.domain.events.factura import DatosComprador
 from prometeo.domain.events.inventario import StockIncrementado
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.services.emision import anular_factura
+from prometeo.domain.specifications.nota_credito import (
+    ContextoNotaCredito,
+    PlazoNotaCreditoValido,
+)
 from prometeo.domain.value_objects.dinero import Cantidad, Dinero
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante
@@ -205,3 +209,16 @@ def test_nota_reconstruida_igual_a_la_viva(negocio: Negocio) -> None:
     eventos = nota.recolectar_eventos()
     assert [e.tipo for e in eventos] == ["NotaCreditoCreada", "NotaCreditoEmitida"]
     assert NotaCredito.reconstruir(nota.id, eventos) == nota
+
+
+def test_plazo_no_desborda_con_fechas_extremas() -> None:
+    factura = Factura("f")
+    factura.fecha_emision = date(9999, 12, 1)
+    contexto = ContextoNotaCredito(
+        factura=factura,
+        solicitudes=(),
+        devolucion_inventario=False,
+        fecha_emision=date(9999, 12, 31),
+        hoy=date(9999, 12, 31),
+    )
+    assert PlazoNotaCreditoValido().is_satisfied_by(contexto)

@@ -66,8 +66,9 @@ class PlazoNotaCreditoValido(Specification[ContextoNotaCredito]):
     """Issued within the configured number of days after the factura."""
 
     def is_satisfied_by(self, candidate: ContextoNotaCredito) -> bool:
-        limite = candidate.factura.fecha_emision + timedelta(days=candidate.plazo_dias)
-        return candidate.fecha_emision <= limite
+        # A difference, not a sum: a date near 9999-12-31 plus the term would overflow.
+        transcurrido = candidate.fecha_emision - candidate.factura.fecha_emision
+        return transcurrido <= timedelta(days=candidate.plazo_dias)
 
     def mensaje(self, candidate: ContextoNotaCredito) -> str:
         return (

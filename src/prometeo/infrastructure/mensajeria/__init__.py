@@ -15,7 +15,6 @@ from prometeo.infrastructure.mensajeria.consumidor import (
     CABECERA_REINTENTOS,
     Consumidor,
     Manejador,
-    registrar_evento,
 )
 from prometeo.infrastructure.mensajeria.publicador import Publicador, PublicadorRabbitMQ
 from prometeo.infrastructure.mensajeria.relay import NOMBRE_RELAY, Relay
@@ -47,7 +46,6 @@ __all__ = [
     "clave_de_enrutamiento",
     "decodificar_sobre",
     "evento_de_sobre",
-    "registrar_evento",
     "relay_checkpoint",
     "sobre_de",
 ]

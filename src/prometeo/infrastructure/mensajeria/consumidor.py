@@ -241,15 +241,3 @@ def _copia(propiedades: Any, cabeceras: dict[str, Any], expiracion: str | None) 
         type=propiedades.type,
         app_id=propiedades.app_id,
     )
-
-
-def registrar_evento(sobre: Sobre) -> None:
-    """A Manejador that only logs each event (the worker's default until a projector is
-    plugged in)."""
-    logger.info(
-        "Evento recibido: %s (stream %s, versión %s, posición %s)",
-        sobre["tipo"],
-        sobre["stream_id"],
-        sobre["version"],
-        sobre["posicion"],
-    )

@@ -133,6 +133,35 @@ def historia(url: str) -> Aplicacion:
     return segundo
 
 
+def test_un_borrador_creado_con_descuento_lo_muestra_en_sus_totales(url_base: str) -> None:
+    """Lines and global discount given at creation travel in FacturaCreada: the read model
+    shows them as if they had been added one by one."""
+    aplicacion = abrir(url_base)
+    try:
+        sembrar(aplicacion)
+        aplicacion.facturas.crear_factura(
+            CrearFactura(
+                "P1",
+                "B1",
+                (LineaFacturaCmd("PAN", 2), LineaFacturaCmd("CAFE", 1)),
+                descuento_global=DescuentoGlobalCmd("MONTO", "1.30"),
+                borrador=True,
+                factura_id="F9",
+            )
+        )
+        borrador = aplicacion.consultas.factura("F9")
+        assert [(ln.producto_id, ln.descuento_global) for ln in borrador.lineas] == [
+            ("PAN", d("0.30")),
+            ("CAFE", d("1.00")),
+        ]
+        assert (borrador.totales.total_descuento, borrador.totales.importe_total) == (
+            d("1.30"),
+            d("13.05"),
+        )
+    finally:
+        aplicacion.cerrar()
+
+
 @todos_los_backends
 def test_un_borrador_muestra_los_totales_que_tendra(url_base: str) -> None:
     aplicacion = abrir(url_base)

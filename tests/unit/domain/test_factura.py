@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from negocio import HOY, Negocio
 
-from prometeo.domain.aggregates.factura import EstadoFactura, Factura
+from prometeo.domain.aggregates.factura import EstadoFactura, Factura, NuevaLinea
 from prometeo.domain.errors import ReglasIncumplidas, ValorInvalido
 from prometeo.domain.services.emision import anular_factura
 from prometeo.domain.services.totales import DescuentoGlobal
@@ -308,3 +308,63 @@ def test_factura_reconstruida_igual_a_la_viva(negocio: Negocio) -> None:
     assert reconstruida == factura
     assert reconstruida.version == 6
     assert reconstruida != Factura(factura.id)
+
+
+def _nuevas(*lineas: tuple[str, str, str, str]) -> list[NuevaLinea]:
+    return [
+        NuevaLinea(
+            producto_id=producto,
+            codigo=producto.upper(),
+            descripcion=f"Producto {producto}",
+            cantidad=Cantidad(cantidad),
+            precio_unitario=Precio(precio),
+            tarifa_iva=TarifaIva.de_codigo("4"),
+            descuento=Dinero(descuento),
+        )
+        for producto, cantidad, precio, descuento in lineas
+    ]
+
+
+def _crear(**kwargs: object) -> Factura:
+    return Factura.crear(
+        "f-1",
+        punto_emision_id="punto-1",
+        sucursal_id="sucursal-1",
+        bodega_id="bodega-1",
+        comprador=Comprador.consumidor_final(),
+        fecha_emision=HOY,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_crear_con_lineas_y_descuento_registra_un_solo_evento(negocio: Negocio) -> None:
+    """A factura created with its lines carries them in FacturaCreada: the same draft as
+    adding them one by one, in one event instead of one per line."""
+    descuento = DescuentoGlobal("MONTO", Decimal("1.00"))
+    lineas = _nuevas(("a", "3", "4.00", "0.50"), ("b", "1", "2.50", "0.00"))
+    de_una_vez = _crear(lineas=lineas, descuento_global=descuento)
+    por_partes = _crear()
+    for linea in lineas:
+        por_partes.agregar(linea)
+    por_partes.aplicar_descuento(descuento)
+
+    eventos = de_una_vez.recolectar_eventos()
+    assert [e.tipo for e in eventos] == ["FacturaCreada"]
+    assert [e.tipo for e in por_partes.recolectar_eventos()] == [
+        "FacturaCreada",
+        "LineaAgregada",
+        "LineaAgregada",
+        "DescuentoAplicado",
+    ]
+    assert de_una_vez.lineas == por_partes.lineas
+    assert [ln.numero_linea for ln in de_una_vez.lineas] == [1, 2]
+    assert de_una_vez.descuento_global == descuento
+    assert de_una_vez.totales() == por_partes.totales()
+    assert Factura.reconstruir("f-1", eventos) == de_una_vez
+
+
+def test_crear_con_una_linea_invalida_no_crea_nada() -> None:
+    with pytest.raises(ValorInvalido) as error:
+        _crear(lineas=_nuevas(("a", "1", "1.00", "0.00"), ("b", "2", "1.50", "3.01")))
+    assert error.value.reglas == ("DescuentoLineaValido",)
+    assert "B" in str(error.value)

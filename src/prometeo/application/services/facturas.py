@@ -19,7 +19,7 @@ from prometeo.application.services.conversiones import (
     pagos_de,
 )
 from prometeo.application.unit_of_work import Metadatos, UnidadDeTrabajo
-from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.factura import Factura, NuevaLinea
 from prometeo.domain.services.emision import anular_factura, emitir_factura
 from prometeo.domain.value_objects.dinero import Cantidad, Numero, Precio
 from prometeo.domain.value_objects.motivo import MotivoModificacion
@@ -45,6 +45,13 @@ class FacturaService(ServicioAplicacion):
             punto = uow.catalogo.punto_emision(cmd.punto_emision_id)
             bodega = uow.catalogo.bodega(cmd.bodega_id)
             cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
+            lineas = [
+                _nueva_linea(
+                    uow, linea.producto_id, linea.cantidad, linea.precio_unitario, linea.descuento
+                )
+                for linea in cmd.lineas
+            ]
+            descuento = cmd.descuento_global
             factura = Factura.crear(
                 factura_id,
                 punto_emision_id=punto.id,
@@ -57,21 +64,12 @@ class FacturaService(ServicioAplicacion):
                 pagos=pagos_de(cmd.pagos),
                 fecha_autorizacion=cmd.fecha_autorizacion,
                 fecha_caducidad=cmd.fecha_caducidad,
+                lineas=lineas,
+                descuento_global=None
+                if descuento is None
+                else descuento_global_de(descuento.tipo, descuento.valor),
             )
             uow.facturas.agregar(factura)
-            for linea in cmd.lineas:
-                _agregar_linea(
-                    uow,
-                    factura,
-                    linea.producto_id,
-                    linea.cantidad,
-                    linea.precio_unitario,
-                    linea.descuento,
-                )
-            if cmd.descuento_global is not None:
-                factura.aplicar_descuento(
-                    descuento_global_de(cmd.descuento_global.tipo, cmd.descuento_global.valor)
-                )
             if not cmd.borrador:
                 self._emitir(uow, factura)
             return Comprobante(factura.id, factura.numero)
@@ -83,8 +81,8 @@ class FacturaService(ServicioAplicacion):
 
         def operacion(uow: UnidadDeTrabajo) -> int:
             factura = uow.facturas.obtener(cmd.factura_id)
-            return _agregar_linea(
-                uow, factura, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento
+            return factura.agregar(
+                _nueva_linea(uow, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento)
             )
 
         return self._ejecutar(operacion, metadatos)
@@ -135,18 +133,17 @@ class FacturaService(ServicioAplicacion):
         )
 
 
-def _agregar_linea(
+def _nueva_linea(
     uow: UnidadDeTrabajo,
-    factura: Factura,
     producto_id: str,
     cantidad: Numero,
     precio_unitario: Numero | None,
     descuento: Numero | None,
-) -> int:
+) -> NuevaLinea:
     """A line of a catalog product: its code, name and tarifa; its list price unless the
     caller gives one."""
     producto = uow.catalogo.producto(producto_id)
-    return factura.agregar_linea(
+    return NuevaLinea(
         producto_id=producto.id,
         codigo=producto.codigo,
         descripcion=producto.nombre,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -14,6 +14,8 @@ from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DatosComprador,
+    DatosDescuento,
+    DatosLinea,
     DatosPago,
     DescuentoAplicado,
     FacturaAnulada,
@@ -72,6 +74,45 @@ class LineaFactura:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class NuevaLinea:
+    """A line to add: the catalog product's code, name and tarifa, the quantity, the unit
+    price and an optional line discount."""
+
+    producto_id: str
+    codigo: str
+    descripcion: str
+    cantidad: Cantidad
+    precio_unitario: Precio
+    tarifa_iva: TarifaIva
+    descuento: Dinero | None = None
+
+    def datos(self, numero_linea: int) -> DatosLinea:
+        """The line as recorded, once its discount is checked against its gross value."""
+        descuento = self.descuento or Dinero.cero()
+        bruto = self.cantidad.valor * self.precio_unitario.valor
+        if descuento.es_negativo() or descuento.monto > bruto:
+            raise ValorInvalido(
+                "DescuentoLineaValido",
+                f"El descuento {descuento} de la línea de {self.codigo} debe estar entre 0 y "
+                f"su valor bruto {bruto.normalize():f}",
+            )
+        if numero_linea > MAXIMO_LINEAS:
+            raise ValorInvalido(
+                "LineasDentroDelLimite", f"Una factura admite hasta {MAXIMO_LINEAS} líneas"
+            )
+        return DatosLinea(
+            numero_linea,
+            self.producto_id,
+            self.codigo,
+            self.descripcion,
+            self.cantidad.valor,
+            self.precio_unitario.valor,
+            descuento.monto,
+            self.tarifa_iva.codigo,
+        )
+
+
 class Factura(Agregado):
     """A sales invoice. Amounts are computed by the totals service; stock, numbering and
     the cross-aggregate rules are checked by the emission service before `emitir`."""
@@ -113,11 +154,15 @@ class Factura(Agregado):
         pagos: tuple[Pago, ...] = (),
         fecha_autorizacion: date | None = None,
         fecha_caducidad: date | None = None,
+        lineas: Sequence[NuevaLinea] = (),
+        descuento_global: DescuentoGlobal | None = None,
     ) -> Factura:
-        """A new factura in BORRADOR; dates and totals are checked when it is emitted."""
+        """A new factura in BORRADOR, with its lines and global discount if given (one
+        event for all of them); dates and totals are checked when it is emitted."""
         propina = propina or Dinero.cero()
         if propina.es_negativo():
             raise ValorInvalido("PropinaValida", f"La propina no puede ser negativa: {propina}")
+        datos_lineas = tuple(linea.datos(i) for i, linea in enumerate(lineas, start=1))
         factura = cls(factura_id)
         factura._registrar(
             FacturaCreada(
@@ -138,6 +183,10 @@ class Factura(Agregado):
                 pagos=tuple(_datos_pago(p) for p in pagos),
                 fecha_autorizacion=fecha_autorizacion,
                 fecha_caducidad=fecha_caducidad,
+                lineas=datos_lineas,
+                descuento_global=None
+                if descuento_global is None
+                else DatosDescuento(descuento_global.tipo, descuento_global.valor),
             )
         )
         return factura
@@ -156,34 +205,30 @@ class Factura(Agregado):
         descuento: Dinero | None = None,
     ) -> int:
         """Add a line; its discount may not be negative nor exceed its gross value."""
+        return self.agregar(
+            NuevaLinea(
+                producto_id, codigo, descripcion, cantidad, precio_unitario, tarifa_iva, descuento
+            )
+        )
+
+    def agregar(self, linea: NuevaLinea) -> int:
+        """Add a line to the draft; returns its number."""
         self._exigir_borrador()
-        descuento = descuento or Dinero.cero()
-        bruto = cantidad.valor * precio_unitario.valor
-        if descuento.es_negativo() or descuento.monto > bruto:
-            raise ValorInvalido(
-                "DescuentoLineaValido",
-                f"El descuento {descuento} de la línea de {codigo} debe estar entre 0 y su "
-                f"valor bruto {bruto.normalize():f}",
-            )
-        if len(self.lineas) >= MAXIMO_LINEAS:
-            raise ValorInvalido(
-                "LineasDentroDelLimite", f"Una factura admite hasta {MAXIMO_LINEAS} líneas"
-            )
-        numero = len(self.lineas) + 1
+        datos = linea.datos(len(self.lineas) + 1)
         self._registrar(
             LineaAgregada(
                 factura_id=self.id,
-                numero_linea=numero,
-                producto_id=producto_id,
-                codigo=codigo,
-                descripcion=descripcion,
-                cantidad=cantidad.valor,
-                precio_unitario=precio_unitario.valor,
-                descuento=descuento.monto,
-                tarifa_iva=tarifa_iva.codigo,
+                numero_linea=datos.numero_linea,
+                producto_id=datos.producto_id,
+                codigo=datos.codigo,
+                descripcion=datos.descripcion,
+                cantidad=datos.cantidad,
+                precio_unitario=datos.precio_unitario,
+                descuento=datos.descuento,
+                tarifa_iva=datos.tarifa_iva,
             )
         )
-        return numero
+        return datos.numero_linea
 
     def aplicar_descuento(self, descuento: DescuentoGlobal) -> None:
         """A global discount, prorated over the lines by their subtotal."""
@@ -317,6 +362,22 @@ class Factura(Agregado):
                 self.pagos = evento.pagos
                 self.fecha_autorizacion = evento.fecha_autorizacion
                 self.fecha_caducidad = evento.fecha_caducidad
+                self.lineas = [
+                    LineaFactura(
+                        ln.numero_linea,
+                        ln.producto_id,
+                        ln.codigo,
+                        ln.descripcion,
+                        ln.cantidad,
+                        ln.precio_unitario,
+                        ln.descuento,
+                        ln.tarifa_iva,
+                    )
+                    for ln in evento.lineas
+                ]
+                d = evento.descuento_global
+                if d is not None:
+                    self.descuento_global = DescuentoGlobal(d.tipo_descuento, d.valor)
             case LineaAgregada():
                 self.lineas.append(
                     LineaFactura(

@@ -64,8 +64,32 @@ class LineaCredito:
     valor: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class DatosLinea:
+    """A line as the cajero entered it (the product's code and name copied onto it)."""
+
+    numero_linea: int
+    producto_id: str
+    codigo: str
+    descripcion: str
+    cantidad: Decimal
+    precio_unitario: Decimal
+    descuento: Decimal
+    tarifa_iva: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatosDescuento:
+    tipo_descuento: Literal["PORCENTAJE", "MONTO"]
+    valor: Decimal
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FacturaCreada(EventoDominio):
+    """A new draft. A factura created with its lines (and global discount) carries them
+    here, so an emission stores one event for the draft instead of one per line; lines
+    added later to a draft are LineaAgregada, a later discount DescuentoAplicado."""
+
     factura_id: str
     punto_emision_id: str
     sucursal_id: str
@@ -77,6 +101,8 @@ class FacturaCreada(EventoDominio):
     pagos: tuple[DatosPago, ...] = ()
     fecha_autorizacion: date | None = None
     fecha_caducidad: date | None = None
+    lineas: tuple[DatosLinea, ...] = ()
+    descuento_global: DatosDescuento | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

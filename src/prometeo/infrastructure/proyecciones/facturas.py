@@ -94,7 +94,10 @@ class ProyeccionFacturas(Proyeccion):
 def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
     evento = proyectado.evento
     if isinstance(evento, FacturaCreada):
-        nueva = _Factura(filas.factura_creada(proyectado, evento), {}, nueva=True)
+        lineas = {
+            ln.numero_linea: filas.linea_agregada(evento.factura_id, ln) for ln in evento.lineas
+        }
+        nueva = _Factura(filas.factura_creada(proyectado, evento), lineas, nueva=True)
         nueva.por_calcular = True
         lote.memoria[evento.factura_id] = nueva
         return
@@ -107,7 +110,7 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
         if factura is None:  # a draft the batch never saw created nor stored: nothing to do
             return
         if isinstance(evento, LineaAgregada):
-            factura.lineas[evento.numero_linea] = filas.linea_agregada(evento)
+            factura.lineas[evento.numero_linea] = filas.linea_agregada(evento.factura_id, evento)
         else:
             factura.fila["descuento_tipo"] = evento.tipo_descuento
             factura.fila["descuento_valor"] = texto(evento.valor)

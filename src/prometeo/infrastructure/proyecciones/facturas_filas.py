@@ -9,6 +9,7 @@ from typing import Any
 
 from prometeo.domain.events.factura import (
     CreditoAplicado,
+    DatosLinea,
     DatosPago,
     FacturaAnulada,
     FacturaCreada,
@@ -56,8 +57,10 @@ def pagos_json(pagos: Iterable[DatosPago]) -> str:
 
 
 def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
-    """A new draft: no lines yet, so every total is zero until its lines arrive."""
+    """A new draft, with the global discount it was created with; its totals are zero
+    until `recalcular_borrador` sees its lines."""
     c = evento.comprador
+    descuento = evento.descuento_global
     return {
         "id": evento.factura_id,
         "posicion": proyectado.posicion,
@@ -73,8 +76,8 @@ def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
         "razon_social": c.razon_social,
         "direccion": c.direccion,
         "email": c.email,
-        "descuento_tipo": None,
-        "descuento_valor": None,
+        "descuento_tipo": None if descuento is None else descuento.tipo_descuento,
+        "descuento_valor": None if descuento is None else texto(descuento.valor),
         "subtotal_sin_impuestos": "0.00",
         "importes_por_tarifa": "[]",
         "total_descuento": "0.00",
@@ -89,11 +92,11 @@ def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
     }
 
 
-def linea_agregada(evento: LineaAgregada) -> Fila:
+def linea_agregada(factura_id: str, evento: LineaAgregada | DatosLinea) -> Fila:
     """A draft line; its subtotal, share of the global discount and base are set by
     `recalcular_borrador`."""
     return {
-        "factura_id": evento.factura_id,
+        "factura_id": factura_id,
         "numero_linea": evento.numero_linea,
         "producto_id": evento.producto_id,
         "codigo": evento.codigo,

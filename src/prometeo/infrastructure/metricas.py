@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -35,6 +36,7 @@ class Metricas:
 
     def __init__(self, registro: CollectorRegistry | None = None) -> None:
         self.registro = registro if registro is not None else CollectorRegistry()
+        self._por_tipo: dict[str, Any] = {}
         self.eventos_agregados = Counter(
             "prometeo_eventos_agregados",
             "Eventos guardados en el event store (confirmados con su transacción), por tipo.",
@@ -80,8 +82,14 @@ class Metricas:
 
         It runs inside the transaction, just before commit: wire it as the LAST observer
         so that a failing observer aborts the commit before anything is counted."""
+        por_tipo: dict[str, int] = {}
         for evento in almacenados:
-            self.eventos_agregados.labels(tipo=evento.tipo).inc()
+            por_tipo[evento.tipo] = por_tipo.get(evento.tipo, 0) + 1
+        for tipo, cuantos in por_tipo.items():
+            hijo = self._por_tipo.get(tipo)
+            if hijo is None:  # labels() hashes and locks on every call: keep the child
+                hijo = self._por_tipo[tipo] = self.eventos_agregados.labels(tipo=tipo)
+            hijo.inc(cuantos)
 
     def fijar_pendientes_outbox(self, pendientes: int) -> None:
         self.pendientes_outbox.set(pendientes)

@@ -254,11 +254,13 @@ class Factura(Agregado):
         self,
         numero: NumeroComprobante,
         consumos_por_linea: Mapping[int, tuple[ConsumoLote, ...]],
+        totales: Totales | None = None,
     ) -> FacturaEmitida:
         """Record the emission. The emission service has already checked every rule
-        (dates, stock, limits, payments) and taken the goods from stock."""
+        (dates, stock, limits, payments) and taken the goods from stock; it passes the
+        totals it checked them with (the lines have not changed since)."""
         self._exigir_borrador()
-        totales = self.totales()
+        totales = totales or self.totales()
         lineas = []
         for linea, total in zip(self.lineas, totales.lineas, strict=True):
             consumos = consumos_por_linea.get(linea.numero_linea, ())

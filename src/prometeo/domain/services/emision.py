@@ -55,7 +55,7 @@ def emitir_factura(
             documento_id=factura.id,
             stock_minimo=stock_minimo.get(linea.producto_id, Decimal(0)),
         )
-    return factura.emitir(numero, consumos)
+    return factura.emitir(numero, consumos, contexto.totales)
 
 
 def anular_factura(

@@ -401,8 +401,20 @@ class Factura(Agregado):
                 self.importe_total = evento.importe_total
                 self.pagos = evento.pagos
                 self.lineas = [
-                    replace(
-                        linea, base_imponible=e.base_imponible, costo=e.costo, consumos=e.consumos
+                    LineaFactura(
+                        linea.numero_linea,
+                        linea.producto_id,
+                        linea.codigo,
+                        linea.descripcion,
+                        linea.cantidad,
+                        linea.precio_unitario,
+                        linea.descuento,
+                        linea.tarifa_iva,
+                        e.base_imponible,
+                        e.costo,
+                        e.consumos,
+                        linea.cantidad_acreditada,
+                        linea.valor_acreditado,
                     )
                     for linea, e in zip(self.lineas, evento.lineas, strict=True)
                 ]

@@ -60,11 +60,16 @@ def _decimales(numero: Decimal) -> int:
     return max(0, -(exponente + ceros))
 
 
-def _a_lo_sumo_6(numero: Decimal) -> Decimal:
-    """Drop trailing zeros beyond the 6th decimal (SRI's schema allows no more)."""
+def _a_lo_sumo_6(numero: Decimal, regla: str, texto: str) -> Decimal:
+    """The number with at most 6 decimals, dropping trailing zeros beyond the 6th (SRI's
+    schema allows no more); more significant decimals break `regla`."""
     exponente = numero.as_tuple().exponent
     assert isinstance(exponente, int)
-    return numero.quantize(MICRO) if exponente < -6 else numero
+    if exponente >= -6:  # the usual case: nothing to count
+        return numero
+    if _decimales(numero) > 6:
+        raise ValorInvalido(regla, f"{texto} {numero} tiene más de 6 decimales")
+    return numero.quantize(MICRO)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -124,11 +129,9 @@ class Precio:
             raise ValorInvalido(
                 "PrecioValido", f"El precio unitario {numero} no puede ser negativo"
             )
-        if _decimales(numero) > 6:
-            raise ValorInvalido(
-                "PrecioValido", f"El precio unitario {numero} tiene más de 6 decimales"
-            )
-        object.__setattr__(self, "valor", _a_lo_sumo_6(numero))
+        object.__setattr__(
+            self, "valor", _a_lo_sumo_6(numero, "PrecioValido", "El precio unitario")
+        )
 
     @classmethod
     def redondear(cls, valor: Numero) -> Self:
@@ -155,11 +158,7 @@ class Cantidad:
             raise ValorInvalido(
                 "CantidadPositiva", f"La cantidad debe ser mayor que cero: {numero}"
             )
-        if _decimales(numero) > 6:
-            raise ValorInvalido(
-                "CantidadPositiva", f"La cantidad {numero} tiene más de 6 decimales"
-            )
-        object.__setattr__(self, "valor", _a_lo_sumo_6(numero))
+        object.__setattr__(self, "valor", _a_lo_sumo_6(numero, "CantidadPositiva", "La cantidad"))
 
     def __add__(self, otra: Cantidad) -> Cantidad:
         return Cantidad(self.valor + otra.valor)

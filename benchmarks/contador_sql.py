@@ -1,7 +1,8 @@
 """Counting what prometeo sends to the database: statements (a SQLAlchemy
 before/after_cursor_execute listener), rows written per table (their rowcount), rows
 added per table (COUNT(*) before and after), and, on PostgreSQL, client/server round
-trips (libpq's protocol trace: one ReadyForQuery per round trip outside pipeline mode)."""
+trips (libpq's protocol trace: one ReadyForQuery per round trip outside pipeline mode, and
+every turn from sending to receiving inside it)."""
 
 from __future__ import annotations
 
@@ -124,16 +125,23 @@ class TrazasPg:
         return {k: os.fstat(a.fileno()).st_size for k, (_, a) in self._trazas.items()}
 
     def mensajes(self, desde: dict[int, int]) -> Counter[str]:
-        """Protocol messages since `desde`, by direction and type ("B ReadyForQuery")."""
+        """Protocol messages since `desde`, by direction and type ("B ReadyForQuery"),
+        and under "esperas" the times the client turned from sending to receiving: in
+        pipeline mode one Sync may close several exchanges, and a Flush request opens one
+        without a ReadyForQuery, so the round trips are the larger of the two counts."""
         cuenta: Counter[str] = Counter()
         for k, (_, archivo) in self._trazas.items():
             with open(archivo.name, "rb") as f:
                 f.seek(desde.get(k, 0))
                 texto = f.read().decode("utf-8", "replace")
+            anterior = ""
             for linea in texto.splitlines():
                 partes = linea.split("\t")
                 if len(partes) >= 4 and partes[1] in ("F", "B"):
                     cuenta[f"{partes[1]} {partes[3].strip()}"] += 1
+                    if partes[1] == "B" and anterior == "F":
+                        cuenta["esperas"] += 1
+                    anterior = partes[1]
         return cuenta
 
     def cerrar(self) -> None:

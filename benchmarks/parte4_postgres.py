@@ -78,7 +78,9 @@ def _contar_viajes(url: str) -> dict[str, Any]:
         trazas.cerrar()
         contador.quitar()
         return {
-            "viajes_por_emision": redondear(mensajes["B ReadyForQuery"] / MUESTRA),
+            "viajes_por_emision": redondear(
+                max(mensajes["B ReadyForQuery"], mensajes["esperas"]) / MUESTRA
+            ),
             "sentencias_por_emision": redondear(contador.conteo.sentencias / MUESTRA),
             "mensajes_por_emision": {
                 k: redondear(v / MUESTRA) for k, v in sorted(mensajes.items())

@@ -8,11 +8,14 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text, update
+from sqlalchemy.exc import IntegrityError
 
 from bases_de_datos import todos_los_backends
 from prometeo.domain.errors import ConcurrencyError
+from prometeo.infrastructure.db.engine import confirmar, diferir, escrituras_diferidas
 from prometeo.infrastructure.db.event_store import EventoNuevo, EventStoreSql
+from prometeo.infrastructure.db.tablas import posicion_global
 
 pytestmark = todos_los_backends
 
@@ -156,3 +159,61 @@ def test_escritores_concurrentes_en_el_mismo_stream(engine: Engine) -> None:
         store = EventStoreSql(conexion)
         assert [e.tipo for e in store.leer_stream("x-1")] == [f"W{exitos[0]}"]
         assert store.ultima_posicion() == 1
+
+
+def test_escrituras_diferidas_van_con_el_commit_y_las_lecturas_las_ven(engine: Engine) -> None:
+    with engine.connect() as conexion:
+        transaccion = conexion.begin()
+        with escrituras_diferidas(conexion):
+            EventStoreSql(conexion).agregar([nuevo("a-1", 1)])
+            diferir(conexion, "UPDATE eventos SET tipo = 'Cambiado'", [{}])
+            # A statement that reads first sends what is queued before it.
+            assert [e.tipo for e in EventStoreSql(conexion).leer_stream("a-1")] == ["Cambiado"]
+            diferir(conexion, "UPDATE eventos SET tipo = 'Otra vez'", [{}])
+            confirmar(conexion, transaccion.commit)
+    with engine.connect() as conexion:
+        assert [e.tipo for e in EventStoreSql(conexion).leer_todos()] == ["Otra vez"]
+
+
+def test_una_escritura_diferida_que_falla_deshace_todo(engine: Engine) -> None:
+    with engine.connect() as conexion:
+        transaccion = conexion.begin()
+
+        def escribir() -> None:
+            with escrituras_diferidas(conexion):
+                EventStoreSql(conexion).agregar([nuevo("a-1", 1)])
+                diferir(conexion, "INSERT INTO posicion_global (id, ultima) VALUES (1, 0)", [{}])
+                confirmar(conexion, transaccion.commit)
+
+        with pytest.raises(IntegrityError):
+            escribir()
+        transaccion.rollback()
+        # The same connection, in a new transaction, is transactional again.
+        transaccion = conexion.begin()
+        conexion.execute(update(posicion_global).values(ultima=99))
+        transaccion.rollback()
+    with engine.connect() as conexion:
+        store = EventStoreSql(conexion)
+        assert store.leer_todos() == []
+        assert store.ultima_posicion() == 0
+    agregar(engine, [nuevo("a-1", 1)])
+    with engine.connect() as conexion:
+        assert [e.posicion for e in EventStoreSql(conexion).leer_todos()] == [1]
+
+
+def test_una_conexion_que_el_servidor_cerro_se_reemplaza_sin_fallar(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("la comprobación sin ida y vuelta es de PostgreSQL")
+    agregar(engine, [nuevo("a-1", 1)])
+    with engine.connect() as conexion:
+        pid = conexion.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = create_engine(engine.url)
+    try:
+        with admin.connect() as conexion:
+            conexion.execute(text(f"SELECT pg_terminate_backend({int(pid)})"))
+    finally:
+        admin.dispose()
+    time.sleep(0.3)  # the server's FATAL notice reaches the idle pooled connection
+    agregar(engine, [nuevo("a-1", 2)])
+    with engine.connect() as conexion:
+        assert EventStoreSql(conexion).version("a-1") == 2

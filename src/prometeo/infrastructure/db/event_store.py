@@ -8,7 +8,7 @@ reader that follows positions never skips an event that committed late."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Integer, bindparam, func, insert, select, upd
 from sqlalchemy.exc import IntegrityError
 
 from prometeo.domain.errors import ConcurrencyError
+from prometeo.infrastructure.db.engine import comenzar_con, ejecutar_sql
 from prometeo.infrastructure.db.tablas import eventos, posicion_global
 
 _COLUMNAS = (
@@ -45,16 +46,40 @@ _TODOS = (
     .order_by(eventos.c.posicion)
     .limit(bindparam("limite", type_=Integer, literal_execute=True))
 )
+# What loading an aggregate reads of each event: no ids, metadata or timestamps to parse.
+_DATOS_POR_STREAM = (
+    select(eventos.c.tipo, eventos.c.version_esquema, eventos.c.datos)
+    .where(eventos.c.stream_id == bindparam("stream_id"), eventos.c.version > bindparam("desde"))
+    .order_by(eventos.c.version)
+)
 _INSERTAR = insert(eventos)
 _ULTIMA = select(posicion_global.c.ultima).where(posicion_global.c.id == 1)
 _BLOQUEAR = _ULTIMA.with_for_update()
 _FIJAR = update(posicion_global).where(posicion_global.c.id == 1).values(ultima=bindparam("ultima"))
-# One statement takes the lock and reserves the positions (SQLite ≥ 3.35, PostgreSQL).
-_RESERVAR = (
-    update(posicion_global)
-    .where(posicion_global.c.id == 1)
-    .values(ultima=posicion_global.c.ultima + bindparam("cuantos"))
-    .returning(posicion_global.c.ultima)
+
+# The write path's SQL, run on the driver (see engine.ejecutar_sql). PostgreSQL: the
+# position reservation and the INSERT in one statement (a data-modifying CTE runs once and
+# to completion; the INSERT reads the reserved range from it), the rows as one array per
+# column, numbered by WITH ORDINALITY in the order given.
+_AGREGAR_PG = """\
+WITH p AS (
+    UPDATE posicion_global SET ultima = ultima + %(cuantos)s WHERE id = 1 RETURNING ultima
+), e AS (
+    INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo,
+                         version_esquema, datos, metadatos, ocurrido_en)
+    SELECT p.ultima - %(cuantos)s + n.orden, n.evento_id, n.stream_id, n.tipo_stream,
+           n.version, n.tipo, n.version_esquema, n.datos, n.metadatos, n.ocurrido_en
+    FROM p, unnest(%(evento_id)s::text[], %(stream_id)s::text[], %(tipo_stream)s::text[],
+                   %(version)s::integer[], %(tipo)s::text[], %(version_esquema)s::integer[],
+                   %(datos)s::text[], %(metadatos)s::text[], %(ocurrido_en)s::timestamptz[])
+         WITH ORDINALITY AS n(evento_id, stream_id, tipo_stream, version, tipo,
+                              version_esquema, datos, metadatos, ocurrido_en, orden)
+)
+SELECT ultima FROM p"""
+_RESERVAR_SQLITE = "UPDATE posicion_global SET ultima = ultima + ? WHERE id = 1 RETURNING ultima"
+_INSERTAR_SQLITE = (
+    "INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo, "
+    "version_esquema, datos, metadatos, ocurrido_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _VERSION = select(func.coalesce(func.max(eventos.c.version), 0)).where(
     eventos.c.stream_id == bindparam("stream_id")
@@ -103,14 +128,22 @@ class EventStoreSql:
         must continue its version sequence; a stale version raises ConcurrencyError."""
         if not nuevos:
             return []
-        reservar = self.conexion.dialect.update_returning
-        if reservar:
-            ultima = self.conexion.execute(_RESERVAR, {"cuantos": len(nuevos)}).scalar_one() - len(
-                nuevos
-            )
-        else:  # MariaDB/MySQL: no UPDATE ... RETURNING
-            ultima = self.conexion.execute(_BLOQUEAR).scalar_one()
-        almacenados = [
+        dialecto = self.conexion.dialect.name
+        try:
+            if dialecto == "postgresql":
+                ultima = self._agregar_postgres(nuevos)
+            elif dialecto == "sqlite":
+                ultima = self._agregar_sqlite(nuevos)
+            else:
+                ultima = self._agregar_mysql(nuevos)
+        except IntegrityError as error:
+            if _es_conflicto_de_version(error):
+                streams = sorted({e.stream_id for e in nuevos})
+                raise ConcurrencyError(
+                    f"Otro proceso modificó {', '.join(streams)} al mismo tiempo; reintente"
+                ) from error
+            raise
+        return [
             EventoAlmacenado(
                 ultima + i,
                 e.evento_id,
@@ -125,40 +158,98 @@ class EventStoreSql:
             )
             for i, e in enumerate(nuevos, start=1)
         ]
-        try:
-            self.conexion.execute(
-                _INSERTAR,
-                [
-                    {
-                        "posicion": a.posicion,
-                        "evento_id": a.evento_id,
-                        "stream_id": a.stream_id,
-                        "tipo_stream": a.tipo_stream,
-                        "version": a.version,
-                        "tipo": a.tipo,
-                        "version_esquema": a.version_esquema,
-                        "datos": a.datos,
-                        "metadatos": a.metadatos,
-                        "ocurrido_en": a.ocurrido_en,
-                    }
-                    for a in almacenados
-                ],
-            )
-        except IntegrityError as error:
-            if _es_conflicto_de_version(error):
-                streams = sorted({e.stream_id for e in nuevos})
-                raise ConcurrencyError(
-                    f"Otro proceso modificó {', '.join(streams)} al mismo tiempo; reintente"
-                ) from error
-            raise
-        if not reservar:
-            self.conexion.execute(_FIJAR, {"ultima": ultima + len(nuevos)})
-        return almacenados
+
+    def _agregar_postgres(self, nuevos: Sequence[EventoNuevo]) -> int:
+        # One statement, one round trip: the reservation takes the row lock (held until
+        # COMMIT) and the INSERT numbers the rows from it, in the order given.
+        parametros = {
+            "cuantos": len(nuevos),
+            "evento_id": [e.evento_id for e in nuevos],
+            "stream_id": [e.stream_id for e in nuevos],
+            "tipo_stream": [e.tipo_stream for e in nuevos],
+            "version": [e.version for e in nuevos],
+            "tipo": [e.tipo for e in nuevos],
+            "version_esquema": [e.version_esquema for e in nuevos],
+            "datos": [e.datos for e in nuevos],
+            "metadatos": [e.metadatos for e in nuevos],
+            "ocurrido_en": [e.ocurrido_en for e in nuevos],
+        }
+        # Usually the command's first statement (its aggregates came from the cache): the
+        # BEGIN then goes in the same round trip.
+        filas = comenzar_con(self.conexion, _AGREGAR_PG, parametros)
+        if filas is None:
+            filas = ejecutar_sql(self.conexion, _AGREGAR_PG, [parametros], filas=True)
+        return int(filas[0][0]) - len(nuevos)
+
+    def _agregar_sqlite(self, nuevos: Sequence[EventoNuevo]) -> int:
+        # BEGIN IMMEDIATE already holds the write lock: the reservation cannot wait. Both
+        # statements go straight to the driver (prebuilt SQL, SQLAlchemy's own conversion
+        # of the timestamp).
+        cuantos = len(nuevos)
+        filas = ejecutar_sql(self.conexion, _RESERVAR_SQLITE, [(cuantos,)], filas=True)
+        ultima = int(filas[0][0]) - cuantos
+        fecha = _fecha_sqlite(self.conexion)
+        ejecutar_sql(
+            self.conexion,
+            _INSERTAR_SQLITE,
+            [
+                (
+                    ultima + i,
+                    e.evento_id,
+                    e.stream_id,
+                    e.tipo_stream,
+                    e.version,
+                    e.tipo,
+                    e.version_esquema,
+                    e.datos,
+                    e.metadatos,
+                    fecha(e.ocurrido_en) if fecha else e.ocurrido_en,
+                )
+                for i, e in enumerate(nuevos, start=1)
+            ],
+        )
+        return ultima
+
+    def _agregar_mysql(self, nuevos: Sequence[EventoNuevo]) -> int:
+        # MariaDB/MySQL: no UPDATE ... RETURNING; SELECT ... FOR UPDATE takes the lock.
+        ultima = int(self.conexion.execute(_BLOQUEAR).scalar_one())
+        self.conexion.execute(
+            _INSERTAR,
+            [
+                {
+                    "posicion": ultima + i,
+                    "evento_id": e.evento_id,
+                    "stream_id": e.stream_id,
+                    "tipo_stream": e.tipo_stream,
+                    "version": e.version,
+                    "tipo": e.tipo,
+                    "version_esquema": e.version_esquema,
+                    "datos": e.datos,
+                    "metadatos": e.metadatos,
+                    "ocurrido_en": e.ocurrido_en,
+                }
+                for i, e in enumerate(nuevos, start=1)
+            ],
+        )
+        self.conexion.execute(_FIJAR, {"ultima": ultima + len(nuevos)})
+        return ultima
 
     def leer_stream(self, stream_id: str, desde_version: int = 0) -> list[EventoAlmacenado]:
         """The stream's events with version > desde_version, in version order."""
         filas = self.conexion.execute(_POR_STREAM, {"stream_id": stream_id, "desde": desde_version})
         return [_almacenado(fila) for fila in filas]
+
+    def leer_datos_stream(
+        self, stream_id: str, desde_version: int = 0
+    ) -> Sequence[tuple[str, int, str]]:
+        """(tipo, version_esquema, datos) of the stream's events with version >
+        desde_version, in version order: only what decoding them needs (a replay of a long
+        stream spends more building EventoAlmacenado rows than reading them)."""
+        parametros = {"stream_id": stream_id, "desde": desde_version}
+        filas: Sequence[tuple[str, int, str]] = self.conexion.execute(
+            _DATOS_POR_STREAM, parametros
+        ).all()
+        return filas
 
     def leer_todos(self, desde_posicion: int = 0, limite: int = 1000) -> list[EventoAlmacenado]:
         """Events with posicion > desde_posicion, in commit order, at most `limite`."""
@@ -180,6 +271,14 @@ class EventStoreSql:
 
     def ultima_posicion(self) -> int:
         return int(self.conexion.execute(_ULTIMA).scalar_one())
+
+
+def _fecha_sqlite(conexion: Connection) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's conversion of a timestamp for SQLite (stored as text in its format)."""
+    procesador: Callable[[Any], Any] | None = eventos.c.ocurrido_en.type._cached_bind_processor(
+        conexion.dialect
+    )
+    return procesador
 
 
 def _almacenado(fila: Any) -> EventoAlmacenado:

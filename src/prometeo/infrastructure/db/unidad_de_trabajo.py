@@ -14,6 +14,7 @@ from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
+from prometeo.infrastructure.db.engine import confirmar, escrituras_diferidas
 from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventoNuevo, EventStoreSql
 from prometeo.infrastructure.db.repositorios import (
     AlmacenAgregados,
@@ -127,15 +128,22 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
                 inicial // self.snapshot_cada != agregado.version // self.snapshot_cada
             ):
                 para_snapshot.append(agregado)
-        almacenados = self.store.agregar(nuevos)
-        for agregado in para_snapshot:
-            version_esquema, datos = self.codec_snapshots.codificar(agregado)
-            self.snapshots.guardar(
-                Snapshot(agregado.stream_id, agregado.version, version_esquema, datos), ahora
-            )
-        for observador in self.observadores:
-            observador(self.conexion, almacenados, dominio)
-        self._transaccion.commit()
+        conexion = self.conexion
+        # From the append to the COMMIT every other writer waits for the position lock: on
+        # PostgreSQL the observers' writes are deferred and sent in one round trip with
+        # the COMMIT. (Snapshots stay after the append: a stale writer must fail there
+        # with ConcurrencyError, not on the snapshot's key.)
+        with escrituras_diferidas(conexion):
+            almacenados = self.store.agregar(nuevos)
+            for agregado in para_snapshot:
+                version_esquema, datos = self.codec_snapshots.codificar(agregado)
+                self.snapshots.guardar(
+                    Snapshot(agregado.stream_id, agregado.version, version_esquema, datos),
+                    ahora,
+                )
+            for observador in self.observadores:
+                observador(conexion, almacenados, dominio)
+            confirmar(conexion, self._transaccion.commit)
         if self.cache is not None:
             self.cache.devolver(list(self.almacen.vistos.values()))
         self.confirmados = [

@@ -15,7 +15,6 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     Connection,
-    CursorResult,
     Dialect,
     Executable,
     Insert,
@@ -34,6 +33,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
 from prometeo.domain.events.base import EventoDominio
+from prometeo.infrastructure.db.engine import diferir
 
 _MICRO = 6
 _CENTAVOS = 2
@@ -133,10 +133,12 @@ _COMPILADAS: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], _Compilada | None]
 
 def ejecutar(
     conexion: Connection, sentencia: Executable, filas: Sequence[Mapping[str, Any]]
-) -> CursorResult[Any]:
+) -> None:
     """Run a prebuilt write once per row (an executemany when there are several), as
-    SQLAlchemy would: the same SQL, the same bind processors, its errors and events; every
-    row must name the same parameters."""
+    SQLAlchemy would: the same SQL, the same bind processors, its errors and cursor
+    events; every row must name the same parameters. The SQL goes straight to the driver,
+    and on PostgreSQL inside `escrituras_diferidas` it waits to go with the COMMIT (or
+    with the next statement that reads): nothing is returned."""
     dialecto = conexion.dialect
     por_dialecto = _COMPILADAS.get(dialecto)
     if por_dialecto is None:
@@ -147,7 +149,8 @@ def ejecutar(
     except KeyError:
         compilada = por_dialecto[clave] = _compilar(sentencia, dialecto, clave[1])
     if compilada is None:  # something only SQLAlchemy's own path knows how to bind
-        return conexion.execute(sentencia, list(filas))
+        conexion.execute(sentencia, list(filas))
+        return
     if compilada.fijos:
         filas = [{**compilada.fijos, **fila} for fila in filas]
     tomar, procesos = compilada.tomar, compilada.procesos
@@ -161,7 +164,10 @@ def ejecutar(
     if not compilada.posicional:
         nombres = compilada.nombres
         valores = [dict(zip(nombres, v, strict=True)) for v in valores]
-    return conexion.exec_driver_sql(compilada.sql, valores)
+    if dialecto.name in ("postgresql", "sqlite"):
+        diferir(conexion, compilada.sql, valores)
+    else:  # MariaDB: pymysql rewrites an executemany of INSERT ... VALUES as one statement
+        conexion.exec_driver_sql(compilada.sql, valores)
 
 
 def _compilar(sentencia: Any, dialecto: Dialect, columnas: tuple[str, ...]) -> _Compilada | None:

@@ -17,9 +17,11 @@ from typing import Any
 from prometeo.domain.events import factura, inventario, nota_credito, punto_emision
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.serializacion_eventos import (
+    CodificadorTexto,
     Conversor,
     ErrorSerializacion,
     a_json,
+    codificador_json,
     conversores,
 )
 from prometeo.infrastructure.serializacion_snapshots import ClaseNoPermitida, CodecSnapshots
@@ -39,6 +41,10 @@ __all__ = [
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 _MODULOS_DE_EVENTOS = (factura, inventario, nota_credito, punto_emision)
+
+# The stored JSON is compact, written by a_json: parse it without json.loads' whitespace
+# handling; anything else (bytes, surrounding whitespace, errors) goes through json.loads.
+_leer_json = json.JSONDecoder().raw_decode
 
 
 class TipoEventoDesconocido(ErrorSerializacion):
@@ -83,13 +89,12 @@ class CodecEventos:
     ) -> None:
         tipos = tipos_de_evento() if tipos is None else tipos
         self._por_tipo: dict[str, tuple[int, Conversor]] = {}
-        self._por_clase: dict[type[EventoDominio], tuple[str, int, Conversor]] = {}
+        self._por_clase: dict[type[EventoDominio], tuple[str, int, CodificadorTexto]] = {}
         for tipo, clase in tipos.items():
             if tipo != clase.__name__:
                 raise ValueError(f"Event type {tipo!r} must be its class's name")
-            codificar, decodificar = conversores(clase)
-            self._por_tipo[tipo] = (clase.VERSION_ESQUEMA, decodificar)
-            self._por_clase[clase] = (tipo, clase.VERSION_ESQUEMA, codificar)
+            self._por_tipo[tipo] = (clase.VERSION_ESQUEMA, conversores(clase)[1])
+            self._por_clase[clase] = (tipo, clase.VERSION_ESQUEMA, codificador_json(clase))
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
         for (tipo, desde_version), funcion in (upcasters or {}).items():
             self.registrar_upcaster(tipo, desde_version, funcion)
@@ -119,7 +124,7 @@ class CodecEventos:
         if registro is None:
             raise TipoEventoDesconocido(f"{type(evento).__qualname__} is not a registered event")
         tipo, version, codificar = registro
-        return tipo, version, a_json(codificar(evento))
+        return tipo, version, codificar(evento)
 
     def decodificar(
         self, tipo: str, version: int, datos: str | bytes | dict[str, Any]
@@ -131,6 +136,15 @@ class CodecEventos:
                 f"Unknown event type {tipo!r}: no registered EventoDominio class has that name"
             )
         actual, decodificar = registro
+        if type(datos) is str and version == actual:  # the common case, first
+            try:
+                objeto, fin = _leer_json(datos)
+            except ValueError:
+                pass
+            else:
+                if fin == len(datos):
+                    rapido: EventoDominio = decodificar(objeto)
+                    return rapido
         if isinstance(datos, str | bytes):
             try:
                 datos = json.loads(datos)

@@ -51,6 +51,8 @@ class CodecSnapshots:
         self._campos: dict[type, tuple[str, ...]] = {}
         self._dataclases: dict[str, tuple[type, frozenset[str]]] = {}
         self._enums: dict[str, type[Enum]] = {}
+        # Built once: json.loads with an object_hook builds a new decoder on every call.
+        self._leer_json = json.JSONDecoder(object_hook=self._objeto).decode
 
     def codificar(self, agregado: Agregado) -> tuple[int, str]:
         """(the aggregate class's snapshot schema version, JSON of its state)."""
@@ -60,7 +62,9 @@ class CodecSnapshots:
         """A blank `clase(id)` given exactly the stored state. A state whose attributes
         differ from the class's is refused: its VERSION_SNAPSHOT should have changed."""
         try:
-            estado = json.loads(datos, object_hook=self._objeto)
+            if not isinstance(datos, str):  # bytes, decoded as json.loads would
+                datos = datos.decode(json.detect_encoding(datos), "surrogatepass")
+            estado = self._leer_json(datos)
         except ErrorSerializacion:
             raise
         except (ValueError, TypeError, KeyError, IndexError, InvalidOperation) as error:

@@ -195,6 +195,15 @@ class MaquinaInventario(RuleBasedStateMachine):
                 assert lote.cantidad_disponible > 0 or lote.valor_disponible == 0
 
     @invariant()
+    def los_totales_son_la_suma_exacta_de_sus_lotes(self) -> None:
+        # Kept running by the aggregate: the same digits and exponent as a fresh sum.
+        for inventario in self.inventarios.values():
+            lotes = inventario.lotes
+            stock = sum((lote.cantidad_disponible for lote in lotes), Decimal(0))
+            valor = sum((lote.valor_disponible for lote in lotes), Decimal("0.00"))
+            assert (repr(inventario.stock), repr(inventario.valor)) == (repr(stock), repr(valor))
+
+    @invariant()
     def reconstruido_de_sus_eventos_es_igual_al_vivo(self) -> None:
         for bodega, inventario in self.inventarios.items():
             reconstruido = Inventario.reconstruir(inventario.id, self.eventos[bodega])
@@ -262,3 +271,21 @@ def test_vender_un_lote_por_partes_cuesta_exactamente_su_valor(
 
     assert costo_total == valor
     assert inventario.valor == 0
+
+
+def test_los_totales_no_guardan_el_exponente_de_un_lote_que_se_fue() -> None:
+    inventario = Inventario.para("P1", "B1")
+    inventario.ingresar(Cantidad("2.5"), Precio("1.005"), HOY)
+    inventario.ingresar(Cantidad(3), Precio(2), HOY)
+    assert (repr(inventario.stock), repr(inventario.valor)) == ("Decimal('5.5')", "Decimal('8.51')")
+
+    inventario.reducir(
+        Cantidad("2.5"), HOY, documento="F", documento_id="F", stock_minimo=Decimal(4)
+    )
+
+    # 5.5 - 2.5 is 3.0; the lots left hold 3.
+    assert repr(inventario.stock) == "Decimal('3')"
+    assert repr(inventario.valor) == "Decimal('6.00')"
+    bajo = inventario.eventos_pendientes[-1]
+    assert isinstance(bajo, StockBajo)
+    assert repr(bajo.cantidad) == "Decimal('3')"

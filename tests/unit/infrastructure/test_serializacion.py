@@ -12,6 +12,7 @@ import typing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
 import pytest
@@ -45,6 +46,7 @@ from prometeo.infrastructure.serializacion import (
     UpcasterFaltante,
     tipos_de_evento,
 )
+from prometeo.infrastructure.serializacion_eventos import a_json, conversores, referencia
 
 CODEC = CodecEventos()
 SNAPSHOTS = CodecSnapshots()
@@ -137,6 +139,57 @@ def test_todo_evento_vuelve_igual_de_su_json(
     assert repr(leido) == repr(evento)
     assert CODEC.decodificar(tipo, version, json.loads(texto)) == evento
     assert CODEC.codificar(leido)[2] == texto
+
+
+@pytest.mark.parametrize("clase", list(TIPOS.values()), ids=list(TIPOS))
+@given(datos=st.data())
+def test_el_camino_generado_coincide_con_el_de_referencia(
+    clase: type[EventoDominio], datos: st.DataObject
+) -> None:
+    evento = datos.draw(estrategia(clase))
+    codificar, decodificar = referencia(clase)
+    texto = a_json(codificar(evento))
+    assert texto == json.dumps(codificar(evento), ensure_ascii=False, separators=(",", ":"))
+
+    assert CODEC.codificar(evento)[2] == texto
+    objeto = json.loads(texto)
+    assert repr(conversores(clase)[1](objeto)) == repr(decodificar(objeto)) == repr(evento)
+    # As an event stored before its defaulted fields existed: they take their defaults.
+    for campo in dataclasses.fields(clase):
+        if campo.default is not dataclasses.MISSING:
+            del objeto[campo.name]
+    assert repr(conversores(clase)[1](objeto)) == repr(decodificar(objeto))
+
+
+class Color(StrEnum):
+    ROJO = "rojo"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pintado(EventoDominio):
+    """Test-only event with a defaulted field."""
+
+    color: str
+    veces: int = 1
+
+
+def test_un_valor_que_el_camino_generado_no_espera_pasa_por_el_de_referencia() -> None:
+    codec = CodecEventos({"Pintado": Pintado})
+    assert codec.codificar(Pintado(color=Color.ROJO))[2] == '{"color":"rojo","veces":1}'
+    leido = codec.decodificar("Pintado", 1, '{"color":"rojo"}')
+    assert leido == Pintado(color="rojo")
+    assert type(leido.color) is str  # type: ignore[attr-defined]
+    assert codec.decodificar("Pintado", 1, ' {"color":"rojo","veces":2}\n') == Pintado(
+        color="rojo", veces=2
+    )
+    with pytest.raises(ErrorSerializacion, match=re.escape("Pintado.veces: expected int")):
+        codec.codificar(Pintado(color="rojo", veces=True))
+    with pytest.raises(ErrorSerializacion, match=re.escape("Pintado.veces: expected int")):
+        codec.decodificar("Pintado", 1, '{"color":"rojo","veces":"2"}')
+    with pytest.raises(ErrorSerializacion, match=re.escape("unknown fields ['sobra']")):
+        codec.decodificar("Pintado", 1, '{"color":"rojo","sobra":1}')
+    with pytest.raises(ErrorSerializacion, match="invalid JSON"):
+        codec.decodificar("Pintado", 1, '{"color":"rojo"} x')
 
 
 def test_el_formato_guardado_es_estable() -> None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.lote import Lote
@@ -48,6 +48,10 @@ class Inventario(Agregado):
         # Insertion order is the FIFO order; the key finds a lot for an anulación.
         self._lotes: dict[str, Lote] = {}
         self._existe = False
+        # Running totals of the lots (derived, not state: see _estado); None = not known
+        # yet (a replay or a restored snapshot), summed on first use.
+        self._stock: Decimal | None = None
+        self._valor: Decimal | None = None
 
     @staticmethod
     def id_para(producto_id: str, bodega_id: str) -> str:
@@ -73,11 +77,35 @@ class Inventario(Agregado):
 
     @property
     def stock(self) -> Decimal:
-        return sum((lote.cantidad_disponible for lote in self._lotes.values()), CERO)
+        """The units in every lot (exactly the sum of the lots, digits and exponent)."""
+        if self._stock is None:
+            self._sumar_totales()
+            assert self._stock is not None
+        return self._stock
 
     @property
     def valor(self) -> Decimal:
-        return sum((lote.valor_disponible for lote in self._lotes.values()), CERO_DOLARES)
+        """The value of every lot, to the cent."""
+        if self._valor is None:
+            self._sumar_totales()
+            assert self._valor is not None
+        return self._valor
+
+    def _sumar_totales(self) -> None:
+        self._stock = sum((lote.cantidad_disponible for lote in self._lotes.values()), CERO)
+        self._valor = sum((lote.valor_disponible for lote in self._lotes.values()), CERO_DOLARES)
+
+    def _sumar(self, cantidad: Decimal, valor: Decimal) -> None:
+        if self._stock is not None and self._valor is not None:
+            self._stock += cantidad
+            self._valor += valor
+
+    def _estado(self) -> dict[str, Any]:
+        # The running totals follow from the lots: they are neither compared nor kept in
+        # snapshots (whose shape therefore did not change).
+        estado = super()._estado()
+        del estado["_stock"], estado["_valor"]
+        return estado
 
     @property
     def existe(self) -> bool:
@@ -239,11 +267,14 @@ class Inventario(Agregado):
     def _consumos_fifo(self, cantidad: Decimal) -> tuple[ConsumoLote, ...]:
         consumos = []
         pendiente = cantidad
-        for lote in self.lotes_disponibles:
+        for lote in self._lotes.values():
             if pendiente <= 0:
                 break
-            consumos.append(lote.consumo(min(pendiente, lote.cantidad_disponible)))
-            pendiente -= consumos[-1].cantidad
+            if lote.agotado:
+                continue
+            consumo = lote.consumo(min(pendiente, lote.cantidad_disponible))
+            consumos.append(consumo)
+            pendiente -= consumo.cantidad
         return tuple(consumos)
 
     def _ingreso(
@@ -283,36 +314,52 @@ class Inventario(Agregado):
         )
 
     def _aplicar(self, evento: EventoDominio) -> None:
-        if not isinstance(evento, LoteIngresado | StockReducido | StockIncrementado | StockBajo):
-            raise TypeError(f"Inventario no sabe aplicar {evento.tipo}")
-        self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
-        match evento:
-            case LoteIngresado():
-                self._encolar(
-                    ConsumoLote(
-                        evento.lote_id,
-                        evento.cantidad,
-                        evento.costo_unitario,
-                        evento.valor,
-                        evento.fecha_caducidad,
-                    ),
-                    evento.fecha,
-                )
-            case StockReducido():
-                for consumo in evento.consumos:
-                    self._mover(consumo.lote_id, -consumo.cantidad, -consumo.costo)
-            case StockIncrementado(motivo="ANULACION"):
+        # The most frequent events first: this runs for every event of every replay.
+        if isinstance(evento, StockReducido):
+            self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+            for consumo in evento.consumos:
+                self._mover(consumo.lote_id, -consumo.cantidad, -consumo.costo)
+        elif isinstance(evento, LoteIngresado):
+            self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+            self._existe = True
+            self._lotes[evento.lote_id] = Lote(
+                evento.lote_id,
+                evento.fecha,
+                evento.cantidad,
+                evento.cantidad,
+                evento.costo_unitario,
+                evento.valor,
+                evento.fecha_caducidad,
+            )
+            self._sumar(evento.cantidad, evento.valor)
+        elif isinstance(evento, StockIncrementado):
+            self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+            if evento.motivo == "ANULACION":
                 self._restaurar(evento.lotes, evento.fecha)
-            case StockIncrementado():
+            else:
                 for nuevo in evento.lotes:
                     self._encolar(nuevo, evento.fecha)
-            case _:
-                pass  # StockBajo only warns: the lots stay as they are
+        elif isinstance(evento, StockBajo):
+            # StockBajo only warns: the lots stay as they are.
+            self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+        else:
+            raise TypeError(f"Inventario no sabe aplicar {evento.tipo}")
 
     def _mover(self, lote_id: str, cantidad: Decimal, valor: Decimal) -> None:
         lote = self._lotes[lote_id].mover(cantidad, valor)
+        self._sumar(cantidad, valor)
         if lote.agotado and not lote.valor_disponible:
             del self._lotes[lote_id]
+            # A sum's exponent is the smallest of its terms': the running totals still
+            # carry the dropped lot's, which a fresh sum would not once it is gone. Sum
+            # again only then (never when quantities are whole and values in cents), or
+            # when the lot dropped still held (negative) units.
+            if self._stock is not None and (
+                lote.cantidad_disponible
+                or _exponente(self._stock) < 0
+                or _exponente(self._valor) < -2
+            ):
+                self._stock = self._valor = None
         else:
             self._lotes[lote_id] = lote
 
@@ -326,17 +373,20 @@ class Inventario(Agregado):
                 recreados[consumo.lote_id] = recreados[consumo.lote_id].mover(
                     consumo.cantidad, consumo.costo
                 )
+                self._sumar(consumo.cantidad, consumo.costo)
             else:
                 recreados[consumo.lote_id] = replace(
                     self._lote(consumo, consumo.fecha_ingreso or fecha),
                     cantidad_inicial=consumo.cantidad_inicial or consumo.cantidad,
                 )
+                self._sumar(consumo.cantidad, consumo.costo)
         if recreados:
             self._lotes = {**recreados, **self._lotes}
 
     def _encolar(self, nuevo: ConsumoLote, fecha: date) -> None:
         self._existe = True
         self._lotes[nuevo.lote_id] = self._lote(nuevo, fecha)
+        self._sumar(nuevo.cantidad, nuevo.costo)
 
     @staticmethod
     def _lote(nuevo: ConsumoLote, fecha: date) -> Lote:
@@ -349,3 +399,8 @@ class Inventario(Agregado):
             valor_disponible=nuevo.costo,
             fecha_caducidad=nuevo.fecha_caducidad,
         )
+
+
+def _exponente(numero: Decimal | None) -> int:
+    exponente = numero.as_tuple().exponent if numero is not None else 0
+    return exponente if isinstance(exponente, int) else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import starmap
 from typing import TypeVar
 
 from prometeo.domain.aggregates.base import Agregado
@@ -62,15 +63,13 @@ class AlmacenAgregados:
             restaurado = self.codec_snapshots.decodificar(clase, snapshot.datos)
             assert isinstance(restaurado, clase)
             agregado, desde = restaurado, snapshot.version
-        almacenados = self.store.leer_stream(stream_id, desde)
+        # Only (tipo, version_esquema, datos) per event, decoded one by one as applied.
+        filas = self.store.leer_datos_stream(stream_id, desde)
         if agregado is None:
-            if not almacenados:
+            if not filas:
                 return None
             agregado = clase(id)
-        decodificar = self.codec_eventos.decodificar
-        agregado.aplicar_historia(
-            decodificar(e.tipo, e.version_esquema, e.datos) for e in almacenados
-        )
+        agregado.aplicar_historia(starmap(self.codec_eventos.decodificar, filas))
         self.vistos[stream_id] = agregado
         return agregado
 

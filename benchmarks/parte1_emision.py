@@ -134,6 +134,17 @@ def ejecutar() -> Resultado:
             "fact/s",
             texto_ratio(r_es, "prometeo/eventsourcing, objetivo ≥ 3.0"),
         )
+        # The most any implementation writing these rows one factura per transaction can
+        # reach against the library: the raw sqlite3 transaction's own ratio.
+        techo = ratio(lim.mediana, es.mediana)
+        r.fila(
+            f"techo: límite ÷ eventsourcing ({etiqueta})",
+            None,
+            "",
+            "una transacción por factura no puede superar este ratio",
+            texto=f"{techo or 0:.2f}×",
+        )
+        r.claves[f"techo_vs_eventsourcing{sufijo}"] = redondear(techo or 0)
         r.claves[f"emision_facturas_por_s{sufijo}"] = redondear(p.mediana)
         r.claves[f"limite_sqlite_facturas_por_s{sufijo}"] = redondear(lim.mediana)
         r.claves[f"eventsourcing_facturas_por_s{sufijo}"] = redondear(es.mediana)

@@ -1,4 +1,10 @@
-"""Facturas: create and emit, emit a draft, annul (admin, cajero); read (every role)."""
+"""Facturas: create and emit, emit a draft, annul (admin, cajero); read (every role).
+
+The commands are coroutines that hand their whole blocking part (the command, then the
+read of the factura it answers with, then building the body) to a thread in one go, as
+one of the few commands that run at once (`Contexto.comando`, hilos.py): a plain-function
+route is two hand-offs (FastAPI validates its return value in the pool too), each a wait
+for the GIL under load."""
 
 from __future__ import annotations
 
@@ -29,15 +35,21 @@ ROLES = " Roles: admin, cajero."
     "y la FacturaEmitida se guardan juntos o nada. Responde la factura leída del modelo de "
     "lectura, con `lineas[].costo` (costo FIFO)." + ROLES,
 )
-def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
-    comprobante = ctx.app.facturas.crear_factura(cuerpo.a_comando(), ctx.metadatos)
-    return FacturaRespuesta.desde(ctx.app.consultas.factura(comprobante.id))
+async def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
+    def crear() -> FacturaRespuesta:
+        comprobante = ctx.app.facturas.crear_factura(cuerpo.a_comando(), ctx.metadatos)
+        return FacturaRespuesta.desde(ctx.app.consultas.factura(comprobante.id))
+
+    return await ctx.comando(crear)
 
 
 @router.post("/{factura_id}/emitir", summary="Emitir una factura en borrador", description=ROLES)
-def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
-    ctx.app.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
-    return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+async def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
+    def emitir() -> FacturaRespuesta:
+        ctx.app.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
+        return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+
+    return await ctx.comando(emitir)
 
 
 @router.post(
@@ -46,9 +58,14 @@ def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
     description="La mercadería vuelve a los mismos lotes de los que salió, a su costo. Una "
     "factura con notas de crédito no se puede anular." + ROLES,
 )
-def anular_factura(factura_id: IdRuta, cuerpo: AnulacionEntrada, ctx: Caja) -> FacturaRespuesta:
-    ctx.app.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
-    return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+async def anular_factura(
+    factura_id: IdRuta, cuerpo: AnulacionEntrada, ctx: Caja
+) -> FacturaRespuesta:
+    def anular() -> FacturaRespuesta:
+        ctx.app.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
+        return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+
+    return await ctx.comando(anular)
 
 
 @router.get("/{factura_id}", summary="Una factura")

@@ -1,4 +1,7 @@
-"""Inventario: entries and transfers (admin, bodeguero) and the FIFO reads (every role)."""
+"""Inventario: entries and transfers (admin, bodeguero) and the FIFO reads (every role).
+
+Entries and transfers are commands: coroutines that run in a thread, one of a few at once
+(`Contexto.comando`, hilos.py)."""
 
 from __future__ import annotations
 
@@ -34,9 +37,12 @@ router = APIRouter(prefix="/inventario", tags=["inventario"])
     description="El lote queda al final de la cola FIFO del producto en la bodega. "
     "Roles: admin, bodeguero.",
 )
-def registrar_ingreso(cuerpo: IngresoEntrada, ctx: Bodega) -> IngresoRespuesta:
-    ingreso = ctx.app.inventario.registrar_ingreso(cuerpo.a_comando(), ctx.metadatos)
-    return IngresoRespuesta.desde(cuerpo, ingreso.lote_id)
+async def registrar_ingreso(cuerpo: IngresoEntrada, ctx: Bodega) -> IngresoRespuesta:
+    def registrar() -> IngresoRespuesta:
+        ingreso = ctx.app.inventario.registrar_ingreso(cuerpo.a_comando(), ctx.metadatos)
+        return IngresoRespuesta.desde(cuerpo, ingreso.lote_id)
+
+    return await ctx.comando(registrar)
 
 
 @router.post(
@@ -46,9 +52,12 @@ def registrar_ingreso(cuerpo: IngresoEntrada, ctx: Bodega) -> IngresoRespuesta:
     description="Salen los lotes más antiguos del origen y entran al destino con su mismo "
     "costo unitario y caducidad. Roles: admin, bodeguero.",
 )
-def transferir(cuerpo: TransferenciaEntrada, ctx: Bodega) -> TransferenciaRespuesta:
-    hecha = ctx.app.inventario.transferir_stock(cuerpo.a_comando(), ctx.metadatos)
-    return TransferenciaRespuesta.desde(cuerpo, hecha)
+async def transferir(cuerpo: TransferenciaEntrada, ctx: Bodega) -> TransferenciaRespuesta:
+    def transferir_stock() -> TransferenciaRespuesta:
+        hecha = ctx.app.inventario.transferir_stock(cuerpo.a_comando(), ctx.metadatos)
+        return TransferenciaRespuesta.desde(cuerpo, hecha)
+
+    return await ctx.comando(transferir_stock)
 
 
 @router.get("/stock", summary="Stock y valor por producto y bodega")

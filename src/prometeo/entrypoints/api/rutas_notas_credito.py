@@ -25,9 +25,14 @@ router = APIRouter(prefix="/notas-credito", tags=["notas de crédito"])
     "facturado (LineasValidasContraFactura). Con `devolucion_inventario` las unidades vuelven "
     "a la bodega de la factura. Roles: admin, cajero.",
 )
-def emitir_nota_credito(cuerpo: NotaCreditoEntrada, ctx: Caja) -> NotaCreditoRespuesta:
-    comprobante = ctx.app.notas_credito.emitir_nota_credito(cuerpo.a_comando(), ctx.metadatos)
-    return NotaCreditoRespuesta.desde(ctx.app.consultas.nota_credito(comprobante.id))
+async def emitir_nota_credito(cuerpo: NotaCreditoEntrada, ctx: Caja) -> NotaCreditoRespuesta:
+    def emitir() -> NotaCreditoRespuesta:
+        comando = cuerpo.a_comando()
+        comprobante = ctx.app.notas_credito.emitir_nota_credito(comando, ctx.metadatos)
+        return NotaCreditoRespuesta.desde(ctx.app.consultas.nota_credito(comprobante.id))
+
+    # A command in a thread, one of a few at once (hilos.py).
+    return await ctx.comando(emitir)
 
 
 @router.get("/{nota_credito_id}", summary="Una nota de crédito")

@@ -26,15 +26,15 @@ from prometeo.domain.errors import NoEncontrado
 from prometeo.infrastructure.db.tablas import eventos, productos
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.consultas_documentos import (
-    consulta_notas,
+    leer_factura,
     leer_facturas,
-    leer_notas,
+    leer_nota,
+    leer_notas_de,
 )
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_facturas,
     vista_kardex,
     vista_lotes,
-    vista_notas_credito,
     vista_stock,
     vista_ventas_diarias,
 )
@@ -53,15 +53,18 @@ class ServicioConsultasSql(ServicioConsultas):
 
     @contextmanager
     def _leer(self) -> Iterator[Connection]:
+        """A read transaction, begun at once (the reads on the driver's cursor do not begin
+        one by themselves) and rolled back when done."""
         with self._engine.connect().execution_options(sqlite_begin="DEFERRED") as conexion:
+            conexion.begin()
             yield conexion
 
-    def _uno(self, leer: Callable[[Connection], list[T]], que: str, id: str) -> T:
+    def _uno(self, leer: Callable[[Connection, str], T | None], que: str, id: str) -> T:
         with self._leer() as conexion:
-            encontrados = leer(conexion)
-        if not encontrados:
+            encontrado = leer(conexion, id)
+        if encontrado is None:
             raise NoEncontrado(que, id)
-        return encontrados[0]
+        return encontrado
 
     # -- inventario ------------------------------------------------------------------------
 
@@ -154,8 +157,7 @@ class ServicioConsultasSql(ServicioConsultas):
     # -- documentos ------------------------------------------------------------------------
 
     def factura(self, factura_id: str) -> FacturaVista:
-        consulta = select(vista_facturas).where(vista_facturas.c.id == factura_id)
-        return self._uno(lambda c: leer_facturas(c, consulta), "una factura", factura_id)
+        return self._uno(leer_factura, "una factura", factura_id)
 
     def facturas(
         self,
@@ -182,15 +184,11 @@ class ServicioConsultasSql(ServicioConsultas):
             return leer_facturas(conexion, consulta)
 
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
-        consulta = consulta_notas().where(vista_notas_credito.c.id == nota_credito_id)
-        return self._uno(lambda c: leer_notas(c, consulta), "una nota de crédito", nota_credito_id)
+        return self._uno(leer_nota, "una nota de crédito", nota_credito_id)
 
     def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]:
-        consulta = consulta_notas()
-        if factura_id is not None:
-            consulta = consulta.where(vista_notas_credito.c.factura_id == factura_id)
         with self._leer() as conexion:
-            return leer_notas(conexion, consulta)
+            return leer_notas_de(conexion, factura_id)
 
     # -- ventas y eventos ------------------------------------------------------------------
 

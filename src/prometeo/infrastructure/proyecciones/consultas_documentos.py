@@ -1,13 +1,22 @@
-"""Reading facturas and notas de crédito from their read models into the view DTOs."""
+"""Reading facturas and notas de crédito from their read models into the view DTOs.
+
+Every statement is built once, at import, with bound parameters (building a select with
+`Column.in_` costs several times what running it does). The read of one document by id,
+which the API does after each command to answer with the document, goes further: its
+three statements are compiled once per dialect and run as SQL text on the driver's
+cursor, inside the caller's transaction, with only the result processing the columns
+need (dates on SQLite)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Row, Select, select
+from sqlalchemy import Connection, Dialect, Select, bindparam, select
 
 from prometeo.application.consultas import (
     CompradorVista,
@@ -20,11 +29,118 @@ from prometeo.application.consultas import (
 )
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.tablas import (
+    vista_facturas,
     vista_lineas_factura,
     vista_lineas_nota_credito,
     vista_notas_credito,
     vista_notas_factura,
 )
+
+_f, _lf, _nf = vista_facturas, vista_lineas_factura, vista_notas_factura
+_n, _ln = vista_notas_credito, vista_lineas_nota_credito
+
+_FACTURA = select(_f).where(_f.c.id == bindparam("id"))
+_LINEAS_FACTURA = (
+    select(_lf).where(_lf.c.factura_id == bindparam("id")).order_by(_lf.c.numero_linea)
+)
+_NOTAS_FACTURA = (
+    select(_nf.c.factura_id, _nf.c.nota_credito_id)
+    .where(_nf.c.factura_id == bindparam("id"))
+    .order_by(_nf.c.posicion)
+)
+_LINEAS_FACTURAS = (
+    select(_lf)
+    .where(_lf.c.factura_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_lf.c.factura_id, _lf.c.numero_linea)
+)
+_NOTAS_FACTURAS = (
+    select(_nf.c.factura_id, _nf.c.nota_credito_id)
+    .where(_nf.c.factura_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_nf.c.posicion)
+)
+_NOTAS = select(_n).order_by(_n.c.posicion)
+_NOTA = _NOTAS.where(_n.c.id == bindparam("id"))
+_NOTAS_DE_FACTURA = _NOTAS.where(_n.c.factura_id == bindparam("factura_id"))
+_LINEAS_NOTA = select(_ln).where(_ln.c.nota_credito_id == bindparam("id")).order_by(_ln.c.renglon)
+_LINEAS_NOTAS = (
+    select(_ln)
+    .where(_ln.c.nota_credito_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_ln.c.nota_credito_id, _ln.c.renglon)
+)
+
+
+# -- prebuilt SQL on the driver's cursor -----------------------------------------------------
+
+
+class _Compilada(NamedTuple):
+    sql: str
+    nombres: tuple[str, ...]  # the parameters, in the driver's order when positional
+    posicional: bool
+    procesos: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns' result processors
+    fila: Callable[[Sequence[Any]], Any]  # a result row as a named tuple
+
+
+# A row type per statement, with the columns' names (named at run time, hence Any).
+_tupla_con_nombres: Any = namedtuple
+_COMPILADAS: WeakKeyDictionary[Dialect, dict[Select[Any], _Compilada]] = WeakKeyDictionary()
+
+
+def _compilar(sentencia: Select[Any], dialecto: Dialect) -> _Compilada:
+    compilada: Any = sentencia.compile(dialect=dialecto)
+    columnas = list(sentencia.selected_columns)
+    procesos = []
+    for i, columna in enumerate(columnas):
+        proceso = columna.type.dialect_impl(dialecto).result_processor(dialecto, None)
+        if proceso is not None:
+            procesos.append((i, proceso))
+    nombres = tuple(
+        compilada.positiontup
+        if compilada.positional
+        else dict.fromkeys(compilada.bind_names.values())
+    )
+    tipo_fila = _tupla_con_nombres("Fila", [str(c.key) for c in columnas])
+    return _Compilada(
+        compilada.string, nombres, compilada.positional, tuple(procesos), tipo_fila._make
+    )
+
+
+def consultar(
+    conexion: Connection, sentencia: Select[Any], parametros: Mapping[str, Any]
+) -> list[Any]:
+    """The rows of a prebuilt select without expanding parameters, as named tuples with
+    the values SQLAlchemy would give, run on the driver's cursor in the connection's
+    transaction (begun by the caller)."""
+    dialecto = conexion.dialect
+    por_dialecto = _COMPILADAS.get(dialecto)
+    if por_dialecto is None:
+        por_dialecto = _COMPILADAS.setdefault(dialecto, {})
+    compilada = por_dialecto.get(sentencia)
+    if compilada is None:
+        compilada = por_dialecto[sentencia] = _compilar(sentencia, dialecto)
+    valores: Any = (
+        tuple(parametros[n] for n in compilada.nombres)
+        if compilada.posicional
+        else {n: parametros[n] for n in compilada.nombres}
+    )
+    cursor = conexion.connection.cursor()
+    try:
+        cursor.execute(compilada.sql, valores)
+        crudas = cursor.fetchall()
+    finally:
+        cursor.close()
+    fila, procesos = compilada.fila, compilada.procesos
+    if not procesos:
+        return [fila(c) for c in crudas]
+    filas = []
+    for cruda in crudas:
+        valores_fila = list(cruda)
+        for i, proceso in procesos:
+            valores_fila[i] = proceso(valores_fila[i])
+        filas.append(fila(valores_fila))
+    return filas
+
+
+# -- facturas ------------------------------------------------------------------------------
 
 
 def _opcional(valor: str | None) -> Decimal | None:
@@ -35,6 +151,18 @@ def _por_tarifa(importes: str) -> dict[str, Decimal]:
     return {i["tarifa_iva"]: Decimal(i["base_imponible"]) for i in json.loads(importes)}
 
 
+def leer_factura(conexion: Connection, factura_id: str) -> FacturaVista | None:
+    """One factura with its lines and notas de crédito (three prebuilt statements on the
+    driver), or None; `conexion` must be in a transaction so that the three agree."""
+    parametros = {"id": factura_id}
+    filas = consultar(conexion, _FACTURA, parametros)
+    if not filas:
+        return None
+    lineas = [_linea_factura(ln) for ln in consultar(conexion, _LINEAS_FACTURA, parametros)]
+    notas = [n.nota_credito_id for n in consultar(conexion, _NOTAS_FACTURA, parametros)]
+    return _factura(filas[0], lineas, notas)
+
+
 def leer_facturas(conexion: Connection, consulta: Select[Any]) -> list[FacturaVista]:
     """The facturas a query over vista_facturas selects, in its order, with their lines
     and notas de crédito (three queries in all)."""
@@ -43,25 +171,15 @@ def leer_facturas(conexion: Connection, consulta: Select[Any]) -> list[FacturaVi
     if not ids:
         return []
     lineas: dict[str, list[LineaFacturaVista]] = {i: [] for i in ids}
-    consulta_lineas = (
-        select(vista_lineas_factura)
-        .where(vista_lineas_factura.c.factura_id.in_(ids))
-        .order_by(vista_lineas_factura.c.factura_id, vista_lineas_factura.c.numero_linea)
-    )
-    for ln in conexion.execute(consulta_lineas):
+    for ln in conexion.execute(_LINEAS_FACTURAS, {"ids": ids}):
         lineas[ln.factura_id].append(_linea_factura(ln))
     notas: dict[str, list[str]] = {i: [] for i in ids}
-    consulta_notas = (
-        select(vista_notas_factura.c.factura_id, vista_notas_factura.c.nota_credito_id)
-        .where(vista_notas_factura.c.factura_id.in_(ids))
-        .order_by(vista_notas_factura.c.posicion)
-    )
-    for factura_id, nota_id in conexion.execute(consulta_notas):
+    for factura_id, nota_id in conexion.execute(_NOTAS_FACTURAS, {"ids": ids}):
         notas[factura_id].append(nota_id)
     return [_factura(f, lineas[f.id], notas[f.id]) for f in filas]
 
 
-def _linea_factura(ln: Row[Any]) -> LineaFacturaVista:
+def _linea_factura(ln: Any) -> LineaFacturaVista:
     return LineaFacturaVista(
         numero_linea=ln.numero_linea,
         producto_id=ln.producto_id,
@@ -80,7 +198,7 @@ def _linea_factura(ln: Row[Any]) -> LineaFacturaVista:
     )
 
 
-def _factura(f: Row[Any], lineas: list[LineaFacturaVista], notas: list[str]) -> FacturaVista:
+def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> FacturaVista:
     return FacturaVista(
         id=f.id,
         numero=f.numero,
@@ -113,31 +231,50 @@ def _factura(f: Row[Any], lineas: list[LineaFacturaVista], notas: list[str]) -> 
     )
 
 
-def leer_notas(conexion: Connection, consulta: Select[Any]) -> list[NotaCreditoVista]:
+def leer_nota(conexion: Connection, nota_credito_id: str) -> NotaCreditoVista | None:
+    """One nota de crédito with its lines (two prebuilt statements on the driver), or None;
+    `conexion` must be in a transaction."""
+    parametros = {"id": nota_credito_id}
+    filas = consultar(conexion, _NOTA, parametros)
+    if not filas:
+        return None
+    return _nota(
+        filas[0], [_linea_nota(ln) for ln in consultar(conexion, _LINEAS_NOTA, parametros)]
+    )
+
+
+def leer_notas_de(conexion: Connection, factura_id: str | None) -> list[NotaCreditoVista]:
+    """Every nota de crédito (of one factura, when given), in log order."""
+    if factura_id is None:
+        return leer_notas(conexion, _NOTAS)
+    return leer_notas(conexion, _NOTAS_DE_FACTURA, {"factura_id": factura_id})
+
+
+def leer_notas(
+    conexion: Connection, consulta: Select[Any], parametros: Mapping[str, Any] | None = None
+) -> list[NotaCreditoVista]:
     """The notas de crédito a query over vista_notas_credito selects, with their lines."""
-    filas = list(conexion.execute(consulta))
+    filas = list(conexion.execute(consulta, parametros))
     ids = [n.id for n in filas]
     if not ids:
         return []
     lineas: dict[str, list[LineaNotaCreditoVista]] = {i: [] for i in ids}
-    t = vista_lineas_nota_credito
-    consulta_lineas = (
-        select(t).where(t.c.nota_credito_id.in_(ids)).order_by(t.c.nota_credito_id, t.c.renglon)
-    )
-    for ln in conexion.execute(consulta_lineas):
-        lineas[ln.nota_credito_id].append(
-            LineaNotaCreditoVista(
-                ln.numero_linea_factura,
-                ln.producto_id,
-                Decimal(ln.cantidad),
-                Decimal(ln.valor),
-                ln.tarifa_iva,
-            )
-        )
+    for ln in conexion.execute(_LINEAS_NOTAS, {"ids": ids}):
+        lineas[ln.nota_credito_id].append(_linea_nota(ln))
     return [_nota(n, lineas[n.id]) for n in filas]
 
 
-def _nota(n: Row[Any], lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVista:
+def _linea_nota(ln: Any) -> LineaNotaCreditoVista:
+    return LineaNotaCreditoVista(
+        ln.numero_linea_factura,
+        ln.producto_id,
+        Decimal(ln.cantidad),
+        Decimal(ln.valor),
+        ln.tarifa_iva,
+    )
+
+
+def _nota(n: Any, lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVista:
     return NotaCreditoVista(
         id=n.id,
         numero=n.numero,
@@ -153,7 +290,3 @@ def _nota(n: Row[Any], lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVi
         iva=Decimal(n.iva),
         valor_modificacion=Decimal(n.valor_modificacion),
     )
-
-
-def consulta_notas() -> Select[Any]:
-    return select(vista_notas_credito).order_by(vista_notas_credito.c.posicion)

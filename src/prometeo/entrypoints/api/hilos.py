@@ -1,0 +1,36 @@
+"""How many commands run in threads at once.
+
+FastAPI runs blocking work in anyio's thread pool (40 threads). On SQLite the writers of a
+process take turns (a FIFO queue: one command at a time holds the write lock), so with 16
+cajeros 15 threads sit in the queue, all of them woken at every turn and each taking the
+GIL from the one thread that holds the lock: measured with 16 clients, that contention is
+a third of the server's CPU per factura. Commands therefore hold a place of their own
+limiter while they run, and only a few run at once; the rest wait on the event loop, in
+arrival order, for free. Reads keep the default pool: they never wait behind the queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from anyio import CapacityLimiter, to_thread
+from sqlalchemy import Engine
+
+T = TypeVar("T")
+
+# SQLite: the one command holding the write lock, one answering (reading its document back)
+# and two ready to take the lock the moment it is released.
+PLAZAS_SQLITE = 4
+# PostgreSQL and MariaDB run writers concurrently; more than the engine's pool holds (5 + 10
+# overflow by default) would only wait for a connection there.
+PLAZAS_SERVIDOR = 15
+
+
+def limitador_comandos(engine: Engine) -> CapacityLimiter:
+    """The limiter for an application's commands (usable from any event loop)."""
+    return CapacityLimiter(PLAZAS_SQLITE if engine.dialect.name == "sqlite" else PLAZAS_SERVIDOR)
+
+
+async def en_hilo(limitador: CapacityLimiter, trabajo: Callable[[], T]) -> T:
+    """Run `trabajo` in the thread pool once `limitador` has a place for it."""
+    return await to_thread.run_sync(trabajo, limiter=limitador)

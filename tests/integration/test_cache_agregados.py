@@ -15,7 +15,9 @@ from prometeo.application.commands import (
     RegistrarIngreso,
 )
 from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
+from prometeo.domain.aggregates.punto_emision import PuntoEmision
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.settings import Settings
@@ -92,3 +94,15 @@ def test_capacidad_limitada_y_desactivable() -> None:
     apagada = CacheAgregados(capacidad=0)
     apagada.devolver(agregados)
     assert len(apagada) == 0
+
+
+def test_solo_guarda_los_streams_que_comparten_los_comandos() -> None:
+    cache = CacheAgregados()
+    inventario = Inventario.para("p", "b")
+    punto = PuntoEmision("punto-1")
+    factura = Factura("f-1")
+    cache.devolver([inventario, punto, factura])
+    assert len(cache) == 2
+    assert cache.sacar(factura.stream_id) is None
+    assert cache.sacar(inventario.stream_id) is inventario
+    assert cache.sacar(punto.stream_id) is punto

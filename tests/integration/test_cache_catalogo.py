@@ -74,3 +74,36 @@ def test_los_escritores_son_atendidos_en_orden_de_llegada() -> None:
     for hilo in hilos:
         hilo.join(5)
     assert atendidos == [0, 1, 2, 3, 4]
+
+
+def test_un_solo_escritor_a_la_vez_y_nadie_se_queda_sin_turno() -> None:
+    turnos = TurnoEscritura()
+    dentro: list[int] = []
+    maximo = 0
+    atendidos = 0
+    candado = threading.Lock()
+
+    def escribir() -> None:
+        nonlocal maximo, atendidos
+        for _ in range(200):
+            turnos.tomar()
+            try:
+                with candado:
+                    dentro.append(1)
+                    maximo = max(maximo, len(dentro))
+                time.sleep(0)
+                with candado:
+                    dentro.pop()
+                    atendidos += 1
+            finally:
+                turnos.soltar()
+
+    hilos = [threading.Thread(target=escribir) for _ in range(8)]
+    for hilo in hilos:
+        hilo.start()
+    for hilo in hilos:
+        hilo.join(30)
+    assert not any(h.is_alive() for h in hilos)
+    assert (maximo, atendidos) == (1, 1600)
+    turnos.tomar()  # free again once everyone is done
+    turnos.soltar()

@@ -8,23 +8,32 @@ wait seconds while others pass. A ticket lock hands the write lock over in arriv
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 
 class TurnoEscritura:
-    """A FIFO ticket lock."""
+    """A FIFO lock that hands itself over: releasing it wakes only the next waiter, which
+    then owns it (waking every waiter on each commit made 15 threads fight the holder for
+    the GIL only to find it was not their turn)."""
 
     def __init__(self) -> None:
-        self._condicion = threading.Condition()
-        self._siguiente = 0
-        self._atendiendo = 0
+        self._candado = threading.Lock()
+        self._ocupado = False
+        self._esperando: deque[threading.Lock] = deque()
 
     def tomar(self) -> None:
-        with self._condicion:
-            turno = self._siguiente
-            self._siguiente += 1
-            self._condicion.wait_for(lambda: self._atendiendo == turno)
+        with self._candado:
+            if not self._ocupado:
+                self._ocupado = True
+                return
+            senal = threading.Lock()
+            senal.acquire()
+            self._esperando.append(senal)
+        senal.acquire()  # released by `soltar` when this thread's turn comes: it owns it
 
     def soltar(self) -> None:
-        with self._condicion:
-            self._atendiendo += 1
-            self._condicion.notify_all()
+        with self._candado:
+            if self._esperando:
+                self._esperando.popleft().release()
+            else:
+                self._ocupado = False

@@ -67,9 +67,10 @@ def serve(
 
     # Defaults measured with 16 cajeros on SQLite (benchmarks/parte5_http.py): one process,
     # because SQLite's writers take turns in a queue that lives in the process (two
-    # processes would race for the write lock in its busy handler instead); uvicorn's
-    # asyncio loop and h11 (uvloop and httptools are not dependencies); its access log
-    # kept (~15 µs a request). How many commands run in threads at once: hilos.py.
+    # processes would race for the write lock in its busy handler instead); uvicorn on
+    # uvloop and httptools (h11's pure-Python parser cost ~0.45 ms of the event loop per
+    # request); its access log kept (~15 µs a request). How many commands run in threads
+    # at once: hilos.py.
     settings = Settings()
     # Once, before any worker starts: workers must not race to create the schema.
     _migrar(settings)

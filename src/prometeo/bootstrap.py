@@ -87,7 +87,16 @@ class Aplicacion:
             cache=self.cache,
             cache_catalogo=self.cache_catalogo,
             turnos=self.turnos,
+            checkpoints_embebidos=self._checkpoints_embebidos(),
         )
+
+    def _checkpoints_embebidos(self) -> tuple[str, ...]:
+        """The projections this process applies in every command's transaction (only
+        while their observer is wired: their checkpoints move with the append)."""
+        proyector = self.proyector
+        if proyector is None or proyector.observador not in self.observadores:
+            return ()
+        return tuple(proyector.nombres)
 
     def cerrar(self) -> None:
         self.engine.dispose()

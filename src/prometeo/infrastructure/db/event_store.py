@@ -76,6 +76,20 @@ WITH p AS (
                               version_esquema, datos, metadatos, ocurrido_en, orden)
 )
 SELECT ultima FROM p"""
+# The same, also moving the embedded projections' checkpoints that sit right before the
+# batch to its end (what `Proyector.observador` would do in a second round trip): the
+# checkpoint rows are locked right after the position row, by the same statement.
+_AGREGAR_PG_CON_CHECKPOINTS = _AGREGAR_PG.replace(
+    "\nSELECT ultima FROM p",
+    """, c AS (
+    UPDATE checkpoints_proyeccion SET posicion = p.ultima FROM p
+    WHERE nombre = ANY(%(checkpoints)s::text[]) AND posicion = p.ultima - %(cuantos)s
+    RETURNING 1
+)
+SELECT ultima, (SELECT count(*) FROM c) FROM p""",
+)
+# conexion.info key: (position before the batch, its last position, checkpoints moved).
+CHECKPOINTS_MOVIDOS = "prometeo.checkpoints_movidos"
 _RESERVAR_SQLITE = "UPDATE posicion_global SET ultima = ultima + ? WHERE id = 1 RETURNING ultima"
 _INSERTAR_SQLITE = (
     "INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo, "
@@ -123,15 +137,21 @@ class EventStoreSql:
     def __init__(self, conexion: Connection) -> None:
         self.conexion = conexion
 
-    def agregar(self, nuevos: Sequence[EventoNuevo]) -> list[EventoAlmacenado]:
+    def agregar(
+        self, nuevos: Sequence[EventoNuevo], checkpoints: Sequence[str] = ()
+    ) -> list[EventoAlmacenado]:
         """Append events to one or several streams, all or nothing. Each stream's events
-        must continue its version sequence; a stale version raises ConcurrencyError."""
+        must continue its version sequence; a stale version raises ConcurrencyError.
+
+        On PostgreSQL, `checkpoints` (the embedded projections) that sit right before the
+        batch are moved to its end in the same statement; how many moved is left in
+        `conexion.info[CHECKPOINTS_MOVIDOS]` for the projector (elsewhere it moves them)."""
         if not nuevos:
             return []
         dialecto = self.conexion.dialect.name
         try:
             if dialecto == "postgresql":
-                ultima = self._agregar_postgres(nuevos)
+                ultima = self._agregar_postgres(nuevos, checkpoints)
             elif dialecto == "sqlite":
                 ultima = self._agregar_sqlite(nuevos)
             else:
@@ -159,10 +179,10 @@ class EventStoreSql:
             for i, e in enumerate(nuevos, start=1)
         ]
 
-    def _agregar_postgres(self, nuevos: Sequence[EventoNuevo]) -> int:
+    def _agregar_postgres(self, nuevos: Sequence[EventoNuevo], checkpoints: Sequence[str]) -> int:
         # One statement, one round trip: the reservation takes the row lock (held until
         # COMMIT) and the INSERT numbers the rows from it, in the order given.
-        parametros = {
+        parametros: dict[str, Any] = {
             "cuantos": len(nuevos),
             "evento_id": [e.evento_id for e in nuevos],
             "stream_id": [e.stream_id for e in nuevos],
@@ -174,12 +194,20 @@ class EventStoreSql:
             "metadatos": [e.metadatos for e in nuevos],
             "ocurrido_en": [e.ocurrido_en for e in nuevos],
         }
+        sql = _AGREGAR_PG
+        if checkpoints:
+            sql = _AGREGAR_PG_CON_CHECKPOINTS
+            parametros["checkpoints"] = list(checkpoints)
         # Usually the command's first statement (its aggregates came from the cache): the
         # BEGIN then goes in the same round trip.
-        filas = comenzar_con(self.conexion, _AGREGAR_PG, parametros)
+        filas = comenzar_con(self.conexion, sql, parametros)
         if filas is None:
-            filas = ejecutar_sql(self.conexion, _AGREGAR_PG, [parametros], filas=True)
-        return int(filas[0][0]) - len(nuevos)
+            filas = ejecutar_sql(self.conexion, sql, [parametros], filas=True)
+        cuantos = len(nuevos)
+        ultima = int(filas[0][0])
+        if checkpoints:
+            self.conexion.info[CHECKPOINTS_MOVIDOS] = (ultima - cuantos, ultima, int(filas[0][1]))
+        return ultima - cuantos
 
     def _agregar_sqlite(self, nuevos: Sequence[EventoNuevo]) -> int:
         # BEGIN IMMEDIATE already holds the write lock: the reservation cannot wait. Both

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Dialect, bindparam, select, update
 
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.engine import ejecutar_sql
-from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.db.event_store import CHECKPOINTS_MOVIDOS, EventoAlmacenado
 from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     Proyeccion,
@@ -112,8 +112,12 @@ class Proyector:
         if not almacenados or not self.proyecciones:
             return
         primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
-        mover = {"antes": primera - 1, "despues": ultima}
-        movidas = ejecutar_sql(conexion, *self._sql_mover(conexion.dialect, mover)).rowcount
+        previo = conexion.info.pop(CHECKPOINTS_MOVIDOS, None)
+        if previo is not None and previo[:2] == (primera - 1, ultima):
+            movidas = previo[2]  # the append moved them already (PostgreSQL)
+        else:
+            mover = {"antes": primera - 1, "despues": ultima}
+            movidas = ejecutar_sql(conexion, *self._sql_mover(conexion.dialect, mover)).rowcount
         if movidas == len(self.proyecciones):
             listas = list(self.proyecciones)
         else:

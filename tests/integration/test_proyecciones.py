@@ -63,6 +63,7 @@ from prometeo.infrastructure.proyecciones import (
     crear_proyecciones,
     reconstruir,
 )
+from prometeo.infrastructure.proyecciones.reconstruccion import procesos_utiles, repartir
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 
 MANANA = HOY + timedelta(days=1)
@@ -471,6 +472,112 @@ def test_cajeros_concurrentes_dejan_lo_mismo_que_una_reconstruccion(url_base: st
         aplicacion.cerrar()
 
 
+# -- rebuilding side by side ----------------------------------------------------------------
+
+
+def test_las_proyecciones_se_reparten_sin_separar_las_que_leen_los_mismos_eventos() -> None:
+    grupos = repartir(crear_proyecciones(), 2)
+    assert [[p.nombre for p in g] for g in grupos] == [
+        ["facturas", "notas_credito", "ventas_diarias"],
+        ["stock", "lotes", "kardex"],
+    ]
+    assert [[p.nombre for p in g] for g in repartir(crear_proyecciones(), 1)] == [list(NOMBRES)]
+    solas = repartir(crear_proyecciones(["facturas", "ventas_diarias"]), 2)
+    assert [[p.nombre for p in g] for g in solas] == [["facturas", "ventas_diarias"]]
+
+
+@todos_los_backends
+def test_reconstruir_en_dos_procesos_da_lo_mismo(url_base: str) -> None:
+    aplicacion = historia(url_base)
+    try:
+        engine = aplicacion.engine
+        assert procesos_utiles(engine, 2) == (2 if threading.active_count() == 1 else 1)
+        incremental = volcar(engine)
+        avances: list[tuple[int, int]] = []
+        total = reconstruir(engine, lote=4, procesos=2, progreso=lambda *a: avances.append(a))
+        assert volcar(engine) == incremental
+        assert total == len(aplicacion.consultas.eventos(limite=1000))
+        # The bar shows what every projection has applied, up to the whole log.
+        assert avances[-1] == (total, total)
+        assert [h for h, _ in avances] == sorted(h for h, _ in avances)
+        assert reconstruir(engine, ["kardex", "ventas_diarias"], lote=3, procesos=2) == total
+        assert volcar(engine) == incremental
+    finally:
+        aplicacion.cerrar()
+
+
+def test_en_sqlite_un_lote_se_descarta_si_otro_movio_el_checkpoint(
+    url_base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch computed outside the write lock is written only if its projections'
+    checkpoints are where it started; else it is read again, and nothing is doubled."""
+    from prometeo.infrastructure.proyecciones import reconstruccion
+
+    aplicacion = historia(url_base)
+    try:
+        engine = aplicacion.engine
+        incremental = volcar(engine)
+        reconstruir(engine, ["stock"], lote=1000, procesos=1)
+        with engine.begin() as conexion:  # stock starts over, as at a rebuild's start
+            conexion.execute(delete(crear_proyecciones(["stock"])[0].tablas[0]))
+            conexion.execute(
+                update(checkpoints_proyeccion)
+                .where(checkpoints_proyeccion.c.nombre == "stock")
+                .values(posicion=0)
+            )
+        leer = reconstruccion._leer_tramo
+        lecturas: list[int] = []
+
+        def leer_y_adelantarse(*args: Any) -> Any:
+            leido = leer(*args)
+            lecturas.append(leido[0].desde)
+            if len(lecturas) == 2:  # another catch-up applies this very batch meanwhile
+                reconstruccion._un_lote(engine, Proyector(crear_proyecciones(["stock"])), 5)
+            return leido
+
+        monkeypatch.setattr(reconstruccion, "_leer_tramo", leer_y_adelantarse)
+        proyector = Proyector(crear_proyecciones(["stock"]))
+        reconstruccion.ponerse_al_dia(engine, proyector, lote=5)
+        # Read at 0, at 5 (the other one reads 5 too and writes it), and again from 10.
+        assert lecturas[:4] == [0, 5, 5, 10]
+        assert volcar(engine) == incremental
+    finally:
+        aplicacion.cerrar()
+
+
+def test_en_sqlite_lo_confirmado_mientras_se_calcula_el_ultimo_lote_no_se_pierde(
+    url_base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command that commits while a rebuild computes its last batch outside the write
+    lock finds the projection behind and leaves it alone: the rebuild must apply it."""
+    from prometeo.infrastructure.proyecciones import reconstruccion
+
+    aplicacion = historia(url_base)
+    try:
+        engine = aplicacion.engine
+        leer = reconstruccion._leer_tramo
+        vendidos: list[int] = []
+
+        def leer_y_comprar(*args: Any) -> Any:
+            leido = leer(*args)
+            if leido[0].hasta == leido[0].ultima and not vendidos:
+                vendidos.append(1)
+                aplicacion.inventario.registrar_ingreso(RegistrarIngreso("PAN", "B1", 3, "1.00"))
+            return leido
+
+        monkeypatch.setattr(reconstruccion, "_leer_tramo", leer_y_comprar)
+        reconstruir(engine, ["stock", "kardex"], lote=1000, procesos=1)
+        monkeypatch.setattr(reconstruccion, "_leer_tramo", leer)
+        assert vendidos
+        # The next command finds every checkpoint at the log's end and projects itself.
+        aplicacion.inventario.registrar_ingreso(RegistrarIngreso("PAN", "B1", 1, "2.00"))
+        incremental = volcar(engine)
+        reconstruir(engine, procesos=1)
+        assert volcar(engine) == incremental
+    finally:
+        aplicacion.cerrar()
+
+
 # -- the command line -----------------------------------------------------------------------
 
 
@@ -483,12 +590,14 @@ def test_projections_rebuild_por_la_linea_de_comandos(
     aplicacion.cerrar()
     monkeypatch.setenv("PROMETEO_DATABASE_URL", url_base)
     runner = CliRunner()
-    todas = runner.invoke(cli, ["projections", "rebuild"])
+    todas = runner.invoke(cli, ["projections", "rebuild", "--lote", "7", "--procesos", "2"])
     assert todas.exit_code == 0, todas.output
     assert "eventos/s" in todas.output
     una = runner.invoke(cli, ["projections", "rebuild", "kardex", "--lote", "5"])
     assert una.exit_code == 0, una.output
     assert "Reconstruidas: kardex." in una.output
+    en_uno = runner.invoke(cli, ["projections", "rebuild", "--procesos", "1"])
+    assert en_uno.exit_code == 0, en_uno.output
     aplicacion = abrir(url_base, MANANA)
     assert volcar(aplicacion.engine) == antes
     aplicacion.cerrar()

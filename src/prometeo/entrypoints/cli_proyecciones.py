@@ -46,6 +46,15 @@ def rebuild(
         ),
     ] = None,
     lote: Annotated[int, typer.Option("--lote", min=1, help="Eventos por transacción.")] = LOTE,
+    procesos: Annotated[
+        int | None,
+        typer.Option(
+            "--procesos",
+            min=1,
+            help="Procesos en paralelo (por omisión, uno por CPU, hasta 2).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Vacía las proyecciones y las vuelve a llenar desde el registro de eventos."""
     if nombre is not None and nombre not in NOMBRES:
@@ -74,7 +83,7 @@ def rebuild(
             def avanzar(hechos: int, total: int) -> None:
                 progreso.update(tarea, completed=hechos, total=total)
 
-            eventos = reconstruir(engine, nombres, avanzar, lote=lote)
+            eventos = reconstruir(engine, nombres, avanzar, lote=lote, procesos=procesos)
         segundos = time.perf_counter() - inicio
         ritmo = eventos / segundos if segundos > 0 else 0.0
         consola.print(

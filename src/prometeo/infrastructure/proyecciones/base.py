@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from operator import itemgetter
@@ -15,6 +15,8 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     Connection,
+    Date,
+    DateTime,
     Dialect,
     Executable,
     Insert,
@@ -33,16 +35,15 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.infrastructure.db.engine import diferir
+from prometeo.infrastructure.db.engine import diferir, ejecutar_sql
 
 _MICRO = 6
 _CENTAVOS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class EventoProyectado:
+class EventoProyectado(NamedTuple):
     """A domain event with its place in the log: the global position (the checkpoint's
-    unit) and its stream's id and version."""
+    unit) and its stream's id and version (a tuple: a rebuild makes one per event)."""
 
     posicion: int
     stream_id: str
@@ -75,14 +76,34 @@ def _entero(valor: Decimal, decimales: int, que: str) -> int:
     return int(entero)
 
 
+# The same few quantities and amounts recur event after event (a line's 3 units, a lot's
+# cost): their conversions are remembered, keyed by value (3 and 3.00 are equal, hash
+# alike and convert alike). Only successful conversions are kept, at most _RECORDADOS.
+_RECORDADOS = 4096
+_MICROS: dict[Decimal, int] = {}
+_CENTAVOS_DE: dict[Decimal, int] = {}
+
+
 def a_micro(valor: Decimal) -> int:
     """A quantity as integer micro-units (exact: more than 6 decimals is an error)."""
-    return _entero(valor, _MICRO, "La cantidad")
+    try:
+        return _MICROS[valor]
+    except (KeyError, TypeError):
+        micro = _entero(valor, _MICRO, "La cantidad")
+        if len(_MICROS) < _RECORDADOS:
+            _MICROS[valor] = micro
+        return micro
 
 
 def a_centavos(valor: Decimal) -> int:
     """An amount as integer cents (exact: more than 2 decimals is an error)."""
-    return _entero(valor, _CENTAVOS, "El monto")
+    try:
+        return _CENTAVOS_DE[valor]
+    except (KeyError, TypeError):
+        centavos = _entero(valor, _CENTAVOS, "El monto")
+        if len(_CENTAVOS_DE) < _RECORDADOS:
+            _CENTAVOS_DE[valor] = centavos
+        return centavos
 
 
 def de_micro(valor: int) -> Decimal:
@@ -129,6 +150,27 @@ class _Compilada(NamedTuple):
 _COMPILADAS: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], _Compilada | None]] = (
     WeakKeyDictionary()
 )
+_CAPTURA = "prometeo.proyecciones.captura"
+Escritura = tuple[Executable, Sequence[Mapping[str, Any]]]
+
+
+@contextmanager
+def escrituras_capturadas(conexion: Connection) -> Iterator[list[Escritura]]:
+    """Inside the block the projections' writes on this connection are collected, in
+    order, instead of run (their reads still run): a rebuild on SQLite computes a batch in
+    a read transaction and replays the writes with `repetir` under the write lock."""
+    capturadas: list[Escritura] = []
+    conexion.info[_CAPTURA] = capturadas
+    try:
+        yield capturadas
+    finally:
+        conexion.info.pop(_CAPTURA, None)
+
+
+def repetir(conexion: Connection, escrituras: Iterable[Escritura]) -> None:
+    """Run writes collected by `escrituras_capturadas`, in their order."""
+    for sentencia, filas in escrituras:
+        ejecutar(conexion, sentencia, filas)
 
 
 def ejecutar(
@@ -139,6 +181,10 @@ def ejecutar(
     events; every row must name the same parameters. The SQL goes straight to the driver,
     and on PostgreSQL inside `escrituras_diferidas` it waits to go with the COMMIT (or
     with the next statement that reads): nothing is returned."""
+    capturadas: list[Escritura] | None = conexion.info.get(_CAPTURA)
+    if capturadas is not None:
+        capturadas.append((sentencia, filas))
+        return
     dialecto = conexion.dialect
     por_dialecto = _COMPILADAS.get(dialecto)
     if por_dialecto is None:
@@ -170,6 +216,32 @@ def ejecutar(
         conexion.exec_driver_sql(compilada.sql, valores)
 
 
+_LECTURAS: WeakKeyDictionary[Dialect, dict[Any, Any]] = WeakKeyDictionary()
+
+
+def leer(conexion: Connection, sentencia: Executable, parametros: Mapping[str, Any]) -> list[Any]:
+    """The rows (plain tuples, in the select's column order) of a prebuilt SELECT, run on
+    the driver: compiled once per dialect, its parameters bound as SQLAlchemy would
+    (LIMIT/OFFSET included); no result processing, so only for columns the driver already
+    returns as Python wants them (text, integers)."""
+    por_dialecto = _LECTURAS.get(conexion.dialect)
+    if por_dialecto is None:
+        por_dialecto = _LECTURAS.setdefault(conexion.dialect, {})
+    compilada = por_dialecto.get(sentencia)
+    if compilada is None:
+        compilada = por_dialecto[sentencia] = sentencia.compile(dialect=conexion.dialect)
+    valores = compilada.construct_params(dict(parametros))
+    procesos = compilada._bind_processors
+    if procesos:
+        valores = {n: procesos[n](v) if n in procesos else v for n, v in valores.items()}
+    if compilada.positional:
+        enlazados: Any = tuple(valores[n] for n in compilada.positiontup)
+    else:
+        enlazados = valores
+    filas: list[Any] = ejecutar_sql(conexion, compilada.string, [enlazados], filas=True)
+    return filas
+
+
 def _compilar(sentencia: Any, dialecto: Dialect, columnas: tuple[str, ...]) -> _Compilada | None:
     compilada: Any = sentencia.compile(dialect=dialecto, column_keys=list(columnas))
     if compilada.escaped_bind_names or any(
@@ -186,14 +258,37 @@ def _compilar(sentencia: Any, dialecto: Dialect, columnas: tuple[str, ...]) -> _
     tomar: Any = (
         itemgetter(*nombres) if len(nombres) > 1 else lambda f: tuple(f[n] for n in nombres)
     )
+    fechas = {n for n, b in compilada.binds.items() if isinstance(b.type, Date | DateTime)}
     return _Compilada(
         compilada.string,
         nombres,
         tomar,
-        tuple((i, procesadores[n]) for i, n in enumerate(nombres) if n in procesadores),
+        tuple(
+            (i, _recordar(procesadores[n]) if n in fechas else procesadores[n])
+            for i, n in enumerate(nombres)
+            if n in procesadores
+        ),
         fijos,
         compilada.positional,
     )
+
+
+def _recordar(proceso: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A date's bind processor (SQLite formats each one as text) remembering what it gave:
+    a rebuild binds the same few dates thousands of times. A pure function of a hashable
+    value, and dates only equal dates of the same class."""
+    recordados: dict[Any, Any] = {}
+
+    def procesar(valor: Any) -> Any:
+        try:
+            return recordados[valor]
+        except KeyError:
+            procesado = proceso(valor)
+            if len(recordados) < _RECORDADOS:
+                recordados[valor] = procesado
+            return procesado
+
+    return procesar
 
 
 # -- PostgreSQL: one statement for all the rows ----------------------------------------------

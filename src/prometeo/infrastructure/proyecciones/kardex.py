@@ -38,6 +38,7 @@ from prometeo.infrastructure.proyecciones.base import (
     desplegadas,
     ejecutar,
     insertar,
+    leer,
     por_columnas,
     texto,
 )
@@ -45,6 +46,9 @@ from prometeo.infrastructure.proyecciones.tablas import vista_kardex
 
 Par = tuple[str, str]
 _POR_CONSULTA = 100
+# SQLite: up to this many rows (a command's) go in one INSERT ... SELECT; more (a rebuild's
+# batch) are computed here after one read of the pairs' last rows.
+_EN_SQL = 64
 
 
 class ProyeccionKardex(Proyeccion):
@@ -65,7 +69,7 @@ class ProyeccionKardex(Proyeccion):
         # the database can (not from vista_stock: it holds no secuencia, and the kardex is
         # rebuilt on its own).
         dialecto = conexion.dialect.name
-        if dialecto == "sqlite":
+        if dialecto == "sqlite" and len(movimientos) <= _EN_SQL:
             # One statement: each row continues from the last row of its pair, read by the
             # INSERT itself (the executemany runs row by row, so a row sees the ones before).
             ejecutar(conexion, _SIGUIENTE, movimientos)
@@ -78,24 +82,22 @@ class ProyeccionKardex(Proyeccion):
             ejecutar(conexion, _SIGUIENTES, [valores])
             return
         # MariaDB (no LATERAL, and its driver sends an executemany of INSERT ... SELECT row
-        # by row): the balances computed here, from the last rows read first.
+        # by row), and SQLite for a long batch (a rebuild: two index seeks a row cost more
+        # than one read of the pairs' last rows): the balances computed here, from the last
+        # rows read first. The same rows as the statements above.
         saldos = _ultimos_saldos(
             conexion, {(m["producto_id"], m["bodega_id"]) for m in movimientos}
         )
-        filas = []
-        for movimiento in movimientos:
-            par = (movimiento["producto_id"], movimiento["bodega_id"])
+        for fila in movimientos:
+            par = (fila["producto_id"], fila["bodega_id"])
             secuencia, cantidad, valor = saldos.get(par, (0, 0, 0))
-            saldo = (
+            saldo = saldos[par] = (
                 secuencia + 1,
-                cantidad + movimiento["delta_cantidad"],
-                valor + movimiento["delta_valor"],
+                cantidad + fila.pop("delta_cantidad"),
+                valor + fila.pop("delta_valor"),
             )
-            saldos[par] = saldo
-            fila = {c: movimiento[c] for c in _COPIADAS}
             fila["secuencia"], fila["saldo_cantidad"], fila["saldo_valor"] = saldo
-            filas.append(fila)
-        insertar(conexion, vista_kardex, filas)
+        insertar(conexion, vista_kardex, movimientos)
 
 
 def _movimientos(proyectado: EventoProyectado) -> list[dict[str, Any]]:
@@ -155,24 +157,34 @@ def _ultimos_saldos(conexion: Connection, pares: set[Par]) -> dict[Par, tuple[in
         parametros = {}
         for i, (producto, bodega) in enumerate(parte):
             parametros[f"p{i}"], parametros[f"b{i}"] = producto, bodega
-        for f in conexion.execute(_ultimos(len(parte)), parametros):
-            saldos[(f.producto_id, f.bodega_id)] = (f.secuencia, f.saldo_cantidad, f.saldo_valor)
+        for producto, bodega, secuencia, cantidad, valor in leer(
+            conexion, _ultimos(len(parte)), parametros
+        ):
+            saldos[(producto, bodega)] = (secuencia, cantidad, valor)
     return saldos
 
 
 @cache
 def _ultimos(pares: int) -> CompoundSelect[Any]:
-    """(SELECT the last row of pair i ORDER BY secuencia DESC LIMIT 1) UNION ALL ... for i
-    < pares (a GROUP BY over the pairs' rows would read all of them)."""
+    """SELECT * FROM (SELECT the last row of pair i ORDER BY secuencia DESC LIMIT 1) UNION
+    ALL ... for i < pares (a GROUP BY over the pairs' rows would read all of them; SQLite
+    takes a LIMIT inside a compound select only in a subquery)."""
     k = vista_kardex
     return union_all(
         *(
             select(
-                k.c.producto_id, k.c.bodega_id, k.c.secuencia, k.c.saldo_cantidad, k.c.saldo_valor
+                select(
+                    k.c.producto_id,
+                    k.c.bodega_id,
+                    k.c.secuencia,
+                    k.c.saldo_cantidad,
+                    k.c.saldo_valor,
+                )
+                .where(k.c.producto_id == bindparam(f"p{i}"), k.c.bodega_id == bindparam(f"b{i}"))
+                .order_by(k.c.secuencia.desc())
+                .limit(1)
+                .subquery(f"u{i}")
             )
-            .where(k.c.producto_id == bindparam(f"p{i}"), k.c.bodega_id == bindparam(f"b{i}"))
-            .order_by(k.c.secuencia.desc())
-            .limit(1)
             for i in range(pares)
         )
     )

@@ -127,9 +127,7 @@ class Proyector:
             puntos = self.checkpoints(conexion, primera=primera, ultima=ultima)
             listas = [p for p in self.proyecciones if puntos[p.nombre] == ultima]
         if listas:
-            eventos = self._proyectados(almacenados, dominio)
-            for proyeccion in listas:
-                _aplicar(conexion, proyeccion, eventos, primera - 1)
+            self._aplicar_a(conexion, listas, self._proyectados(almacenados, dominio), None)
 
     # -- batches read from the log ---------------------------------------------------------
 
@@ -141,16 +139,28 @@ class Proyector:
         *,
         puntos: dict[str, int] | None = None,
         estricto: bool = False,
+        tramo: tuple[int, int] | None = None,
+        fijar: bool = True,
     ) -> list[str]:
         """Apply a batch of consecutive stored events (decoded here when `dominio` does not
         give them) to every projection that has not applied them, and move those
         checkpoints to the batch's end; returns their names. Events at or below a
         checkpoint are skipped, so a batch applied twice changes nothing. A projection
         whose checkpoint is short of the batch is skipped, or raises HuecoEnProyeccion
-        when `estricto` (a worker then retries after catching up)."""
-        if not almacenados:
+        when `estricto` (a worker then retries after catching up).
+
+        `tramo` = (first, last) names the positions the batch covers when it holds only
+        the events of `tipos_leidos` in that range (every event of those types there, and
+        maybe none): the checkpoints then move to `last`. With `fijar` false they are not
+        moved (the caller moves them, see `fijar_checkpoints`)."""
+        if tramo is not None:
+            primera, ultima = tramo
+        elif almacenados:
+            primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
+        else:
             return []
-        primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
+        if ultima < primera:
+            return []
         if puntos is None:
             puntos = self.checkpoints(conexion, bloquear=True)
         listas: list[Proyeccion] = []
@@ -166,12 +176,24 @@ class Proyector:
                 listas.append(proyeccion)
         if not listas:
             return []
-        eventos = self._proyectados(almacenados, dominio)
+        if almacenados:
+            self._aplicar_a(conexion, listas, self._proyectados(almacenados, dominio), puntos)
         nombres = [p.nombre for p in listas]
-        for proyeccion in listas:
-            _aplicar(conexion, proyeccion, eventos, puntos[proyeccion.nombre])
-        conexion.execute(_FIJAR, {"nombres": nombres, "fin": ultima})
+        if fijar:
+            self.fijar_checkpoints(conexion, nombres, ultima)
         return nombres
+
+    @staticmethod
+    def fijar_checkpoints(conexion: Connection, nombres: Sequence[str], fin: int) -> None:
+        """Move these projections' checkpoints to `fin`."""
+        if nombres:
+            conexion.execute(_FIJAR, {"nombres": list(nombres), "fin": fin})
+
+    @property
+    def tipos_leidos(self) -> tuple[str, ...]:
+        """The names of the event types some projection reads (the others can be skipped
+        without being read)."""
+        return tuple(sorted(self._tipos))
 
     def checkpoints(
         self,
@@ -198,35 +220,61 @@ class Proyector:
             puntos = dict(conexion.execute(consulta).all())
         return puntos
 
+    def _aplicar_a(
+        self,
+        conexion: Connection,
+        listas: Sequence[Proyeccion],
+        eventos: Sequence[EventoProyectado],
+        puntos: dict[str, int] | None,
+    ) -> None:
+        """Hand each projection its events of the batch (those after its checkpoint when
+        `puntos` gives them; all otherwise), routed in one pass over the batch."""
+        cubos: list[list[EventoProyectado]] = [[] for _ in listas]
+        rutas: dict[type[EventoDominio], list[list[EventoProyectado]]] = {}
+        for proyectado in eventos:
+            clase = type(proyectado.evento)
+            destinos = rutas.get(clase)
+            if destinos is None:
+                destinos = rutas[clase] = [
+                    c for p, c in zip(listas, cubos, strict=True) if clase in p.tipos
+                ]
+            for cubo in destinos:
+                cubo.append(proyectado)
+        for proyeccion, suyos in zip(listas, cubos, strict=True):
+            if puntos is not None:
+                punto = puntos[proyeccion.nombre]
+                if suyos and suyos[0].posicion <= punto:
+                    suyos = [e for e in suyos if e.posicion > punto]
+            if suyos:
+                proyeccion.aplicar(conexion, suyos)
+
     def _proyectados(
         self,
         almacenados: Sequence[Almacenado],
         dominio: Sequence[EventoDominio | None] | None,
     ) -> list[EventoProyectado]:
         """The batch's events that some projection reads, each decoded at most once."""
-        dados: Sequence[EventoDominio | None] = dominio or [None] * len(almacenados)
+        tipos, decodificar = self._tipos, self.codec.decodificar
+        if not dominio:
+            return [
+                EventoProyectado(
+                    a.posicion,
+                    a.stream_id,
+                    a.version,
+                    decodificar(a.tipo, a.version_esquema, a.datos),
+                )
+                for a in almacenados
+                if a.tipo in tipos
+            ]
         proyectados = []
-        for almacenado, evento in zip(almacenados, dados, strict=True):
-            if almacenado.tipo not in self._tipos:
+        for almacenado, evento in zip(almacenados, dominio, strict=True):
+            if almacenado.tipo not in tipos:
                 continue
             if evento is None:
-                evento = self.codec.decodificar(
-                    almacenado.tipo, almacenado.version_esquema, almacenado.datos
-                )
+                evento = decodificar(almacenado.tipo, almacenado.version_esquema, almacenado.datos)
             proyectados.append(
                 EventoProyectado(
                     almacenado.posicion, almacenado.stream_id, almacenado.version, evento
                 )
             )
         return proyectados
-
-
-def _aplicar(
-    conexion: Connection,
-    proyeccion: Proyeccion,
-    eventos: Sequence[EventoProyectado],
-    punto: int,
-) -> None:
-    suyos = [e for e in eventos if e.posicion > punto and type(e.evento) in proyeccion.tipos]
-    if suyos:
-        proyeccion.aplicar(conexion, suyos)

@@ -18,6 +18,7 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     actualizar_por_clave,
+    ejecutar,
     insertar,
     sumar_por_clave,
 )
@@ -33,7 +34,9 @@ _NOTAS = ("notas_credito", "subtotal_notas", "iva_notas", "total_notas", "costo_
 _SUMANDOS = _FACTURAS + _NOTAS
 _ID = vista_ventas_documentos.c.documento_id
 _DOCUMENTOS = select(vista_ventas_documentos).where(_ID.in_(bindparam("ids", expanding=True)))
-_BORRAR = delete(vista_ventas_documentos).where(_ID.in_(bindparam("ids", expanding=True)))
+_BORRAR = delete(vista_ventas_documentos).where(
+    vista_ventas_documentos.c.documento_id == bindparam("documento_id")
+)
 
 
 @dataclass
@@ -180,7 +183,7 @@ def _escribir(conexion: Connection, lote: _Lote) -> None:
         [lote.documentos[i] for i in sorted(lote.cambiados - lote.nuevos)],
     )
     if lote.borrados:
-        conexion.execute(_BORRAR, {"ids": sorted(lote.borrados)})
+        ejecutar(conexion, _BORRAR, [{"documento_id": i} for i in sorted(lote.borrados)])
     sumar_por_clave(
         conexion,
         vista_ventas_diarias,

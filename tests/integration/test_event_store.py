@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bases_de_datos import todos_los_backends
 from prometeo.domain.errors import ConcurrencyError
+from prometeo.infrastructure.db import event_store
 from prometeo.infrastructure.db.engine import confirmar, diferir, escrituras_diferidas
 from prometeo.infrastructure.db.event_store import EventoNuevo, EventStoreSql
 from prometeo.infrastructure.db.tablas import posicion_global
@@ -72,6 +73,32 @@ def test_version_obsoleta_no_escribe_nada(engine: Engine) -> None:
     agregar(engine, [nuevo("a-1", 3)])
     with engine.connect() as conexion:
         assert [e.posicion for e in EventStoreSql(conexion).leer_todos()] == [1, 2, 3]
+
+
+def test_appends_grandes_y_chicos_numeran_igual(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL sends a few events as a VALUES list and many as arrays (unnest): both
+    number the rows in the order given and refuse a stale version the same way."""
+    monkeypatch.setattr(event_store, "_MAXIMO_VALUES", 2)
+    agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2)])  # VALUES
+    agregar(engine, [nuevo("b-1", 1), nuevo("a-1", 3), nuevo("b-1", 2, datos='{"ñ":1}')])
+    with pytest.raises(ConcurrencyError):
+        agregar(engine, [nuevo("c-1", 1), nuevo("c-1", 2), nuevo("a-1", 3)])  # unnest
+    with pytest.raises(ConcurrencyError):
+        agregar(engine, [nuevo("c-1", 1), nuevo("b-1", 2)])  # VALUES
+    with engine.connect() as conexion:
+        store = EventStoreSql(conexion)
+        todos = store.leer_todos()
+        assert [(e.posicion, e.stream_id, e.version) for e in todos] == [
+            (1, "a-1", 1),
+            (2, "a-1", 2),
+            (3, "b-1", 1),
+            (4, "a-1", 3),
+            (5, "b-1", 2),
+        ]
+        assert todos[4].datos == '{"ñ":1}'
+        assert store.ultima_posicion() == 5
 
 
 def test_leer_todos_en_orden_de_posicion_y_por_lotes(engine: Engine) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
@@ -90,6 +91,43 @@ SELECT ultima, (SELECT count(*) FROM c) FROM p""",
 )
 # conexion.info key: (position before the batch, its last position, checkpoints moved).
 CHECKPOINTS_MOVIDOS = "prometeo.checkpoints_movidos"
+# Up to this many events the rows go as a VALUES list (one statement text per size, kept):
+# measured 0.54 ms for a factura's 8 events against 2.1 ms for the arrays of unnest, whose
+# parsing of text[]/timestamptz[] dominates. Larger appends use unnest (PostgreSQL admits
+# 65,535 parameters a statement).
+_MAXIMO_VALUES = 1000
+
+
+@lru_cache(maxsize=64)
+def _sql_agregar_pg(cuantos: int, con_checkpoints: bool) -> str:
+    """The append statement for `cuantos` events as a VALUES list (positional parameters:
+    nine per event, in column order, then the checkpoints' names)."""
+    filas = ", ".join(
+        f"(%s, %s, %s, %s, %s, %s, %s, %s, %s::timestamptz, {orden})"
+        for orden in range(1, cuantos + 1)
+    )
+    sql = f"""\
+WITH p AS (
+    UPDATE posicion_global SET ultima = ultima + {cuantos} WHERE id = 1 RETURNING ultima
+), e AS (
+    INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo,
+                         version_esquema, datos, metadatos, ocurrido_en)
+    SELECT p.ultima - {cuantos} + n.orden, n.evento_id, n.stream_id, n.tipo_stream,
+           n.version, n.tipo, n.version_esquema, n.datos, n.metadatos, n.ocurrido_en
+    FROM p, (VALUES {filas}) AS n(evento_id, stream_id, tipo_stream, version, tipo,
+                                  version_esquema, datos, metadatos, ocurrido_en, orden)
+)"""
+    if not con_checkpoints:
+        return sql + "\nSELECT ultima FROM p"
+    return (
+        sql
+        + f""", c AS (
+    UPDATE checkpoints_proyeccion SET posicion = p.ultima FROM p
+    WHERE nombre = ANY(%s::text[]) AND posicion = p.ultima - {cuantos}
+    RETURNING 1
+)
+SELECT ultima, (SELECT count(*) FROM c) FROM p"""
+    )
 _RESERVAR_SQLITE = "UPDATE posicion_global SET ultima = ultima + ? WHERE id = 1 RETURNING ultima"
 _INSERTAR_SQLITE = (
     "INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo, "
@@ -182,28 +220,47 @@ class EventStoreSql:
     def _agregar_postgres(self, nuevos: Sequence[EventoNuevo], checkpoints: Sequence[str]) -> int:
         # One statement, one round trip: the reservation takes the row lock (held until
         # COMMIT) and the INSERT numbers the rows from it, in the order given.
-        parametros: dict[str, Any] = {
-            "cuantos": len(nuevos),
-            "evento_id": [e.evento_id for e in nuevos],
-            "stream_id": [e.stream_id for e in nuevos],
-            "tipo_stream": [e.tipo_stream for e in nuevos],
-            "version": [e.version for e in nuevos],
-            "tipo": [e.tipo for e in nuevos],
-            "version_esquema": [e.version_esquema for e in nuevos],
-            "datos": [e.datos for e in nuevos],
-            "metadatos": [e.metadatos for e in nuevos],
-            "ocurrido_en": [e.ocurrido_en for e in nuevos],
-        }
-        sql = _AGREGAR_PG
-        if checkpoints:
-            sql = _AGREGAR_PG_CON_CHECKPOINTS
-            parametros["checkpoints"] = list(checkpoints)
+        cuantos = len(nuevos)
+        parametros: Any
+        if cuantos <= _MAXIMO_VALUES:
+            sql = _sql_agregar_pg(cuantos, bool(checkpoints))
+            parametros = [
+                valor
+                for e in nuevos
+                for valor in (
+                    e.evento_id,
+                    e.stream_id,
+                    e.tipo_stream,
+                    e.version,
+                    e.tipo,
+                    e.version_esquema,
+                    e.datos,
+                    e.metadatos,
+                    e.ocurrido_en,
+                )
+            ]
+            if checkpoints:
+                parametros.append(list(checkpoints))
+        else:
+            sql = _AGREGAR_PG_CON_CHECKPOINTS if checkpoints else _AGREGAR_PG
+            parametros = {
+                "cuantos": cuantos,
+                "evento_id": [e.evento_id for e in nuevos],
+                "stream_id": [e.stream_id for e in nuevos],
+                "tipo_stream": [e.tipo_stream for e in nuevos],
+                "version": [e.version for e in nuevos],
+                "tipo": [e.tipo for e in nuevos],
+                "version_esquema": [e.version_esquema for e in nuevos],
+                "datos": [e.datos for e in nuevos],
+                "metadatos": [e.metadatos for e in nuevos],
+                "ocurrido_en": [e.ocurrido_en for e in nuevos],
+                "checkpoints": list(checkpoints),
+            }
         # Usually the command's first statement (its aggregates came from the cache): the
         # BEGIN then goes in the same round trip.
         filas = comenzar_con(self.conexion, sql, parametros)
         if filas is None:
             filas = ejecutar_sql(self.conexion, sql, [parametros], filas=True)
-        cuantos = len(nuevos)
         ultima = int(filas[0][0])
         if checkpoints:
             self.conexion.info[CHECKPOINTS_MOVIDOS] = (ultima - cuantos, ultima, int(filas[0][1]))

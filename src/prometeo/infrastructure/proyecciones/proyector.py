@@ -107,8 +107,9 @@ class Proyector:
     ) -> None:
         """The unit of work's hook: project the events a command has just stored in this
         transaction (for events read back from the log, use `aplicar`). The common case
-        costs one statement for the checkpoints: moving every checkpoint that sits right
-        before the batch to its end."""
+        costs one statement for the checkpoints, moving every checkpoint that sits right
+        before the batch to its end; on PostgreSQL the append has already done it in its
+        own statement and left how many moved in `conexion.info`."""
         if not almacenados or not self.proyecciones:
             return
         primera, ultima = almacenados[0].posicion, almacenados[-1].posicion

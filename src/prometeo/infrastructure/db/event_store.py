@@ -128,6 +128,8 @@ WITH p AS (
 )
 SELECT ultima, (SELECT count(*) FROM c) FROM p"""
     )
+
+
 _RESERVAR_SQLITE = "UPDATE posicion_global SET ultima = ultima + ? WHERE id = 1 RETURNING ultima"
 _INSERTAR_SQLITE = (
     "INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo, "

@@ -9,9 +9,10 @@ reader that follows positions never skips an event that committed late."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
@@ -155,6 +156,11 @@ class EventoNuevo:
     ocurrido_en: datetime
 
 
+# An EventoNuevo's values in column order (everything but the position).
+_CAMPOS = tuple(f.name for f in fields(EventoNuevo))
+_fila: Callable[[EventoNuevo], tuple[Any, ...]] = attrgetter(*_CAMPOS)
+
+
 @dataclass(frozen=True, slots=True)
 class EventoAlmacenado:
     """An event as stored, with its global position."""
@@ -226,38 +232,14 @@ class EventStoreSql:
         parametros: Any
         if cuantos <= _MAXIMO_VALUES:
             sql = _sql_agregar_pg(cuantos, bool(checkpoints))
-            parametros = [
-                valor
-                for e in nuevos
-                for valor in (
-                    e.evento_id,
-                    e.stream_id,
-                    e.tipo_stream,
-                    e.version,
-                    e.tipo,
-                    e.version_esquema,
-                    e.datos,
-                    e.metadatos,
-                    e.ocurrido_en,
-                )
-            ]
+            parametros = [valor for e in nuevos for valor in _fila(e)]
             if checkpoints:
                 parametros.append(list(checkpoints))
         else:
             sql = _AGREGAR_PG_CON_CHECKPOINTS if checkpoints else _AGREGAR_PG
-            parametros = {
-                "cuantos": cuantos,
-                "evento_id": [e.evento_id for e in nuevos],
-                "stream_id": [e.stream_id for e in nuevos],
-                "tipo_stream": [e.tipo_stream for e in nuevos],
-                "version": [e.version for e in nuevos],
-                "tipo": [e.tipo for e in nuevos],
-                "version_esquema": [e.version_esquema for e in nuevos],
-                "datos": [e.datos for e in nuevos],
-                "metadatos": [e.metadatos for e in nuevos],
-                "ocurrido_en": [e.ocurrido_en for e in nuevos],
-                "checkpoints": list(checkpoints),
-            }
+            columnas = zip(*map(_fila, nuevos), strict=True)
+            parametros = dict(zip(_CAMPOS, map(list, columnas), strict=True))
+            parametros.update(cuantos=cuantos, checkpoints=list(checkpoints))
         # Usually the command's first statement (its aggregates came from the cache): the
         # BEGIN then goes in the same round trip.
         filas = comenzar_con(self.conexion, sql, parametros)
@@ -280,19 +262,8 @@ class EventStoreSql:
             self.conexion,
             _INSERTAR_SQLITE,
             [
-                (
-                    ultima + i,
-                    e.evento_id,
-                    e.stream_id,
-                    e.tipo_stream,
-                    e.version,
-                    e.tipo,
-                    e.version_esquema,
-                    e.datos,
-                    e.metadatos,
-                    fecha(e.ocurrido_en) if fecha else e.ocurrido_en,
-                )
-                for i, e in enumerate(nuevos, start=1)
+                (ultima + i, *fila[:-1], fecha(fila[-1]) if fecha else fila[-1])
+                for i, fila in enumerate(map(_fila, nuevos), start=1)
             ],
         )
         return ultima
@@ -303,18 +274,7 @@ class EventStoreSql:
         self.conexion.execute(
             _INSERTAR,
             [
-                {
-                    "posicion": ultima + i,
-                    "evento_id": e.evento_id,
-                    "stream_id": e.stream_id,
-                    "tipo_stream": e.tipo_stream,
-                    "version": e.version,
-                    "tipo": e.tipo,
-                    "version_esquema": e.version_esquema,
-                    "datos": e.datos,
-                    "metadatos": e.metadatos,
-                    "ocurrido_en": e.ocurrido_en,
-                }
+                {"posicion": ultima + i, **dict(zip(_CAMPOS, _fila(e), strict=True))}
                 for i, e in enumerate(nuevos, start=1)
             ],
         )

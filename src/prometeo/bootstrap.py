@@ -21,7 +21,8 @@ from prometeo.application.unit_of_work import Metadatos
 from prometeo.domain.clock import Reloj, RelojFijo
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
-from prometeo.infrastructure.db.engine import crear_engine
+from prometeo.infrastructure.db.checkpoint_wal import CheckpointWal
+from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
 from prometeo.infrastructure.db.migracion import migrar
 from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
@@ -74,6 +75,8 @@ class Aplicacion:
     cache: CacheAgregados = field(default_factory=CacheAgregados)
     cache_catalogo: CacheCatalogo = field(default_factory=CacheCatalogo)
     turnos: TurnoEscritura | None = None
+    # SQLite file databases: WAL checkpoints in a thread, not inside commits.
+    checkpoint_wal: CheckpointWal | None = None
     proyector: Proyector | None = None
 
     def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
@@ -99,6 +102,8 @@ class Aplicacion:
         return tuple(proyector.nombres)
 
     def cerrar(self) -> None:
+        if self.checkpoint_wal is not None:
+            self.checkpoint_wal.parar()
         self.engine.dispose()
 
 
@@ -108,11 +113,24 @@ def crear_reloj(settings: Settings) -> Reloj:
     return RelojSistema(settings.zona_horaria)
 
 
-def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) -> Aplicacion:
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    migrar_esquema: bool = True,
+    checkpoint_aparte: bool = False,
+) -> Aplicacion:
     """Build prometeo from settings (the environment by default), making sure the database
-    schema is current first."""
+    schema is current first. `checkpoint_aparte` (the server): on a SQLite file, WAL
+    checkpoints run in a thread of their own instead of inside the commits that cross the
+    mark (a stall every few dozen facturas that the whole writer queue waits for)."""
     settings = settings or Settings()
-    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    engine = crear_engine(
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        checkpoint_aparte=checkpoint_aparte,
+    )
+    ruta = ruta_sqlite(engine) if checkpoint_aparte else None
+    checkpoint_wal = CheckpointWal(ruta) if ruta is not None else None
     if migrar_esquema:
         migrar(engine)
     reloj = crear_reloj(settings)
@@ -149,7 +167,10 @@ def bootstrap(settings: Settings | None = None, *, migrar_esquema: bool = True) 
         cache=CacheAgregados(settings.cache_agregados),
         proyector=proyector,
         turnos=TurnoEscritura() if engine.dialect.name == "sqlite" else None,
+        checkpoint_wal=checkpoint_wal,
     )
+    if checkpoint_wal is not None:
+        checkpoint_wal.iniciar()
     # Keep it the last observer: it counts events that are about to commit.
     aplicacion.observadores.append(aplicacion.metricas.observador_eventos)
     return aplicacion

@@ -37,7 +37,9 @@ def crear_app_servidor() -> FastAPI:
     """What each worker process of `serve --workers N` runs: its own bootstrap and app."""
     from prometeo.entrypoints.api.app import crear_app
 
-    app = crear_app()
+    app = crear_app(
+        bootstrap(Settings(), migrar_esquema=False, checkpoint_aparte=True), propia=True
+    )
     congelar_montaje()
     return app
 
@@ -78,7 +80,7 @@ def serve(
         # Each worker process imports the factory and bootstraps itself.
         uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
         return
-    aplicacion = bootstrap(settings, migrar_esquema=False)
+    aplicacion = bootstrap(settings, migrar_esquema=False, checkpoint_aparte=True)
     try:
         app = crear_app(aplicacion)
         congelar_montaje()

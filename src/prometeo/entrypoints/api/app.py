@@ -96,10 +96,10 @@ def plantilla_de_ruta(scope: Scope) -> str | None:
     return None
 
 
-def crear_app(aplicacion: Aplicacion | None = None) -> FastAPI:
-    """The HTTP API on `aplicacion`, or on a fresh bootstrap from the environment (closed
-    when the server stops)."""
-    propia = aplicacion is None
+def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> FastAPI:
+    """The HTTP API on `aplicacion`, or on a fresh bootstrap from the environment; closed
+    when the server stops if it built it or was handed it as `propia`."""
+    propia = propia or aplicacion is None
     wired = aplicacion if aplicacion is not None else bootstrap()
 
     @asynccontextmanager

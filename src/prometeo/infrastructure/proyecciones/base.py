@@ -224,6 +224,23 @@ def leer(conexion: Connection, sentencia: Executable, parametros: Mapping[str, A
     the driver: compiled once per dialect, its parameters bound as SQLAlchemy would
     (LIMIT/OFFSET included); no result processing, so only for columns the driver already
     returns as Python wants them (text, integers)."""
+    sql, enlazados = _enlazar(conexion, sentencia, parametros)
+    filas: list[Any] = ejecutar_sql(conexion, sql, [enlazados], filas=True)
+    return filas
+
+
+def contar(conexion: Connection, sentencia: Executable, parametros: Mapping[str, Any]) -> int:
+    """Run a prebuilt UPDATE or DELETE on the driver at once (never deferred: its caller
+    needs the answer) and return how many rows it touched."""
+    sql, enlazados = _enlazar(conexion, sentencia, parametros)
+    return int(ejecutar_sql(conexion, sql, [enlazados]).rowcount)
+
+
+def _enlazar(
+    conexion: Connection, sentencia: Executable, parametros: Mapping[str, Any]
+) -> tuple[str, Any]:
+    """A prebuilt statement's SQL for this dialect (compiled once) and its parameters
+    bound as SQLAlchemy would, in the driver's form."""
     por_dialecto = _LECTURAS.get(conexion.dialect)
     if por_dialecto is None:
         por_dialecto = _LECTURAS.setdefault(conexion.dialect, {})
@@ -235,11 +252,8 @@ def leer(conexion: Connection, sentencia: Executable, parametros: Mapping[str, A
     if procesos:
         valores = {n: procesos[n](v) if n in procesos else v for n, v in valores.items()}
     if compilada.positional:
-        enlazados: Any = tuple(valores[n] for n in compilada.positiontup)
-    else:
-        enlazados = valores
-    filas: list[Any] = ejecutar_sql(conexion, compilada.string, [enlazados], filas=True)
-    return filas
+        return compilada.string, tuple(valores[n] for n in compilada.positiontup)
+    return compilada.string, valores
 
 
 def _compilar(sentencia: Any, dialecto: Dialect, columnas: tuple[str, ...]) -> _Compilada | None:

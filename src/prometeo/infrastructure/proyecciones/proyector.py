@@ -10,17 +10,16 @@ to date from the log."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
-from weakref import WeakKeyDictionary
+from typing import Protocol
 
-from sqlalchemy import Connection, Dialect, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.infrastructure.db.engine import ejecutar_sql
 from prometeo.infrastructure.db.event_store import CHECKPOINTS_MOVIDOS, EventoAlmacenado
 from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     Proyeccion,
+    contar,
     insertar_si_falta,
 )
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
@@ -79,19 +78,8 @@ class Proyector:
             )
             .values(posicion=bindparam("despues"))
         )
-        self._movers: WeakKeyDictionary[Dialect, Any] = WeakKeyDictionary()
         self._leer = select(_cp.c.nombre, _cp.c.posicion).where(_cp.c.nombre.in_(nombres))
         self._bloquear = self._leer.with_for_update()
-
-    def _sql_mover(self, dialecto: Dialect, valores: dict[str, int]) -> tuple[str, list[Any]]:
-        """The checkpoints' move as SQL text and driver parameters (compiled once)."""
-        compilada: Any = self._movers.get(dialecto)
-        if compilada is None:
-            compilada = self._movers[dialecto] = self._mover.compile(dialect=dialecto)
-        parametros = compilada.construct_params(valores)
-        if compilada.positional:
-            return compilada.string, [tuple(parametros[n] for n in compilada.positiontup or ())]
-        return compilada.string, [parametros]
 
     @property
     def nombres(self) -> list[str]:
@@ -118,7 +106,7 @@ class Proyector:
             movidas = previo[2]  # the append moved them already (PostgreSQL)
         else:
             mover = {"antes": primera - 1, "despues": ultima}
-            movidas = ejecutar_sql(conexion, *self._sql_mover(conexion.dialect, mover)).rowcount
+            movidas = contar(conexion, self._mover, mover)
         if movidas == len(self.proyecciones):
             listas = list(self.proyecciones)
         else:

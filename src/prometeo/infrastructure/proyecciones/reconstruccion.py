@@ -27,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 
+from prometeo.infrastructure.db.engine import ruta_sqlite
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.db.tablas import eventos
 from prometeo.infrastructure.proyecciones.base import (
@@ -265,10 +266,7 @@ def procesos_utiles(engine: Engine, procesos: int | None) -> int:
         procesos = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 2)
     if procesos < 2:
         return 1
-    url = engine.url
-    en_memoria = url.get_backend_name() == "sqlite" and (
-        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
-    )
+    en_memoria = engine.dialect.name == "sqlite" and ruta_sqlite(engine) is None
     seguro = (
         sys.platform == "linux"
         and "fork" in multiprocessing.get_all_start_methods()

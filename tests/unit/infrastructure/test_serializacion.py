@@ -598,3 +598,100 @@ def test_no_se_escriben_clases_ajenas_al_dominio() -> None:
 def test_un_snapshot_que_no_encaja_se_rechaza(texto: str) -> None:
     with pytest.raises(ErrorSerializacion):
         SNAPSHOTS.decodificar(PuntoEmision, texto)
+
+
+# --- the msgspec fast path ---------------------------------------------------------------
+#
+# Stored text in canonical form is built by msgspec and kept only if it writes back to the
+# very same text; every other text goes the strict way. Both must give the same answer.
+
+
+def _reordenado(objeto: Any, semilla: int) -> Any:
+    """The same JSON value with each object's keys in another order."""
+    if isinstance(objeto, dict):
+        claves = list(objeto)
+        if claves:
+            k = semilla % len(claves)
+            claves = claves[k:] + claves[:k]
+        return {c: _reordenado(objeto[c], semilla + 1) for c in claves}
+    if isinstance(objeto, list):
+        return [_reordenado(v, semilla) for v in objeto]
+    return objeto
+
+
+@pytest.mark.parametrize("clase", list(TIPOS.values()), ids=list(TIPOS))
+@given(datos=st.data(), semilla=st.integers(0, 50), quitar=st.booleans())
+def test_todo_texto_se_lee_igual_que_por_el_camino_estricto(
+    clase: type[EventoDominio], datos: st.DataObject, semilla: int, quitar: bool
+) -> None:
+    evento = datos.draw(estrategia(clase))
+    _, version, texto = CODEC.codificar(evento)
+    objeto = json.loads(texto)
+    if quitar:  # an event stored before its defaulted fields existed
+        for campo in dataclasses.fields(clase):
+            if campo.default is not dataclasses.MISSING:
+                objeto.pop(campo.name, None)
+    otro = json.dumps(_reordenado(objeto, semilla), ensure_ascii=False, separators=(",", ":"))
+    for leido_de in (texto, otro, " " + otro):
+        leido = CODEC.decodificar(clase.__name__, version, leido_de)
+        esperado = referencia(clase)[1](json.loads(leido_de))
+        assert repr(leido) == repr(esperado)
+        assert decimales_de(leido) == decimales_de(esperado)
+
+
+@pytest.mark.parametrize(
+    ("cambio", "mensaje"),
+    [
+        ({"cantidad": 1.5}, "StockReducido.cantidad"),
+        ({"cantidad": "uno"}, "StockReducido.cantidad"),
+        ({"fecha": "02/01/2026"}, "StockReducido.fecha"),
+        ({"motivo": "ROBO"}, "StockReducido.motivo"),
+        ({"consumos": [{"lote_id": "l"}]}, "ConsumoLote: missing field 'cantidad'"),
+        (
+            {
+                "consumos": [
+                    {
+                        "lote_id": "l",
+                        "cantidad": "1",
+                        "costo_unitario": "1",
+                        "costo": "1",
+                        "fecha_caducidad": None,
+                        "fecha_ingreso": None,
+                        "cantidad_inicial": None,
+                        "sobra": 1,
+                    }
+                ]
+            },
+            "unknown fields ['sobra']",
+        ),
+        ({"documento": None}, "StockReducido.documento"),
+        ({"sobra": 1}, "unknown fields ['sobra']"),
+    ],
+)
+def test_un_texto_que_no_encaja_se_rechaza_igual(cambio: dict[str, Any], mensaje: str) -> None:
+    texto = a_json({**_datos_stock_reducido(), **cambio})
+    with pytest.raises(ErrorSerializacion, match=re.escape(mensaje)):
+        CODEC.decodificar("StockReducido", 1, texto)
+
+
+def test_un_numero_json_en_un_decimal_se_lee_como_el_camino_estricto() -> None:
+    texto = a_json({**_datos_stock_reducido(), "cantidad": 2})
+    leido = CODEC.decodificar("StockReducido", 1, texto)
+    assert leido.cantidad == Decimal(2)  # type: ignore[attr-defined]
+    assert str(leido.cantidad) == "2"  # type: ignore[attr-defined]
+
+
+def test_un_texto_con_un_sustituto_suelto_no_rompe_la_lectura() -> None:
+    evento = LineaAgregada(
+        factura_id="f1",
+        numero_linea=1,
+        producto_id="p1",
+        codigo="X",
+        descripcion="roto \ud800",
+        cantidad=Decimal("1"),
+        precio_unitario=Decimal("1.00"),
+        descuento=Decimal("0.00"),
+        tarifa_iva="4",
+    )
+    _, version, texto = CODEC.codificar(evento)
+    assert CODEC.decodificar("LineaAgregada", version, texto) == evento

@@ -3,7 +3,6 @@ exact unit conversions and the batched writes that keep a command's cost low."""
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,6 +35,9 @@ from sqlalchemy.types import TypeEngine
 
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.engine import diferir, ejecutar_sql
+
+# Read models keep some lists as JSON text, written like the events (one encoder, built once).
+from prometeo.infrastructure.serializacion_eventos import a_json as a_json
 
 _MICRO = 6
 _CENTAVOS = 2
@@ -123,10 +125,6 @@ def de_centavos(valor: int) -> Decimal:
 def texto(valor: Decimal) -> str:
     """A document figure as stored text: every digit as the event carries it."""
     return str(valor)
-
-
-def a_json(datos: Any) -> str:
-    return json.dumps(datos, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- batched writes ------------------------------------------------------------------------

@@ -98,7 +98,13 @@ def _configurar_sqlite(engine: Engine, sincronizacion: str, checkpoint_aparte: b
     @event.listens_for(engine, "begin")
     def _al_comenzar(conexion: Any) -> None:
         modo = conexion.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conexion.exec_driver_sql(f"BEGIN {modo}")
+        # On the driver's cursor (its cursor events and errors kept): exec_driver_sql's
+        # own plumbing costs more than the statement, once per unit of work and per read.
+        ejecutar_sql(conexion, _BEGIN.get(modo) or f"BEGIN {modo}", _SIN_PARAMETROS)
+
+
+_BEGIN = {modo: f"BEGIN {modo}" for modo in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
+_SIN_PARAMETROS = ((),)
 
 
 def _comprobar_postgres(dbapi_connection: Any, _registro: Any, _proxy: Any) -> None:

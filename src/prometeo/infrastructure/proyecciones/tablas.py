@@ -48,7 +48,22 @@ vista_lotes = Table(
     Column("cantidad_disponible", BigInteger, nullable=False),
     Column("costo_unitario", Decimal_, nullable=False),
     Column("valor_disponible", BigInteger, nullable=False),
-    Index(None, "producto_id", "bodega_id", "orden"),
+)
+# The FIFO queue of each producto × bodega: only the lots with stock left (migration 0005).
+# Emptied lots stay in the table forever, and an index that also held them was a trap on
+# PostgreSQL: its planner took it for the UPDATE of a lot by its key (equality on the first
+# two columns, lote_id filtered), walking every emptied lot of the product on each sale.
+# A partial index cannot serve a query that does not say `cantidad_disponible > 0`, so
+# the key's UPDATE can only use the primary key. MariaDB has no partial indexes: there the
+# index holds every lot (its optimizer reads a full primary key match as a constant).
+con_stock = vista_lotes.c.cantidad_disponible > 0
+Index(
+    "ix_vista_lotes_con_stock",
+    vista_lotes.c.producto_id,
+    vista_lotes.c.bodega_id,
+    vista_lotes.c.orden,
+    postgresql_where=con_stock,
+    sqlite_where=con_stock,
 )
 
 vista_kardex = Table(

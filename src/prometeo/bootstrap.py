@@ -4,6 +4,7 @@ Nothing connects at import time; `bootstrap()` builds everything from Settings."
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -104,7 +105,18 @@ class Aplicacion:
     def cerrar(self) -> None:
         if self.checkpoint_wal is not None:
             self.checkpoint_wal.parar()
+        if self.turnos is not None:
+            self.turnos.cerrar()
         self.engine.dispose()
+
+
+def turno_de_escritura(engine: Engine) -> TurnoEscritura | None:
+    """SQLite's writers take turns: in this process, and with every other process that
+    opens the same file, through `<database>-turno` next to it."""
+    if engine.dialect.name != "sqlite":
+        return None
+    ruta = ruta_sqlite(engine)
+    return TurnoEscritura(os.path.abspath(f"{ruta}-turno") if ruta is not None else None)
 
 
 def crear_reloj(settings: Settings) -> Reloj:
@@ -166,7 +178,7 @@ def bootstrap(
         observadores=[proyector.observador] if embebidas else [],
         cache=CacheAgregados(settings.cache_agregados),
         proyector=proyector,
-        turnos=TurnoEscritura() if engine.dialect.name == "sqlite" else None,
+        turnos=turno_de_escritura(engine),
         checkpoint_wal=checkpoint_wal,
     )
     if checkpoint_wal is not None:

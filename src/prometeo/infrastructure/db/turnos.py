@@ -1,39 +1,102 @@
-"""First come, first served: the writers of one process queue for SQLite's write lock.
+"""First come, first served: the writers of one process queue for SQLite's write lock,
+and the processes that share the database file take turns through a lock file.
 
 SQLite admits one writer at a time; a writer that finds the database locked sleeps with
 back-off in its busy handler, and newer requests barge in, so under load a few requests
 wait seconds while others pass. A ticket lock hands the write lock over in arrival order
-(requests wait about as long as the queue ahead of them, no more)."""
+(requests wait about as long as the queue ahead of them, no more).
+
+Between processes (`prometeo serve --workers N`, a CLI command while the server runs) the
+holder of the turn also holds an exclusive `flock` on a file next to the database, which
+the kernel hands to the next process the moment it is released: no busy handler, no
+sleeping. The file also counts the commits made under it, so that a process learns, when
+its turn comes, whether another process wrote since its own last turn (its cached
+aggregates may then be stale: see CacheAgregados)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
+
+try:  # POSIX; elsewhere the processes fall back on SQLite's busy handler
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+_CONTADOR = 8  # bytes: the commits made under the lock file, little-endian
 
 
 class TurnoEscritura:
     """A FIFO lock that hands itself over: releasing it wakes only the next waiter, which
     then owns it (waking every waiter on each commit made 15 threads fight the holder for
-    the GIL only to find it was not their turn)."""
+    the GIL only to find it was not their turn). With `archivo`, the turn also holds an
+    exclusive lock on that file, shared with the other processes that use it."""
 
-    def __init__(self) -> None:
+    def __init__(self, archivo: str | None = None) -> None:
         self._candado = threading.Lock()
         self._ocupado = False
         self._esperando: deque[threading.Lock] = deque()
+        self._archivo = archivo if fcntl is not None else None
+        self._fd: int | None = None
+        self._pid = 0
+        self._vista: int | None = None  # the commit count this process last knew
 
-    def tomar(self) -> None:
+    def tomar(self) -> bool:
+        """Wait for the turn; True if another process committed since this one last held
+        it (or if it never did)."""
         with self._candado:
             if not self._ocupado:
                 self._ocupado = True
-                return
-            senal = threading.Lock()
-            senal.acquire()
-            self._esperando.append(senal)
-        senal.acquire()  # released by `soltar` when this thread's turn comes: it owns it
+                senal = None
+            else:
+                senal = threading.Lock()
+                senal.acquire()
+                self._esperando.append(senal)
+        if senal is not None:
+            senal.acquire()  # released by `soltar` when this thread's turn comes: it owns it
+        if self._archivo is None:
+            return False
+        try:
+            fd = self._descriptor()
+            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without the GIL until the file is free
+            contador = int.from_bytes(os.pread(fd, _CONTADOR, 0).ljust(_CONTADOR, b"\0"), "little")
+        except BaseException:
+            self._pasar()
+            raise
+        ajeno = contador != self._vista
+        self._vista = contador
+        return ajeno
 
-    def soltar(self) -> None:
+    def soltar(self, escribio: bool = False) -> None:
+        """Give the turn to the next waiter; `escribio`: this turn committed something."""
+        try:
+            if self._archivo is not None and self._fd is not None:
+                if escribio and self._vista is not None:
+                    self._vista += 1
+                    os.pwrite(self._fd, self._vista.to_bytes(_CONTADOR, "little"), 0)
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._pasar()
+
+    def _pasar(self) -> None:
         with self._candado:
             if self._esperando:
                 self._esperando.popleft().release()
             else:
                 self._ocupado = False
+
+    def _descriptor(self) -> int:
+        # Opened once per process: a forked child must not share its parent's open file
+        # (flock belongs to the open file, so parent and child would not exclude each other).
+        if self._fd is None or self._pid != os.getpid():
+            assert self._archivo is not None
+            self._fd = os.open(self._archivo, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            self._pid = os.getpid()
+            self._vista = None
+        return self._fd
+
+    def cerrar(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None

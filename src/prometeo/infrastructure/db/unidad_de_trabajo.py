@@ -62,11 +62,17 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self.checkpoints_embebidos = checkpoints_embebidos
         self._conexion: Connection | None = None
         self._transaccion: RootTransaction | None = None
+        self._escribio = False  # committed events in this unit of work
 
     def __enter__(self) -> UnidadDeTrabajoSql:
         if self.turnos is not None:
-            self.turnos.tomar()
+            otro_proceso_escribio = self.turnos.tomar()
             self._con_turno = True
+            if otro_proceso_escribio and self.cache is not None:
+                # Another process committed since this one's last turn: cached aggregates
+                # may be stale (that would only cost a conflict and a retry, but with two
+                # processes selling the same products it would cost one every time).
+                self.cache.vaciar()
         try:
             self._conexion = self.engine.connect()
             self._transaccion = self._conexion.begin()
@@ -148,6 +154,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
             for observador in self.observadores:
                 observador(conexion, almacenados, dominio)
             confirmar(conexion, self._transaccion.commit)
+        self._escribio = bool(nuevos)
         if self.cache is not None:
             self.cache.devolver(list(self.almacen.vistos.values()))
         self.confirmados = [
@@ -168,4 +175,4 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self._transaccion = None
         if self._con_turno and self.turnos is not None:
             self._con_turno = False
-            self.turnos.soltar()
+            self.turnos.soltar(escribio=self._escribio)

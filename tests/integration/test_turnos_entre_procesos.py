@@ -16,6 +16,7 @@ from prometeo.application.commands import (
 )
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.infrastructure.db.turnos import TurnoEscritura
+from prometeo.infrastructure.proyecciones import reconstruir
 from prometeo.infrastructure.settings import Settings
 
 HOY = date(2026, 11, 29)
@@ -92,3 +93,29 @@ def test_tras_la_escritura_de_otro_proceso_no_se_usa_la_cache_obsoleta(tmp_path:
         assert uow.inventarios.obtener("cafe", "b1").stock == 7
     a.cerrar()
     b.cerrar()
+
+
+def test_la_reconstruccion_escribe_en_su_turno(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'compartida.db'}"
+    app = bootstrap(Settings(database_url=url, hoy=HOY))
+    app.catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito", sucursal_id="s1"))
+    app.catalogo.crear_bodega(CrearBodega("s1", "B1", "Bodega", bodega_id="b1"))
+    app.catalogo.crear_producto(CrearProducto("CAF", "Café", "2.00", "4", producto_id="cafe"))
+    app.inventario.registrar_ingreso(RegistrarIngreso("cafe", "b1", 3, "1.00"))
+    otro = TurnoEscritura(str(tmp_path / "compartida.db-turno"))  # another process's
+    otro.tomar()
+    hecho = threading.Event()
+
+    def reconstruir_todo() -> None:
+        reconstruir(app.engine, codec=app.codec_eventos, procesos=1)
+        hecho.set()
+
+    hilo = threading.Thread(target=reconstruir_todo)
+    hilo.start()
+    assert not hecho.wait(0.3)  # its writes wait for the other process's turn
+    otro.soltar()
+    assert hecho.wait(10)
+    hilo.join(5)
+    assert [s.cantidad for s in app.consultas.stock("cafe", "b1")] == [3]
+    otro.cerrar()
+    app.cerrar()

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from prometeo.infrastructure.db.engine import ruta_sqlite
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.db.tablas import eventos
+from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     escrituras_capturadas,
@@ -168,7 +169,7 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
                 tramo=(tramo.desde + 1, tramo.hasta),
                 fijar=False,
             )
-    with engine.begin() as conexion:
+    with _turno(engine), engine.begin() as conexion:
         ahora = proyector.checkpoints(conexion, bloquear=True)
         if any(ahora[n] != puntos[n] for n in nombres):
             return None
@@ -178,6 +179,30 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
         # log's end as of now, under the write lock, says whether there is more to do.
         # Once a checkpoint is left at the very end, the next command's observer takes it.
         return tramo._replace(ultima=EventStoreSql(conexion).ultima_posicion())
+
+
+_TURNOS: dict[tuple[int, str], TurnoEscritura] = {}
+
+
+@contextmanager
+def _turno(engine: Engine) -> Iterator[None]:
+    """The writers' turn of the database file (see turnos.py), taken around a batch's
+    write transaction: the other group's process, and the commands of any process, wait
+    for it on the lock file and get it the moment it is released, instead of sleeping in
+    SQLite's busy handler (its back-off oversleeps by milliseconds per batch)."""
+    ruta = ruta_sqlite(engine)
+    if ruta is None:
+        yield
+        return
+    clave = (os.getpid(), os.path.abspath(ruta))
+    turno = _TURNOS.get(clave)
+    if turno is None:
+        turno = _TURNOS[clave] = TurnoEscritura(f"{clave[1]}-turno")
+    turno.tomar()
+    try:
+        yield
+    finally:
+        turno.soltar()  # projections only: no events, nobody's aggregates go stale
 
 
 # A batch makes tens of thousands of short-lived objects (events, rows). With the default
@@ -237,7 +262,7 @@ def _ponerse_al_dia(
 ) -> int:
     dos_fases = engine.dialect.name == "sqlite"
     if dos_fases:  # every checkpoint row exists before the read transactions look for it
-        with engine.begin() as conexion:
+        with _turno(engine), engine.begin() as conexion:
             proyector.checkpoints(conexion, bloquear=True)
     leidos = 0
     total: int | None = None
@@ -277,7 +302,7 @@ def reconstruir(
     result, and what readers and the embedded observer see meanwhile, is the same as
     one process's."""
     proyector = Proyector(crear_proyecciones(nombres), codec)
-    with engine.begin() as conexion:
+    with _turno(engine), engine.begin() as conexion:
         proyector.checkpoints(conexion, bloquear=True)
         for proyeccion in proyector.proyecciones:
             for tabla in proyeccion.tablas:

@@ -244,7 +244,9 @@ def _enlazar(
         por_dialecto = _LECTURAS.setdefault(conexion.dialect, {})
     compilada = por_dialecto.get(sentencia)
     if compilada is None:
-        compilada = por_dialecto[sentencia] = sentencia.compile(dialect=conexion.dialect)
+        # An SQLCompiler (its bind processors and positional names are used below).
+        compilable: Any = sentencia
+        compilada = por_dialecto[sentencia] = compilable.compile(dialect=conexion.dialect)
     valores = compilada.construct_params(dict(parametros))
     procesos = compilada._bind_processors
     if procesos:

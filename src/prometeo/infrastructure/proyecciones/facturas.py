@@ -94,10 +94,10 @@ class ProyeccionFacturas(Proyeccion):
 def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
     evento = proyectado.evento
     if isinstance(evento, FacturaCreada):
-        lineas = {
+        creadas = {
             ln.numero_linea: filas.linea_agregada(evento.factura_id, ln) for ln in evento.lineas
         }
-        nueva = _Factura(filas.factura_creada(proyectado, evento), lineas, nueva=True)
+        nueva = _Factura(filas.factura_creada(proyectado, evento), creadas, nueva=True)
         nueva.por_calcular = True
         lote.memoria[evento.factura_id] = nueva
         return

@@ -7,9 +7,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import cache
+from functools import cache, wraps
 from operator import itemgetter
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
@@ -78,34 +78,41 @@ def _entero(valor: Decimal, decimales: int, que: str) -> int:
     return int(entero)
 
 
-# The same few quantities and amounts recur event after event (a line's 3 units, a lot's
-# cost): their conversions are remembered, keyed by value (3 and 3.00 are equal, hash
-# alike and convert alike). Only successful conversions are kept, at most _RECORDADOS.
+# The same few quantities, amounts and dates recur event after event (a line's 3 units, a
+# lot's cost, the day's date): their conversions are remembered, keyed by value. Only
+# successful conversions are kept, at most _RECORDADOS per conversion.
 _RECORDADOS = 4096
-_MICROS: dict[Decimal, int] = {}
-_CENTAVOS_DE: dict[Decimal, int] = {}
+T = TypeVar("T")
 
 
+def _recordando(convertir: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`convertir`, a pure function of a hashable value, remembering what it gave."""
+    recordados: dict[Any, T] = {}
+
+    @wraps(convertir)
+    def recordado(valor: Any) -> T:
+        try:
+            return recordados[valor]
+        except (KeyError, TypeError):  # TypeError: unhashable (convertir says what is wrong)
+            resultado = convertir(valor)
+            if len(recordados) < _RECORDADOS:
+                recordados[valor] = resultado
+            return resultado
+
+    return recordado
+
+
+@_recordando
 def a_micro(valor: Decimal) -> int:
-    """A quantity as integer micro-units (exact: more than 6 decimals is an error)."""
-    try:
-        return _MICROS[valor]
-    except (KeyError, TypeError):
-        micro = _entero(valor, _MICRO, "La cantidad")
-        if len(_MICROS) < _RECORDADOS:
-            _MICROS[valor] = micro
-        return micro
+    """A quantity as integer micro-units (exact: more than 6 decimals is an error).
+    3 and 3.00 are equal, hash alike and convert alike."""
+    return _entero(valor, _MICRO, "La cantidad")
 
 
+@_recordando
 def a_centavos(valor: Decimal) -> int:
     """An amount as integer cents (exact: more than 2 decimals is an error)."""
-    try:
-        return _CENTAVOS_DE[valor]
-    except (KeyError, TypeError):
-        centavos = _entero(valor, _CENTAVOS, "El monto")
-        if len(_CENTAVOS_DE) < _RECORDADOS:
-            _CENTAVOS_DE[valor] = centavos
-        return centavos
+    return _entero(valor, _CENTAVOS, "El monto")
 
 
 def de_micro(valor: int) -> Decimal:
@@ -272,37 +279,21 @@ def _compilar(sentencia: Any, dialecto: Dialect, columnas: tuple[str, ...]) -> _
     tomar: Any = (
         itemgetter(*nombres) if len(nombres) > 1 else lambda f: tuple(f[n] for n in nombres)
     )
+    # A date's bind processor (SQLite formats each one as text) is remembered: a rebuild
+    # binds the same few dates thousands of times (and dates equal only dates of one class).
     fechas = {n for n, b in compilada.binds.items() if isinstance(b.type, Date | DateTime)}
     return _Compilada(
         compilada.string,
         nombres,
         tomar,
         tuple(
-            (i, _recordar(procesadores[n]) if n in fechas else procesadores[n])
+            (i, _recordando(procesadores[n]) if n in fechas else procesadores[n])
             for i, n in enumerate(nombres)
             if n in procesadores
         ),
         fijos,
         compilada.positional,
     )
-
-
-def _recordar(proceso: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A date's bind processor (SQLite formats each one as text) remembering what it gave:
-    a rebuild binds the same few dates thousands of times. A pure function of a hashable
-    value, and dates only equal dates of the same class."""
-    recordados: dict[Any, Any] = {}
-
-    def procesar(valor: Any) -> Any:
-        try:
-            return recordados[valor]
-        except KeyError:
-            procesado = proceso(valor)
-            if len(recordados) < _RECORDADOS:
-                recordados[valor] = procesado
-            return procesado
-
-    return procesar
 
 
 # -- PostgreSQL: one statement for all the rows ----------------------------------------------

@@ -4,7 +4,6 @@ Nothing connects at import time; `bootstrap()` builds everything from Settings."
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -25,7 +24,7 @@ from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.checkpoint_wal import CheckpointWal
 from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
 from prometeo.infrastructure.db.migracion import migrar
-from prometeo.infrastructure.db.turnos import TurnoEscritura
+from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.mensajeria import (
     COLA_PROYECCIONES,
@@ -108,15 +107,6 @@ class Aplicacion:
         if self.turnos is not None:
             self.turnos.cerrar()
         self.engine.dispose()
-
-
-def turno_de_escritura(engine: Engine) -> TurnoEscritura | None:
-    """SQLite's writers take turns: in this process, and with every other process that
-    opens the same file, through `<database>-turno` next to it."""
-    if engine.dialect.name != "sqlite":
-        return None
-    ruta = ruta_sqlite(engine)
-    return TurnoEscritura(os.path.abspath(f"{ruta}-turno") if ruta is not None else None)
 
 
 def crear_reloj(settings: Settings) -> Reloj:

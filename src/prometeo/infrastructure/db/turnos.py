@@ -19,6 +19,10 @@ import os
 import threading
 from collections import deque
 
+from sqlalchemy import Engine
+
+from prometeo.infrastructure.db.engine import ruta_sqlite
+
 try:  # POSIX; elsewhere the processes fall back on SQLite's busy handler
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -100,3 +104,12 @@ class TurnoEscritura:
         if self._fd is not None and self._pid == os.getpid():
             os.close(self._fd)
         self._fd = None
+
+
+def turno_de_escritura(engine: Engine) -> TurnoEscritura | None:
+    """The turn of SQLite's writers: in this process, and with every other process that
+    opens the same file, through `<database>-turno` next to it (None for a server)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    ruta = ruta_sqlite(engine)
+    return TurnoEscritura(os.path.abspath(f"{ruta}-turno") if ruta is not None else None)

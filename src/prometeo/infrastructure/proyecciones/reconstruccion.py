@@ -32,7 +32,7 @@ from sqlalchemy import (
 from prometeo.infrastructure.db.engine import ruta_sqlite
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.db.tablas import eventos
-from prometeo.infrastructure.db.turnos import TurnoEscritura
+from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     escrituras_capturadas,
@@ -181,7 +181,7 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
         return tramo._replace(ultima=EventStoreSql(conexion).ultima_posicion())
 
 
-_TURNOS: dict[tuple[int, str], TurnoEscritura] = {}
+_TURNOS: dict[tuple[int, str], TurnoEscritura | None] = {}
 
 
 @contextmanager
@@ -190,14 +190,13 @@ def _turno(engine: Engine) -> Iterator[None]:
     write transaction: the other group's process, and the commands of any process, wait
     for it on the lock file and get it the moment it is released, instead of sleeping in
     SQLite's busy handler (its back-off oversleeps by milliseconds per batch)."""
-    ruta = ruta_sqlite(engine)
-    if ruta is None:
+    clave = (os.getpid(), str(engine.url))
+    if clave not in _TURNOS:
+        _TURNOS[clave] = turno_de_escritura(engine)
+    turno = _TURNOS[clave]
+    if turno is None:  # a server: its own locks order the writers
         yield
         return
-    clave = (os.getpid(), os.path.abspath(ruta))
-    turno = _TURNOS.get(clave)
-    if turno is None:
-        turno = _TURNOS[clave] = TurnoEscritura(f"{clave[1]}-turno")
     turno.tomar()
     try:
         yield

@@ -61,35 +61,46 @@ _FIJAR = update(posicion_global).where(posicion_global.c.id == 1).values(ultima=
 
 # The write path's SQL, run on the driver (see engine.ejecutar_sql). PostgreSQL: the
 # position reservation and the INSERT in one statement (a data-modifying CTE runs once and
-# to completion; the INSERT reads the reserved range from it), the rows as one array per
-# column, numbered by WITH ORDINALITY in the order given.
-_AGREGAR_PG = """\
+# to completion; the INSERT reads the reserved range from it), the rows numbered `orden` in
+# the order given. With `checkpoints`, it also moves the embedded projections' checkpoints
+# that sit right before the batch to its end (what `Proyector.observador` would do in a
+# second round trip): the checkpoint rows are locked right after the position row.
+
+
+def _sql_agregar(cuantos: str, filas: str, checkpoints: str | None) -> str:
+    """The append statement: `cuantos` and `checkpoints` are SQL (a placeholder or a
+    literal), `filas` the row source, whose columns are named by `AS n(...)`."""
+    sql = f"""\
 WITH p AS (
-    UPDATE posicion_global SET ultima = ultima + %(cuantos)s WHERE id = 1 RETURNING ultima
+    UPDATE posicion_global SET ultima = ultima + {cuantos} WHERE id = 1 RETURNING ultima
 ), e AS (
     INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo,
                          version_esquema, datos, metadatos, ocurrido_en)
-    SELECT p.ultima - %(cuantos)s + n.orden, n.evento_id, n.stream_id, n.tipo_stream,
+    SELECT p.ultima - {cuantos} + n.orden, n.evento_id, n.stream_id, n.tipo_stream,
            n.version, n.tipo, n.version_esquema, n.datos, n.metadatos, n.ocurrido_en
-    FROM p, unnest(%(evento_id)s::text[], %(stream_id)s::text[], %(tipo_stream)s::text[],
-                   %(version)s::integer[], %(tipo)s::text[], %(version_esquema)s::integer[],
-                   %(datos)s::text[], %(metadatos)s::text[], %(ocurrido_en)s::timestamptz[])
-         WITH ORDINALITY AS n(evento_id, stream_id, tipo_stream, version, tipo,
-                              version_esquema, datos, metadatos, ocurrido_en, orden)
-)
-SELECT ultima FROM p"""
-# The same, also moving the embedded projections' checkpoints that sit right before the
-# batch to its end (what `Proyector.observador` would do in a second round trip): the
-# checkpoint rows are locked right after the position row, by the same statement.
-_AGREGAR_PG_CON_CHECKPOINTS = _AGREGAR_PG.replace(
-    "\nSELECT ultima FROM p",
-    """, c AS (
+    FROM p, {filas} AS n(evento_id, stream_id, tipo_stream, version, tipo,
+                         version_esquema, datos, metadatos, ocurrido_en, orden)
+)"""
+    if checkpoints is None:
+        return sql + "\nSELECT ultima FROM p"
+    return (
+        sql
+        + f""", c AS (
     UPDATE checkpoints_proyeccion SET posicion = p.ultima FROM p
-    WHERE nombre = ANY(%(checkpoints)s::text[]) AND posicion = p.ultima - %(cuantos)s
+    WHERE nombre = ANY({checkpoints}::text[]) AND posicion = p.ultima - {cuantos}
     RETURNING 1
 )
-SELECT ultima, (SELECT count(*) FROM c) FROM p""",
-)
+SELECT ultima, (SELECT count(*) FROM c) FROM p"""
+    )
+
+
+# Large appends: one array per column (named parameters).
+_UNNEST = """unnest(%(evento_id)s::text[], %(stream_id)s::text[], %(tipo_stream)s::text[],
+                   %(version)s::integer[], %(tipo)s::text[], %(version_esquema)s::integer[],
+                   %(datos)s::text[], %(metadatos)s::text[], %(ocurrido_en)s::timestamptz[])
+         WITH ORDINALITY"""
+_AGREGAR_PG = _sql_agregar("%(cuantos)s", _UNNEST, None)
+_AGREGAR_PG_CON_CHECKPOINTS = _sql_agregar("%(cuantos)s", _UNNEST, "%(checkpoints)s")
 # conexion.info key: (position before the batch, its last position, checkpoints moved).
 CHECKPOINTS_MOVIDOS = "prometeo.checkpoints_movidos"
 # Up to this many events the rows go as a VALUES list (one statement text per size, kept):
@@ -107,28 +118,7 @@ def _sql_agregar_pg(cuantos: int, con_checkpoints: bool) -> str:
         f"(%s, %s, %s, %s, %s, %s, %s, %s, %s::timestamptz, {orden})"
         for orden in range(1, cuantos + 1)
     )
-    sql = f"""\
-WITH p AS (
-    UPDATE posicion_global SET ultima = ultima + {cuantos} WHERE id = 1 RETURNING ultima
-), e AS (
-    INSERT INTO eventos (posicion, evento_id, stream_id, tipo_stream, version, tipo,
-                         version_esquema, datos, metadatos, ocurrido_en)
-    SELECT p.ultima - {cuantos} + n.orden, n.evento_id, n.stream_id, n.tipo_stream,
-           n.version, n.tipo, n.version_esquema, n.datos, n.metadatos, n.ocurrido_en
-    FROM p, (VALUES {filas}) AS n(evento_id, stream_id, tipo_stream, version, tipo,
-                                  version_esquema, datos, metadatos, ocurrido_en, orden)
-)"""
-    if not con_checkpoints:
-        return sql + "\nSELECT ultima FROM p"
-    return (
-        sql
-        + f""", c AS (
-    UPDATE checkpoints_proyeccion SET posicion = p.ultima FROM p
-    WHERE nombre = ANY(%s::text[]) AND posicion = p.ultima - {cuantos}
-    RETURNING 1
-)
-SELECT ultima, (SELECT count(*) FROM c) FROM p"""
-    )
+    return _sql_agregar(str(cuantos), f"(VALUES {filas})", "%s" if con_checkpoints else None)
 
 
 _RESERVAR_SQLITE = "UPDATE posicion_global SET ultima = ultima + ? WHERE id = 1 RETURNING ultima"

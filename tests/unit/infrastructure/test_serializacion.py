@@ -215,18 +215,22 @@ def test_el_formato_guardado_es_estable() -> None:
     )
 
 
-def test_el_json_es_compacto_y_utf8_sin_escapes() -> None:
-    evento = LineaAgregada(
+def _linea(descripcion: str, codigo: str = "CAFÉ-1") -> LineaAgregada:
+    return LineaAgregada(
         factura_id="f1",
         numero_linea=1,
         producto_id="p1",
-        codigo="CAFÉ-1",
-        descripcion="Café de Loja, ñandú — 2 × 500 g €",
+        codigo=codigo,
+        descripcion=descripcion,
         cantidad=Decimal("2"),
         precio_unitario=Decimal("7.50"),
         descuento=Decimal("0.00"),
         tarifa_iva="4",
     )
+
+
+def test_el_json_es_compacto_y_utf8_sin_escapes() -> None:
+    evento = _linea("Café de Loja, ñandú — 2 × 500 g €")
     _, _, texto = CODEC.codificar(evento)
     assert "Café de Loja, ñandú — 2 × 500 g €" in texto
     assert "\\u" not in texto
@@ -682,16 +686,6 @@ def test_un_numero_json_en_un_decimal_se_lee_como_el_camino_estricto() -> None:
 
 
 def test_un_texto_con_un_sustituto_suelto_no_rompe_la_lectura() -> None:
-    evento = LineaAgregada(
-        factura_id="f1",
-        numero_linea=1,
-        producto_id="p1",
-        codigo="X",
-        descripcion="roto \ud800",
-        cantidad=Decimal("1"),
-        precio_unitario=Decimal("1.00"),
-        descuento=Decimal("0.00"),
-        tarifa_iva="4",
-    )
+    evento = _linea("roto \ud800", codigo="X")
     _, version, texto = CODEC.codificar(evento)
     assert CODEC.decodificar("LineaAgregada", version, texto) == evento

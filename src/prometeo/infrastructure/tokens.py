@@ -61,6 +61,9 @@ def nombre_valido(nombre: str) -> str:
     return limpio
 
 
+ADMIN = Portador("admin", Rol.ADMIN)  # who PROMETEO_ADMIN_TOKEN names
+
+
 class AlmacenTokens:
     """Issues tokens and recognizes them. PROMETEO_ADMIN_TOKEN, when given, is an admin
     token valid from start (compared in constant time, never stored)."""
@@ -81,12 +84,18 @@ class AlmacenTokens:
             )
         return TokenEmitido(token, nombre, rol)
 
+    def es_admin(self, token: str) -> bool:
+        """Whether `token` is PROMETEO_ADMIN_TOKEN (known without the database)."""
+        # Comparing hashes keeps the time independent of how much of the secret matches.
+        return self._hash_admin is not None and hmac.compare_digest(
+            hash_de(token), self._hash_admin
+        )
+
     def portador(self, token: str) -> Portador | None:
         """Whose token this is, or None when it is not a valid token."""
+        if self.es_admin(token):
+            return ADMIN
         hash_token = hash_de(token)
-        # Comparing hashes keeps the time independent of how much of the secret matches.
-        if self._hash_admin is not None and hmac.compare_digest(hash_token, self._hash_admin):
-            return Portador("admin", Rol.ADMIN)
         with self._engine.connect().execution_options(sqlite_begin="DEFERRED") as conexion:
             fila = conexion.execute(
                 select(tokens.c.nombre, tokens.c.rol).where(tokens.c.hash == hash_token)

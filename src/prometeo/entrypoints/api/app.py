@@ -27,7 +27,6 @@ from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadore
 from prometeo.entrypoints.api.esquemas.comunes import Problema
 from prometeo.entrypoints.api.hilos import limitador_comandos
 from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
-from prometeo.entrypoints.api.seguridad import hash_token_admin
 from prometeo.infrastructure.db.lectura_catalogo import LectorCatalogo
 from prometeo.infrastructure.metricas import Metricas
 from prometeo.infrastructure.tokens import AlmacenTokens
@@ -127,7 +126,6 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
     app.state.aplicacion = wired
     app.state.catalogo = LectorCatalogo(wired.engine, wired.cache_catalogo)
     app.state.tokens = AlmacenTokens(wired.engine, wired.settings.admin_token)
-    app.state.hash_admin = hash_token_admin(wired.settings.admin_token)
     app.state.limitador_comandos = limitador_comandos(wired.engine)
     app.state.metricas = metricas
     registrar_manejadores(app)

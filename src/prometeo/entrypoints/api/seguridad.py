@@ -10,7 +10,6 @@ be looked up in the database goes to a thread."""
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -26,7 +25,7 @@ from prometeo.bootstrap import Aplicacion
 from prometeo.entrypoints.api.errores import ErrorAutorizacion
 from prometeo.entrypoints.api.hilos import en_hilo
 from prometeo.infrastructure.db.lectura_catalogo import LectorCatalogo
-from prometeo.infrastructure.tokens import AlmacenTokens, Portador, Rol, hash_de
+from prometeo.infrastructure.tokens import ADMIN, AlmacenTokens, Portador, Rol
 
 T = TypeVar("T")
 
@@ -62,9 +61,6 @@ class Contexto:
         return await en_hilo(self.comandos, trabajo)
 
 
-_ADMIN = Portador("admin", Rol.ADMIN)
-
-
 async def aplicacion(request: Request) -> Aplicacion:
     app: Aplicacion = request.app.state.aplicacion
     return app
@@ -75,15 +71,8 @@ async def almacen_tokens(request: Request) -> AlmacenTokens:
     return almacen
 
 
-def hash_token_admin(token_admin: str | None) -> str | None:
-    """What `app.state.hash_admin` holds: the SHA-256 of PROMETEO_ADMIN_TOKEN, if set."""
-    return hash_de(token_admin) if token_admin else None
-
-
 async def _portador(
-    credenciales: HTTPAuthorizationCredentials | None,
-    almacen: AlmacenTokens,
-    hash_admin: str | None,
+    credenciales: HTTPAuthorizationCredentials | None, almacen: AlmacenTokens
 ) -> Portador:
     if credenciales is None:
         raise ErrorAutorizacion(
@@ -92,10 +81,10 @@ async def _portador(
     token = credenciales.credentials.strip()
     portador: Portador | None = None
     if token and len(token) <= _LARGO_MAXIMO_TOKEN:
-        # The admin token is known without the database (compared as AlmacenTokens does:
-        # hashes, in constant time); any other needs a read, off the event loop.
-        if hash_admin is not None and hmac.compare_digest(hash_de(token), hash_admin):
-            portador = _ADMIN
+        # The admin token is known without the database; any other needs a read, off the
+        # event loop.
+        if almacen.es_admin(token):
+            portador = ADMIN
         else:
             portador = await run_in_threadpool(almacen.portador, token)
     if portador is None:
@@ -119,7 +108,7 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
         credenciales: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Contexto:
         estado = request.app.state
-        portador = await _portador(credenciales, estado.tokens, estado.hash_admin)
+        portador = await _portador(credenciales, estado.tokens)
         if portador.rol not in roles:
             permitidos = ", ".join(sorted(r.value for r in roles))
             raise ErrorAutorizacion(

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 # Pages of WAL after which a commit checkpoints by itself (the net under the thread).
 AUTOCHECKPOINT_RED = 10_000
+_CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)"
 
 
 class CheckpointWal:
@@ -56,7 +57,7 @@ class CheckpointWal:
         """One PASSIVE checkpoint: (busy, frames in the WAL, frames copied back)."""
         conexion = sqlite3.connect(self.ruta, timeout=30)
         try:
-            fila = conexion.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            fila = conexion.execute(_CHECKPOINT).fetchone()
         finally:
             conexion.close()
         busy, marcos, copiados = fila
@@ -67,7 +68,7 @@ class CheckpointWal:
         try:
             while not self._parar.wait(self.intervalo):
                 try:
-                    conexion.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    conexion.execute(_CHECKPOINT).fetchone()
                 except sqlite3.Error as error:  # e.g. a migration holding a lock: next time
                     log.warning("Checkpoint del WAL fallido, se reintenta: %s", error)
         finally:

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from prometeo.application.resultados import Comprobante
+
 
 @dataclass(frozen=True, slots=True)
 class StockVista:
@@ -212,6 +214,14 @@ class ServicioConsultas(ABC):
     @abstractmethod
     def factura(self, factura_id: str) -> FacturaVista:
         """The factura, or NoEncontrado."""
+
+    def factura_de(self, comprobante: Comprobante) -> FacturaVista:
+        """The factura a command has just committed, as the read model holds it once it
+        has applied that command. This default reads it back; an implementation may build
+        it from `comprobante.eventos` when they describe the whole factura (one created
+        in that command), which needs no read and does not wait for read models that run
+        apart and behind."""
+        return self.factura(comprobante.id)
 
     @abstractmethod
     def facturas(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from prometeo.domain.events.base import EventoDominio
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +19,14 @@ class Registrado:
 
 @dataclass(frozen=True, slots=True)
 class Comprobante:
-    """A factura or nota de crédito: its id and its number (None while in BORRADOR)."""
+    """A factura or nota de crédito: its id and its number (None while in BORRADOR), and
+    the events the command recorded on it, committed with it: enough, for a document the
+    command created, to answer with it without reading it back (`ServicioConsultas.
+    factura_de`)."""
 
     id: str
     numero: str | None
+    eventos: tuple[EventoDominio, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

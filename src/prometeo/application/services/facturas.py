@@ -72,7 +72,7 @@ class FacturaService(ServicioAplicacion):
             uow.facturas.agregar(factura)
             if not cmd.borrador:
                 self._emitir(uow, factura)
-            return Comprobante(factura.id, factura.numero)
+            return Comprobante(factura.id, factura.numero, factura.eventos_pendientes)
 
         return self._ejecutar(operacion, metadatos)
 

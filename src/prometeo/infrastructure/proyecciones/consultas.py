@@ -22,15 +22,18 @@ from prometeo.application.consultas import (
     StockVista,
     VentaDiaria,
 )
+from prometeo.application.resultados import Comprobante
 from prometeo.domain.errors import NoEncontrado
 from prometeo.infrastructure.db.tablas import eventos, productos
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.consultas_documentos import (
+    factura_de_filas,
     leer_factura,
     leer_facturas,
     leer_nota,
     leer_notas_de,
 )
+from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_facturas,
     vista_kardex,
@@ -158,6 +161,14 @@ class ServicioConsultasSql(ServicioConsultas):
 
     def factura(self, factura_id: str) -> FacturaVista:
         return self._uno(leer_factura, "una factura", factura_id)
+
+    def factura_de(self, comprobante: Comprobante) -> FacturaVista:
+        """Built from the command's events when it created the factura (no read: a
+        command's answer is most of what a cajero waits for), else read back."""
+        filas = filas_de_creacion(comprobante.eventos)
+        if filas is None:
+            return self.factura(comprobante.id)
+        return factura_de_filas(*filas)
 
     def facturas(
         self,

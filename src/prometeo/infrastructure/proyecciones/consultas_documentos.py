@@ -13,6 +13,7 @@ import json
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -161,6 +162,14 @@ def leer_factura(conexion: Connection, factura_id: str) -> FacturaVista | None:
     lineas = [_linea_factura(ln) for ln in consultar(conexion, _LINEAS_FACTURA, parametros)]
     notas = [n.nota_credito_id for n in consultar(conexion, _NOTAS_FACTURA, parametros)]
     return _factura(filas[0], lineas, notas)
+
+
+def factura_de_filas(fila: Mapping[str, Any], lineas: Sequence[Mapping[str, Any]]) -> FacturaVista:
+    """The view of a factura from its rows as the projection builds them in memory (the
+    values the columns hold, as a read gives them back), with no notas de crédito yet."""
+    return _factura(
+        SimpleNamespace(**fila), [_linea_factura(SimpleNamespace(**ln)) for ln in lineas], []
+    )
 
 
 def leer_facturas(conexion: Connection, consulta: Select[Any]) -> list[FacturaVista]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, select
 
+from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DescuentoAplicado,
@@ -145,6 +146,30 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
             lote.anulaciones.append({"id": evento.factura_id, **cambios})
         else:
             factura.fila.update(cambios)
+
+
+# What one command can record on a factura it creates (anulación and credits come later).
+_AL_CREARLA = (FacturaCreada, LineaAgregada, DescuentoAplicado, FacturaEmitida)
+
+
+def filas_de_creacion(eventos: Sequence[EventoDominio]) -> tuple[Fila, list[Fila]] | None:
+    """The rows (factura, its lines in order) that `aplicar` writes for a factura from the
+    events of the command that created it, built in memory by the same functions; None
+    unless the events are exactly that: its FacturaCreada first, then only changes of a
+    new factura, all of the same factura."""
+    if not eventos or not isinstance(eventos[0], FacturaCreada):
+        return None
+    factura_id = eventos[0].factura_id
+    lote = _Lote()
+    for evento in eventos:
+        if not isinstance(evento, _AL_CREARLA) or evento.factura_id != factura_id:
+            return None
+        # Only the position column reads the log's place, and no view returns it.
+        _aplicar(lote, EventoProyectado(0, "", 0, evento))
+    factura = lote.memoria[factura_id]
+    if factura.por_calcular and factura.fila["estado"] == "BORRADOR":
+        filas.recalcular_borrador(factura.fila, factura.lineas)
+    return factura.fila, [factura.lineas[n] for n in sorted(factura.lineas)]
 
 
 _FACTURAS = select(vista_facturas).where(vista_facturas.c.id.in_(bindparam("ids", expanding=True)))

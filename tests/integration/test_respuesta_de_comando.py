@@ -1,0 +1,189 @@
+"""A factura created by a command is answered from the events that command committed
+(`ServicioConsultas.factura_de`), built by the facturas projection's own functions: it
+must be exactly what reading the read model back gives, for every shape of factura, and
+it must not need the read model at all."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, abrir, sembrar
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from bases_de_datos import todos_los_backends
+from prometeo.application.commands import (
+    CrearFactura,
+    DescuentoGlobalCmd,
+    EmitirFactura,
+    LineaFacturaCmd,
+    RegistrarIngreso,
+)
+from prometeo.application.resultados import Comprobante
+from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.domain.errors import DomainError, NoEncontrado
+from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
+from prometeo.infrastructure.settings import Settings
+
+
+def _tienda(aplicacion: Aplicacion) -> None:
+    """The shop, with stock in three lots at different costs for every product."""
+    sembrar(aplicacion)
+    for producto in ("CAFE", "PAN", "TE"):
+        for costo in ("1.10", "2.345678", "0.75"):
+            aplicacion.inventario.registrar_ingreso(
+                RegistrarIngreso(producto, BODEGAS[0], 400, costo)
+            )
+
+
+def _iguales(aplicacion: Aplicacion, comprobante: Comprobante) -> None:
+    assert filas_de_creacion(comprobante.eventos) is not None  # built, not read back
+    assert aplicacion.consultas.factura_de(comprobante) == aplicacion.consultas.factura(
+        comprobante.id
+    )
+
+
+@todos_los_backends
+def test_la_factura_creada_es_la_que_se_lee_del_modelo(url_base: str) -> None:
+    """Emitted over two lots, with a cliente, a global discount, a line discount, a price
+    of six decimals, three IVA tarifas and a propina; and a draft with a discount."""
+    aplicacion = abrir(url_base)
+    try:
+        _tienda(aplicacion)
+        emitida = aplicacion.facturas.crear_factura(
+            CrearFactura(
+                PUNTOS[0],
+                BODEGAS[0],
+                (
+                    LineaFacturaCmd("CAFE", 450, descuento="3.00"),
+                    LineaFacturaCmd("TE", "2.5"),
+                    LineaFacturaCmd("PAN", 3, precio_unitario="1.25"),
+                ),
+                CLIENTE,
+                descuento_global=DescuentoGlobalCmd("PORCENTAJE", "12.5"),
+                propina="1.10",
+            )
+        )
+        _iguales(aplicacion, emitida)
+        vista = aplicacion.consultas.factura_de(emitida)
+        assert vista.estado == "EMITIDA"
+        assert vista.numero == "001-001-000000001"
+        # 450 units over two lots: 400 at 1.10 and 50 at 2.345678.
+        assert vista.lineas[0].costo == Decimal("557.28")
+        borrador = aplicacion.facturas.crear_factura(
+            CrearFactura(
+                PUNTOS[0],
+                BODEGAS[0],
+                (LineaFacturaCmd("PAN", 2), LineaFacturaCmd("CAFE", 1)),
+                descuento_global=DescuentoGlobalCmd("MONTO", "1.30"),
+                borrador=True,
+            )
+        )
+        _iguales(aplicacion, borrador)
+        assert aplicacion.consultas.factura_de(borrador).estado == "BORRADOR"
+    finally:
+        aplicacion.cerrar()
+
+
+def test_sin_los_eventos_de_su_creacion_la_factura_se_lee(tmp_path: Path) -> None:
+    """Emitting a draft records only FacturaEmitida: the factura must be read back."""
+    aplicacion = abrir(f"sqlite:///{tmp_path / 'lectura.db'}")
+    try:
+        _tienda(aplicacion)
+        borrador = aplicacion.facturas.crear_factura(
+            CrearFactura(PUNTOS[0], BODEGAS[0], (LineaFacturaCmd("PAN", 2),), borrador=True)
+        )
+        aplicacion.facturas.emitir_factura(EmitirFactura(borrador.id))
+        emitida = Comprobante(borrador.id, None, borrador.eventos[1:])
+        assert filas_de_creacion(emitida.eventos) is None
+        assert aplicacion.consultas.factura_de(emitida).estado == "EMITIDA"
+        # The creation of one factura with an event of another: not one factura's story.
+        otra = aplicacion.facturas.crear_factura(
+            CrearFactura(PUNTOS[0], BODEGAS[0], (LineaFacturaCmd("PAN", 1),))
+        )
+        assert filas_de_creacion(borrador.eventos + otra.eventos[1:]) is None
+        assert filas_de_creacion(()) is None
+    finally:
+        aplicacion.cerrar()
+
+
+def test_con_proyecciones_distribuidas_responde_sin_esperar_al_modelo(tmp_path: Path) -> None:
+    """Commands only store events there: the read model knows nothing of the factura yet,
+    and the command's answer does not depend on it."""
+    url = f"sqlite:///{tmp_path / 'distribuida.db'}"
+    aplicacion = bootstrap(Settings(database_url=url, hoy=HOY, proyecciones="distribuidas"))
+    try:
+        _tienda(aplicacion)
+        comprobante = aplicacion.facturas.crear_factura(
+            CrearFactura(PUNTOS[0], BODEGAS[0], (LineaFacturaCmd("CAFE", 2),), CLIENTE)
+        )
+        with pytest.raises(NoEncontrado):
+            aplicacion.consultas.factura(comprobante.id)
+        vista = aplicacion.consultas.factura_de(comprobante)
+        assert (vista.id, vista.numero, vista.estado) == (
+            comprobante.id,
+            "001-001-000000001",
+            "EMITIDA",
+        )
+        assert vista.totales.importe_total == Decimal("23.00")
+    finally:
+        aplicacion.cerrar()
+
+
+_precios = st.none() | st.sampled_from(["0.01", "1.25", "2.333333", "99.99"])
+_descuentos_linea = st.none() | st.sampled_from(["0.00", "0.10", "1.00"])
+_lineas = st.lists(
+    st.builds(
+        LineaFacturaCmd,
+        st.sampled_from(["CAFE", "PAN", "TE"]),
+        st.sampled_from(["1", "2", "0.5", "3.25", "2.000001", "150"]),
+        _precios,
+        _descuentos_linea,
+    ),
+    min_size=1,
+    max_size=5,
+)
+_facturas = st.builds(
+    CrearFactura,
+    st.sampled_from(PUNTOS),
+    st.just(BODEGAS[0]),
+    _lineas.map(tuple),
+    st.none() | st.just(CLIENTE),
+    descuento_global=st.none()
+    | st.builds(
+        DescuentoGlobalCmd,
+        st.sampled_from(["PORCENTAJE", "MONTO"]),
+        st.sampled_from(["0", "5", "12.5", "0.50"]),
+    ),
+    propina=st.none() | st.sampled_from(["0.00", "0.35", "2.00"]),
+    borrador=st.booleans(),
+)
+
+
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_cualquier_factura_creada_es_la_que_se_lee_del_modelo(url_base: str) -> None:
+    aplicacion = abrir(url_base)
+    _tienda(aplicacion)
+
+    @given(_facturas)
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    def probar(comando: CrearFactura) -> None:
+        comprobante = None
+        with contextlib.suppress(DomainError):
+            comprobante = aplicacion.facturas.crear_factura(comando)
+        assume(comprobante is not None)
+        assert comprobante is not None
+        _iguales(aplicacion, comprobante)
+
+    try:
+        probar()
+    finally:
+        aplicacion.cerrar()

@@ -48,13 +48,15 @@ def _max_rowid(conexion: sqlite3.Connection, tablas: list[str]) -> dict[str, int
 
 def capturar(
     ruta: Path,
-    contador: ContadorSql,
+    contador: ContadorSql | None,
     emitir: Callable[[], None],
     veces: int,
     preparar: Callable[[], None] = lambda: None,
 ) -> list[Emision]:
     """Run `emitir` `veces` times (`preparar` before each, not counted: topping up
-    stock); return each emission's footprint."""
+    stock); return each emission's footprint. Without a `contador` (a writer that is not
+    prometeo's engine) only the rows added are seen: the caller checks that it changes
+    none in place."""
     lector = sqlite3.connect(ruta)
     try:
         tablas = _tablas(lector)
@@ -62,10 +64,14 @@ def capturar(
         for _ in range(veces):
             preparar()
             antes = _max_rowid(lector, tablas)
-            contador.conteo.filas_escritas.clear()
-            with contador.contando():
+            if contador is None:
                 emitir()
-            escritas = Counter(contador.conteo.filas_escritas)
+                escritas: Counter[str] = Counter()
+            else:
+                contador.conteo.filas_escritas.clear()
+                with contador.contando():
+                    emitir()
+                escritas = Counter(contador.conteo.filas_escritas)
             huella = Emision()
             for t in tablas:
                 filas = lector.execute(

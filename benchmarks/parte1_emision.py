@@ -9,6 +9,7 @@ not the stock top-ups between them. facturas/s = N / time spent emitting."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,15 +46,18 @@ def _tanda(emitir: Callable[[], None], reponer: Callable[[], Any], n: int) -> fl
 
 
 class _TrazaSqlite:
-    """Statements the library sends, counted with sqlite3's trace callback."""
+    """Statements the library sends, counted with sqlite3's trace callback (and by kind:
+    its physical limit assumes it only inserts)."""
 
     def __init__(self) -> None:
         self.activo = False
         self.sentencias = 0
+        self.por_tipo: Counter[str] = Counter()
 
     def __call__(self, sentencia: str) -> None:
         if self.activo:
             self.sentencias += 1
+            self.por_tipo[sentencia.split(None, 1)[0].upper()] += 1
 
 
 def _medir(sincronizacion: str, dir_: Path) -> tuple[dict[str, Medida], dict[str, Any]]:
@@ -100,16 +104,27 @@ def _medir(sincronizacion: str, dir_: Path) -> tuple[dict[str, Medida], dict[str
         es.emitir()
         traza.activo = False
     detalle["eventsourcing_sentencias_por_emision"] = redondear(traza.sentencias / MUESTRA)
+    detalle["eventsourcing_sentencias_por_tipo"] = {
+        k: redondear(v / MUESTRA) for k, v in sorted(traza.por_tipo.items())
+    }
+    # The library's own physical limit, for calibration: its rows written the same way.
+    assert not traza.por_tipo.keys() - {"BEGIN", "INSERT", "COMMIT"}, traza.por_tipo
+    huellas_es = capturar(dir_ / "es.db", None, es.emitir, MUESTRA, es.reponer)
+    detalle["eventsourcing_filas"] = resumen(huellas_es)
+    limite_es = Limite(dir_ / "es.db", dir_ / "limite_es.db", sincronizacion, huellas_es)
 
-    prometeo, lim, lib = [], [], []
+    prometeo, lim, lib, lim_es = [], [], [], []
     for _ in range(REPETICIONES):
         prometeo.append(_tanda(tienda.emitir, tienda.reponer, N))
         lim.append(_tanda(limite.transaccion, lambda: None, N))
         lib.append(_tanda(es.emitir, es.reponer, N))
+        lim_es.append(_tanda(limite_es.transaccion, lambda: None, N))
     limite.cerrar()
+    limite_es.cerrar()
     app.close()
     tienda.aplicacion.cerrar()
-    return {"prometeo": Medida(prometeo), "limite": Medida(lim), "es": Medida(lib)}, detalle
+    medidas = {"prometeo": Medida(prometeo), "limite": Medida(lim), "es": Medida(lib)}
+    return {**medidas, "limite_es": Medida(lim_es)}, detalle
 
 
 def ejecutar() -> Resultado:
@@ -145,6 +160,17 @@ def ejecutar() -> Resultado:
             texto=f"{techo or 0:.2f}×",
         )
         r.claves[f"techo_vs_eventsourcing{sufijo}"] = redondear(techo or 0)
+        # Calibration of the ÷ limit target: how near its own limit the library gets.
+        lim_es = m["limite_es"]
+        r_es_lim = ratio(es.mediana, lim_es.mediana)
+        r.fila(
+            f"límite sqlite3 filas de eventsourcing ({etiqueta})",
+            lim_es,
+            "fact/s",
+            texto_ratio(r_es_lim, "eventsourcing/su límite"),
+        )
+        r.claves[f"limite_eventsourcing_facturas_por_s{sufijo}"] = redondear(lim_es.mediana)
+        r.claves[f"ratio_eventsourcing_vs_su_limite{sufijo}"] = redondear(r_es_lim or 0)
         r.claves[f"emision_facturas_por_s{sufijo}"] = redondear(p.mediana)
         r.claves[f"limite_sqlite_facturas_por_s{sufijo}"] = redondear(lim.mediana)
         r.claves[f"eventsourcing_facturas_por_s{sufijo}"] = redondear(es.mediana)

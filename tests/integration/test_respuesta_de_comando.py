@@ -1,7 +1,7 @@
-"""A factura created by a command is answered from the events that command committed
-(`ServicioConsultas.factura_de`), built by the facturas projection's own functions: it
-must be exactly what reading the read model back gives, for every shape of factura, and
-it must not need the read model at all."""
+"""A factura or nota de crédito created by a command is answered from the events that
+command committed (`ServicioConsultas.factura_de`, `nota_credito_de`), built by the
+projections' own functions: it must be exactly what reading the read model back gives,
+for every shape of document, and it must not need the read model at all."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from prometeo.application.commands import (
     CrearFactura,
     DescuentoGlobalCmd,
     EmitirFactura,
+    EmitirNotaCredito,
     LineaFacturaCmd,
+    LineaNotaCreditoCmd,
     RegistrarIngreso,
 )
 from prometeo.application.resultados import Comprobante
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.domain.errors import DomainError, NoEncontrado
+from prometeo.infrastructure.proyecciones import notas_credito
 from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
 from prometeo.infrastructure.settings import Settings
 
@@ -88,6 +91,38 @@ def test_la_factura_creada_es_la_que_se_lee_del_modelo(url_base: str) -> None:
         aplicacion.cerrar()
 
 
+@todos_los_backends
+def test_la_nota_de_credito_emitida_es_la_que_se_lee_del_modelo(url_base: str) -> None:
+    """With devolución over two tarifas, and in value only."""
+    aplicacion = abrir(url_base)
+    try:
+        _tienda(aplicacion)
+        factura = aplicacion.facturas.crear_factura(
+            CrearFactura(
+                PUNTOS[0],
+                BODEGAS[0],
+                (LineaFacturaCmd("CAFE", 3), LineaFacturaCmd("TE", "2.5")),
+                CLIENTE,
+                descuento_global=DescuentoGlobalCmd("PORCENTAJE", "10"),
+            )
+        )
+        for devolucion, lineas in (
+            (True, (LineaNotaCreditoCmd("CAFE", cantidad=1), LineaNotaCreditoCmd("TE", "0.5"))),
+            (False, (LineaNotaCreditoCmd("CAFE", valor="1.00"),)),
+        ):
+            nota = aplicacion.notas_credito.emitir_nota_credito(
+                EmitirNotaCredito(factura.id, "Devolución", devolucion, lineas)
+            )
+            assert notas_credito.filas_de_creacion(nota.eventos) is not None
+            vista = aplicacion.consultas.nota_credito_de(nota)
+            assert vista == aplicacion.consultas.nota_credito(nota.id)
+            assert (vista.estado, vista.devolucion_inventario) == ("EMITIDA", devolucion)
+        assert notas_credito.filas_de_creacion(nota.eventos[1:]) is None
+        assert notas_credito.filas_de_creacion(factura.eventos) is None
+    finally:
+        aplicacion.cerrar()
+
+
 def test_sin_los_eventos_de_su_creacion_la_factura_se_lee(tmp_path: Path) -> None:
     """Emitting a draft records only FacturaEmitida: the factura must be read back."""
     aplicacion = abrir(f"sqlite:///{tmp_path / 'lectura.db'}")
@@ -129,6 +164,14 @@ def test_con_proyecciones_distribuidas_responde_sin_esperar_al_modelo(tmp_path: 
             "EMITIDA",
         )
         assert vista.totales.importe_total == Decimal("23.00")
+        nota = aplicacion.notas_credito.emitir_nota_credito(
+            EmitirNotaCredito(
+                comprobante.id, "Rebaja", False, (LineaNotaCreditoCmd("CAFE", valor="2.00"),)
+            )
+        )
+        with pytest.raises(NoEncontrado):
+            aplicacion.consultas.nota_credito(nota.id)
+        assert aplicacion.consultas.nota_credito_de(nota).valor_modificacion == Decimal("2.30")
     finally:
         aplicacion.cerrar()
 

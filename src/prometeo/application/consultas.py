@@ -237,6 +237,10 @@ class ServicioConsultas(ABC):
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
         """The nota de crédito, or NoEncontrado."""
 
+    def nota_credito_de(self, comprobante: Comprobante) -> NotaCreditoVista:
+        """The nota de crédito a command has just committed; like `factura_de`."""
+        return self.nota_credito(comprobante.id)
+
     @abstractmethod
     def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]: ...
 

@@ -58,6 +58,6 @@ class NotaCreditoService(ServicioAplicacion):
                 plazo_dias=self._config.plazo_nota_credito_dias,
             )
             uow.notas_credito.agregar(nota)
-            return Comprobante(nota.id, nota.numero)
+            return Comprobante(nota.id, nota.numero, nota.eventos_pendientes)
 
         return self._ejecutar(operacion, metadatos)

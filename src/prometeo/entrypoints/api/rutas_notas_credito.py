@@ -29,7 +29,7 @@ async def emitir_nota_credito(cuerpo: NotaCreditoEntrada, ctx: Caja) -> NotaCred
     def emitir() -> NotaCreditoRespuesta:
         comando = cuerpo.a_comando()
         comprobante = ctx.app.notas_credito.emitir_nota_credito(comando, ctx.metadatos)
-        return NotaCreditoRespuesta.desde(ctx.app.consultas.nota_credito(comprobante.id))
+        return NotaCreditoRespuesta.desde(ctx.app.consultas.nota_credito_de(comprobante))
 
     # A command in a thread, one of a few at once (hilos.py).
     return await ctx.comando(emitir)

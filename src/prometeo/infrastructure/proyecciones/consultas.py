@@ -32,8 +32,12 @@ from prometeo.infrastructure.proyecciones.consultas_documentos import (
     leer_facturas,
     leer_nota,
     leer_notas_de,
+    nota_de_filas,
 )
 from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
+from prometeo.infrastructure.proyecciones.notas_credito import (
+    filas_de_creacion as filas_de_nota,
+)
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_facturas,
     vista_kardex,
@@ -196,6 +200,13 @@ class ServicioConsultasSql(ServicioConsultas):
 
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
         return self._uno(leer_nota, "una nota de crédito", nota_credito_id)
+
+    def nota_credito_de(self, comprobante: Comprobante) -> NotaCreditoVista:
+        """Built from the command's events when it created the nota, else read back."""
+        filas = filas_de_nota(comprobante.eventos)
+        if filas is None:
+            return self.nota_credito(comprobante.id)
+        return nota_de_filas(*filas)
 
     def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]:
         with self._leer() as conexion:

@@ -240,6 +240,11 @@ def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> Factu
     )
 
 
+def nota_de_filas(fila: Mapping[str, Any], lineas: Sequence[Mapping[str, Any]]) -> NotaCreditoVista:
+    """The view of a nota de crédito from its rows as the projection builds them."""
+    return _nota(SimpleNamespace(**fila), [_linea_nota(SimpleNamespace(**ln)) for ln in lineas])
+
+
 def leer_nota(conexion: Connection, nota_credito_id: str) -> NotaCreditoVista | None:
     """One nota de crédito with its lines (two prebuilt statements on the driver), or None;
     `conexion` must be in a transaction."""

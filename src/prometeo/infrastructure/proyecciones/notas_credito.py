@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import ImportePorTarifa
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
 from prometeo.domain.services.totales import totales_por_tarifa
@@ -55,6 +56,25 @@ class ProyeccionNotasCredito(Proyeccion):
         insertar(conexion, vista_notas_credito, list(nuevas.values()))
         insertar(conexion, vista_lineas_nota_credito, lineas)
         actualizar_por_clave(conexion, vista_notas_credito, ("id",), emitidas)
+
+
+def filas_de_creacion(eventos: Sequence[EventoDominio]) -> tuple[Fila, list[Fila]] | None:
+    """The rows (nota, its lines in order) that `aplicar` writes for a nota de crédito
+    from the events of the command that created it (its NotaCreditoCreada, then at most
+    its emission), built in memory by the same functions; None for any other events."""
+    if not eventos or not isinstance(eventos[0], NotaCreditoCreada) or len(eventos) > 2:
+        return None
+    creada = eventos[0]
+    # Only the position column reads the log's place, and no view returns it.
+    fila = _creada(0, creada)
+    for evento in eventos[1:]:
+        if (
+            not isinstance(evento, NotaCreditoEmitida)
+            or evento.nota_credito_id != creada.nota_credito_id
+        ):
+            return None
+        fila.update(_emision(evento))
+    return fila, _lineas(creada)
 
 
 def _creada(posicion: int, evento: NotaCreditoCreada) -> Fila:

@@ -250,7 +250,7 @@ class PagoRespuesta(Salida):
 
 
 class FacturaRespuesta(Salida):
-    """Una factura leída del modelo de lectura, con totales y costo FIFO por línea."""
+    """Una factura como la guarda el modelo de lectura, con totales y costo FIFO por línea."""
 
     id: str
     numero: str | None = Field(

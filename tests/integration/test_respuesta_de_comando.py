@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, abrir, sembrar
@@ -42,6 +43,13 @@ def _tienda(aplicacion: Aplicacion) -> None:
             )
 
 
+def _vender(aplicacion: Aplicacion, *lineas: LineaFacturaCmd, **opciones: Any) -> Comprobante:
+    """A factura of the first punto de emisión, out of the bodega with stock."""
+    return aplicacion.facturas.crear_factura(
+        CrearFactura(PUNTOS[0], BODEGAS[0], lineas, **opciones)
+    )
+
+
 def _iguales(aplicacion: Aplicacion, comprobante: Comprobante) -> None:
     assert filas_de_creacion(comprobante.eventos) is not None  # built, not read back
     assert aplicacion.consultas.factura_de(comprobante) == aplicacion.consultas.factura(
@@ -56,19 +64,14 @@ def test_la_factura_creada_es_la_que_se_lee_del_modelo(url_base: str) -> None:
     aplicacion = abrir(url_base)
     try:
         _tienda(aplicacion)
-        emitida = aplicacion.facturas.crear_factura(
-            CrearFactura(
-                PUNTOS[0],
-                BODEGAS[0],
-                (
-                    LineaFacturaCmd("CAFE", 450, descuento="3.00"),
-                    LineaFacturaCmd("TE", "2.5"),
-                    LineaFacturaCmd("PAN", 3, precio_unitario="1.25"),
-                ),
-                CLIENTE,
-                descuento_global=DescuentoGlobalCmd("PORCENTAJE", "12.5"),
-                propina="1.10",
-            )
+        emitida = _vender(
+            aplicacion,
+            LineaFacturaCmd("CAFE", 450, descuento="3.00"),
+            LineaFacturaCmd("TE", "2.5"),
+            LineaFacturaCmd("PAN", 3, precio_unitario="1.25"),
+            cliente_id=CLIENTE,
+            descuento_global=DescuentoGlobalCmd("PORCENTAJE", "12.5"),
+            propina="1.10",
         )
         _iguales(aplicacion, emitida)
         vista = aplicacion.consultas.factura_de(emitida)
@@ -76,14 +79,12 @@ def test_la_factura_creada_es_la_que_se_lee_del_modelo(url_base: str) -> None:
         assert vista.numero == "001-001-000000001"
         # 450 units over two lots: 400 at 1.10 and 50 at 2.345678.
         assert vista.lineas[0].costo == Decimal("557.28")
-        borrador = aplicacion.facturas.crear_factura(
-            CrearFactura(
-                PUNTOS[0],
-                BODEGAS[0],
-                (LineaFacturaCmd("PAN", 2), LineaFacturaCmd("CAFE", 1)),
-                descuento_global=DescuentoGlobalCmd("MONTO", "1.30"),
-                borrador=True,
-            )
+        borrador = _vender(
+            aplicacion,
+            LineaFacturaCmd("PAN", 2),
+            LineaFacturaCmd("CAFE", 1),
+            descuento_global=DescuentoGlobalCmd("MONTO", "1.30"),
+            borrador=True,
         )
         _iguales(aplicacion, borrador)
         assert aplicacion.consultas.factura_de(borrador).estado == "BORRADOR"
@@ -97,14 +98,12 @@ def test_la_nota_de_credito_emitida_es_la_que_se_lee_del_modelo(url_base: str) -
     aplicacion = abrir(url_base)
     try:
         _tienda(aplicacion)
-        factura = aplicacion.facturas.crear_factura(
-            CrearFactura(
-                PUNTOS[0],
-                BODEGAS[0],
-                (LineaFacturaCmd("CAFE", 3), LineaFacturaCmd("TE", "2.5")),
-                CLIENTE,
-                descuento_global=DescuentoGlobalCmd("PORCENTAJE", "10"),
-            )
+        factura = _vender(
+            aplicacion,
+            LineaFacturaCmd("CAFE", 3),
+            LineaFacturaCmd("TE", "2.5"),
+            cliente_id=CLIENTE,
+            descuento_global=DescuentoGlobalCmd("PORCENTAJE", "10"),
         )
         for devolucion, lineas in (
             (True, (LineaNotaCreditoCmd("CAFE", cantidad=1), LineaNotaCreditoCmd("TE", "0.5"))),
@@ -128,17 +127,13 @@ def test_sin_los_eventos_de_su_creacion_la_factura_se_lee(tmp_path: Path) -> Non
     aplicacion = abrir(f"sqlite:///{tmp_path / 'lectura.db'}")
     try:
         _tienda(aplicacion)
-        borrador = aplicacion.facturas.crear_factura(
-            CrearFactura(PUNTOS[0], BODEGAS[0], (LineaFacturaCmd("PAN", 2),), borrador=True)
-        )
+        borrador = _vender(aplicacion, LineaFacturaCmd("PAN", 2), borrador=True)
         aplicacion.facturas.emitir_factura(EmitirFactura(borrador.id))
         emitida = Comprobante(borrador.id, None, borrador.eventos[1:])
         assert filas_de_creacion(emitida.eventos) is None
         assert aplicacion.consultas.factura_de(emitida).estado == "EMITIDA"
         # The creation of one factura with an event of another: not one factura's story.
-        otra = aplicacion.facturas.crear_factura(
-            CrearFactura(PUNTOS[0], BODEGAS[0], (LineaFacturaCmd("PAN", 1),))
-        )
+        otra = _vender(aplicacion, LineaFacturaCmd("PAN", 1))
         assert filas_de_creacion(borrador.eventos + otra.eventos[1:]) is None
         assert filas_de_creacion(()) is None
     finally:
@@ -152,9 +147,7 @@ def test_con_proyecciones_distribuidas_responde_sin_esperar_al_modelo(tmp_path: 
     aplicacion = bootstrap(Settings(database_url=url, hoy=HOY, proyecciones="distribuidas"))
     try:
         _tienda(aplicacion)
-        comprobante = aplicacion.facturas.crear_factura(
-            CrearFactura(PUNTOS[0], BODEGAS[0], (LineaFacturaCmd("CAFE", 2),), CLIENTE)
-        )
+        comprobante = _vender(aplicacion, LineaFacturaCmd("CAFE", 2), cliente_id=CLIENTE)
         with pytest.raises(NoEncontrado):
             aplicacion.consultas.factura(comprobante.id)
         vista = aplicacion.consultas.factura_de(comprobante)

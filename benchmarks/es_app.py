@@ -37,7 +37,7 @@ from benchmarks.escenario import (
 
 
 class Conflicto(Exception):
-    """Every attempt collided with another writer (prometeo's ConcurrencyError)."""
+    """Every attempt collided with another writer (prometeo's ErrorDeConcurrencia)."""
 
 
 def esperar(intento: int) -> None:

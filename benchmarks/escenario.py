@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearFactura,
@@ -25,7 +25,7 @@ from prometeo.application.commands import (
     LineaFacturaCmd,
 )
 from prometeo.bootstrap import Aplicacion, bootstrap
-from prometeo.domain.errors import ConcurrencyError
+from prometeo.domain.errores import ErrorDeConcurrencia
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.infrastructure.settings import Settings
 
@@ -132,7 +132,7 @@ class Tienda:
             try:
                 self._ingresar(faltan)
                 break
-            except ConcurrencyError:
+            except ErrorDeConcurrencia:
                 if intento == INTENTOS_REPOSICION - 1:
                     raise
                 time.sleep(random.uniform(0, min(0.1, 0.005 * 2**intento)))  # as the services

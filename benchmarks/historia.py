@@ -19,10 +19,10 @@ from benchmarks.escenario import (
     REPONER_LOTES,
     SUCURSAL,
 )
-from prometeo.application.services.conversiones import comprador_de
+from prometeo.application.servicios.conversiones import comprador_de
 from prometeo.bootstrap import Aplicacion
 from prometeo.domain.aggregates.factura import Factura
-from prometeo.domain.clock import RelojFijo
+from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.emision import emitir_factura
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
@@ -45,7 +45,7 @@ def construir_historia(
     while escritos < eventos:
         with aplicacion.unidad_de_trabajo() as uow:
             cliente = uow.catalogo.cliente(CLIENTE)
-            punto = uow.puntos_emision.obtener("punto", TipoComprobante.FACTURA)
+            punto = uow.secuencias.obtener("punto", TipoComprobante.FACTURA)
             for _ in range(FACTURAS_POR_COMMIT):
                 elegidos = sorted(azar.sample(productos, LINEAS))
                 inventarios = {p: uow.inventarios.obtener(p, BODEGA) for p in elegidos}

@@ -117,7 +117,7 @@ def _tipo(f: Frame) -> str:
 # The HTTP request around the emission.
 COMPONENTES_HTTP: tuple[tuple[str, Callable[[Frame], bool]], ...] = (
     (
-        "emisión (FacturaService.crear_factura)",
+        "emisión (ServicioFacturas.crear_factura)",
         lambda f: f.function == "crear_factura" and "application/services" in _ruta(f),
     ),
     (

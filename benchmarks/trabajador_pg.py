@@ -57,7 +57,7 @@ def ventana(
 ) -> dict[str, Any]:
     """Emit from `inicio_en` (wall clock) for `segundos`; top-ups included in the window."""
     from benchmarks.es_app import Conflicto
-    from prometeo.domain.errors import ConcurrencyError
+    from prometeo.domain.errores import ErrorDeConcurrencia
 
     intentos0 = contando.intentos if contando else tienda.reintentos
     espera = inicio_en - time.time()
@@ -71,7 +71,7 @@ def ventana(
         try:
             tienda.emitir()
             emitidas += 1
-        except (ConcurrencyError, Conflicto):
+        except (ErrorDeConcurrencia, Conflicto):
             fallidas += 1
         ultima = time.time()
     if contando is not None:

@@ -8,24 +8,24 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
 from prometeo.application.config import Configuracion
 from prometeo.application.consultas import ServicioConsultas
-from prometeo.application.messagebus import MessageBus, crear_message_bus
-from prometeo.application.services import (
-    CatalogoService,
-    FacturaService,
-    InventarioService,
-    NotaCreditoService,
+from prometeo.application.servicios import (
+    ServicioCatalogo,
+    ServicioFacturas,
+    ServicioInventario,
+    ServicioNotasCredito,
 )
-from prometeo.application.unit_of_work import Metadatos
-from prometeo.domain.clock import Reloj, RelojFijo
+from prometeo.application.unidad_de_trabajo import Metadatos
+from prometeo.domain.reloj import Reloj, RelojFijo
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
-from prometeo.infrastructure.db.checkpoint_wal import CheckpointWal
 from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
 from prometeo.infrastructure.db.migracion import migrar
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
+from prometeo.infrastructure.db.volcado_wal import VolcadoWal
 from prometeo.infrastructure.mensajeria import (
     COLA_PROYECCIONES,
     NOMBRE_RELAY,
@@ -62,13 +62,13 @@ class Aplicacion:
     settings: Settings
     engine: Engine
     reloj: Reloj
-    bus: MessageBus
+    bus: BusDeMensajes
     codec_eventos: CodecEventos
     codec_snapshots: CodecSnapshots
-    catalogo: CatalogoService
-    facturas: FacturaService
-    notas_credito: NotaCreditoService
-    inventario: InventarioService
+    catalogo: ServicioCatalogo
+    facturas: ServicioFacturas
+    notas_credito: ServicioNotasCredito
+    inventario: ServicioInventario
     consultas: ServicioConsultas
     observadores: list[Observador] = field(default_factory=list)
     metricas: Metricas = field(default_factory=crear_metricas)
@@ -76,7 +76,7 @@ class Aplicacion:
     cache_catalogo: CacheCatalogo = field(default_factory=CacheCatalogo)
     turnos: TurnoEscritura | None = None
     # SQLite file databases: WAL checkpoints in a thread, not inside commits.
-    checkpoint_wal: CheckpointWal | None = None
+    volcado_wal: VolcadoWal | None = None
     proyector: Proyector | None = None
 
     def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
@@ -102,8 +102,8 @@ class Aplicacion:
         return tuple(proyector.nombres)
 
     def cerrar(self) -> None:
-        if self.checkpoint_wal is not None:
-            self.checkpoint_wal.parar()
+        if self.volcado_wal is not None:
+            self.volcado_wal.parar()
         if self.turnos is not None:
             self.turnos.cerrar()
         self.engine.dispose()
@@ -119,24 +119,24 @@ def bootstrap(
     settings: Settings | None = None,
     *,
     migrar_esquema: bool = True,
-    checkpoint_aparte: bool = False,
+    volcado_aparte: bool = False,
 ) -> Aplicacion:
     """Build prometeo from settings (the environment by default), making sure the database
-    schema is current first. `checkpoint_aparte` (the server): on a SQLite file, WAL
+    schema is current first. `volcado_aparte` (the server): on a SQLite file, WAL
     checkpoints run in a thread of their own instead of inside the commits that cross the
     mark (a stall every few dozen facturas that the whole writer queue waits for)."""
     settings = settings or Settings()
     engine = crear_engine(
         settings.database_url,
         sqlite_synchronous=settings.sqlite_synchronous,
-        checkpoint_aparte=checkpoint_aparte,
+        volcado_aparte=volcado_aparte,
     )
-    ruta = ruta_sqlite(engine) if checkpoint_aparte else None
-    checkpoint_wal = CheckpointWal(ruta) if ruta is not None else None
+    ruta = ruta_sqlite(engine) if volcado_aparte else None
+    volcado_wal = VolcadoWal(ruta) if ruta is not None else None
     if migrar_esquema:
         migrar(engine)
     reloj = crear_reloj(settings)
-    bus = crear_message_bus()
+    bus = crear_bus_de_mensajes()
     config = Configuracion(
         plazo_nota_credito_dias=settings.plazo_nota_credito_dias,
         reintentos_concurrencia=settings.reintentos_concurrencia,
@@ -160,19 +160,19 @@ def bootstrap(
         bus=bus,
         codec_eventos=codec_eventos,
         codec_snapshots=codec_snapshots,
-        catalogo=CatalogoService(fabrica, reloj, bus, config),
-        facturas=FacturaService(fabrica, reloj, bus, config),
-        notas_credito=NotaCreditoService(fabrica, reloj, bus, config),
-        inventario=InventarioService(fabrica, reloj, bus, config),
+        catalogo=ServicioCatalogo(fabrica, reloj, bus, config),
+        facturas=ServicioFacturas(fabrica, reloj, bus, config),
+        notas_credito=ServicioNotasCredito(fabrica, reloj, bus, config),
+        inventario=ServicioInventario(fabrica, reloj, bus, config),
         consultas=ServicioConsultasSql(engine),
         observadores=[proyector.observador] if embebidas else [],
         cache=CacheAgregados(settings.cache_agregados),
         proyector=proyector,
         turnos=turno_de_escritura(engine),
-        checkpoint_wal=checkpoint_wal,
+        volcado_wal=volcado_wal,
     )
-    if checkpoint_wal is not None:
-        checkpoint_wal.iniciar()
+    if volcado_wal is not None:
+        volcado_wal.iniciar()
     # Keep it the last observer: it counts events that are about to commit.
     aplicacion.observadores.append(aplicacion.metricas.observador_eventos)
     return aplicacion

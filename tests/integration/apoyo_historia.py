@@ -21,7 +21,7 @@ from apoyo_proyecciones import (
 )
 from hypothesis import strategies as st
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AgregarLinea,
     AnularFactura,
     AplicarDescuento,
@@ -34,7 +34,7 @@ from prometeo.application.commands import (
     RegistrarIngreso,
     TransferirStock,
 )
-from prometeo.domain.errors import DomainError
+from prometeo.domain.errores import ErrorDeDominio
 
 _cantidades = st.sampled_from(["1", "2", "3", "5", "0.5", "1.25", "2.000001"])
 _costos = st.sampled_from(["0.10", "1.00", "2.333333", "4.50", "7.25"])
@@ -93,7 +93,7 @@ class Historia:
         self.productos: dict[str, list[str]] = {}  # of each factura, by line
 
     def jugar(self, operacion: tuple[Any, ...]) -> None:
-        with contextlib.suppress(DomainError):
+        with contextlib.suppress(ErrorDeDominio):
             self._jugar(*operacion)
 
     def _jugar(self, tipo: str, *datos: Any) -> None:

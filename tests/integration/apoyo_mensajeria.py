@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bases_de_datos import exigir_servicio
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearProducto,
     CrearSucursal,

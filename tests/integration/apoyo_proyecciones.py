@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, event, select, update
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearProducto,

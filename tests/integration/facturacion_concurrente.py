@@ -7,9 +7,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from prometeo.application.commands import CrearFactura, LineaFacturaCmd
+from prometeo.application.comandos import CrearFactura, LineaFacturaCmd
 from prometeo.bootstrap import bootstrap
-from prometeo.domain.errors import ConcurrencyError, ReglasIncumplidas
+from prometeo.domain.errores import ErrorDeConcurrencia, ReglasIncumplidas
 from prometeo.infrastructure.settings import Settings
 
 HOY = date(2026, 11, 29)
@@ -43,7 +43,7 @@ def emitir_facturas(url: str, semilla: int, cantidad: int) -> dict[str, list[str
                 emitidas.append(factura_id)
             except ReglasIncumplidas:
                 rechazadas.append(factura_id)
-            except ConcurrencyError:
+            except ErrorDeConcurrencia:
                 conflictos.append(factura_id)
     finally:
         aplicacion.cerrar()

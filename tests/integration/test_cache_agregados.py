@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearProducto,
     CrearSucursal,
@@ -17,7 +17,7 @@ from prometeo.application.commands import (
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.settings import Settings
@@ -102,7 +102,7 @@ def test_capacidad_limitada_y_desactivable() -> None:
 def test_solo_guarda_los_streams_que_comparten_los_comandos() -> None:
     cache = CacheAgregados()
     inventario = Inventario.para("p", "b")
-    punto = PuntoEmision("punto-1")
+    punto = SecuenciaComprobantes("punto-1")
     factura = Factura("f-1")
     cache.devolver([inventario, punto, factura])
     assert len(cache) == 2

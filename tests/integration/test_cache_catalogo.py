@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from prometeo.domain.entities.catalogo import Producto
-from prometeo.domain.errors import NoEncontrado
+from prometeo.domain.errores import NoEncontrado
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 from prometeo.infrastructure.db.engine import crear_engine

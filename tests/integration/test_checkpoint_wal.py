@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from prometeo.application.commands import CrearProducto
+from prometeo.application.comandos import CrearProducto
 from prometeo.bootstrap import bootstrap
-from prometeo.infrastructure.db.checkpoint_wal import AUTOCHECKPOINT_RED
+from prometeo.infrastructure.db.volcado_wal import AUTOCHECKPOINT_RED
 from prometeo.infrastructure.settings import Settings
 
 
@@ -20,8 +20,8 @@ def _autocheckpoint(engine: Engine) -> int:
 
 def test_el_servidor_hace_los_checkpoints_en_un_hilo(tmp_path: Path) -> None:
     archivo = tmp_path / "p.db"
-    aplicacion = bootstrap(Settings(database_url=f"sqlite:///{archivo}"), checkpoint_aparte=True)
-    hilo = aplicacion.checkpoint_wal
+    aplicacion = bootstrap(Settings(database_url=f"sqlite:///{archivo}"), volcado_aparte=True)
+    hilo = aplicacion.volcado_wal
     try:
         assert hilo is not None
         assert hilo.activo
@@ -46,7 +46,7 @@ def test_el_servidor_hace_los_checkpoints_en_un_hilo(tmp_path: Path) -> None:
 def test_sin_servidor_sqlite_hace_sus_checkpoints_como_siempre(tmp_path: Path) -> None:
     aplicacion = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'p.db'}"))
     try:
-        assert aplicacion.checkpoint_wal is None
+        assert aplicacion.volcado_wal is None
         assert _autocheckpoint(aplicacion.engine) == 1000
     finally:
         aplicacion.cerrar()

@@ -8,7 +8,7 @@ import pytest
 from apoyo_proyecciones import abrir, contar_sentencias, sembrar
 from sqlalchemy import select, update
 
-from prometeo.application.commands import CrearFactura, LineaFacturaCmd, RegistrarIngreso
+from prometeo.application.comandos import CrearFactura, LineaFacturaCmd, RegistrarIngreso
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 
 _cp = checkpoints_proyeccion

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from facturacion_concurrente import HOY, PRODUCTOS, emitir_facturas
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearProducto,
@@ -23,7 +23,7 @@ from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import FacturaCreada, FacturaEmitida
 from prometeo.domain.events.inventario import LoteIngresado, StockIncrementado, StockReducido
-from prometeo.domain.events.punto_emision import SecuencialAsignado
+from prometeo.domain.events.secuencia import SecuencialAsignado
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.serializacion import CodecEventos
 from prometeo.infrastructure.settings import Settings

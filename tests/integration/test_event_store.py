@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bases_de_datos import todos_los_backends
-from prometeo.domain.errors import ConcurrencyError
+from prometeo.domain.errores import ErrorDeConcurrencia
 from prometeo.infrastructure.db import event_store
 from prometeo.infrastructure.db.engine import confirmar, diferir, escrituras_diferidas
 from prometeo.infrastructure.db.event_store import EventoNuevo, EventStoreSql
@@ -57,7 +57,7 @@ def test_agregar_y_leer_un_stream(engine: Engine) -> None:
 
 def test_agregar_a_varios_streams_es_atomico(engine: Engine) -> None:
     agregar(engine, [nuevo("b-1", 1)])
-    with pytest.raises(ConcurrencyError):
+    with pytest.raises(ErrorDeConcurrencia):
         agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2), nuevo("b-1", 1)])
     with engine.connect() as conexion:
         store = EventStoreSql(conexion)
@@ -68,7 +68,7 @@ def test_agregar_a_varios_streams_es_atomico(engine: Engine) -> None:
 
 def test_version_obsoleta_no_escribe_nada(engine: Engine) -> None:
     agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2)])
-    with pytest.raises(ConcurrencyError, match="a-1"):
+    with pytest.raises(ErrorDeConcurrencia, match="a-1"):
         agregar(engine, [nuevo("a-1", 2), nuevo("a-1", 3)])
     agregar(engine, [nuevo("a-1", 3)])
     with engine.connect() as conexion:
@@ -83,9 +83,9 @@ def test_appends_grandes_y_chicos_numeran_igual(
     monkeypatch.setattr(event_store, "_MAXIMO_VALUES", 2)
     agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2)])  # VALUES
     agregar(engine, [nuevo("b-1", 1), nuevo("a-1", 3), nuevo("b-1", 2, datos='{"ñ":1}')])
-    with pytest.raises(ConcurrencyError):
+    with pytest.raises(ErrorDeConcurrencia):
         agregar(engine, [nuevo("c-1", 1), nuevo("c-1", 2), nuevo("a-1", 3)])  # unnest
-    with pytest.raises(ConcurrencyError):
+    with pytest.raises(ErrorDeConcurrencia):
         agregar(engine, [nuevo("c-1", 1), nuevo("b-1", 2)])  # VALUES
     with engine.connect() as conexion:
         store = EventStoreSql(conexion)
@@ -172,7 +172,7 @@ def test_escritores_concurrentes_en_el_mismo_stream(engine: Engine) -> None:
         try:
             agregar(engine, [nuevo("x-1", 1, tipo=f"W{n}")])
             exitos.append(n)
-        except ConcurrencyError:
+        except ErrorDeConcurrencia:
             conflictos.append(n)
 
     hilos = [threading.Thread(target=escribir, args=(n,)) for n in range(4)]

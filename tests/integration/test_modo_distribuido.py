@@ -20,7 +20,7 @@ from apoyo_mensajeria import (
 from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, sembrar, volcar
 from sqlalchemy import update
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AnularFactura,
     CrearFactura,
     DescuentoGlobalCmd,

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine, insert, select, update
 
 from bases_de_datos import todos_los_backends
-from prometeo.application.unit_of_work import Metadatos
+from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.aggregates.inventario import Inventario
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.entities.catalogo import Producto, Sucursal
-from prometeo.domain.errors import Duplicado, NoEncontrado
+from prometeo.domain.errores import Duplicado, NoEncontrado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import LoteIngresado
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
@@ -24,7 +24,7 @@ from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db import tablas
 from prometeo.infrastructure.db.event_store import EventStoreSql
-from prometeo.infrastructure.db.snapshots import Snapshot, SnapshotStoreSql
+from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql, Snapshot
 from prometeo.infrastructure.db.unidad_de_trabajo import UnidadDeTrabajoSql
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots, tipos_de_evento
 
@@ -67,7 +67,7 @@ def reproduccion_completa(engine: Engine) -> Inventario:
 def test_snapshot_store_guarda_solo_el_mas_reciente(engine: Engine) -> None:
     instante = datetime(2026, 11, 29, tzinfo=UTC)
     with engine.begin() as conexion:
-        store = SnapshotStoreSql(conexion)
+        store = AlmacenSnapshotsSql(conexion)
         assert store.ultimo("s-1") is None
         store.guardar(Snapshot("s-1", 10, 1, '{"v":10}'), instante)
         store.guardar(Snapshot("s-1", 20, 1, '{"v":20}'), instante)
@@ -78,7 +78,7 @@ def test_snapshot_store_guarda_solo_el_mas_reciente(engine: Engine) -> None:
 def test_carga_con_snapshot_y_cola_igual_a_reproduccion_completa(engine: Engine) -> None:
     movimientos(engine, 7)  # 7 × (ingreso + salida) + StockBajo events: several snapshots
     with engine.connect() as conexion:
-        snapshot = SnapshotStoreSql(conexion).ultimo(
+        snapshot = AlmacenSnapshotsSql(conexion).ultimo(
             f"inventario-{Inventario.id_para('cafe', 'b1')}"
         )
     assert (snapshot is not None and snapshot.version % 5 != 0) or snapshot is not None
@@ -104,7 +104,7 @@ def test_unidad_de_trabajo_escribe_metadatos_y_confirmados(engine: Engine) -> No
     metadatos = Metadatos(usuario="ana", correlation_id="corr-1", causation_id="cmd-1")
     with uow(engine, metadatos=metadatos) as u:
         u.inventarios.obtener("pan", "b1").ingresar(Cantidad(1), Precio(1), HOY)
-        punto = u.puntos_emision.obtener("p1", TipoComprobante.FACTURA)
+        punto = u.secuencias.obtener("p1", TipoComprobante.FACTURA)
         punto.asignar_secuencial("001", "001", "f1")
         u.commit()
     assert [c.stream_id for c in u.confirmados] == ["inventario-pan-b1", "secuencia-p1-01"]
@@ -145,9 +145,9 @@ def test_repositorios_nombran_lo_que_no_existe(engine: Engine) -> None:
         with pytest.raises(NoEncontrado):
             u.notas_credito.obtener("no-existe")
         assert u.inventarios.obtener("x", "y").version == 0
-        assert u.puntos_emision.obtener("p", TipoComprobante.NOTA_CREDITO) == PuntoEmision.para(
+        assert u.secuencias.obtener(
             "p", TipoComprobante.NOTA_CREDITO
-        )
+        ) == SecuenciaComprobantes.para("p", TipoComprobante.NOTA_CREDITO)
         # The identity map hands out the same object twice within a unit of work.
         assert u.inventarios.obtener("x", "y") is u.inventarios.obtener("x", "y")
 

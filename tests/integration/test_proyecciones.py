@@ -29,7 +29,7 @@ from sqlalchemy import Connection, delete, update
 from typer.testing import CliRunner
 
 from bases_de_datos import todos_los_backends
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AgregarLinea,
     AnularFactura,
     AplicarDescuento,
@@ -53,7 +53,7 @@ from prometeo.application.consultas import (
     VentaDiaria,
 )
 from prometeo.bootstrap import Aplicacion
-from prometeo.domain.errors import DomainError, NoEncontrado
+from prometeo.domain.errores import ErrorDeDominio, NoEncontrado
 from prometeo.entrypoints.cli import app as cli
 from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.proyecciones import (
@@ -454,7 +454,7 @@ def test_cajeros_concurrentes_dejan_lo_mismo_que_una_reconstruccion(url_base: st
         def cajero(semilla: int) -> None:
             for i in range(4):
                 lineas = (LineaFacturaCmd("CAFE", 1 + (semilla + i) % 2), LineaFacturaCmd("PAN", 1))
-                with contextlib.suppress(DomainError):  # a conflict that outlived its retries
+                with contextlib.suppress(ErrorDeDominio):  # a conflict that outlived its retries
                     comando = CrearFactura("P1", "B1", lineas, CLIENTE)
                     emitidas.append(aplicacion.facturas.crear_factura(comando).id)
 

@@ -26,9 +26,9 @@ from proxy_tcp import ProxyTcp
 from sqlalchemy import Engine
 
 from bases_de_datos import todos_los_backends
-from prometeo.application.commands import RegistrarIngreso
+from prometeo.application.comandos import RegistrarIngreso
 from prometeo.bootstrap import bootstrap
-from prometeo.domain.errors import NoEncontrado
+from prometeo.domain.errores import NoEncontrado
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventStoreSql
 from prometeo.infrastructure.db.migracion import migrar

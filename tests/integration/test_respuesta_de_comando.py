@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bases_de_datos import todos_los_backends
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearFactura,
     DescuentoGlobalCmd,
     EmitirFactura,
@@ -25,9 +25,9 @@ from prometeo.application.commands import (
     LineaNotaCreditoCmd,
     RegistrarIngreso,
 )
-from prometeo.application.resultados import Comprobante
+from prometeo.application.resultados import DocumentoRegistrado
 from prometeo.bootstrap import Aplicacion, bootstrap
-from prometeo.domain.errors import DomainError, NoEncontrado
+from prometeo.domain.errores import ErrorDeDominio, NoEncontrado
 from prometeo.infrastructure.proyecciones import notas_credito
 from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
 from prometeo.infrastructure.settings import Settings
@@ -43,14 +43,16 @@ def _tienda(aplicacion: Aplicacion) -> None:
             )
 
 
-def _vender(aplicacion: Aplicacion, *lineas: LineaFacturaCmd, **opciones: Any) -> Comprobante:
+def _vender(
+    aplicacion: Aplicacion, *lineas: LineaFacturaCmd, **opciones: Any
+) -> DocumentoRegistrado:
     """A factura of the first punto de emisión, out of the bodega with stock."""
     return aplicacion.facturas.crear_factura(
         CrearFactura(PUNTOS[0], BODEGAS[0], lineas, **opciones)
     )
 
 
-def _iguales(aplicacion: Aplicacion, comprobante: Comprobante) -> None:
+def _iguales(aplicacion: Aplicacion, comprobante: DocumentoRegistrado) -> None:
     assert filas_de_creacion(comprobante.eventos) is not None  # built, not read back
     assert aplicacion.consultas.factura_de(comprobante) == aplicacion.consultas.factura(
         comprobante.id
@@ -129,7 +131,7 @@ def test_sin_los_eventos_de_su_creacion_la_factura_se_lee(tmp_path: Path) -> Non
         _tienda(aplicacion)
         borrador = _vender(aplicacion, LineaFacturaCmd("PAN", 2), borrador=True)
         aplicacion.facturas.emitir_factura(EmitirFactura(borrador.id))
-        emitida = Comprobante(borrador.id, None, borrador.eventos[1:])
+        emitida = DocumentoRegistrado(borrador.id, None, borrador.eventos[1:])
         assert filas_de_creacion(emitida.eventos) is None
         assert aplicacion.consultas.factura_de(emitida).estado == "EMITIDA"
         # The creation of one factura with an event of another: not one factura's story.
@@ -213,7 +215,7 @@ def test_cualquier_factura_creada_es_la_que_se_lee_del_modelo(url_base: str) -> 
     )
     def probar(comando: CrearFactura) -> None:
         comprobante = None
-        with contextlib.suppress(DomainError):
+        with contextlib.suppress(ErrorDeDominio):
             comprobante = aplicacion.facturas.crear_factura(comando)
         assume(comprobante is not None)
         assert comprobante is not None

@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearProducto,
     CrearSucursal,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from prometeo.application.resultados import Comprobante
+from prometeo.application.resultados import DocumentoRegistrado
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +215,7 @@ class ServicioConsultas(ABC):
     def factura(self, factura_id: str) -> FacturaVista:
         """The factura, or NoEncontrado."""
 
-    def factura_de(self, comprobante: Comprobante) -> FacturaVista:
+    def factura_de(self, comprobante: DocumentoRegistrado) -> FacturaVista:
         """The factura a command has just committed, as the read model holds it once it
         has applied that command. This default reads it back; an implementation may build
         it from `comprobante.eventos` when they describe the whole factura (one created
@@ -237,7 +237,7 @@ class ServicioConsultas(ABC):
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
         """The nota de crédito, or NoEncontrado."""
 
-    def nota_credito_de(self, comprobante: Comprobante) -> NotaCreditoVista:
+    def nota_credito_de(self, comprobante: DocumentoRegistrado) -> NotaCreditoVista:
         """The nota de crédito a command has just committed; like `factura_de`."""
         return self.nota_credito(comprobante.id)
 

@@ -18,7 +18,7 @@ class Registrado:
 
 
 @dataclass(frozen=True, slots=True)
-class Comprobante:
+class DocumentoRegistrado:
     """A factura or nota de crédito: its id and its number (None while in BORRADOR), and
     the events the command recorded on it, committed with it: enough, for a document the
     command created, to answer with it without reading it back (`ServicioConsultas.

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -47,9 +47,9 @@ class RepositorioInventarios(ABC):
         """The inventario of a product in a bodega; an empty one if it never had stock."""
 
 
-class RepositorioPuntosEmision(ABC):
+class RepositorioSecuencias(ABC):
     @abstractmethod
-    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
+    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> SecuenciaComprobantes:
         """The numbering of a punto for a document type (empty before its first number)."""
 
 

@@ -13,8 +13,8 @@ from prometeo.bootstrap import bootstrap
 from prometeo.entrypoints.demo import cargar_demo
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.db.tokens import AlmacenTokens, Rol
 from prometeo.infrastructure.settings import Settings
-from prometeo.infrastructure.tokens import AlmacenTokens, Rol
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -37,9 +37,7 @@ def crear_app_servidor() -> FastAPI:
     """What each worker process of `serve --workers N` runs: its own bootstrap and app."""
     from prometeo.entrypoints.api.app import crear_app
 
-    app = crear_app(
-        bootstrap(Settings(), migrar_esquema=False, checkpoint_aparte=True), propia=True
-    )
+    app = crear_app(bootstrap(Settings(), migrar_esquema=False, volcado_aparte=True), propia=True)
     congelar_montaje()
     return app
 
@@ -80,7 +78,7 @@ def serve(
         # Each worker process imports the factory and bootstraps itself.
         uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
         return
-    aplicacion = bootstrap(settings, migrar_esquema=False, checkpoint_aparte=True)
+    aplicacion = bootstrap(settings, migrar_esquema=False, volcado_aparte=True)
     try:
         app = crear_app(aplicacion)
         congelar_montaje()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import NAMESPACE_URL, uuid5
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearFactura,
@@ -20,10 +20,10 @@ from prometeo.application.commands import (
     RegistrarEmisor,
     RegistrarIngreso,
 )
-from prometeo.application.unit_of_work import Metadatos
+from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.bootstrap import Aplicacion
-from prometeo.domain.errors import NoEncontrado
-from prometeo.infrastructure.db.lectura_catalogo import LectorCatalogo
+from prometeo.domain.errores import NoEncontrado
+from prometeo.infrastructure.lecturas.catalogo import LectorCatalogo
 
 USUARIO = "demo"
 

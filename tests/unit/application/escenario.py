@@ -10,7 +10,8 @@ from typing import TypeVar
 
 from fakes import AlmacenEnMemoria, CatalogoEnMemoria, FakeUnidadDeTrabajo
 
-from prometeo.application.commands import (
+from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearFactura,
@@ -22,22 +23,21 @@ from prometeo.application.commands import (
     RegistrarIngreso,
 )
 from prometeo.application.config import Configuracion
-from prometeo.application.messagebus import MessageBus, crear_message_bus
-from prometeo.application.resultados import Comprobante
-from prometeo.application.services import (
-    CatalogoService,
-    FacturaService,
-    InventarioService,
-    NotaCreditoService,
+from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.application.servicios import (
+    ServicioCatalogo,
+    ServicioFacturas,
+    ServicioInventario,
+    ServicioNotasCredito,
 )
-from prometeo.application.unit_of_work import Metadatos
+from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
-from prometeo.domain.clock import RelojFijo
-from prometeo.domain.errors import ReglasIncumplidas
+from prometeo.domain.errores import ReglasIncumplidas
+from prometeo.domain.reloj import RelojFijo
 
-S = TypeVar("S", CatalogoService, FacturaService, NotaCreditoService, InventarioService)
+S = TypeVar("S", ServicioCatalogo, ServicioFacturas, ServicioNotasCredito, ServicioInventario)
 
 HOY = date(2026, 11, 29)
 SUCURSAL = "sucursal-1"
@@ -55,7 +55,7 @@ class Escenario:
     reloj: RelojFijo = field(default_factory=lambda: RelojFijo(HOY))
     almacen: AlmacenEnMemoria = field(default_factory=AlmacenEnMemoria)
     catalogo: CatalogoEnMemoria = field(default_factory=CatalogoEnMemoria)
-    bus: MessageBus = field(default_factory=crear_message_bus)
+    bus: BusDeMensajes = field(default_factory=crear_bus_de_mensajes)
     uows: list[FakeUnidadDeTrabajo] = field(default_factory=list)
 
     def fabrica(self, metadatos: Metadatos) -> FakeUnidadDeTrabajo:
@@ -67,20 +67,20 @@ class Escenario:
         return clase(self.fabrica, self.reloj, self.bus, self.config)
 
     @property
-    def catalogo_service(self) -> CatalogoService:
-        return self._servicio(CatalogoService)
+    def catalogo_service(self) -> ServicioCatalogo:
+        return self._servicio(ServicioCatalogo)
 
     @property
-    def facturas(self) -> FacturaService:
-        return self._servicio(FacturaService)
+    def facturas(self) -> ServicioFacturas:
+        return self._servicio(ServicioFacturas)
 
     @property
-    def notas(self) -> NotaCreditoService:
-        return self._servicio(NotaCreditoService)
+    def notas(self) -> ServicioNotasCredito:
+        return self._servicio(ServicioNotasCredito)
 
     @property
-    def inventario_service(self) -> InventarioService:
-        return self._servicio(InventarioService)
+    def inventario_service(self) -> ServicioInventario:
+        return self._servicio(ServicioInventario)
 
     def sembrar(self) -> Escenario:
         c = self.catalogo_service
@@ -105,7 +105,7 @@ class Escenario:
         cmd = RegistrarIngreso(producto, bodega, cantidad, costo)
         return self.inventario_service.registrar_ingreso(cmd).lote_id
 
-    def vender(self, *lineas: tuple[str, str], **kwargs: object) -> Comprobante:
+    def vender(self, *lineas: tuple[str, str], **kwargs: object) -> DocumentoRegistrado:
         """A factura to the cliente, emitted at once, at list prices."""
         kwargs.setdefault("cliente_id", CLIENTE)
         cmd = CrearFactura(

@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
+from prometeo.application.unidad_de_trabajo import EventoConfirmado, Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -25,14 +25,14 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
-from prometeo.domain.errors import ConcurrencyError, Duplicado, NoEncontrado
+from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.repositories import (
     RepositorioCatalogo,
     RepositorioFacturas,
     RepositorioInventarios,
     RepositorioNotasCredito,
-    RepositorioPuntosEmision,
+    RepositorioSecuencias,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
@@ -71,7 +71,7 @@ class AlmacenEnMemoria:
             self._interferencias.pop(0)()
         if self._conflictos:
             self._conflictos -= 1
-            raise ConcurrencyError("Otro escritor modificó los streams (simulado)")
+            raise ErrorDeConcurrencia("Otro escritor modificó los streams (simulado)")
 
     def agregar(
         self,
@@ -81,7 +81,7 @@ class AlmacenEnMemoria:
         """Append to several streams atomically: all or nothing."""
         for stream_id, esperada, _ in cambios:
             if self.version(stream_id) != esperada:
-                raise ConcurrencyError(
+                raise ErrorDeConcurrencia(
                     f"El stream {stream_id} está en la versión {self.version(stream_id)}; "
                     f"se esperaba {esperada}"
                 )
@@ -232,7 +232,7 @@ class FakeUnidadDeTrabajo(UnidadDeTrabajo):
         self.facturas = FacturasEnMemoria(self)
         self.notas_credito = NotasCreditoEnMemoria(self)
         self.inventarios = InventariosEnMemoria(self)
-        self.puntos_emision = PuntosEmisionEnMemoria(self)
+        self.secuencias = SecuenciasEnMemoria(self)
         self.commits = 0
         self.rollbacks = 0
 
@@ -315,10 +315,12 @@ class InventariosEnMemoria(RepositorioInventarios):
         return inventario or self._uow.seguir(Inventario.para(producto_id, bodega_id))
 
 
-class PuntosEmisionEnMemoria(RepositorioPuntosEmision):
+class SecuenciasEnMemoria(RepositorioSecuencias):
     def __init__(self, uow: FakeUnidadDeTrabajo) -> None:
         self._uow = uow
 
-    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
-        punto = self._uow.cargar(PuntoEmision, PuntoEmision.id_para(punto_emision_id, tipo))
-        return punto or self._uow.seguir(PuntoEmision.para(punto_emision_id, tipo))
+    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> SecuenciaComprobantes:
+        punto = self._uow.cargar(
+            SecuenciaComprobantes, SecuenciaComprobantes.id_para(punto_emision_id, tipo)
+        )
+        return punto or self._uow.seguir(SecuenciaComprobantes.para(punto_emision_id, tipo))

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from fakes import AlmacenEnMemoria, CatalogoEnMemoria, FakeUnidadDeTrabajo
 
-from prometeo.application.unit_of_work import UnidadDeTrabajo
+from prometeo.application.unidad_de_trabajo import UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.entities.catalogo import Sucursal
-from prometeo.domain.errors import ConcurrencyError, NoEncontrado
+from prometeo.domain.errores import ErrorDeConcurrencia, NoEncontrado
 from prometeo.domain.repositories import RepositorioCatalogo, RepositorioInventarios
 from prometeo.domain.value_objects.comprador import Comprador
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
@@ -76,13 +76,13 @@ def test_commit_ordena_streams_y_detecta_otro_escritor(
 ) -> None:
     primero, segundo = uow(almacen, catalogo), uow(almacen, catalogo)
     for u in (primero, segundo):
-        u.puntos_emision.obtener("punto", TipoComprobante.FACTURA).asignar_secuencial(
+        u.secuencias.obtener("punto", TipoComprobante.FACTURA).asignar_secuencial(
             "001", "001", "doc"
         )
         u.inventarios.obtener("a", "b").ingresar(Cantidad(1), Precio(1), HOY)
 
     primero.commit()
-    with pytest.raises(ConcurrencyError, match="versión 1; se esperaba 0"):
+    with pytest.raises(ErrorDeConcurrencia, match="versión 1; se esperaba 0"):
         segundo.commit()
 
     assert [c.stream_id for c in primero.confirmados] == ["inventario-a-b", "secuencia-punto-01"]
@@ -110,7 +110,7 @@ def test_un_agregado_nuevo_con_id_existente_choca(
     assert almacen.version("factura-f") == 1
     with uow(almacen, catalogo) as u:
         u.facturas.agregar(nueva())
-        with pytest.raises(ConcurrencyError):
+        with pytest.raises(ErrorDeConcurrencia):
             u.commit()
         with pytest.raises(NoEncontrado):
             u.notas_credito.obtener("n")

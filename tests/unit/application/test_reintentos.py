@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 from escenario import BODEGA, CAFE, CLIENTE, PUNTO, Escenario
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearFactura,
     CrearSucursal,
     LineaFacturaCmd,
     RegistrarIngreso,
 )
 from prometeo.application.config import Configuracion
-from prometeo.application.unit_of_work import Metadatos
-from prometeo.domain.errors import ConcurrencyError, ReglasIncumplidas
+from prometeo.application.unidad_de_trabajo import Metadatos
+from prometeo.domain.errores import ErrorDeConcurrencia, ReglasIncumplidas
 
 
 def venta(cantidad: str = "1") -> CrearFactura:
@@ -59,7 +59,7 @@ def test_un_conflicto_persistente_aflora_tras_n_intentos(tienda: Escenario, inte
     tienda.config = Configuracion(reintentos_concurrencia=intentos, espera_maxima_segundos=0)
     tienda.almacen.provocar_conflictos(100)
 
-    with pytest.raises(ConcurrencyError):
+    with pytest.raises(ErrorDeConcurrencia):
         tienda.inventario_service.registrar_ingreso(RegistrarIngreso(CAFE, BODEGA, 5, 2))
 
     assert len(tienda.uows) == intentos

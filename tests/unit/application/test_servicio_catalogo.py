@@ -1,4 +1,4 @@
-"""CatalogoService: reference data validated by the domain entities, references checked."""
+"""ServicioCatalogo: reference data validated by the domain entities, references checked."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from escenario import BODEGA, SUCURSAL, Escenario, reglas
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearProducto,
@@ -15,7 +15,7 @@ from prometeo.application.commands import (
     CrearSucursal,
     RegistrarEmisor,
 )
-from prometeo.domain.errors import Duplicado, NoEncontrado, ReglasIncumplidas
+from prometeo.domain.errores import Duplicado, NoEncontrado, ReglasIncumplidas
 
 
 def emisor(**cambios: object) -> RegistrarEmisor:

@@ -1,4 +1,4 @@
-"""FacturaService: create and emit in one transaction, drafts, emission, anulación."""
+"""ServicioFacturas: create and emit in one transaction, drafts, emission, anulación."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from escenario import BODEGA, CAFE, CLIENTE, HOY, PAN, PUNTO, Escenario, reglas
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AgregarLinea,
     AnularFactura,
     AplicarDescuento,
@@ -19,7 +19,13 @@ from prometeo.application.commands import (
     PagoCmd,
 )
 from prometeo.domain.aggregates.factura import EstadoFactura
-from prometeo.domain.errors import Duplicado, NoEncontrado, ReglasIncumplidas, ValorInvalido
+from prometeo.domain.errores import (
+    Duplicado,
+    NoEncontrado,
+    OperacionNoPermitida,
+    ReglasIncumplidas,
+    ValorInvalido,
+)
 
 
 def borrador(tienda: Escenario, *lineas: LineaFacturaCmd, **kwargs: object) -> str:
@@ -220,9 +226,9 @@ def test_una_factura_emitida_no_se_modifica_ni_se_reemite(tienda: Escenario) -> 
     tienda.ingresar(CAFE, "10", "4.00")
     factura_id = tienda.vender((CAFE, "1")).id
 
-    with pytest.raises(ValorInvalido) as linea:
+    with pytest.raises(OperacionNoPermitida) as linea:
         tienda.facturas.agregar_linea(AgregarLinea(factura_id, CAFE, "1"))
-    with pytest.raises(ValorInvalido) as descuento:
+    with pytest.raises(OperacionNoPermitida) as descuento:
         tienda.facturas.aplicar_descuento(AplicarDescuento(factura_id, "MONTO", "1.00"))
     with pytest.raises(ReglasIncumplidas) as emision:
         tienda.facturas.emitir_factura(EmitirFactura(factura_id))
@@ -281,7 +287,7 @@ def test_anular_devuelve_a_los_mismos_lotes_y_el_numero_no_se_reusa(tienda: Esce
 def test_solo_se_anula_una_factura_emitida(tienda: Escenario) -> None:
     factura_id = borrador(tienda, LineaFacturaCmd(CAFE, "1"))
 
-    with pytest.raises(ValorInvalido) as error:
+    with pytest.raises(OperacionNoPermitida) as error:
         tienda.facturas.anular_factura(AnularFactura(factura_id, "Error"))
 
     assert reglas(error.value) == {"FacturaEmitida"}

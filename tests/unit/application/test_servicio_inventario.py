@@ -1,4 +1,4 @@
-"""InventarioService: purchases become lots; transfers move lots between bodegas."""
+"""ServicioInventario: purchases become lots; transfers move lots between bodegas."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from escenario import BODEGA, BODEGA_2, CAFE, HOY, PAN, Escenario, reglas
 
-from prometeo.application.commands import RegistrarIngreso, TransferirStock
-from prometeo.domain.errors import NoEncontrado, ReglasIncumplidas
+from prometeo.application.comandos import RegistrarIngreso, TransferirStock
+from prometeo.domain.errores import NoEncontrado, ReglasIncumplidas
 
 
 def test_un_ingreso_crea_un_lote(tienda: Escenario) -> None:

@@ -1,4 +1,4 @@
-"""NotaCreditoService: credits against an emitted factura, with or without devolución."""
+"""ServicioNotasCredito: credits against an emitted factura, with or without devolución."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from escenario import BODEGA, CAFE, HOY, PAN, PUNTO, Escenario, reglas
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AnularFactura,
     CrearFactura,
     EmitirNotaCredito,
@@ -18,7 +18,13 @@ from prometeo.application.commands import (
 )
 from prometeo.application.config import Configuracion
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito
-from prometeo.domain.errors import Duplicado, NoEncontrado, ReglasIncumplidas, ValorInvalido
+from prometeo.domain.errores import (
+    Duplicado,
+    NoEncontrado,
+    OperacionNoPermitida,
+    ReglasIncumplidas,
+    ValorInvalido,
+)
 
 
 @pytest.fixture
@@ -153,7 +159,7 @@ def test_el_plazo_viene_de_la_configuracion(tienda: Escenario, vendida: str) -> 
 def test_una_factura_con_notas_no_se_anula(tienda: Escenario, vendida: str) -> None:
     tienda.notas.emitir_nota_credito(nota(vendida, unidades("1"), devolucion=False))
 
-    with pytest.raises(ValorInvalido) as error:
+    with pytest.raises(OperacionNoPermitida) as error:
         tienda.facturas.anular_factura(AnularFactura(vendida, "Error"))
 
     assert reglas(error.value) == {"FacturaSinNotasCredito"}

@@ -10,9 +10,9 @@ from decimal import Decimal
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.clock import RelojFijo
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.factura import FacturaEmitida
+from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.services.emision import emitir_factura
 from prometeo.domain.services.emision_nota_credito import emitir_nota_credito
@@ -32,12 +32,12 @@ class Negocio:
     """A small shop: one punto de emisión, one bodega, inventories per product."""
 
     reloj: RelojFijo = field(default_factory=lambda: RelojFijo(HOY))
-    puntos: dict[TipoComprobante, PuntoEmision] = field(default_factory=dict)
+    puntos: dict[TipoComprobante, SecuenciaComprobantes] = field(default_factory=dict)
     inventarios: dict[str, Inventario] = field(default_factory=dict)
     contador: int = 0
 
-    def punto(self, tipo: TipoComprobante = TipoComprobante.FACTURA) -> PuntoEmision:
-        return self.puntos.setdefault(tipo, PuntoEmision.para("punto-1", tipo))
+    def punto(self, tipo: TipoComprobante = TipoComprobante.FACTURA) -> SecuenciaComprobantes:
+        return self.puntos.setdefault(tipo, SecuenciaComprobantes.para("punto-1", tipo))
 
     def inventario(self, producto: str) -> Inventario:
         return self.inventarios.setdefault(producto, Inventario.para(producto, BODEGA))

@@ -48,7 +48,7 @@ def test_ningun_evento_tapa_la_propiedad_tipo() -> None:
     import prometeo.domain.events.factura
     import prometeo.domain.events.inventario
     import prometeo.domain.events.nota_credito
-    import prometeo.domain.events.punto_emision  # noqa: F401
+    import prometeo.domain.events.secuencia  # noqa: F401
 
     eventos = subclases(EventoDominio)
     assert len(eventos) >= 13

@@ -16,7 +16,7 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import (

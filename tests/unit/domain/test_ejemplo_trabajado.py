@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from negocio import Negocio
 
-from prometeo.domain.errors import ReglasIncumplidas
+from prometeo.domain.errores import ReglasIncumplidas
 from prometeo.domain.events.inventario import StockIncrementado
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prometeo.domain.errors import ReglaIncumplida, ReglasIncumplidas
+from prometeo.domain.errores import ReglaIncumplida, ReglasIncumplidas
 from prometeo.domain.specifications.base import Specification, todas
 
 

@@ -9,7 +9,7 @@ import pytest
 from negocio import HOY, Negocio
 
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura, NuevaLinea
-from prometeo.domain.errors import ReglasIncumplidas, ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida, ReglasIncumplidas, ValorInvalido
 from prometeo.domain.services.emision import anular_factura
 from prometeo.domain.services.totales import DescuentoGlobal
 from prometeo.domain.value_objects.comprador import Comprador
@@ -131,7 +131,7 @@ def test_emitir_una_factura_emitida_se_rechaza(negocio: Negocio) -> None:
     with pytest.raises(ReglasIncumplidas) as error:
         negocio.emitir(factura)
     assert "FacturaEnBorrador" in reglas(error)
-    with pytest.raises(ValorInvalido) as error2:
+    with pytest.raises(OperacionNoPermitida) as error2:
         factura.agregar_linea(
             producto_id="a",
             codigo="A",
@@ -267,12 +267,12 @@ def test_no_se_anula_un_borrador_ni_dos_veces(negocio: Negocio) -> None:
     negocio.ingresar("a", "2", "1.00")
     factura = negocio.borrador([("a", "1", "4.00")])
     motivo = MotivoModificacion("x")
-    with pytest.raises(ValorInvalido) as error:
+    with pytest.raises(OperacionNoPermitida) as error:
         anular_factura(factura, negocio.inventarios, motivo, negocio.reloj)
     assert error.value.reglas == ("FacturaEmitida",)
     negocio.emitir(factura)
     anular_factura(factura, negocio.inventarios, motivo, negocio.reloj)
-    with pytest.raises(ValorInvalido):
+    with pytest.raises(OperacionNoPermitida):
         anular_factura(factura, negocio.inventarios, motivo, negocio.reloj)
     assert negocio.inventario("a").stock == Decimal(2)
 
@@ -282,7 +282,7 @@ def test_no_se_anula_una_factura_con_notas_de_credito(negocio: Negocio) -> None:
     factura = negocio.borrador([("a", "2", "4.00")])
     negocio.emitir(factura)
     negocio.nota(factura, [("a", "1")])
-    with pytest.raises(ValorInvalido) as error:
+    with pytest.raises(OperacionNoPermitida) as error:
         anular_factura(factura, negocio.inventarios, MotivoModificacion("x"), negocio.reloj)
     assert error.value.reglas == ("FacturaSinNotasCredito",)
     assert factura.estado is EstadoFactura.EMITIDA

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.identificacion import (
     Cedula,
     ConsumidorFinal,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from prometeo.domain.aggregates.inventario import Inventario, Lote
-from prometeo.domain.errors import ReglasIncumplidas, ValorInvalido
+from prometeo.domain.errores import ReglasIncumplidas, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import (
     ConsumoLote,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from prometeo.domain.aggregates.inventario import Inventario
-from prometeo.domain.errors import ReglasIncumplidas
+from prometeo.domain.errores import ReglasIncumplidas
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import (
     ConsumoLote,

@@ -10,10 +10,10 @@ from negocio import HOY, Negocio, unidades, valor
 
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito
-from prometeo.domain.clock import RelojFijo
-from prometeo.domain.errors import ReglasIncumplidas, ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida, ReglasIncumplidas, ValorInvalido
 from prometeo.domain.events.factura import DatosComprador
 from prometeo.domain.events.inventario import StockIncrementado
+from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.services.emision import anular_factura
 from prometeo.domain.specifications.nota_credito import (
@@ -204,7 +204,7 @@ def test_nota_directa_sin_lineas_o_emitida_dos_veces() -> None:
 def test_nota_reconstruida_igual_a_la_viva(negocio: Negocio) -> None:
     factura = emitida(negocio, [("a", "5", "10.00"), ("b", "2", "3.00")])
     nota = negocio.nota(factura, [("a", "2"), ("b", "1")])
-    with pytest.raises(ValorInvalido):
+    with pytest.raises(OperacionNoPermitida):
         nota.emitir(NumeroComprobante("001", "001", 9))
     eventos = nota.recolectar_eventos()
     assert [e.tipo for e in eventos] == ["NotaCreditoCreada", "NotaCreditoEmitida"]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from prometeo.domain.clock import RelojFijo
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.value_objects.comprador import Comprador
 from prometeo.domain.value_objects.dinero import Dinero
 from prometeo.domain.value_objects.forma_pago import FormaPago, Pago

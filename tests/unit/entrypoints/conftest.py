@@ -17,7 +17,7 @@ from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.migracion import migrar
-from prometeo.infrastructure.tokens import AlmacenTokens, Rol
+from prometeo.infrastructure.db.tokens import AlmacenTokens, Rol
 
 
 @pytest.fixture(scope="session")

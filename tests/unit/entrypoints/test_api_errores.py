@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from apoyo_http import API, TiendaHttp, exigir, reglas
-from prometeo.application.services import FacturaService
-from prometeo.domain.errors import ConcurrencyError
+from prometeo.application.servicios import ServicioFacturas
+from prometeo.domain.errores import ErrorDeConcurrencia
 
 PROBLEMA = "application/problem+json"
 
@@ -223,8 +223,8 @@ def test_conflicto_de_concurrencia_tras_reintentos_da_409(
     tienda: TiendaHttp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def siempre_en_conflicto(*_: Any, **__: Any) -> None:
-        raise ConcurrencyError("otro escritor llegó antes")
+        raise ErrorDeConcurrencia("otro escritor llegó antes")
 
-    monkeypatch.setattr(FacturaService, "crear_factura", siempre_en_conflicto)
+    monkeypatch.setattr(ServicioFacturas, "crear_factura", siempre_en_conflicto)
     cuerpo = es_problema(tienda.intentar_factura(("cafe", "1")), 409)
     assert [e["regla"] for e in cuerpo["errores"]] == ["SinConflictoDeConcurrencia"]

@@ -16,7 +16,7 @@ from apoyo_http import API, TiendaHttp, exigir, reglas
 from prometeo.bootstrap import Aplicacion
 from prometeo.entrypoints.cli import app as cli
 from prometeo.infrastructure.db.tablas import eventos, tokens
-from prometeo.infrastructure.tokens import Rol
+from prometeo.infrastructure.db.tokens import Rol
 
 ADMIN, CAJERO, BODEGUERO, CONTADOR = Rol.ADMIN, Rol.CAJERO, Rol.BODEGUERO, Rol.CONTADOR
 TODOS = {ADMIN, CAJERO, BODEGUERO, CONTADOR}

@@ -23,11 +23,11 @@ from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura, LineaFactura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.clock import RelojFijo
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import DatosComprador, LineaAgregada
 from prometeo.domain.events.inventario import ConsumoLote, StockReducido
+from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.services.emision import emitir_factura
 from prometeo.domain.services.emision_nota_credito import emitir_nota_credito
@@ -46,7 +46,7 @@ from prometeo.infrastructure.serializacion import (
     UpcasterFaltante,
     tipos_de_evento,
 )
-from prometeo.infrastructure.serializacion_eventos import a_json, conversores, referencia
+from prometeo.infrastructure.serializacion.conversores import a_json, conversores, referencia
 
 CODEC = CodecEventos()
 SNAPSHOTS = CodecSnapshots()
@@ -402,8 +402,8 @@ class Tienda:
     factura: Factura
     nota: NotaCredito
     inventario: Inventario
-    punto_facturas: PuntoEmision
-    punto_notas: PuntoEmision
+    punto_facturas: SecuenciaComprobantes
+    punto_notas: SecuenciaComprobantes
 
 
 def tienda() -> Tienda:
@@ -431,7 +431,7 @@ def tienda() -> Tienda:
             tarifa_iva=TarifaIva.de_codigo("4"),
         )
     factura.aplicar_descuento(DescuentoGlobal("PORCENTAJE", Decimal("10")))
-    punto_facturas = PuntoEmision.para("punto-1", TipoComprobante.FACTURA)
+    punto_facturas = SecuenciaComprobantes.para("punto-1", TipoComprobante.FACTURA)
     emitir_factura(
         factura,
         punto_facturas,
@@ -440,7 +440,7 @@ def tienda() -> Tienda:
         codigo_punto="001",
         reloj=RELOJ,
     )
-    punto_notas = PuntoEmision.para("punto-1", TipoComprobante.NOTA_CREDITO)
+    punto_notas = SecuenciaComprobantes.para("punto-1", TipoComprobante.NOTA_CREDITO)
     nota = emitir_nota_credito(
         "nota-1",
         factura,
@@ -560,7 +560,7 @@ valores = st.recursive(
 
 @given(valor=valores)
 def test_cualquier_valor_del_estado_vuelve_identico(valor: object) -> None:
-    punto = PuntoEmision("p")
+    punto = SecuenciaComprobantes("p")
     punto.tipo_comprobante = valor  # type: ignore[assignment]
     restaurado = ida_y_vuelta(punto)
     assert restaurado == punto
@@ -578,7 +578,7 @@ def _estado_punto(**cambios: object) -> str:
     [
         {"$c": "pydoc_data.topics.Cualquiera"},
         {"$e": ["pydoc_data.topics.Cualquiera", 1]},
-        {"$c": "prometeo.infrastructure.serializacion_snapshots.CodecSnapshots"},
+        {"$c": "prometeo.infrastructure.serializacion.snapshots.CodecSnapshots"},
         {"$c": "prometeo.domainx.algo.Clase"},
         {"$c": "prometeo.domain.aggregates.factura.Decimal"},  # imported there, not defined
         {"$c": "prometeo.domain.aggregates.factura.Factura"},  # not a dataclass
@@ -588,7 +588,7 @@ def _estado_punto(**cambios: object) -> str:
 )
 def test_un_snapshot_no_puede_nombrar_clases_ajenas_al_dominio(valor: object) -> None:
     with pytest.raises(ClaseNoPermitida):
-        SNAPSHOTS.decodificar(PuntoEmision, _estado_punto(tipo_comprobante=valor))
+        SNAPSHOTS.decodificar(SecuenciaComprobantes, _estado_punto(tipo_comprobante=valor))
     assert "pydoc_data.topics" not in sys.modules
 
 
@@ -598,7 +598,7 @@ class Ajena:
 
 
 def test_no_se_escriben_clases_ajenas_al_dominio() -> None:
-    punto = PuntoEmision("p")
+    punto = SecuenciaComprobantes("p")
     punto.tipo_comprobante = Ajena(1)  # type: ignore[assignment]
     with pytest.raises(ClaseNoPermitida, match="Ajena"):
         SNAPSHOTS.codificar(punto)
@@ -620,7 +620,7 @@ def test_no_se_escriben_clases_ajenas_al_dominio() -> None:
 )
 def test_un_snapshot_que_no_encaja_se_rechaza(texto: str) -> None:
     with pytest.raises(ErrorSerializacion):
-        SNAPSHOTS.decodificar(PuntoEmision, texto)
+        SNAPSHOTS.decodificar(SecuenciaComprobantes, texto)
 
 
 # --- the msgspec fast path ---------------------------------------------------------------

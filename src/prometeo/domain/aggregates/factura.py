@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from prometeo.domain.aggregates.base import Agregado
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import (
     CreditoAplicado,
@@ -325,7 +325,7 @@ class Factura(Agregado):
         """Annul an emitted factura that no nota de crédito has touched."""
         self._exigir_estado(EstadoFactura.EMITIDA, "anular")
         if self.notas_credito:
-            raise ValorInvalido(
+            raise OperacionNoPermitida(
                 "FacturaSinNotasCredito",
                 f"La factura {self.numero} tiene notas de crédito; corríjala con otra nota de "
                 "crédito en lugar de anularla",
@@ -342,7 +342,7 @@ class Factura(Agregado):
 
     def _exigir_estado(self, estado: EstadoFactura, accion: str) -> None:
         if self.estado is not estado:
-            raise ValorInvalido(
+            raise OperacionNoPermitida(
                 f"Factura{estado.value.capitalize()}",
                 f"No se puede {accion} la factura {self.numero or self.id}: está "
                 f"{self.estado.value} y debe estar {estado.value}",

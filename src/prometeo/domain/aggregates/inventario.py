@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Self
 
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.lote import Lote
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import (
     ConsumoLote,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from prometeo.domain.aggregates.base import Agregado
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
 from prometeo.domain.events.nota_credito import (
@@ -93,7 +93,7 @@ class NotaCredito(Agregado):
         """Give the nota its number and fix its amounts: IVA per tarifa group, and the
         valor de modificación (total including taxes)."""
         if self.estado is not EstadoNotaCredito.BORRADOR:
-            raise ValorInvalido(
+            raise OperacionNoPermitida(
                 "NotaCreditoEnBorrador", f"La nota de crédito {self.numero} ya fue emitida"
             )
         bases, ivas = totales_por_tarifa([(linea.tarifa_iva, linea.valor) for linea in self.lineas])

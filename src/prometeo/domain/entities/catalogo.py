@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import Precio, a_decimal, redondear6
 from prometeo.domain.value_objects.direccion import Direccion, tiene_caracteres_de_control
 from prometeo.domain.value_objects.identificacion import ConsumidorFinal, Identificacion, Ruc

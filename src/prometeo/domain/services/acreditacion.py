@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from prometeo.domain.aggregates.factura import Factura, LineaFactura
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.events.nota_credito import LineaNotaCredito
 from prometeo.domain.value_objects.dinero import Cantidad, Dinero, redondear2, redondear6
 

@@ -1,4 +1,4 @@
-"""Emitting and annulling a factura: the rules across Factura, PuntoEmision and the
+"""Emitting and annulling a factura: the rules across Factura, SecuenciaComprobantes and the
 Inventario of each product, checked together and recorded together."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.clock import Reloj
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.factura import FacturaEmitida
 from prometeo.domain.events.inventario import ConsumoLote
+from prometeo.domain.reloj import Reloj
 from prometeo.domain.specifications.factura import (
     LIMITE_CONSUMIDOR_FINAL,
     ContextoEmisionFactura,
@@ -25,7 +25,7 @@ _SIN_MINIMOS: Mapping[str, Decimal] = {}
 
 def emitir_factura(
     factura: Factura,
-    punto: PuntoEmision,
+    punto: SecuenciaComprobantes,
     inventarios: Mapping[str, Inventario],
     *,
     establecimiento: str,

@@ -9,9 +9,9 @@ from datetime import date
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.clock import Reloj
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.factura import DatosComprador, LineaCredito
+from prometeo.domain.reloj import Reloj
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.specifications.nota_credito import (
     PLAZO_NOTA_CREDITO_DIAS,
@@ -25,7 +25,7 @@ from prometeo.domain.value_objects.motivo import MotivoModificacion
 def emitir_nota_credito(
     nota_credito_id: str,
     factura: Factura,
-    punto: PuntoEmision,
+    punto: SecuenciaComprobantes,
     inventarios: Mapping[str, Inventario],
     *,
     solicitudes: Sequence[SolicitudLineaCredito],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import a_decimal, redondear2
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 

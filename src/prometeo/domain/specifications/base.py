@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from prometeo.domain.errors import ReglaIncumplida, ReglasIncumplidas
+from prometeo.domain.errores import ReglaIncumplida, ReglasIncumplidas
 
 T = TypeVar("T", contravariant=True)
 

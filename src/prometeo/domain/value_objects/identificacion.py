@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 
 NUMERO_CONSUMIDOR_FINAL = "9999999999999"
 

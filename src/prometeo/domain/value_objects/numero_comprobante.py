@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 
 _FORMATO = re.compile(r"^(\d{3})-(\d{3})-(\d{9})$")
 SECUENCIAL_MAXIMO = 999_999_999

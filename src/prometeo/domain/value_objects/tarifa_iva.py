@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import redondear2
 
 CODIGO_IMPUESTO_IVA = "2"

@@ -27,9 +27,9 @@ from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadore
 from prometeo.entrypoints.api.esquemas.comunes import Problema
 from prometeo.entrypoints.api.hilos import limitador_comandos
 from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
-from prometeo.infrastructure.db.lectura_catalogo import LectorCatalogo
+from prometeo.infrastructure.db.tokens import AlmacenTokens
+from prometeo.infrastructure.lecturas.catalogo import LectorCatalogo
 from prometeo.infrastructure.metricas import Metricas
-from prometeo.infrastructure.tokens import AlmacenTokens
 
 PREFIJO = "/api/v1"
 DESCRIPCION = """

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from prometeo.domain.errors import ConcurrencyError, Duplicado, NoEncontrado, ReglasIncumplidas
+from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado, ReglasIncumplidas
 from prometeo.entrypoints.api.esquemas.comunes import ErrorRegla, Problema
 from prometeo.entrypoints.api.validacion import describir_error
 
@@ -182,7 +182,7 @@ def registrar_manejadores(app: FastAPI) -> None:
     app.add_exception_handler(ReglasIncumplidas, _reglas_incumplidas)
     app.add_exception_handler(NoEncontrado, _no_encontrado)
     app.add_exception_handler(Duplicado, _duplicado)
-    app.add_exception_handler(ConcurrencyError, _conflicto)
+    app.add_exception_handler(ErrorDeConcurrencia, _conflicto)
     app.add_exception_handler(ErrorAutorizacion, _autorizacion)
     app.add_exception_handler(RequestValidationError, _validacion)
     app.add_exception_handler(HTTPException, _http)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from prometeo.domain.errors import NoEncontrado
+from prometeo.domain.errores import NoEncontrado
 from prometeo.entrypoints.api.esquemas.catalogo import (
     BodegaEntrada,
     BodegaRespuesta,

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from prometeo.application.commands import EmitirFactura
+from prometeo.application.comandos import EmitirFactura
 from prometeo.entrypoints.api.esquemas.comunes import Fecha
 from prometeo.entrypoints.api.esquemas.facturas import (
     AnulacionEntrada,

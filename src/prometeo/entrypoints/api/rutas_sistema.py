@@ -13,7 +13,7 @@ from prometeo.entrypoints.api.esquemas.sistema import (
     TokenRespuesta,
 )
 from prometeo.entrypoints.api.seguridad import Administracion, Lectura, almacen_tokens
-from prometeo.infrastructure.tokens import AlmacenTokens
+from prometeo.infrastructure.db.tokens import AlmacenTokens
 
 router = APIRouter(tags=["sistema"])
 _POSICION_MAXIMA = 2**63 - 1

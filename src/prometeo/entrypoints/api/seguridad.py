@@ -20,12 +20,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from prometeo.application.unit_of_work import Metadatos
+from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.bootstrap import Aplicacion
 from prometeo.entrypoints.api.errores import ErrorAutorizacion
 from prometeo.entrypoints.api.hilos import en_hilo
-from prometeo.infrastructure.db.lectura_catalogo import LectorCatalogo
-from prometeo.infrastructure.tokens import ADMIN, AlmacenTokens, Portador, Rol
+from prometeo.infrastructure.db.tokens import ADMIN, AlmacenTokens, Portador, Rol
+from prometeo.infrastructure.lecturas.catalogo import LectorCatalogo
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ after a successful commit; a failed command simply drops it.
 
 Staleness is safe: if another process committed to the stream meanwhile, the stale
 aggregate records a version that already exists, the event store's unique (stream_id,
-version) key refuses it with ConcurrencyError, and the retry loads fresh state from the
+version) key refuses it with ErrorDeConcurrencia, and the retry loads fresh state from the
 database (the stale copy was never checked back in). This relies on a rule prometeo keeps:
 every aggregate whose state decides a command is also written by that command.
 
@@ -24,10 +24,10 @@ from collections import OrderedDict
 
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.inventario import Inventario
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 
 # The streams worth keeping: those every emission (or transfer) of the shop writes.
-COMPARTIDOS = frozenset({Inventario.TIPO_STREAM, PuntoEmision.TIPO_STREAM})
+COMPARTIDOS = frozenset({Inventario.TIPO_STREAM, SecuenciaComprobantes.TIPO_STREAM})
 
 
 class CacheAgregados:

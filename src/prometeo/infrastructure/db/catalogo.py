@@ -18,7 +18,7 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
-from prometeo.domain.errors import Duplicado, NoEncontrado
+from prometeo.domain.errores import Duplicado, NoEncontrado
 from prometeo.domain.repositories import RepositorioCatalogo
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.domain.value_objects.direccion import Direccion

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
-from prometeo.infrastructure.db.checkpoint_wal import AUTOCHECKPOINT_RED
+from prometeo.infrastructure.db.volcado_wal import AUTOCHECKPOINT_RED
 
 SINCRONIZACION_SQLITE = ("FULL", "NORMAL", "EXTRA")
 # Server connections are replaced after this long: a firewall or a server's idle timeout
@@ -36,13 +36,13 @@ def crear_engine(
     url: str,
     *,
     sqlite_synchronous: str = "FULL",
-    checkpoint_aparte: bool = False,
+    volcado_aparte: bool = False,
     **opciones: Any,
 ) -> Engine:
     """An engine for `url`. SQLite runs in WAL mode with synchronous=FULL by default (an
     acknowledged factura survives a power cut) and takes the write lock at BEGIN, so two
-    writers queue instead of failing half-way; with `checkpoint_aparte` its commits leave
-    WAL checkpoints to a CheckpointWal thread. Servers run READ COMMITTED.
+    writers queue instead of failing half-way; with `volcado_aparte` its commits leave
+    WAL checkpoints to a VolcadoWal thread. Servers run READ COMMITTED.
 
     No pre-ping on servers (it cost a round trip per command): a pooled connection is
     recycled after RECICLAR_SEGUNDOS, and one the server has closed or written to while it
@@ -58,7 +58,7 @@ def crear_engine(
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **opciones
         )
-        _configurar_sqlite(engine, sincronizacion, checkpoint_aparte)
+        _configurar_sqlite(engine, sincronizacion, volcado_aparte)
         return engine
     opciones.setdefault("pool_recycle", RECICLAR_SEGUNDOS)
     engine = create_engine(url, isolation_level="READ COMMITTED", **opciones)
@@ -81,7 +81,7 @@ def ruta_sqlite(engine: Engine) -> str | None:
     return url.database
 
 
-def _configurar_sqlite(engine: Engine, sincronizacion: str, checkpoint_aparte: bool) -> None:
+def _configurar_sqlite(engine: Engine, sincronizacion: str, volcado_aparte: bool) -> None:
     @event.listens_for(engine, "connect")
     def _al_conectar(dbapi_connection: Any, _registro: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred).
@@ -91,7 +91,7 @@ def _configurar_sqlite(engine: Engine, sincronizacion: str, checkpoint_aparte: b
         cursor.execute(f"PRAGMA synchronous={sincronizacion}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        if checkpoint_aparte:  # a CheckpointWal thread does it; commits only past the net
+        if volcado_aparte:  # a VolcadoWal thread does it; commits only past the net
             cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_RED}")
         cursor.close()
 

@@ -2,7 +2,7 @@
 
 Concurrency control is the unique (stream_id, version) key: a writer whose expected
 version is stale collides with the event another writer stored first, and the whole
-append fails as ConcurrencyError. Global positions are handed out under the row lock of
+append fails as ErrorDeConcurrencia. Global positions are handed out under the row lock of
 `posicion_global`, held until commit, so positions become visible in commit order: a
 reader that follows positions never skips an event that committed late."""
 
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from prometeo.domain.errors import ConcurrencyError
+from prometeo.domain.errores import ErrorDeConcurrencia
 from prometeo.infrastructure.db.engine import comenzar_con, ejecutar_sql
 from prometeo.infrastructure.db.tablas import eventos, posicion_global
 
@@ -177,7 +177,7 @@ class EventStoreSql:
         self, nuevos: Sequence[EventoNuevo], checkpoints: Sequence[str] = ()
     ) -> list[EventoAlmacenado]:
         """Append events to one or several streams, all or nothing. Each stream's events
-        must continue its version sequence; a stale version raises ConcurrencyError.
+        must continue its version sequence; a stale version raises ErrorDeConcurrencia.
 
         On PostgreSQL, `checkpoints` (the embedded projections) that sit right before the
         batch are moved to its end in the same statement; how many moved is left in
@@ -195,7 +195,7 @@ class EventStoreSql:
         except IntegrityError as error:
             if _es_conflicto_de_version(error):
                 streams = sorted({e.stream_id for e in nuevos})
-                raise ConcurrencyError(
+                raise ErrorDeConcurrencia(
                     f"Otro proceso modificó {', '.join(streams)} al mismo tiempo; reintente"
                 ) from error
             raise

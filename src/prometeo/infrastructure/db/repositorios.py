@@ -9,18 +9,18 @@ from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.errors import NoEncontrado
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.errores import NoEncontrado
 from prometeo.domain.repositories import (
     RepositorioFacturas,
     RepositorioInventarios,
     RepositorioNotasCredito,
-    RepositorioPuntosEmision,
+    RepositorioSecuencias,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.event_store import EventStoreSql
-from prometeo.infrastructure.db.snapshots import SnapshotStoreSql
+from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 
 A = TypeVar("A", bound=Agregado)
@@ -33,7 +33,7 @@ class AlmacenAgregados:
     def __init__(
         self,
         store: EventStoreSql,
-        snapshots: SnapshotStoreSql,
+        snapshots: AlmacenSnapshotsSql,
         codec_eventos: CodecEventos,
         codec_snapshots: CodecSnapshots,
         cache: CacheAgregados | None = None,
@@ -117,13 +117,15 @@ class RepositorioInventariosSql(RepositorioInventarios):
         return inventario
 
 
-class RepositorioPuntosEmisionSql(RepositorioPuntosEmision):
+class RepositorioSecuenciasSql(RepositorioSecuencias):
     def __init__(self, almacen: AlmacenAgregados) -> None:
         self.almacen = almacen
 
-    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
-        punto = self.almacen.cargar(PuntoEmision, PuntoEmision.id_para(punto_emision_id, tipo))
+    def obtener(self, punto_emision_id: str, tipo: TipoComprobante) -> SecuenciaComprobantes:
+        punto = self.almacen.cargar(
+            SecuenciaComprobantes, SecuenciaComprobantes.id_para(punto_emision_id, tipo)
+        )
         if punto is None:
-            punto = PuntoEmision.para(punto_emision_id, tipo)
+            punto = SecuenciaComprobantes.para(punto_emision_id, tipo)
             self.almacen.seguir(punto)
         return punto

@@ -36,7 +36,7 @@ class Snapshot:
     datos: str
 
 
-class SnapshotStoreSql:
+class AlmacenSnapshotsSql:
     """Latest snapshot per stream, on the caller's connection and transaction."""
 
     def __init__(self, conexion: Connection) -> None:

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
-from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
+from prometeo.application.unidad_de_trabajo import EventoConfirmado, Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
@@ -21,9 +21,9 @@ from prometeo.infrastructure.db.repositorios import (
     RepositorioFacturasSql,
     RepositorioInventariosSql,
     RepositorioNotasCreditoSql,
-    RepositorioPuntosEmisionSql,
+    RepositorioSecuenciasSql,
 )
-from prometeo.infrastructure.db.snapshots import Snapshot, SnapshotStoreSql
+from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql, Snapshot
 from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 
@@ -80,7 +80,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
             self._cerrar()
             raise
         store = EventStoreSql(self._conexion)
-        self.snapshots = SnapshotStoreSql(self._conexion)
+        self.snapshots = AlmacenSnapshotsSql(self._conexion)
         self.almacen = AlmacenAgregados(
             store, self.snapshots, self.codec_eventos, self.codec_snapshots, self.cache
         )
@@ -88,7 +88,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self.facturas = RepositorioFacturasSql(self.almacen)
         self.notas_credito = RepositorioNotasCreditoSql(self.almacen)
         self.inventarios = RepositorioInventariosSql(self.almacen)
-        self.puntos_emision = RepositorioPuntosEmisionSql(self.almacen)
+        self.secuencias = RepositorioSecuenciasSql(self.almacen)
         self.catalogo = RepositorioCatalogoSql(self._conexion, self.cache_catalogo)
         return self
 
@@ -142,7 +142,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         # From the append to the COMMIT every other writer waits for the position lock: on
         # PostgreSQL the observers' writes are deferred and sent in one round trip with
         # the COMMIT. (Snapshots stay after the append: a stale writer must fail there
-        # with ConcurrencyError, not on the snapshot's key.)
+        # with ErrorDeConcurrencia, not on the snapshot's key.)
         with escrituras_diferidas(conexion):
             almacenados = self.store.agregar(nuevos, self.checkpoints_embebidos)
             for agregado in para_snapshot:

@@ -2,8 +2,8 @@
 daily sales, kept from the event log, with their checkpoints, the embedded observer, the
 rebuild and the SQL query service that reads them."""
 
+from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion
-from prometeo.infrastructure.proyecciones.consultas import ServicioConsultasSql
 from prometeo.infrastructure.proyecciones.proyector import HuecoEnProyeccion, Proyector
 from prometeo.infrastructure.proyecciones.reconstruccion import (
     NOMBRES,

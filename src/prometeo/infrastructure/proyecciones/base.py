@@ -37,7 +37,7 @@ from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.db.engine import diferir, ejecutar_sql
 
 # Read models keep some lists as JSON text, written like the events (one encoder, built once).
-from prometeo.infrastructure.serializacion_eventos import a_json as a_json
+from prometeo.infrastructure.serializacion.conversores import a_json as a_json
 
 _MICRO = 6
 _CENTAVOS = 2

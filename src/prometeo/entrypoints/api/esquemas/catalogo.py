@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import Field, StrictBool
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearProducto,

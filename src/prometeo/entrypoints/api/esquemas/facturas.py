@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AnularFactura,
     CrearFactura,
     DescuentoGlobalCmd,

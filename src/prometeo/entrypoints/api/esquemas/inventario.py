@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import Field
 
-from prometeo.application.commands import RegistrarIngreso, TransferirStock
+from prometeo.application.comandos import RegistrarIngreso, TransferirStock
 from prometeo.application.consultas import LoteVista, MovimientoKardex, StockVista
 from prometeo.application.resultados import TransferenciaRealizada
 from prometeo.entrypoints.api.esquemas.comunes import (

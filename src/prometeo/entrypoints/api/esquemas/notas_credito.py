@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import Field, StrictBool
 
-from prometeo.application.commands import EmitirNotaCredito, LineaNotaCreditoCmd
+from prometeo.application.comandos import EmitirNotaCredito, LineaNotaCreditoCmd
 from prometeo.application.consultas import LineaNotaCreditoVista, NotaCreditoVista
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from prometeo.application.commands import EmitirNotaCredito
-from prometeo.application.resultados import Comprobante
-from prometeo.application.services import cargas
-from prometeo.application.services.base import ServicioAplicacion, nuevo_id
-from prometeo.application.services.conversiones import solicitudes_de
-from prometeo.application.unit_of_work import Metadatos, UnidadDeTrabajo
+from prometeo.application.comandos import EmitirNotaCredito
+from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.application.servicios import cargas
+from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
+from prometeo.application.servicios.conversiones import solicitudes_de
+from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.services.emision_nota_credito import emitir_nota_credito
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 
-class NotaCreditoService(ServicioAplicacion):
+class ServicioNotasCredito(ServicioAplicacion):
     """Issues notas de crédito. One transaction stores the nota with its number, the
     CreditoAplicado on the factura's own stream (so two notas racing against one factura
     conflict instead of over-crediting it) and, with devolución, the goods returned to
@@ -21,14 +21,14 @@ class NotaCreditoService(ServicioAplicacion):
 
     def emitir_nota_credito(
         self, cmd: EmitirNotaCredito, metadatos: Metadatos | None = None
-    ) -> Comprobante:
+    ) -> DocumentoRegistrado:
         """Check the nota against its factura and every earlier nota, then issue it with
         the next number of the factura's punto de emisión."""
         nota_id = nuevo_id(cmd.nota_credito_id)
         motivo = MotivoModificacion(cmd.motivo)
         solicitudes = solicitudes_de(cmd.lineas)
 
-        def operacion(uow: UnidadDeTrabajo) -> Comprobante:
+        def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
             if cmd.nota_credito_id is not None:
                 cargas.exigir_id_libre(
                     uow.notas_credito.obtener, nota_id, "NotaCreditoUnica", "una nota de crédito"
@@ -58,6 +58,6 @@ class NotaCreditoService(ServicioAplicacion):
                 plazo_dias=self._config.plazo_nota_credito_dias,
             )
             uow.notas_credito.agregar(nota)
-            return Comprobante(nota.id, nota.numero, nota.eventos_pendientes)
+            return DocumentoRegistrado(nota.id, nota.numero, nota.eventos_pendientes)
 
         return self._ejecutar(operacion, metadatos)

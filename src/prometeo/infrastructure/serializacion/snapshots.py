@@ -27,7 +27,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from prometeo.domain.aggregates.base import Agregado
-from prometeo.infrastructure.serializacion_eventos import ErrorSerializacion, a_json
+from prometeo.infrastructure.serializacion.conversores import ErrorSerializacion, a_json
 
 A = TypeVar("A", bound=Agregado)
 

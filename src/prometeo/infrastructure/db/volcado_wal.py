@@ -21,7 +21,7 @@ AUTOCHECKPOINT_RED = 10_000
 _CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)"
 
 
-class CheckpointWal:
+class VolcadoWal:
     """Checkpoints one SQLite database file every `intervalo` seconds, from its own
     connection, until `parar`."""
 

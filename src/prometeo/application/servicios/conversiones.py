@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from prometeo.application.commands import LineaNotaCreditoCmd, PagoCmd
+from prometeo.application.comandos import LineaNotaCreditoCmd, PagoCmd
 from prometeo.domain.entities.catalogo import Cliente
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.services.totales import DescuentoGlobal
 from prometeo.domain.value_objects.comprador import Comprador

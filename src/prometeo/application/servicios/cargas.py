@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from prometeo.application.unit_of_work import UnidadDeTrabajo
+from prometeo.application.unidad_de_trabajo import UnidadDeTrabajo
 from prometeo.domain.aggregates.inventario import Inventario
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.errors import Duplicado, NoEncontrado
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.errores import Duplicado, NoEncontrado
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 
@@ -20,7 +20,7 @@ class Numeracion:
     """Where a document gets its number: the sequence of a punto de emisión for one
     document type, and the codes printed in the number (establecimiento, punto)."""
 
-    secuencia: PuntoEmision
+    secuencia: SecuenciaComprobantes
     establecimiento: str
     codigo_punto: str
 
@@ -28,7 +28,7 @@ class Numeracion:
 def numeracion(uow: UnidadDeTrabajo, punto_emision_id: str, tipo: TipoComprobante) -> Numeracion:
     punto = uow.catalogo.punto_emision(punto_emision_id)
     sucursal = uow.catalogo.sucursal(punto.sucursal_id)
-    return Numeracion(uow.puntos_emision.obtener(punto.id, tipo), sucursal.codigo, punto.codigo)
+    return Numeracion(uow.secuencias.obtener(punto.id, tipo), sucursal.codigo, punto.codigo)
 
 
 def inventarios(

@@ -16,11 +16,11 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from prometeo.application.bus import BusDeMensajes
 from prometeo.application.config import Configuracion
-from prometeo.application.messagebus import MessageBus
-from prometeo.application.unit_of_work import EventoConfirmado, Metadatos, UnidadDeTrabajo
-from prometeo.domain.clock import Reloj
-from prometeo.domain.errors import ConcurrencyError
+from prometeo.application.unidad_de_trabajo import EventoConfirmado, Metadatos, UnidadDeTrabajo
+from prometeo.domain.errores import ErrorDeConcurrencia
+from prometeo.domain.reloj import Reloj
 
 R = TypeVar("R")
 
@@ -38,7 +38,7 @@ def nuevo_id(elegido: str | None) -> str:
 
 
 class ServicioAplicacion:
-    """Runs an operation on the domain inside a unit of work. A ConcurrencyError on commit
+    """Runs an operation on the domain inside a unit of work. An ErrorDeConcurrencia on commit
     means another writer got there first: the whole operation is run again on a fresh unit
     of work (fresh state), up to `Configuracion.reintentos_concurrencia` attempts, and the
     last conflict surfaces. Business errors are never retried."""
@@ -47,7 +47,7 @@ class ServicioAplicacion:
         self,
         uow_factory: FabricaUnidadDeTrabajo,
         reloj: Reloj,
-        bus: MessageBus,
+        bus: BusDeMensajes,
         config: Configuracion | None = None,
     ) -> None:
         self._uow_factory = uow_factory
@@ -61,7 +61,7 @@ class ServicioAplicacion:
         try:
             # Most commands meet no other writer: skip building the retry machinery.
             resultado, confirmados = self._intentar(operacion, metadatos)
-        except ConcurrencyError:
+        except ErrorDeConcurrencia:
             if self._config.reintentos_concurrencia <= 1:
                 raise
             time.sleep(
@@ -76,7 +76,7 @@ class ServicioAplicacion:
     ) -> tuple[R, list[EventoConfirmado]]:
         """The attempts after a first conflict, with a short random exponential wait."""
         reintentar = Retrying(
-            retry=retry_if_exception_type(ConcurrencyError),
+            retry=retry_if_exception_type(ErrorDeConcurrencia),
             stop=stop_after_attempt(max(self._config.reintentos_concurrencia - 1, 1)),
             wait=wait_random_exponential(
                 multiplier=_MULTIPLICADOR_ESPERA, max=self._config.espera_maxima_segundos

@@ -1,4 +1,4 @@
-"""Events of the PuntoEmision aggregate (one stream per punto × tipo de comprobante)."""
+"""Events of the SecuenciaComprobantes aggregate (one stream per punto × tipo de comprobante)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,11 @@ class ReglaIncumplida:
     mensaje: str
 
 
-class DomainError(Exception):
+class ErrorDeDominio(Exception):
     """Base of every error the business model raises."""
 
 
-class ReglasIncumplidas(DomainError):
+class ReglasIncumplidas(ErrorDeDominio):
     """A validation failed: lists every broken rule at once, not only the first."""
 
     def __init__(self, errores: Iterable[ReglaIncumplida]) -> None:
@@ -39,11 +39,20 @@ class ValorInvalido(ReglasIncumplidas):
         super().__init__([ReglaIncumplida(regla, mensaje)])
 
 
-class ConcurrencyError(DomainError):
+class OperacionNoPermitida(ReglasIncumplidas):
+    """The aggregate's state does not allow the operation: a factura that is no longer a
+    draft gets no lines, an emitted nota is not emitted again, a punto with no secuencial
+    left hands out no number. The input may be valid; the moment is not."""
+
+    def __init__(self, regla: str, mensaje: str) -> None:
+        super().__init__([ReglaIncumplida(regla, mensaje)])
+
+
+class ErrorDeConcurrencia(ErrorDeDominio):
     """Another writer changed a stream after we read it (expected version is stale)."""
 
 
-class NoEncontrado(DomainError):
+class NoEncontrado(ErrorDeDominio):
     """An id that names nothing (a factura, producto, bodega... that does not exist)."""
 
     def __init__(self, que: str, id: str) -> None:
@@ -52,7 +61,7 @@ class NoEncontrado(DomainError):
         super().__init__(f"No existe {que} con id {id}")
 
 
-class Duplicado(DomainError):
+class Duplicado(ErrorDeDominio):
     """Reference data that must be unique already exists (a product code, a sucursal...)."""
 
     def __init__(self, regla: str, mensaje: str) -> None:

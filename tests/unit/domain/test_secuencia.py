@@ -1,18 +1,18 @@
-"""PuntoEmision: gapless secuenciales that are never reused."""
+"""SecuenciaComprobantes: gapless secuenciales that are never reused."""
 
 from __future__ import annotations
 
 import pytest
 
-from prometeo.domain.aggregates.punto_emision import PuntoEmision
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.factura import FacturaAnulada
 from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante, TipoComprobante
 
 
 def test_secuenciales_consecutivos_por_tipo() -> None:
-    facturas = PuntoEmision.para("p1", TipoComprobante.FACTURA)
-    notas = PuntoEmision.para("p1", TipoComprobante.NOTA_CREDITO)
+    facturas = SecuenciaComprobantes.para("p1", TipoComprobante.FACTURA)
+    notas = SecuenciaComprobantes.para("p1", TipoComprobante.NOTA_CREDITO)
     assert facturas.stream_id == "secuencia-p1-01"
     assert notas.stream_id == "secuencia-p1-04"
     numeros = [str(facturas.asignar_secuencial("002", "003", f"f{i}")) for i in range(3)]
@@ -21,18 +21,18 @@ def test_secuenciales_consecutivos_por_tipo() -> None:
 
 
 def test_reconstruido_continua_la_secuencia() -> None:
-    punto = PuntoEmision.para("p1", TipoComprobante.FACTURA)
+    punto = SecuenciaComprobantes.para("p1", TipoComprobante.FACTURA)
     for i in range(5):
         punto.asignar_secuencial("001", "001", f"f{i}")
-    copia = PuntoEmision.reconstruir(punto.id, punto.recolectar_eventos())
+    copia = SecuenciaComprobantes.reconstruir(punto.id, punto.recolectar_eventos())
     assert copia == punto
     assert copia.asignar_secuencial("001", "001", "f5").secuencial == 6
 
 
 def test_secuencial_agotado() -> None:
-    punto = PuntoEmision.para("p1", TipoComprobante.FACTURA)
+    punto = SecuenciaComprobantes.para("p1", TipoComprobante.FACTURA)
     punto.ultimo_secuencial = 999_999_999
-    with pytest.raises(ValorInvalido) as error:
+    with pytest.raises(OperacionNoPermitida) as error:
         punto.asignar_secuencial("001", "001", "f")
     assert error.value.reglas == ("SecuencialDisponible",)
 
@@ -41,7 +41,9 @@ def test_no_aplica_eventos_ajenos() -> None:
     from datetime import date
 
     with pytest.raises(TypeError):
-        PuntoEmision.reconstruir("x", [FacturaAnulada(factura_id="f", motivo="m", fecha=date.min)])
+        SecuenciaComprobantes.reconstruir(
+            "x", [FacturaAnulada(factura_id="f", motivo="m", fecha=date.min)]
+        )
 
 
 @pytest.mark.parametrize(

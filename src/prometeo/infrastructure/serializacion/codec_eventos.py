@@ -1,5 +1,5 @@
-"""What the event store writes: domain events as typed JSON, upcast when read, and
-aggregate snapshots as tagged JSON (serializacion_snapshots). Import both codecs from here.
+"""What the event store writes of a domain event: its type name, schema version and JSON,
+upcast when read (snapshots have their own codec, in snapshots.py).
 
 Stored events are never rewritten: an event stored under an older schema version of its
 class is brought up to date, in memory, by pure dict → dict upcasters, one version at a
@@ -16,33 +16,18 @@ from typing import Any
 
 import msgspec
 
-from prometeo.domain.events import factura, inventario, nota_credito, punto_emision
+from prometeo.domain.events import factura, inventario, nota_credito, secuencia
 from prometeo.domain.events.base import EventoDominio
-from prometeo.infrastructure.serializacion_eventos import (
+from prometeo.infrastructure.serializacion.conversores import (
     CodificadorTexto,
     Conversor,
     ErrorSerializacion,
-    a_json,
     codificador_json,
     conversores,
 )
-from prometeo.infrastructure.serializacion_snapshots import ClaseNoPermitida, CodecSnapshots
+from prometeo.infrastructure.serializacion.upcasters import UPCASTERS, Upcaster
 
-__all__ = [
-    "ClaseNoPermitida",
-    "CodecEventos",
-    "CodecSnapshots",
-    "ErrorSerializacion",
-    "TipoEventoDesconocido",
-    "Upcaster",
-    "UpcasterFaltante",
-    "a_json",
-    "tipos_de_evento",
-]
-
-Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-
-_MODULOS_DE_EVENTOS = (factura, inventario, nota_credito, punto_emision)
+_MODULOS_DE_EVENTOS = (factura, inventario, nota_credito, secuencia)
 
 # The stored JSON is compact, written by a_json: parse it without json.loads' whitespace
 # handling; anything else (bytes, surrounding whitespace, errors) goes through json.loads.
@@ -110,7 +95,9 @@ class CodecEventos:
             self._msgspec[tipo] = msgspec.json.Decoder(clase).decode
             self._por_clase[clase] = (tipo, clase.VERSION_ESQUEMA, codificador_json(clase))
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
-        for (tipo, desde_version), funcion in (upcasters or {}).items():
+        for (tipo, desde_version), funcion in (
+            UPCASTERS if upcasters is None else upcasters
+        ).items():
             self.registrar_upcaster(tipo, desde_version, funcion)
 
     @property

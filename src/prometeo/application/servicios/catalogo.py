@@ -4,7 +4,7 @@ another one (a punto's or a bodega's sucursal) must name an existing one."""
 
 from __future__ import annotations
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
     CrearProducto,
@@ -13,8 +13,8 @@ from prometeo.application.commands import (
     RegistrarEmisor,
 )
 from prometeo.application.resultados import Registrado
-from prometeo.application.services.base import ServicioAplicacion, nuevo_id
-from prometeo.application.unit_of_work import Metadatos, UnidadDeTrabajo
+from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
+from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -28,7 +28,7 @@ from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
 
 
-class CatalogoService(ServicioAplicacion):
+class ServicioCatalogo(ServicioAplicacion):
     """Maintains the reference data documents are made of. A code already taken is
     refused by the catalog (Duplicado)."""
 

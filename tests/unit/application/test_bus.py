@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from escenario import BODEGA, BODEGA_2, CAFE, Escenario
 
-from prometeo.application.commands import TransferirStock
-from prometeo.application.messagebus import MessageBus, crear_message_bus
-from prometeo.application.unit_of_work import EventoConfirmado
+from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
+from prometeo.application.comandos import TransferirStock
+from prometeo.application.unidad_de_trabajo import EventoConfirmado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import StockBajo
 
@@ -24,7 +24,7 @@ def bajo(cantidad: str = "1") -> EventoConfirmado:
 
 
 def test_despacha_por_clase_y_por_clase_base_en_orden() -> None:
-    bus = MessageBus()
+    bus = BusDeMensajes()
     vistos: list[str] = []
     bus.suscribir(StockBajo, lambda e: vistos.append(f"bajo {e.cantidad}"))
     bus.suscribir(EventoDominio, lambda e: vistos.append(f"todo {e.tipo}"))
@@ -36,7 +36,7 @@ def test_despacha_por_clase_y_por_clase_base_en_orden() -> None:
 
 def test_stock_bajo_se_avisa_en_el_log(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="prometeo.inventario"):
-        crear_message_bus().publicar([bajo()])
+        crear_bus_de_mensajes().publicar([bajo()])
 
     (registro,) = caplog.records
     assert registro.name == "prometeo.inventario"
@@ -49,7 +49,7 @@ def test_stock_bajo_se_avisa_en_el_log(caplog: pytest.LogCaptureFixture) -> None
 def test_un_manejador_que_falla_se_registra_y_los_demas_siguen(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    bus = MessageBus()
+    bus = BusDeMensajes()
     vistos: list[StockBajo] = []
 
     def roto(evento: StockBajo) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from prometeo.application.unit_of_work import EventoConfirmado
+from prometeo.application.unidad_de_trabajo import EventoConfirmado
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import StockBajo
 
@@ -19,7 +19,7 @@ logger = logging.getLogger("prometeo.messagebus")
 logger_inventario = logging.getLogger("prometeo.inventario")
 
 
-class MessageBus:
+class BusDeMensajes:
     """Dispatches committed events to the handlers subscribed to their class (or to any of
     its base classes, so a handler of EventoDominio sees every event)."""
 
@@ -66,8 +66,8 @@ def avisar_stock_bajo(evento: StockBajo) -> None:
     )
 
 
-def crear_message_bus() -> MessageBus:
+def crear_bus_de_mensajes() -> BusDeMensajes:
     """A bus with the default reactions of prometeo."""
-    bus = MessageBus()
+    bus = BusDeMensajes()
     bus.suscribir(StockBajo, avisar_stock_bajo)
     return bus

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from prometeo.application.commands import (
+from prometeo.application.comandos import (
     AgregarLinea,
     AnularFactura,
     AplicarDescuento,
     CrearFactura,
     EmitirFactura,
 )
-from prometeo.application.resultados import Comprobante
-from prometeo.application.services import cargas
-from prometeo.application.services.base import ServicioAplicacion, nuevo_id
-from prometeo.application.services.conversiones import (
+from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.application.servicios import cargas
+from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
+from prometeo.application.servicios.conversiones import (
     comprador_de,
     descuento_global_de,
     dinero_opcional,
     pagos_de,
 )
-from prometeo.application.unit_of_work import Metadatos, UnidadDeTrabajo
+from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura, NuevaLinea
 from prometeo.domain.services.emision import anular_factura, emitir_factura
 from prometeo.domain.value_objects.dinero import Cantidad, Numero, Precio
@@ -27,17 +27,19 @@ from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 
-class FacturaService(ServicioAplicacion):
+class ServicioFacturas(ServicioAplicacion):
     """The life of a sales invoice. Emitting is one transaction: the number, the goods
     taken from each inventario (FIFO) and the FacturaEmitida are stored together or not
     at all; a conflict with another cajero or bodeguero is retried."""
 
-    def crear_factura(self, cmd: CrearFactura, metadatos: Metadatos | None = None) -> Comprobante:
+    def crear_factura(
+        self, cmd: CrearFactura, metadatos: Metadatos | None = None
+    ) -> DocumentoRegistrado:
         """A new factura with its lines, discount and payments; emitted in the same unit of
         work unless `cmd.borrador`."""
         factura_id = nuevo_id(cmd.factura_id)
 
-        def operacion(uow: UnidadDeTrabajo) -> Comprobante:
+        def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
             if cmd.factura_id is not None:
                 cargas.exigir_id_libre(
                     uow.facturas.obtener, factura_id, "FacturaUnica", "una factura"
@@ -72,7 +74,7 @@ class FacturaService(ServicioAplicacion):
             uow.facturas.agregar(factura)
             if not cmd.borrador:
                 self._emitir(uow, factura)
-            return Comprobante(factura.id, factura.numero, factura.eventos_pendientes)
+            return DocumentoRegistrado(factura.id, factura.numero, factura.eventos_pendientes)
 
         return self._ejecutar(operacion, metadatos)
 
@@ -96,13 +98,15 @@ class FacturaService(ServicioAplicacion):
 
         self._ejecutar(operacion, metadatos)
 
-    def emitir_factura(self, cmd: EmitirFactura, metadatos: Metadatos | None = None) -> Comprobante:
+    def emitir_factura(
+        self, cmd: EmitirFactura, metadatos: Metadatos | None = None
+    ) -> DocumentoRegistrado:
         """Emit a draft: every rule checked at once, then numbered and taken from stock."""
 
-        def operacion(uow: UnidadDeTrabajo) -> Comprobante:
+        def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
             factura = uow.facturas.obtener(cmd.factura_id)
             self._emitir(uow, factura)
-            return Comprobante(factura.id, factura.numero)
+            return DocumentoRegistrado(factura.id, factura.numero)
 
         return self._ejecutar(operacion, metadatos)
 

@@ -22,11 +22,10 @@ from prometeo.application.consultas import (
     StockVista,
     VentaDiaria,
 )
-from prometeo.application.resultados import Comprobante
-from prometeo.domain.errors import NoEncontrado
+from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.domain.errores import NoEncontrado
 from prometeo.infrastructure.db.tablas import eventos, productos
-from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
-from prometeo.infrastructure.proyecciones.consultas_documentos import (
+from prometeo.infrastructure.lecturas.documentos import (
     factura_de_filas,
     leer_factura,
     leer_facturas,
@@ -34,6 +33,7 @@ from prometeo.infrastructure.proyecciones.consultas_documentos import (
     leer_notas_de,
     nota_de_filas,
 )
+from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
 from prometeo.infrastructure.proyecciones.notas_credito import (
     filas_de_creacion as filas_de_nota,
@@ -166,7 +166,7 @@ class ServicioConsultasSql(ServicioConsultas):
     def factura(self, factura_id: str) -> FacturaVista:
         return self._uno(leer_factura, "una factura", factura_id)
 
-    def factura_de(self, comprobante: Comprobante) -> FacturaVista:
+    def factura_de(self, comprobante: DocumentoRegistrado) -> FacturaVista:
         """Built from the command's events when it created the factura (no read: a
         command's answer is most of what a cajero waits for), else read back."""
         filas = filas_de_creacion(comprobante.eventos)
@@ -201,7 +201,7 @@ class ServicioConsultasSql(ServicioConsultas):
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:
         return self._uno(leer_nota, "una nota de crédito", nota_credito_id)
 
-    def nota_credito_de(self, comprobante: Comprobante) -> NotaCreditoVista:
+    def nota_credito_de(self, comprobante: DocumentoRegistrado) -> NotaCreditoVista:
         """Built from the command's events when it created the nota, else read back."""
         filas = filas_de_nota(comprobante.eventos)
         if filas is None:

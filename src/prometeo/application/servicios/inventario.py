@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from prometeo.application.commands import RegistrarIngreso, TransferirStock
+from prometeo.application.comandos import RegistrarIngreso, TransferirStock
 from prometeo.application.resultados import IngresoRegistrado, TransferenciaRealizada
-from prometeo.application.services.base import ServicioAplicacion, nuevo_id
-from prometeo.application.unit_of_work import Metadatos, UnidadDeTrabajo
+from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
+from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.services.transferencia import transferir
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 
 
-class InventarioService(ServicioAplicacion):
+class ServicioInventario(ServicioAplicacion):
     """Keeps the FIFO stock of each product in each bodega. Entries and transfers are
     dated today by the clock; a transfer's exit and entries are one transaction."""
 

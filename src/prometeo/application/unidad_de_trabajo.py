@@ -14,7 +14,7 @@ from prometeo.domain.repositories import (
     RepositorioFacturas,
     RepositorioInventarios,
     RepositorioNotasCredito,
-    RepositorioPuntosEmision,
+    RepositorioSecuencias,
 )
 
 
@@ -45,7 +45,7 @@ class UnidadDeTrabajo(ABC):
     facturas: RepositorioFacturas
     notas_credito: RepositorioNotasCredito
     inventarios: RepositorioInventarios
-    puntos_emision: RepositorioPuntosEmision
+    secuencias: RepositorioSecuencias
     catalogo: RepositorioCatalogo
 
     def __init__(self, metadatos: Metadatos | None = None) -> None:
@@ -65,7 +65,7 @@ class UnidadDeTrabajo(ABC):
 
     @abstractmethod
     def commit(self) -> None:
-        """Store everything or nothing; ConcurrencyError when a stream moved meanwhile.
+        """Store everything or nothing; ErrorDeConcurrencia when a stream moved meanwhile.
         After it, `confirmados` lists the committed events in append order."""
 
     @abstractmethod

@@ -1,11 +1,11 @@
-"""PuntoEmision: the gapless secuencial of one punto de emisión and document type."""
+"""SecuenciaComprobantes: the gapless secuencial of one punto de emisión and document type."""
 
 from __future__ import annotations
 
 from prometeo.domain.aggregates.base import Agregado
-from prometeo.domain.errors import ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.punto_emision import SecuencialAsignado
+from prometeo.domain.events.secuencia import SecuencialAsignado
 from prometeo.domain.value_objects.numero_comprobante import (
     SECUENCIAL_MAXIMO,
     NumeroComprobante,
@@ -13,7 +13,7 @@ from prometeo.domain.value_objects.numero_comprobante import (
 )
 
 
-class PuntoEmision(Agregado):
+class SecuenciaComprobantes(Agregado):
     """Hands out document numbers 1, 2, 3... with no gap and no repetition. Concurrent
     emitters conflict on this stream's version, so two documents never share a number."""
 
@@ -30,7 +30,7 @@ class PuntoEmision(Agregado):
         return f"{punto_emision_id}-{tipo.value}"
 
     @classmethod
-    def para(cls, punto_emision_id: str, tipo: TipoComprobante) -> PuntoEmision:
+    def para(cls, punto_emision_id: str, tipo: TipoComprobante) -> SecuenciaComprobantes:
         """The sequence of a punto and document type (empty until its first number)."""
         punto = cls(cls.id_para(punto_emision_id, tipo))
         punto.punto_emision_id = punto_emision_id
@@ -42,7 +42,7 @@ class PuntoEmision(Agregado):
     ) -> NumeroComprobante:
         """The next number, given to `documento_id` for good."""
         if self.ultimo_secuencial >= SECUENCIAL_MAXIMO:
-            raise ValorInvalido(
+            raise OperacionNoPermitida(
                 "SecuencialDisponible",
                 "El punto de emisión agotó sus secuenciales; abra un nuevo punto de emisión",
             )
@@ -67,4 +67,4 @@ class PuntoEmision(Agregado):
                 self.tipo_comprobante = evento.tipo_comprobante
                 self.ultimo_secuencial = evento.secuencial
             case _:
-                raise TypeError(f"PuntoEmision no aplica {evento.tipo}")
+                raise TypeError(f"SecuenciaComprobantes no aplica {evento.tipo}")

@@ -27,7 +27,7 @@ from prometeo.domain.services.emision import emitir_factura
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 
 FACTURAS_POR_COMMIT = 25
 
@@ -41,7 +41,7 @@ def construir_historia(
     reloj = RelojFijo(HOY)
     stock = dict.fromkeys(productos, 0)
     with aplicacion.engine.connect() as conexion:
-        escritos = EventStoreSql(conexion).ultima_posicion()
+        escritos = almacen_eventos(conexion).ultima_posicion()
     while escritos < eventos:
         with aplicacion.unidad_de_trabajo() as uow:
             cliente = uow.catalogo.cliente(CLIENTE)

@@ -1,6 +1,6 @@
 """Part 3 — rebuilding every read model from the event log (events/s, the projections'
 writes included), beside the eventsourcing library's bare notification-log read + decode
-of as many events, and prometeo's own bare read + decode (EventStoreSql + CodecEventos).
+of as many events, and prometeo's own bare read + decode (AlmacenEventosSql + CodecEventos).
 
 The history is made of facturas of 5 lines over 50 products with the lots they need
 (historia.py); the library's is made of the same invoice shape (TiendaES). Each
@@ -30,13 +30,13 @@ PRODUCTOS = 50
 
 
 def _lectura_prometeo(aplicacion: Any) -> float:
-    from prometeo.infrastructure.db.event_store import EventStoreSql
+    from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 
     decodificar = aplicacion.codec_eventos.decodificar
     inicio = time.perf_counter()
     n = 0
     with aplicacion.engine.connect() as conexion:
-        for e in EventStoreSql(conexion).recorrer(0, 2000):
+        for e in almacen_eventos(conexion).recorrer(0, 2000):
             decodificar(e.tipo, e.version_esquema, e.datos)
             n += 1
     return n / (time.perf_counter() - inicio)

@@ -38,7 +38,7 @@ COMPONENTES: tuple[tuple[str, Callable[[Frame], bool]], ...] = (
     ),
     (
         "event store: agregar (posición + INSERT eventos)",
-        lambda f: f.function == "agregar" and "event_store.py" in _ruta(f),
+        lambda f: f.function == "agregar" and "almacen_eventos" in _ruta(f),
     ),
     (
         "codificar eventos (CodecEventos.codificar)",

@@ -25,7 +25,11 @@ from prometeo.application.comandos import (
     RegistrarIngreso,
 )
 from prometeo.bootstrap import Aplicacion
-from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventoNuevo, EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import (
+    EventoAlmacenado,
+    EventoNuevo,
+    almacen_eventos,
+)
 from prometeo.infrastructure.mensajeria import Topologia
 
 URL_RABBITMQ = os.environ.get("PROMETEO_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -115,7 +119,7 @@ def agregar_eventos(
 ) -> list[EventoAlmacenado]:
     """Append `cuantos` events round-robin over `streams` streams, straight to the log."""
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         versiones = {f"prueba-{s}": store.version(f"prueba-{s}") for s in range(streams)}
         conexion.rollback()
     almacenados: list[EventoAlmacenado] = []
@@ -138,7 +142,7 @@ def agregar_eventos(
         )
         if len(pendientes) == por_transaccion or i == cuantos - 1:
             with engine.begin() as conexion:
-                almacenados.extend(EventStoreSql(conexion).agregar(pendientes))
+                almacenados.extend(almacen_eventos(conexion).agregar(pendientes))
             pendientes = []
     return almacenados
 

@@ -24,7 +24,7 @@ from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import FacturaCreada, FacturaEmitida
 from prometeo.domain.events.inventario import LoteIngresado, StockIncrementado, StockReducido
 from prometeo.domain.events.secuencia import SecuencialAsignado
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.serializacion import CodecEventos
 from prometeo.infrastructure.settings import Settings
 
@@ -64,7 +64,7 @@ def eventos_decodificados(url: str) -> list[tuple[str, EventoDominio]]:
         with aplicacion.engine.connect() as conexion:
             return [
                 (e.stream_id, codec.decodificar(e.tipo, e.version_esquema, e.datos))
-                for e in EventStoreSql(conexion).recorrer()
+                for e in almacen_eventos(conexion).recorrer()
             ]
     finally:
         aplicacion.cerrar()

@@ -13,10 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from bases_de_datos import todos_los_backends
 from prometeo.domain.errores import ErrorDeConcurrencia
-from prometeo.infrastructure.db import event_store
-from prometeo.infrastructure.db.engine import confirmar, diferir, escrituras_diferidas
-from prometeo.infrastructure.db.event_store import EventoNuevo, EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import (
+    EventoNuevo,
+    almacen_eventos,
+)
+from prometeo.infrastructure.db.almacen_eventos import postgres as almacen_postgres
 from prometeo.infrastructure.db.tablas import posicion_global
+from prometeo.infrastructure.sql.ejecucion import confirmar, diferir, escrituras_diferidas
 
 pytestmark = todos_los_backends
 
@@ -37,14 +40,14 @@ def nuevo(stream: str, version: int, tipo: str = "Algo", datos: str = '{"n":1}')
 
 def agregar(engine: Engine, eventos: list[EventoNuevo]) -> None:
     with engine.begin() as conexion:
-        EventStoreSql(conexion).agregar(eventos)
+        almacen_eventos(conexion).agregar(eventos)
 
 
 def test_agregar_y_leer_un_stream(engine: Engine) -> None:
     agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2, datos='{"ñ":"ü"}')])
     agregar(engine, [nuevo("a-1", 3)])
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         leidos = store.leer_stream("a-1")
         assert [e.version for e in leidos] == [1, 2, 3]
         assert leidos[1].datos == '{"ñ":"ü"}'
@@ -60,7 +63,7 @@ def test_agregar_a_varios_streams_es_atomico(engine: Engine) -> None:
     with pytest.raises(ErrorDeConcurrencia):
         agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2), nuevo("b-1", 1)])
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         assert store.leer_stream("a-1") == []
         assert store.ultima_posicion() == 1
         assert [e.stream_id for e in store.leer_todos()] == ["b-1"]
@@ -72,7 +75,7 @@ def test_version_obsoleta_no_escribe_nada(engine: Engine) -> None:
         agregar(engine, [nuevo("a-1", 2), nuevo("a-1", 3)])
     agregar(engine, [nuevo("a-1", 3)])
     with engine.connect() as conexion:
-        assert [e.posicion for e in EventStoreSql(conexion).leer_todos()] == [1, 2, 3]
+        assert [e.posicion for e in almacen_eventos(conexion).leer_todos()] == [1, 2, 3]
 
 
 def test_appends_grandes_y_chicos_numeran_igual(
@@ -80,7 +83,7 @@ def test_appends_grandes_y_chicos_numeran_igual(
 ) -> None:
     """PostgreSQL sends a few events as a VALUES list and many as arrays (unnest): both
     number the rows in the order given and refuse a stale version the same way."""
-    monkeypatch.setattr(event_store, "_MAXIMO_VALUES", 2)
+    monkeypatch.setattr(almacen_postgres, "MAXIMO_VALUES", 2)
     agregar(engine, [nuevo("a-1", 1), nuevo("a-1", 2)])  # VALUES
     agregar(engine, [nuevo("b-1", 1), nuevo("a-1", 3), nuevo("b-1", 2, datos='{"ñ":1}')])
     with pytest.raises(ErrorDeConcurrencia):
@@ -88,7 +91,7 @@ def test_appends_grandes_y_chicos_numeran_igual(
     with pytest.raises(ErrorDeConcurrencia):
         agregar(engine, [nuevo("c-1", 1), nuevo("b-1", 2)])  # VALUES
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         todos = store.leer_todos()
         assert [(e.posicion, e.stream_id, e.version) for e in todos] == [
             (1, "a-1", 1),
@@ -105,7 +108,7 @@ def test_leer_todos_en_orden_de_posicion_y_por_lotes(engine: Engine) -> None:
     for i in range(1, 8):
         agregar(engine, [nuevo(f"s-{i % 3}", i // 3 + 1, tipo=f"T{i}")])
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         todos = store.leer_todos()
         assert [e.posicion for e in todos] == list(range(1, 8))
         assert [e.tipo for e in todos] == [f"T{i}" for i in range(1, 8)]
@@ -126,7 +129,7 @@ def test_un_lector_que_sigue_posiciones_nunca_salta_un_evento(engine: Engine) ->
         try:
             for version in range(1, por_escritor + 1):
                 with engine.begin() as conexion:
-                    EventStoreSql(conexion).agregar([nuevo(f"w-{n}", version)])
+                    almacen_eventos(conexion).agregar([nuevo(f"w-{n}", version)])
                     if version % 3 == 0:
                         time.sleep(0.01)  # commits late, after taking its position
         except BaseException as error:  # pragma: no cover - reported below
@@ -138,7 +141,7 @@ def test_un_lector_que_sigue_posiciones_nunca_salta_un_evento(engine: Engine) ->
             while True:
                 final = terminado.is_set()
                 with engine.connect() as conexion:
-                    lote = EventStoreSql(conexion).leer_todos(ultima, 1000)
+                    lote = almacen_eventos(conexion).leer_todos(ultima, 1000)
                 posiciones = [e.posicion for e in lote]
                 assert posiciones == list(range(ultima + 1, ultima + 1 + len(lote))), posiciones
                 vistos.extend(posiciones)
@@ -183,7 +186,7 @@ def test_escritores_concurrentes_en_el_mismo_stream(engine: Engine) -> None:
     assert len(exitos) == 1
     assert len(conflictos) == 3
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         assert [e.tipo for e in store.leer_stream("x-1")] == [f"W{exitos[0]}"]
         assert store.ultima_posicion() == 1
 
@@ -192,14 +195,14 @@ def test_escrituras_diferidas_van_con_el_commit_y_las_lecturas_las_ven(engine: E
     with engine.connect() as conexion:
         transaccion = conexion.begin()
         with escrituras_diferidas(conexion):
-            EventStoreSql(conexion).agregar([nuevo("a-1", 1)])
+            almacen_eventos(conexion).agregar([nuevo("a-1", 1)])
             diferir(conexion, "UPDATE eventos SET tipo = 'Cambiado'", [{}])
             # A statement that reads first sends what is queued before it.
-            assert [e.tipo for e in EventStoreSql(conexion).leer_stream("a-1")] == ["Cambiado"]
+            assert [e.tipo for e in almacen_eventos(conexion).leer_stream("a-1")] == ["Cambiado"]
             diferir(conexion, "UPDATE eventos SET tipo = 'Otra vez'", [{}])
             confirmar(conexion, transaccion.commit)
     with engine.connect() as conexion:
-        assert [e.tipo for e in EventStoreSql(conexion).leer_todos()] == ["Otra vez"]
+        assert [e.tipo for e in almacen_eventos(conexion).leer_todos()] == ["Otra vez"]
 
 
 def test_una_escritura_diferida_que_falla_deshace_todo(engine: Engine) -> None:
@@ -208,7 +211,7 @@ def test_una_escritura_diferida_que_falla_deshace_todo(engine: Engine) -> None:
 
         def escribir() -> None:
             with escrituras_diferidas(conexion):
-                EventStoreSql(conexion).agregar([nuevo("a-1", 1)])
+                almacen_eventos(conexion).agregar([nuevo("a-1", 1)])
                 diferir(conexion, "INSERT INTO posicion_global (id, ultima) VALUES (1, 0)", [{}])
                 confirmar(conexion, transaccion.commit)
 
@@ -220,12 +223,12 @@ def test_una_escritura_diferida_que_falla_deshace_todo(engine: Engine) -> None:
         conexion.execute(update(posicion_global).values(ultima=99))
         transaccion.rollback()
     with engine.connect() as conexion:
-        store = EventStoreSql(conexion)
+        store = almacen_eventos(conexion)
         assert store.leer_todos() == []
         assert store.ultima_posicion() == 0
     agregar(engine, [nuevo("a-1", 1)])
     with engine.connect() as conexion:
-        assert [e.posicion for e in EventStoreSql(conexion).leer_todos()] == [1]
+        assert [e.posicion for e in almacen_eventos(conexion).leer_todos()] == [1]
 
 
 def test_una_conexion_que_el_servidor_cerro_se_reemplaza_sin_fallar(engine: Engine) -> None:
@@ -243,4 +246,4 @@ def test_una_conexion_que_el_servidor_cerro_se_reemplaza_sin_fallar(engine: Engi
     time.sleep(0.3)  # the server's FATAL notice reaches the idle pooled connection
     agregar(engine, [nuevo("a-1", 2)])
     with engine.connect() as conexion:
-        assert EventStoreSql(conexion).version("a-1") == 2
+        assert almacen_eventos(conexion).version("a-1") == 2

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, insert, text
 
-from prometeo.infrastructure.proyecciones.base import actualizar_por_clave
+from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave
 from prometeo.infrastructure.proyecciones.tablas import vista_lotes
 
 _CLAVE = ("producto_id", "bodega_id", "lote_id")

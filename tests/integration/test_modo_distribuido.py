@@ -31,7 +31,7 @@ from prometeo.application.comandos import (
     TransferirStock,
 )
 from prometeo.bootstrap import Aplicacion, bootstrap, crear_relay, refrescar_metricas
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.mensajeria import relay_checkpoint, sobre_de
 from prometeo.infrastructure.metricas import exponer
 from prometeo.infrastructure.proyecciones import reconstruir
@@ -97,7 +97,7 @@ def test_un_worker_en_otro_proceso_construye_los_mismos_modelos_de_lectura(
         historia(app)
         assert app.consultas.stock() == []  # distributed: the commands did not project
         with app.engine.connect() as conexion:
-            ultima = EventStoreSql(conexion).ultima_posicion()
+            ultima = almacen_eventos(conexion).ultima_posicion()
 
         def al_dia() -> bool:
             with app.engine.connect() as conexion:
@@ -151,7 +151,7 @@ def test_una_entrega_tras_un_hueco_pone_al_dia_desde_el_almacen(tmp_path: Path) 
         assert app.proyector is not None
         manejar = crear_manejador_proyecciones(app.engine, app.proyector, app.metricas)
         with app.engine.connect() as conexion:
-            almacenados = EventStoreSql(conexion).leer_todos(0, 10_000)
+            almacenados = almacen_eventos(conexion).leer_todos(0, 10_000)
         ultimo = sobre_de(almacenados[-1])
         manejar(ultimo)  # a gap: everything before it is missing
         with app.engine.connect() as conexion:
@@ -174,7 +174,7 @@ def test_las_metricas_de_estado_se_refrescan_al_consultarlas(tmp_path: Path) -> 
     try:
         historia(app)
         with app.engine.connect() as conexion:
-            ultima = EventStoreSql(conexion).ultima_posicion()
+            ultima = almacen_eventos(conexion).ultima_posicion()
         refrescar_metricas(app)
         texto = exponer(app.metricas).decode()
         assert f"prometeo_outbox_pendientes {float(ultima)}" in texto  # nothing published yet

@@ -23,7 +23,7 @@ from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db import tablas
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql, Snapshot
 from prometeo.infrastructure.db.unidad_de_trabajo import UnidadDeTrabajoSql
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots, tipos_de_evento
@@ -55,7 +55,7 @@ def movimientos(engine: Engine, veces: int, cada: int = 5) -> None:
 def reproduccion_completa(engine: Engine) -> Inventario:
     codec = CodecEventos()
     with engine.connect() as conexion:
-        almacenados = EventStoreSql(conexion).leer_stream(
+        almacenados = almacen_eventos(conexion).leer_stream(
             Inventario.id_para("cafe", "b1").join(["inventario-", ""])
         )
     return Inventario.reconstruir(
@@ -135,7 +135,7 @@ def test_sin_commit_no_se_guarda_nada(engine: Engine) -> None:
     with pytest.raises(RuntimeError):
         comando_que_falla()
     with engine.connect() as conexion:
-        assert EventStoreSql(conexion).ultima_posicion() == 0
+        assert almacen_eventos(conexion).ultima_posicion() == 0
 
 
 def test_repositorios_nombran_lo_que_no_existe(engine: Engine) -> None:
@@ -204,7 +204,7 @@ def test_evento_antiguo_se_lee_con_su_upcaster_y_no_se_reescribe(engine: Engine)
         )
         conexion.execute(update(tablas.posicion_global).values(ultima=1))
     with engine.connect() as conexion:
-        (almacenado,) = EventStoreSql(conexion).leer_stream("precio-cafe")
+        (almacenado,) = almacen_eventos(conexion).leer_stream("precio-cafe")
     evento = codec.decodificar(almacenado.tipo, almacenado.version_esquema, almacenado.datos)
     assert evento == PrecioCambiado(producto_id="cafe", precio=Decimal("2.50"))
     with engine.connect() as conexion:

@@ -55,7 +55,7 @@ from prometeo.application.consultas import (
 from prometeo.bootstrap import Aplicacion
 from prometeo.domain.errores import ErrorDeDominio, NoEncontrado
 from prometeo.entrypoints.cli import app as cli
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.proyecciones import (
     NOMBRES,
     HuecoEnProyeccion,
@@ -375,7 +375,7 @@ def test_aplicar_dos_veces_el_mismo_lote_no_cambia_nada(url_base: str) -> None:
         engine, proyector = aplicacion.engine, Proyector(crear_proyecciones())
         incremental = volcar(engine)
         with engine.connect() as conexion:
-            eventos = EventStoreSql(conexion).leer_todos(0, 10_000)
+            eventos = almacen_eventos(conexion).leer_todos(0, 10_000)
         with engine.begin() as conexion:
             assert proyector.aplicar(conexion, eventos) == []
         assert volcar(engine) == incremental
@@ -400,7 +400,7 @@ def test_un_lote_que_deja_un_hueco_no_se_aplica(url_base: str) -> None:
         dia_uno(aplicacion)
         engine, proyector = aplicacion.engine, Proyector(crear_proyecciones(["stock"]))
         with engine.begin() as conexion:
-            eventos = EventStoreSql(conexion).leer_todos(0, 10_000)
+            eventos = almacen_eventos(conexion).leer_todos(0, 10_000)
             conexion.execute(update(checkpoints_proyeccion).values(posicion=1))
             assert proyector.aplicar(conexion, eventos[3:]) == []
             with pytest.raises(HuecoEnProyeccion, match="stock"):
@@ -421,9 +421,11 @@ def test_emitir_una_factura_de_cinco_lineas_cuesta_pocas_sentencias(url_base: st
         assert proyector is not None
         sentencias: list[str] = []
 
-        def observador(conexion: Connection, almacenados: Any, dominio: Any) -> None:
+        def observador(
+            conexion: Connection, almacenados: Any, dominio: Any, movidas: int | None
+        ) -> None:
             with contar_sentencias(aplicacion.engine) as contadas:
-                proyector.observador(conexion, almacenados, dominio)
+                proyector.observador(conexion, almacenados, dominio, movidas)
             sentencias.extend(contadas)
 
         aplicacion.observadores[0] = observador

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from bases_de_datos import todos_los_backends
 from prometeo.domain.events.inventario import ConsumoLote, LoteIngresado, StockReducido
-from prometeo.infrastructure.proyecciones.base import (
-    EventoProyectado,
+from prometeo.infrastructure.proyecciones.base import EventoProyectado
+from prometeo.infrastructure.proyecciones.escritura import (
     actualizar_por_clave,
     insertar,
     sumar_por_clave,

@@ -29,8 +29,11 @@ from bases_de_datos import todos_los_backends
 from prometeo.application.comandos import RegistrarIngreso
 from prometeo.bootstrap import bootstrap
 from prometeo.domain.errores import NoEncontrado
+from prometeo.infrastructure.db.almacen_eventos import (
+    EventoAlmacenado,
+    almacen_eventos,
+)
 from prometeo.infrastructure.db.engine import crear_engine
-from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventStoreSql
 from prometeo.infrastructure.db.migracion import migrar
 from prometeo.infrastructure.mensajeria import (
     CheckpointRelay,
@@ -238,7 +241,7 @@ def test_broker_caido_los_comandos_siguen_y_al_volver_no_se_pierde_nada(
         proxy.cortar()
     assert not hilo.is_alive()
     with aplicacion.engine.connect() as conexion:
-        ultima = EventStoreSql(conexion).ultima_posicion()
+        ultima = almacen_eventos(conexion).ultima_posicion()
     assert ultima >= 12
     assert relay.checkpoint.leer() == ultima
     mensajes = broker.leer(cola)

@@ -22,7 +22,7 @@ from prometheus_client import (
 from sqlalchemy import Connection
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 
 TIPO_CONTENIDO = CONTENT_TYPE_LATEST
 
@@ -77,6 +77,7 @@ class Metricas:
         _conexion: Connection,
         almacenados: Sequence[EventoAlmacenado],
         _eventos: Sequence[EventoDominio],
+        _checkpoints_movidos: int | None = None,
     ) -> None:
         """A UnidadDeTrabajoSql observer that counts the events appended, by type.
 

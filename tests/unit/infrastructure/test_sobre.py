@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 from prometeo.infrastructure.mensajeria.sobre import (
     SobreInvalido,
     clave_de_enrutamiento,

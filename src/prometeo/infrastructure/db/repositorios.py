@@ -18,8 +18,8 @@ from prometeo.domain.repositories import (
     RepositorioSecuencias,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.infrastructure.db.almacen_eventos import AlmacenEventosSql
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
-from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 
@@ -32,7 +32,7 @@ class AlmacenAgregados:
 
     def __init__(
         self,
-        store: EventStoreSql,
+        store: AlmacenEventosSql,
         snapshots: AlmacenSnapshotsSql,
         codec_eventos: CodecEventos,
         codec_snapshots: CodecSnapshots,

@@ -12,10 +12,13 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from prometeo.application.unidad_de_trabajo import EventoConfirmado, Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.events.base import EventoDominio
+from prometeo.infrastructure.db.almacen_eventos import (
+    EventoAlmacenado,
+    EventoNuevo,
+    almacen_eventos,
+)
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
-from prometeo.infrastructure.db.engine import confirmar, escrituras_diferidas
-from prometeo.infrastructure.db.event_store import EventoAlmacenado, EventoNuevo, EventStoreSql
 from prometeo.infrastructure.db.repositorios import (
     AlmacenAgregados,
     RepositorioFacturasSql,
@@ -26,10 +29,13 @@ from prometeo.infrastructure.db.repositorios import (
 from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql, Snapshot
 from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
+from prometeo.infrastructure.sql.ejecucion import confirmar, escrituras_diferidas
 
 # Called inside the transaction, after the events are stored: read models in embedded
 # mode and the outbox hook in here, so they commit (or roll back) with the events.
-Observador = Callable[[Connection, Sequence[EventoAlmacenado], Sequence[EventoDominio]], None]
+Observador = Callable[
+    [Connection, Sequence[EventoAlmacenado], Sequence[EventoDominio], int | None], None
+]
 
 
 class UnidadDeTrabajoSql(UnidadDeTrabajo):
@@ -79,7 +85,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         except BaseException:
             self._cerrar()
             raise
-        store = EventStoreSql(self._conexion)
+        store = almacen_eventos(self._conexion)
         self.snapshots = AlmacenSnapshotsSql(self._conexion)
         self.almacen = AlmacenAgregados(
             store, self.snapshots, self.codec_eventos, self.codec_snapshots, self.cache
@@ -144,7 +150,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         # the COMMIT. (Snapshots stay after the append: a stale writer must fail there
         # with ErrorDeConcurrencia, not on the snapshot's key.)
         with escrituras_diferidas(conexion):
-            almacenados = self.store.agregar(nuevos, self.checkpoints_embebidos)
+            almacenados, movidos = self.store.agregar_moviendo(nuevos, self.checkpoints_embebidos)
             for agregado in para_snapshot:
                 version_esquema, datos = self.codec_snapshots.codificar(agregado)
                 self.snapshots.guardar(
@@ -152,7 +158,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
                     ahora,
                 )
             for observador in self.observadores:
-                observador(conexion, almacenados, dominio)
+                observador(conexion, almacenados, dominio, movidos)
             confirmar(conexion, self._transaccion.commit)
         self._escribio = bool(nuevos)
         if self.cache is not None:

@@ -1,23 +1,20 @@
 """Reading facturas and notas de crédito from their read models into the view DTOs.
 
 Every statement is built once, at import, with bound parameters (building a select with
-`Column.in_` costs several times what running it does). The read of one document by id,
-which the API does after each command to answer with the document, goes further: its
-three statements are compiled once per dialect and run as SQL text on the driver's
-cursor, inside the caller's transaction, with only the result processing the columns
-need (dates on SQLite)."""
+`Column.in_` costs more than running it). The read of one document by id, which the API
+does after a command it cannot answer from the command's events, goes further: its three
+statements run through the SQL seam's `consultar` (compiled once per dialect, only the
+result processing the columns need)."""
 
 from __future__ import annotations
 
 import json
-from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
+from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from prometeo.application.consultas import (
     CompradorVista,
@@ -36,6 +33,7 @@ from prometeo.infrastructure.proyecciones.tablas import (
     vista_notas_credito,
     vista_notas_factura,
 )
+from prometeo.infrastructure.sql.sentencias import consultar
 
 _f, _lf, _nf = vista_facturas, vista_lineas_factura, vista_notas_factura
 _n, _ln = vista_notas_credito, vista_lineas_nota_credito
@@ -68,77 +66,6 @@ _LINEAS_NOTAS = (
     .where(_ln.c.nota_credito_id.in_(bindparam("ids", expanding=True)))
     .order_by(_ln.c.nota_credito_id, _ln.c.renglon)
 )
-
-
-# -- prebuilt SQL on the driver's cursor -----------------------------------------------------
-
-
-class _Compilada(NamedTuple):
-    sql: str
-    nombres: tuple[str, ...]  # the parameters, in the driver's order when positional
-    posicional: bool
-    procesos: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns' result processors
-    fila: Callable[[Sequence[Any]], Any]  # a result row as a named tuple
-
-
-# A row type per statement, with the columns' names (named at run time, hence Any).
-_tupla_con_nombres: Any = namedtuple
-_COMPILADAS: WeakKeyDictionary[Dialect, dict[Select[Any], _Compilada]] = WeakKeyDictionary()
-
-
-def _compilar(sentencia: Select[Any], dialecto: Dialect) -> _Compilada:
-    compilada: Any = sentencia.compile(dialect=dialecto)
-    columnas = list(sentencia.selected_columns)
-    procesos = []
-    for i, columna in enumerate(columnas):
-        proceso = columna.type.dialect_impl(dialecto).result_processor(dialecto, None)
-        if proceso is not None:
-            procesos.append((i, proceso))
-    nombres = tuple(
-        compilada.positiontup
-        if compilada.positional
-        else dict.fromkeys(compilada.bind_names.values())
-    )
-    tipo_fila = _tupla_con_nombres("Fila", [str(c.key) for c in columnas])
-    return _Compilada(
-        compilada.string, nombres, compilada.positional, tuple(procesos), tipo_fila._make
-    )
-
-
-def consultar(
-    conexion: Connection, sentencia: Select[Any], parametros: Mapping[str, Any]
-) -> list[Any]:
-    """The rows of a prebuilt select without expanding parameters, as named tuples with
-    the values SQLAlchemy would give, run on the driver's cursor in the connection's
-    transaction (begun by the caller)."""
-    dialecto = conexion.dialect
-    por_dialecto = _COMPILADAS.get(dialecto)
-    if por_dialecto is None:
-        por_dialecto = _COMPILADAS.setdefault(dialecto, {})
-    compilada = por_dialecto.get(sentencia)
-    if compilada is None:
-        compilada = por_dialecto[sentencia] = _compilar(sentencia, dialecto)
-    valores: Any = (
-        tuple(parametros[n] for n in compilada.nombres)
-        if compilada.posicional
-        else {n: parametros[n] for n in compilada.nombres}
-    )
-    cursor = conexion.connection.cursor()
-    try:
-        cursor.execute(compilada.sql, valores)
-        crudas = cursor.fetchall()
-    finally:
-        cursor.close()
-    fila, procesos = compilada.fila, compilada.procesos
-    if not procesos:
-        return [fila(c) for c in crudas]
-    filas = []
-    for cruda in crudas:
-        valores_fila = list(cruda)
-        for i, proceso in procesos:
-            valores_fila[i] = proceso(valores_fila[i])
-        filas.append(fila(valores_fila))
-    return filas
 
 
 # -- facturas ------------------------------------------------------------------------------

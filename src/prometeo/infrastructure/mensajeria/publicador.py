@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import pika  # type: ignore[import-untyped]
 
-from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 from prometeo.infrastructure.mensajeria.conexion import parametros
 from prometeo.infrastructure.mensajeria.sobre import (
     clave_de_enrutamiento,

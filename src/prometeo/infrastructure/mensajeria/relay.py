@@ -28,7 +28,7 @@ import threading
 
 from sqlalchemy import Engine
 
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.mensajeria.checkpoint import CheckpointRelay, conexion_de_lectura
 from prometeo.infrastructure.mensajeria.conexion import politica_de_reintentos
 from prometeo.infrastructure.mensajeria.publicador import Publicador
@@ -74,7 +74,7 @@ class Relay:
         try:
             while True:
                 with conexion_de_lectura(self.engine) as conexion:
-                    eventos = EventStoreSql(conexion).leer_todos(desde, self.lote)
+                    eventos = almacen_eventos(conexion).leer_todos(desde, self.lote)
                 confirmada = desde
                 try:
                     for evento in eventos:

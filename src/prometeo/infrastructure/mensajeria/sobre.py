@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 from prometeo.infrastructure.serializacion import a_json
 
 PREFIJO_CLAVE = "facturacion"

@@ -22,10 +22,9 @@ from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     Proyeccion,
     a_centavos,
-    actualizar_por_clave,
-    insertar,
     texto,
 )
+from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave, insertar
 from prometeo.infrastructure.proyecciones.facturas_filas import Fila
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_facturas,

@@ -35,14 +35,11 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     a_micro,
-    desplegadas,
-    ejecutar,
-    insertar,
-    leer,
-    por_columnas,
     texto,
 )
+from prometeo.infrastructure.proyecciones.escritura import desplegadas, insertar, por_columnas
 from prometeo.infrastructure.proyecciones.tablas import vista_kardex
+from prometeo.infrastructure.sql.sentencias import ejecutar, leer
 
 Par = tuple[str, str]
 _POR_CONSULTA = 100

@@ -20,10 +20,9 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     a_micro,
-    actualizar_por_clave,
-    insertar,
     texto,
 )
+from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave, insertar
 from prometeo.infrastructure.proyecciones.tablas import vista_lotes
 
 Clave = tuple[str, str, str]

@@ -12,13 +12,8 @@ from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.factura import ImportePorTarifa
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
 from prometeo.domain.services.totales import totales_por_tarifa
-from prometeo.infrastructure.proyecciones.base import (
-    EventoProyectado,
-    Proyeccion,
-    actualizar_por_clave,
-    insertar,
-    texto,
-)
+from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion, texto
+from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave, insertar
 from prometeo.infrastructure.proyecciones.facturas_filas import importes_json
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_lineas_nota_credito,

@@ -15,15 +15,12 @@ from typing import Protocol
 from sqlalchemy import Connection, bindparam, select, update
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.infrastructure.db.event_store import CHECKPOINTS_MOVIDOS, EventoAlmacenado
-from prometeo.infrastructure.proyecciones.base import (
-    EventoProyectado,
-    Proyeccion,
-    contar,
-    insertar_si_falta,
-)
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
+from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion
+from prometeo.infrastructure.proyecciones.escritura import insertar_si_falta
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 from prometeo.infrastructure.serializacion import CodecEventos
+from prometeo.infrastructure.sql.sentencias import contar
 
 _cp = checkpoints_proyeccion
 _FIJAR = (
@@ -92,19 +89,17 @@ class Proyector:
         conexion: Connection,
         almacenados: Sequence[EventoAlmacenado],
         dominio: Sequence[EventoDominio],
+        movidas: int | None = None,
     ) -> None:
         """The unit of work's hook: project the events a command has just stored in this
         transaction (for events read back from the log, use `aplicar`). The common case
         costs one statement for the checkpoints, moving every checkpoint that sits right
         before the batch to its end; on PostgreSQL the append has already done it in its
-        own statement and left how many moved in `conexion.info`."""
+        own statement, and `movidas` says how many moved."""
         if not almacenados or not self.proyecciones:
             return
         primera, ultima = almacenados[0].posicion, almacenados[-1].posicion
-        previo = conexion.info.pop(CHECKPOINTS_MOVIDOS, None)
-        if previo is not None and previo[:2] == (primera - 1, ultima):
-            movidas = previo[2]  # the append moved them already (PostgreSQL)
-        else:
+        if movidas is None:
             mover = {"antes": primera - 1, "despues": ultima}
             movidas = contar(conexion, self._mover, mover)
         if movidas == len(self.proyecciones):

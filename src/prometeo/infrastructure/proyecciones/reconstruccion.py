@@ -29,16 +29,11 @@ from sqlalchemy import (
     update,
 )
 
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.db.engine import ruta_sqlite
-from prometeo.infrastructure.db.event_store import EventStoreSql
 from prometeo.infrastructure.db.tablas import eventos
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
-from prometeo.infrastructure.proyecciones.base import (
-    Proyeccion,
-    escrituras_capturadas,
-    leer,
-    repetir,
-)
+from prometeo.infrastructure.proyecciones.base import Proyeccion
 from prometeo.infrastructure.proyecciones.facturas import ProyeccionFacturas
 from prometeo.infrastructure.proyecciones.kardex import ProyeccionKardex
 from prometeo.infrastructure.proyecciones.lotes import ProyeccionLotes
@@ -48,6 +43,7 @@ from prometeo.infrastructure.proyecciones.stock import ProyeccionStock
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 from prometeo.infrastructure.proyecciones.ventas import ProyeccionVentasDiarias
 from prometeo.infrastructure.serializacion import CodecEventos
+from prometeo.infrastructure.sql.sentencias import escrituras_capturadas, leer, repetir
 
 # (events applied so far, events to apply in all)
 Progreso = Callable[[int, int], None]
@@ -126,7 +122,7 @@ def _leer_tramo(
     committed (positions are handed out under a lock and commit in order), so the range
     has no holes."""
     desde = min(puntos.values(), default=0)
-    ultima = EventStoreSql(conexion).ultima_posicion()
+    ultima = almacen_eventos(conexion).ultima_posicion()
     hasta = max(min(desde + lote, ultima), desde)
     almacenados: Sequence[Any] = []
     if hasta > desde:
@@ -178,7 +174,7 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
         # Commands committed since the read skipped these projections (behind then): the
         # log's end as of now, under the write lock, says whether there is more to do.
         # Once a checkpoint is left at the very end, the next command's observer takes it.
-        return tramo._replace(ultima=EventStoreSql(conexion).ultima_posicion())
+        return tramo._replace(ultima=almacen_eventos(conexion).ultima_posicion())
 
 
 _TURNOS: dict[tuple[int, str], TurnoEscritura | None] = {}
@@ -311,7 +307,7 @@ def reconstruir(
             .where(checkpoints_proyeccion.c.nombre.in_(proyector.nombres))
             .values(posicion=0)
         )
-        ultima = EventStoreSql(conexion).ultima_posicion()
+        ultima = almacen_eventos(conexion).ultima_posicion()
     grupos = repartir(proyector.proyecciones, procesos_utiles(engine, procesos))
     if len(grupos) < 2 or ultima <= lote:
         return ponerse_al_dia(engine, proyector, lote=lote, progreso=progreso)

@@ -12,8 +12,8 @@ from prometeo.infrastructure.proyecciones.base import (
     Proyeccion,
     a_centavos,
     a_micro,
-    sumar_por_clave,
 )
+from prometeo.infrastructure.proyecciones.escritura import sumar_por_clave
 from prometeo.infrastructure.proyecciones.tablas import vista_stock
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from prometeo.infrastructure.db.event_store import EventStoreSql
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.mensajeria.sobre import evento_de_sobre
 from prometeo.infrastructure.metricas import Metricas
 from prometeo.infrastructure.proyecciones.proyector import HuecoEnProyeccion, Proyector
@@ -54,7 +54,7 @@ def crear_manejador_proyecciones(
 def publicar_retraso(engine: Engine, proyector: Proyector, metricas: Metricas) -> None:
     """Set the lag gauge of every projection: events stored but not yet applied."""
     with engine.connect() as conexion:
-        ultima = EventStoreSql(conexion).ultima_posicion()
+        ultima = almacen_eventos(conexion).ultima_posicion()
         puntos = proyector.checkpoints(conexion)
         conexion.commit()
     for nombre, punto in puntos.items():

@@ -13,12 +13,9 @@ from sqlalchemy import Connection, bindparam, delete, select
 from prometeo.domain.events.factura import FacturaAnulada, FacturaCreada, FacturaEmitida
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
-from prometeo.infrastructure.proyecciones.base import (
-    EventoProyectado,
-    Proyeccion,
-    a_centavos,
+from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion, a_centavos
+from prometeo.infrastructure.proyecciones.escritura import (
     actualizar_por_clave,
-    ejecutar,
     insertar,
     sumar_por_clave,
 )
@@ -26,6 +23,7 @@ from prometeo.infrastructure.proyecciones.tablas import (
     vista_ventas_diarias,
     vista_ventas_documentos,
 )
+from prometeo.infrastructure.sql.sentencias import ejecutar
 
 Fila = dict[str, Any]
 # Columns of vista_ventas_diarias a document adds to (or takes from) its day.

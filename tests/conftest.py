@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bases_de_datos import engine, url_base
+# The shared contract suites are plain modules: let pytest explain their failed asserts.
+pytest.register_assert_rewrite("contrato_unidad_de_trabajo")
+
+from bases_de_datos import engine, url_base  # noqa: E402
 
 __all__ = ["engine", "url_base"]
 

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports unit coverage clean bench perfil
+.PHONY: run test lint typecheck imports unit integration e2e todas coverage clean bench perfil
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,23 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# While working: the domain and the use cases over the in-memory fakes, in seconds.
 unit: $(STAMP)
+	$(BIN)/pytest tests/unit/domain tests/unit/application
+
+# Real databases (SQLite, PostgreSQL, MariaDB), the broker, several processes.
+integration: $(STAMP)
+	$(BIN)/pytest tests/integration
+
+# The real server process over HTTP.
+e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e
+
+# Every test, with branch coverage.
+todas: $(STAMP)
 	$(BIN)/pytest --cov --cov-report=term
 
-coverage: unit
+coverage: todas
 	$(BIN)/coverage report --include='src/prometeo/domain/*' --fail-under=95
 
 test: lint typecheck imports coverage

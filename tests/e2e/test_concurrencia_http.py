@@ -14,8 +14,6 @@ from servidor_real import servidor
 
 from apoyo_http import API, TiendaHttp, reglas
 
-pytestmark = pytest.mark.e2e
-
 UNIDADES = 6
 CAJEROS = 24
 

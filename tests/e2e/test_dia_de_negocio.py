@@ -13,8 +13,6 @@ from servidor_real import Servidor, ejecutar, servidor
 
 from apoyo_http import API, TiendaHttp, exigir, reglas
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
 def test_dia_de_negocio(url_base: str, tmp_path: Path) -> None:

@@ -23,7 +23,6 @@ from prometeo.bootstrap import bootstrap
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.infrastructure.settings import Settings
 
-pytestmark = pytest.mark.e2e
 TOKEN = "token-schemathesis-0123456789abcdefghijklmnopqrstuvwxyz"
 EJEMPLOS_POR_OPERACION = 25
 # A schema-valid request may still break a business rule (an unknown RUC check digit, a

@@ -36,8 +36,6 @@ from prometeo.infrastructure.mensajeria import (
 )
 from prometeo.infrastructure.mensajeria.consumidor import CABECERA_TIPO_ERROR
 
-pytestmark = pytest.mark.integration
-
 
 class Veneno(Exception):
     pass

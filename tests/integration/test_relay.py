@@ -45,8 +45,6 @@ from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
 from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
 from prometeo.infrastructure.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 PROMETEO = str(Path(sys.executable).parent / "prometeo")
 
 

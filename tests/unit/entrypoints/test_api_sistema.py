@@ -34,6 +34,7 @@ def test_salud_con_broker_inalcanzable_responde_pronto(url_api: str) -> None:
     assert salud == {"status": "ok", "database": "ok", "broker": "error"}
 
 
+@pytest.mark.integration  # needs RabbitMQ
 def test_salud_con_broker_disponible(url_api: str) -> None:
     exigir_rabbitmq()
     wired = bootstrap(ajustes(url_api, broker_url="amqp://guest:guest@127.0.0.1:5672/%2F"))

@@ -124,7 +124,7 @@ def bootstrap(
     """Build prometeo from settings (the environment by default), making sure the database
     schema is current first. `volcado_aparte` (the server): on a SQLite file, WAL
     checkpoints run in a thread of their own instead of inside the commits that cross the
-    mark (a stall every few dozen facturas that the whole writer queue waits for)."""
+    mark (that commit's fsync of the database file holds up the whole writer queue)."""
     settings = settings or Settings()
     engine = crear_engine(
         settings.database_url,

@@ -25,10 +25,11 @@ FABRICA_APP = "prometeo.entrypoints.cli_servidor:crear_app_servidor"
 
 
 def congelar_montaje() -> None:
-    """Move everything built so far (modules, the app, its routes and schemas: ~120,000
-    objects) out of the garbage collector's reach. A full collection otherwise walks them
-    all, ~50-100 ms during which no request advances: with 16 cajeros that pause was the
-    p99 of POST /api/v1/facturas. What requests create later is collected as usual."""
+    """Move everything built so far (modules, the app, its routes and schemas: most of the
+    process's objects) out of the garbage collector's reach. A full collection otherwise
+    walks them all, a pause during which no request advances, and under load it lands on
+    the slowest answers of POST /api/v1/facturas. What requests create later is collected
+    as usual."""
     gc.collect()
     gc.freeze()
 
@@ -65,11 +66,11 @@ def serve(
 
     from prometeo.entrypoints.api.app import crear_app
 
-    # Defaults measured with 16 cajeros on SQLite (benchmarks/parte5_http.py): one process,
-    # because SQLite's writers take turns in a queue that lives in the process (two
-    # processes would race for the write lock in its busy handler instead); uvicorn on
-    # uvloop and httptools (h11's pure-Python parser cost ~0.45 ms of the event loop per
-    # request); its access log kept (~15 µs a request). How many commands run in threads
+    # Defaults for SQLite (benchmarks/parte5_http.py measures them, figures in
+    # benchmarks/PERFIL.md): one process, because SQLite admits one writer at a time, so
+    # more processes only add the hand-over of the turn file between them (turnos.py);
+    # uvicorn on uvloop and httptools (h11 parses each request in Python, on the event
+    # loop); its access log kept (cheap next to a request). How many commands run in threads
     # at once: hilos.py.
     settings = Settings()
     # Once, before any worker starts: workers must not race to create the schema.

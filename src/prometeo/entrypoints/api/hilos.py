@@ -1,12 +1,12 @@
 """How many commands run in threads at once.
 
 FastAPI runs blocking work in anyio's thread pool (40 threads). On SQLite the writers of a
-process take turns (a FIFO queue: one command at a time holds the write lock), so with 16
-cajeros 15 threads sit in the queue, all of them woken at every turn and each taking the
-GIL from the one thread that holds the lock: measured with 16 clients, that contention is
-a third of the server's CPU per factura. Commands therefore hold a place of their own
-limiter while they run, and only a few run at once; the rest wait on the event loop, in
-arrival order, for free. Reads keep the default pool: they never wait behind the queue."""
+process take turns (a FIFO queue: one command at a time holds the write lock), so with
+many cajeros most threads sit in the queue, all of them woken at every turn and each
+taking the GIL from the one thread that holds the lock, CPU spent on no progress.
+Commands therefore hold a place of their own limiter while they run, and only a few run at
+once; the rest wait on the event loop, in arrival order, for free. Reads keep the default
+pool: they never wait behind the queue."""
 
 from __future__ import annotations
 

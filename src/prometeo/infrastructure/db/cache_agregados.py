@@ -14,8 +14,8 @@ every aggregate whose state decides a command is also written by that command.
 
 Only the streams many commands share are kept (each product's Inventario, each punto de
 emisión's numbering): a factura or nota de crédito is written by its emission and seldom
-again, so keeping thousands of them would only give the garbage collector more to walk
-(a full collection over 10,000 cached facturas was the HTTP p99)."""
+again, so keeping them would only give the garbage collector more to walk (a full
+collection walks every cached object, and no request advances meanwhile)."""
 
 from __future__ import annotations
 

@@ -33,8 +33,8 @@ _CONTADOR = 8  # bytes: the commits made under the lock file, little-endian
 
 class TurnoEscritura:
     """A FIFO lock that hands itself over: releasing it wakes only the next waiter, which
-    then owns it (waking every waiter on each commit made 15 threads fight the holder for
-    the GIL only to find it was not their turn). With `archivo`, the turn also holds an
+    then owns it (waking every waiter on each commit makes them all take the GIL from the
+    holder only to find it is not their turn). With `archivo`, the turn also holds an
     exclusive lock on that file, shared with the other processes that use it."""
 
     def __init__(self, archivo: str | None = None) -> None:

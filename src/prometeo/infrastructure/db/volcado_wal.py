@@ -2,11 +2,10 @@
 
 In WAL mode SQLite copies the log back into the database file when it passes
 `wal_autocheckpoint` pages (1,000 by default), inside whichever commit crosses the mark:
-that commit also pays an fsync of the database file with synchronous=FULL, a stall of
-several milliseconds every few dozen facturas while every other writer waits in the queue
-(measured: p99 of an emission 6.2 ms with it, 2.8 ms without). A thread of the process
-runs PASSIVE checkpoints instead (they never block readers or the writer); the
-connections keep a far automatic checkpoint as a safety net should the thread stop."""
+that commit also pays an fsync of the database file with synchronous=FULL while every
+other writer waits behind it in the queue. A thread of the process runs PASSIVE
+checkpoints instead (they never block readers or the writer); the connections keep a far
+automatic checkpoint as a safety net should the thread stop."""
 
 from __future__ import annotations
 

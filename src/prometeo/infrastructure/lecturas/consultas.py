@@ -167,8 +167,8 @@ class ServicioConsultasSql(ServicioConsultas):
         return self._uno(leer_factura, "una factura", factura_id)
 
     def factura_de(self, comprobante: DocumentoRegistrado) -> FacturaVista:
-        """Built from the command's events when it created the factura (no read: a
-        command's answer is most of what a cajero waits for), else read back."""
+        """Built from the command's events when it created the factura, so a command's
+        answer waits for no second read transaction; else read back."""
         filas = filas_de_creacion(comprobante.eventos)
         if filas is None:
             return self.factura(comprobante.id)

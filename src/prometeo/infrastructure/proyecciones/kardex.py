@@ -79,8 +79,8 @@ class ProyeccionKardex(Proyeccion):
             ejecutar(conexion, _SIGUIENTES, [valores])
             return
         # MariaDB (no LATERAL, and its driver sends an executemany of INSERT ... SELECT row
-        # by row), and SQLite for a long batch (a rebuild: two index seeks a row cost more
-        # than one read of the pairs' last rows): the balances computed here, from the last
+        # by row), and SQLite for a long batch (a rebuild: one read of the pairs' last rows
+        # instead of two index seeks a row): the balances computed here, from the last
         # rows read first. The same rows as the statements above.
         saldos = _ultimos_saldos(
             conexion, {(m["producto_id"], m["bodega_id"]) for m in movimientos}

@@ -201,9 +201,9 @@ def _turno(engine: Engine) -> Iterator[None]:
 
 
 # A batch makes tens of thousands of short-lived objects (events, rows). With the default
-# threshold the cyclic garbage collector runs hundreds of times in a rebuild, and its older
-# generations walk the whole heap each time: 15-20 % of a rebuild. Events and rows hold no
-# reference cycles (reference counting frees them), so while batches run the collector
+# threshold the cyclic garbage collector runs again and again in a rebuild, and its older
+# generations walk the whole heap each time to find nothing to free: events and rows hold no
+# reference cycles (reference counting frees them). So while batches run the collector
 # waits for this many new container objects before its first generation runs.
 UMBRAL_GC = 50_000
 

@@ -34,12 +34,12 @@ _MODULOS_DE_EVENTOS = (factura, inventario, nota_credito, secuencia)
 _leer_json = json.JSONDecoder().raw_decode
 
 
-# msgspec builds an event straight from the JSON text, in C, several times faster than
-# parsing it and building the dataclasses in Python. It is more lenient than this codec
-# (it ignores unknown fields, fills in missing ones with their defaults, takes JSON numbers
-# for Decimals), so what it builds is kept only if it writes back to exactly the stored
-# text: a canonical text holds exactly the fields, with exactly the values and types,
-# that the strict decoder would have read from it. Anything else goes the strict way.
+# msgspec builds an event straight from the JSON text, in C, with no parsing or building
+# of the dataclasses in Python. It is more lenient than this codec (it ignores unknown
+# fields, fills in missing ones with their defaults, takes JSON numbers for Decimals), so
+# what it builds is kept only if it writes back to exactly the stored text: a canonical
+# text holds exactly the fields, with exactly the values and types, that the strict decoder
+# would have read from it. Anything else goes the strict way.
 _ENCODER_CANONICO = msgspec.json.Encoder()
 _ERRORES_MSGSPEC = (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError)
 

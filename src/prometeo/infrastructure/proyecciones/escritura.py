@@ -30,8 +30,8 @@ from prometeo.infrastructure.sql.sentencias import ejecutar
 
 # -- PostgreSQL: one statement for all the rows ----------------------------------------------
 #
-# psycopg runs an executemany as one statement per row (pipelined, ~50 µs each in the
-# driver alone); one statement that unnests a column array per parameter costs about as
+# psycopg runs an executemany as one statement per row (pipelined, each with its own cost
+# in the driver); one statement that unnests a column array per parameter costs about as
 # much as a single row. Same rows written: a plain INSERT is order-free, and the upsert and
 # the UPDATE by key are used this way only when every key in the batch is distinct.
 

@@ -1,16 +1,24 @@
 """The composition root: the one place where adapters are chosen and wired.
 
-Nothing connects at import time; `bootstrap()` builds everything from Settings."""
+Nothing connects at import time; `bootstrap()` builds everything from Settings.
+
+Entry points (routes, command line, screens) never reach past this module: they get a
+`Servicios` (`crear_servicios`) or call one of the command-line tasks at the end of this
+module, which alone create engines."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido
 from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
 from prometeo.application.config import Configuracion
 from prometeo.application.consultas import ServicioConsultas
+from prometeo.application.operacion import EstadoBroker, ExposicionMetricas, ServicioOperacion
 from prometeo.application.servicios import (
     ServicioCatalogo,
     ServicioFacturas,
@@ -22,7 +30,8 @@ from prometeo.domain.reloj import Reloj, RelojFijo
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
-from prometeo.infrastructure.db.migracion import migrar
+from prometeo.infrastructure.db.migracion import esta_al_dia, migrar
+from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
@@ -39,20 +48,46 @@ from prometeo.infrastructure.mensajeria.checkpoint import (
     conexion_de_lectura,
     pendientes_de_publicar,
 )
-from prometeo.infrastructure.metricas import Metricas, crear_metricas
+from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
 from prometeo.infrastructure.proyecciones import (
+    NOMBRES,
     Proyector,
     ServicioConsultasSql,
     crear_proyecciones,
     ponerse_al_dia,
+    reconstruir,
 )
+from prometeo.infrastructure.proyecciones.reconstruccion import LOTE
 from prometeo.infrastructure.proyecciones.trabajador import (
     crear_manejador_proyecciones,
     publicar_retraso,
 )
 from prometeo.infrastructure.reloj import RelojSistema
+from prometeo.infrastructure.salud import base_de_datos_responde, estado_broker
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
+
+# What the command line names (explicit re-exports: entry points import only this module).
+NOMBRES_PROYECCIONES: tuple[str, ...] = tuple(NOMBRES)
+LOTE_RECONSTRUCCION = LOTE
+__all__ = [
+    "LOTE_RECONSTRUCCION",
+    "NOMBRES_PROYECCIONES",
+    "Aplicacion",
+    "BrokerNoConfigurado",
+    "Servicios",
+    "Settings",
+    "actualizar_esquema",
+    "bootstrap",
+    "crear_consumidor",
+    "crear_manejador_worker",
+    "crear_relay",
+    "crear_reloj",
+    "crear_servicios",
+    "crear_token",
+    "reconstruir_proyecciones",
+    "refrescar_metricas",
+]
 
 
 @dataclass
@@ -142,6 +177,8 @@ def bootstrap(
         reintentos_concurrencia=settings.reintentos_concurrencia,
     )
     codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()
+    # One cache of catalog rows for commands and reads alike.
+    cache_catalogo = CacheCatalogo()
     proyector = Proyector(crear_proyecciones(), codec_eventos)
     embebidas = settings.proyecciones == "embebidas"
     if embebidas:
@@ -164,9 +201,10 @@ def bootstrap(
         facturas=ServicioFacturas(fabrica, reloj, bus, config),
         notas_credito=ServicioNotasCredito(fabrica, reloj, bus, config),
         inventario=ServicioInventario(fabrica, reloj, bus, config),
-        consultas=ServicioConsultasSql(engine),
+        consultas=ServicioConsultasSql(engine, cache_catalogo),
         observadores=[proyector.observador] if embebidas else [],
         cache=CacheAgregados(settings.cache_agregados),
+        cache_catalogo=cache_catalogo,
         proyector=proyector,
         turnos=turno_de_escritura(engine),
         volcado_wal=volcado_wal,
@@ -176,6 +214,60 @@ def bootstrap(
     # Keep it the last observer: it counts events that are about to commit.
     aplicacion.observadores.append(aplicacion.metricas.observador_eventos)
     return aplicacion
+
+
+@dataclass(frozen=True, slots=True)
+class Servicios:
+    """What entry points (routes, command line, screens) get: the use cases, the reads, the
+    token checks and the service's operation, and nothing of how they are built (no
+    engine, codecs nor caches). Reads go through `consultas`, catalog included."""
+
+    catalogo: ServicioCatalogo
+    facturas: ServicioFacturas
+    notas_credito: ServicioNotasCredito
+    inventario: ServicioInventario
+    consultas: ServicioConsultas
+    tokens: RegistroTokens
+    operacion: ServicioOperacion
+    # Whether the writers of this process take turns for one write lock (SQLite) rather
+    # than run concurrently: how many commands are worth running at once depends on it.
+    escritores_en_turno: bool
+
+
+class OperacionAplicacion(ServicioOperacion):
+    """Health and metrics of a wired Aplicacion. The checks read the application's engine
+    and settings when asked, never a copy taken earlier."""
+
+    def __init__(self, aplicacion: Aplicacion) -> None:
+        self._aplicacion = aplicacion
+        self._metricas = aplicacion.metricas
+
+    def base_de_datos_responde(self) -> bool:
+        return base_de_datos_responde(self._aplicacion.engine)
+
+    def estado_broker(self) -> EstadoBroker:
+        return estado_broker(self._aplicacion.settings.broker_url)
+
+    def medir_comando(self, comando: str, segundos: float) -> None:
+        self._metricas.latencia_comandos.labels(comando=comando).observe(segundos)
+
+    def exponer_metricas(self) -> ExposicionMetricas:
+        refrescar_metricas(self._aplicacion)
+        return ExposicionMetricas(exponer(self._metricas), TIPO_CONTENIDO)
+
+
+def crear_servicios(aplicacion: Aplicacion) -> Servicios:
+    """The narrow face of `aplicacion` that entry points work with."""
+    return Servicios(
+        catalogo=aplicacion.catalogo,
+        facturas=aplicacion.facturas,
+        notas_credito=aplicacion.notas_credito,
+        inventario=aplicacion.inventario,
+        consultas=aplicacion.consultas,
+        tokens=AlmacenTokens(aplicacion.engine, aplicacion.settings.admin_token),
+        operacion=OperacionAplicacion(aplicacion),
+        escritores_en_turno=aplicacion.engine.dialect.name == "sqlite",
+    )
 
 
 def refrescar_metricas(aplicacion: Aplicacion) -> None:
@@ -235,3 +327,49 @@ def crear_consumidor(
         prefetch=prefetch,
         reintentos=reintentos,
     )
+
+
+# -- command-line tasks that need the database but not the services ------------------------
+
+
+@contextmanager
+def _engine_de(settings: Settings | None) -> Iterator[Engine]:
+    """The one way a task of the command line gets an engine: from the settings (the
+    environment by default), disposed of when the task ends."""
+    settings = settings or Settings()
+    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def actualizar_esquema(settings: Settings | None = None) -> bool:
+    """Apply the pending migrations; False when the schema was current already."""
+    with _engine_de(settings) as engine:
+        if esta_al_dia(engine):
+            return False
+        migrar(engine)
+        return True
+
+
+def crear_token(nombre: str, rol: Rol | str, settings: Settings | None = None) -> TokenEmitido:
+    """Issue an access token (on a current schema); ValueError for an invalid name."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return AlmacenTokens(engine).emitir(nombre, rol)
+
+
+def reconstruir_proyecciones(
+    nombres: Sequence[str],
+    progreso: Callable[[int, int], None] | None = None,
+    *,
+    lote: int = LOTE_RECONSTRUCCION,
+    procesos: int | None = None,
+    settings: Settings | None = None,
+) -> int:
+    """Empty the named projections and replay the whole log into them (on a current
+    schema); returns how many events were replayed."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return reconstruir(engine, nombres, progreso, lote=lote, procesos=procesos)

@@ -12,6 +12,15 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.domain.entities.catalogo import (
+    Bodega,
+    Cliente,
+    Emisor,
+    Producto,
+    PuntoDeEmision,
+    Sucursal,
+)
+from prometeo.domain.errores import NoEncontrado
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +202,165 @@ class EventoVista:
     version_esquema: int = 1  # the shape `datos` is stored in (see the event's upcasters)
 
 
-class ServicioConsultas(ABC):
-    """The only way the outside reads state; served from the read models."""
+# -- the catalog, as the outside reads it ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EmisorVista:
+    ruc: str
+    razon_social: str
+    nombre_comercial: str
+    direccion_matriz: str
+    obligado_contabilidad: bool
+    ambiente: str
+    advertencias: tuple[str, ...] = ()
+
+    @classmethod
+    def de(cls, emisor: Emisor) -> EmisorVista:
+        return cls(
+            ruc=emisor.ruc.numero,
+            razon_social=emisor.razon_social,
+            nombre_comercial=emisor.nombre_comercial,
+            direccion_matriz=emisor.direccion_matriz.texto,
+            obligado_contabilidad=emisor.obligado_contabilidad,
+            ambiente=emisor.ambiente,
+            advertencias=emisor.ruc.advertencias,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SucursalVista:
+    id: str
+    codigo: str
+    nombre: str
+    direccion: str
+
+    @classmethod
+    def de(cls, sucursal: Sucursal) -> SucursalVista:
+        return cls(sucursal.id, sucursal.codigo, sucursal.nombre, sucursal.direccion.texto)
+
+
+@dataclass(frozen=True, slots=True)
+class PuntoEmisionVista:
+    id: str
+    sucursal_id: str
+    codigo: str
+
+    @classmethod
+    def de(cls, punto: PuntoDeEmision) -> PuntoEmisionVista:
+        return cls(punto.id, punto.sucursal_id, punto.codigo)
+
+
+@dataclass(frozen=True, slots=True)
+class BodegaVista:
+    id: str
+    sucursal_id: str
+    codigo: str
+    nombre: str
+
+    @classmethod
+    def de(cls, bodega: Bodega) -> BodegaVista:
+        return cls(bodega.id, bodega.sucursal_id, bodega.codigo, bodega.nombre)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductoVista:
+    id: str
+    codigo: str
+    nombre: str
+    precio: Decimal
+    tarifa_iva: str  # SRI codigoPorcentaje
+    stock_minimo: Decimal
+
+    @classmethod
+    def de(cls, producto: Producto) -> ProductoVista:
+        return cls(
+            producto.id,
+            producto.codigo,
+            producto.nombre,
+            producto.precio.valor,
+            producto.tarifa_iva,
+            producto.stock_minimo,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ClienteVista:
+    id: str
+    tipo_identificacion: str
+    identificacion: str
+    razon_social: str
+    direccion: str | None
+    email: str | None
+    advertencias: tuple[str, ...] = ()
+
+    @classmethod
+    def de(cls, cliente: Cliente) -> ClienteVista:
+        return cls(
+            id=cliente.id,
+            tipo_identificacion=cliente.identificacion.tipo.value,
+            identificacion=cliente.identificacion.numero,
+            razon_social=cliente.razon_social,
+            direccion=None if cliente.direccion is None else cliente.direccion.texto,
+            email=cliente.email,
+            advertencias=cliente.identificacion.advertencias,
+        )
+
+
+class ConsultasCatalogo(ABC):
+    """The catalog (reference data) read outside any command. Lookups by id raise
+    NoEncontrado; lists come in a stable order."""
+
+    @abstractmethod
+    def emisor(self) -> EmisorVista:
+        """The registered emisor, or NoEncontrado while there is none."""
+
+    @abstractmethod
+    def sucursales(self) -> list[SucursalVista]:
+        """Every sucursal, by código."""
+
+    @abstractmethod
+    def sucursal(self, sucursal_id: str) -> SucursalVista: ...
+
+    @abstractmethod
+    def puntos_emision(self, sucursal_id: str) -> list[PuntoEmisionVista]:
+        """The puntos de emisión of a sucursal, by código; NoEncontrado for an unknown
+        sucursal (never an empty list)."""
+
+    @abstractmethod
+    def punto_emision(self, punto_emision_id: str) -> PuntoEmisionVista: ...
+
+    @abstractmethod
+    def bodegas(self, sucursal_id: str | None = None) -> list[BodegaVista]:
+        """The bodegas (of one sucursal when given; an unknown one has none), by código."""
+
+    @abstractmethod
+    def bodega(self, bodega_id: str) -> BodegaVista: ...
+
+    @abstractmethod
+    def productos(self) -> list[ProductoVista]:
+        """Every producto, by código."""
+
+    @abstractmethod
+    def producto(self, producto_id: str) -> ProductoVista: ...
+
+    @abstractmethod
+    def clientes(self, identificacion: str | None = None) -> list[ClienteVista]:
+        """The clientes (with that identificación, surrounding blanks ignored, when
+        given), by razón social."""
+
+    @abstractmethod
+    def cliente(self, cliente_id: str) -> ClienteVista: ...
+
+
+def sin_emisor() -> NoEncontrado:
+    """What `ConsultasCatalogo.emisor` raises while no emisor is registered."""
+    return NoEncontrado("el emisor", "único")
+
+
+class ServicioConsultas(ConsultasCatalogo):
+    """The only way the outside reads state; served from the read models (and the
+    catalog's tables)."""
 
     @abstractmethod
     def stock(

@@ -15,15 +15,14 @@ from rich.console import Console
 
 from prometeo.bootstrap import (
     Aplicacion,
+    Settings,
+    actualizar_esquema,
     bootstrap,
     crear_consumidor,
     crear_manejador_worker,
     crear_relay,
 )
 from prometeo.entrypoints import cli_proyecciones, cli_servidor
-from prometeo.infrastructure.db.engine import crear_engine
-from prometeo.infrastructure.db.migracion import esta_al_dia, migrar
-from prometeo.infrastructure.settings import Settings
 
 app = typer.Typer(help="prometeo: facturación e inventario.", no_args_is_help=True)
 db = typer.Typer(help="Base de datos.", no_args_is_help=True)
@@ -36,16 +35,10 @@ consola = Console()
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Aplica las migraciones pendientes a PROMETEO_DATABASE_URL."""
-    settings = Settings()
-    engine = crear_engine(settings.database_url)
-    try:
-        if esta_al_dia(engine):
-            consola.print("[green]El esquema ya está al día.[/green]")
-            return
-        migrar(engine)
+    if actualizar_esquema():
         consola.print("[green]Esquema actualizado.[/green]")
-    finally:
-        engine.dispose()
+    else:
+        consola.print("[green]El esquema ya está al día.[/green]")
 
 
 @app.command("relay")

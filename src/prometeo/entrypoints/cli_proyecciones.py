@@ -19,11 +19,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from prometeo.infrastructure.db.engine import crear_engine
-from prometeo.infrastructure.db.migracion import migrar
-from prometeo.infrastructure.proyecciones import NOMBRES, reconstruir
-from prometeo.infrastructure.proyecciones.reconstruccion import LOTE
-from prometeo.infrastructure.settings import Settings
+from prometeo.bootstrap import (
+    LOTE_RECONSTRUCCION,
+    NOMBRES_PROYECCIONES,
+    reconstruir_proyecciones,
+)
 
 proyecciones = typer.Typer(help="Proyecciones (modelos de lectura).", no_args_is_help=True)
 consola = Console()
@@ -40,12 +40,15 @@ def rebuild(
     nombre: Annotated[
         str | None,
         typer.Argument(
-            help=f"Proyección a reconstruir ({', '.join(NOMBRES)}); sin nombre, todas.",
+            help=f"Proyección a reconstruir ({', '.join(NOMBRES_PROYECCIONES)}); "
+            "sin nombre, todas.",
             metavar="NOMBRE",
             show_default=False,
         ),
     ] = None,
-    lote: Annotated[int, typer.Option("--lote", min=1, help="Eventos por transacción.")] = LOTE,
+    lote: Annotated[
+        int, typer.Option("--lote", min=1, help="Eventos por transacción.")
+    ] = LOTE_RECONSTRUCCION,
     procesos: Annotated[
         int | None,
         typer.Option(
@@ -57,38 +60,32 @@ def rebuild(
     ] = None,
 ) -> None:
     """Vacía las proyecciones y las vuelve a llenar desde el registro de eventos."""
-    if nombre is not None and nombre not in NOMBRES:
+    if nombre is not None and nombre not in NOMBRES_PROYECCIONES:
         errores.print(
             f"[red]Proyección desconocida: {nombre}.[/red] "
-            f"Las proyecciones válidas son: {', '.join(NOMBRES)}"
+            f"Las proyecciones válidas son: {', '.join(NOMBRES_PROYECCIONES)}"
         )
         raise typer.Exit(2)
-    nombres = list(NOMBRES) if nombre is None else [nombre]
-    settings = Settings()
-    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    try:
-        migrar(engine)
-        inicio = time.perf_counter()
-        with Progress(
-            TextColumn("[bold]Reconstruyendo[/bold]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _EventosPorSegundo(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=consola,
-        ) as progreso:
-            tarea = progreso.add_task("reconstruir", total=None)
+    nombres = list(NOMBRES_PROYECCIONES) if nombre is None else [nombre]
+    inicio = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]Reconstruyendo[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _EventosPorSegundo(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=consola,
+    ) as progreso:
+        tarea = progreso.add_task("reconstruir", total=None)
 
-            def avanzar(hechos: int, total: int) -> None:
-                progreso.update(tarea, completed=hechos, total=total)
+        def avanzar(hechos: int, total: int) -> None:
+            progreso.update(tarea, completed=hechos, total=total)
 
-            eventos = reconstruir(engine, nombres, avanzar, lote=lote, procesos=procesos)
-        segundos = time.perf_counter() - inicio
-        ritmo = eventos / segundos if segundos > 0 else 0.0
-        consola.print(
-            f"[green]Reconstruidas: {', '.join(nombres)}.[/green] {eventos} eventos en "
-            f"{segundos:.1f} s ({ritmo:,.0f} eventos/s)."
-        )
-    finally:
-        engine.dispose()
+        eventos = reconstruir_proyecciones(nombres, avanzar, lote=lote, procesos=procesos)
+    segundos = time.perf_counter() - inicio
+    ritmo = eventos / segundos if segundos > 0 else 0.0
+    consola.print(
+        f"[green]Reconstruidas: {', '.join(nombres)}.[/green] {eventos} eventos en "
+        f"{segundos:.1f} s ({ritmo:,.0f} eventos/s)."
+    )

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from prometeo.bootstrap import bootstrap
+from prometeo.application.acceso import Rol
+from prometeo.bootstrap import (
+    Settings,
+    actualizar_esquema,
+    bootstrap,
+    crear_servicios,
+    crear_token,
+)
 from prometeo.entrypoints.demo import cargar_demo
-from prometeo.infrastructure.db.engine import crear_engine
-from prometeo.infrastructure.db.migracion import migrar
-from prometeo.infrastructure.db.tokens import AlmacenTokens, Rol
-from prometeo.infrastructure.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -43,14 +46,6 @@ def crear_app_servidor() -> FastAPI:
     return app
 
 
-def _migrar(settings: Settings) -> None:
-    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    try:
-        migrar(engine)
-    finally:
-        engine.dispose()
-
-
 def serve(
     host: Annotated[str, typer.Option("--host", help="Dirección en la que escuchar.")] = (
         "127.0.0.1"
@@ -74,7 +69,7 @@ def serve(
     # at once: hilos.py.
     settings = Settings()
     # Once, before any worker starts: workers must not race to create the schema.
-    _migrar(settings)
+    actualizar_esquema(settings)
     if workers > 1:
         # Each worker process imports the factory and bootstraps itself.
         uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
@@ -92,7 +87,7 @@ def demo() -> None:
     """Carga datos de demostración en PROMETEO_DATABASE_URL (una sola vez)."""
     aplicacion = bootstrap(Settings())
     try:
-        resumen = cargar_demo(aplicacion)
+        resumen = cargar_demo(crear_servicios(aplicacion))
     finally:
         aplicacion.cerrar()
     if not resumen.cargado:
@@ -110,16 +105,11 @@ def token(
     nombre: Annotated[str, typer.Option("--nombre", help="Quién usará el token.")],
 ) -> None:
     """Crea un token de acceso y lo imprime (solo se guarda su hash)."""
-    settings = Settings()
-    engine = crear_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
-        migrar(engine)
-        emitido = AlmacenTokens(engine).emitir(nombre, rol)
+        emitido = crear_token(nombre, rol)
     except ValueError as error:
         errores.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
     errores.print(f"Token de rol {emitido.rol.value} para «{emitido.nombre}»; guárdelo:")
     # Alone on stdout, so that scripts can capture it.
     print(emitido.token)

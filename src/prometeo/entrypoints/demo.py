@@ -21,9 +21,8 @@ from prometeo.application.comandos import (
     RegistrarIngreso,
 )
 from prometeo.application.unidad_de_trabajo import Metadatos
-from prometeo.bootstrap import Aplicacion
+from prometeo.bootstrap import Servicios
 from prometeo.domain.errores import NoEncontrado
-from prometeo.infrastructure.lecturas.catalogo import LectorCatalogo
 
 USUARIO = "demo"
 
@@ -89,28 +88,27 @@ class ResumenDemo:
     facturas: list[str] = field(default_factory=list)
 
 
-def ya_cargada(aplicacion: Aplicacion) -> bool:
-    with LectorCatalogo(aplicacion.engine).leer() as catalogo:
-        try:
-            catalogo.sucursal(id_demo("sucursal/001"))
-        except NoEncontrado:
-            return False
+def ya_cargada(servicios: Servicios) -> bool:
+    try:
+        servicios.consultas.sucursal(id_demo("sucursal/001"))
+    except NoEncontrado:
+        return False
     return True
 
 
-def cargar_demo(aplicacion: Aplicacion) -> ResumenDemo:
+def cargar_demo(servicios: Servicios) -> ResumenDemo:
     """Load the demo shop unless it is there already."""
-    if ya_cargada(aplicacion):
+    if ya_cargada(servicios):
         return ResumenDemo(cargado=False)
     meta = Metadatos(usuario=USUARIO)
-    _catalogo(aplicacion, meta)
-    _stock(aplicacion, meta)
-    facturas = _facturas(aplicacion, meta)
+    _catalogo(servicios, meta)
+    _stock(servicios, meta)
+    facturas = _facturas(servicios, meta)
     return ResumenDemo(True, len(SUCURSALES), len(PRODUCTOS), len(CLIENTES), facturas)
 
 
-def _catalogo(aplicacion: Aplicacion, meta: Metadatos) -> None:
-    catalogo = aplicacion.catalogo
+def _catalogo(servicios: Servicios, meta: Metadatos) -> None:
+    catalogo = servicios.catalogo
     catalogo.registrar_emisor(
         RegistrarEmisor(
             "1790011674001",
@@ -143,7 +141,7 @@ def _catalogo(aplicacion: Aplicacion, meta: Metadatos) -> None:
         )
 
 
-def _stock(aplicacion: Aplicacion, meta: Metadatos) -> None:
+def _stock(servicios: Servicios, meta: Metadatos) -> None:
     """Two lots per product in Quito (the second bought dearer) and one in Guayaquil."""
     for i, (codigo, _, precio, _, minimo) in enumerate(PRODUCTOS):
         producto = id_demo(f"producto/{codigo}")
@@ -154,7 +152,7 @@ def _stock(aplicacion: Aplicacion, meta: Metadatos) -> None:
             ("002", 3 * minimo, base * Decimal("0.62"), f"FP-002-{3000 + i}"),
         )
         for sucursal, cantidad, costo, referencia in lotes:
-            aplicacion.inventario.registrar_ingreso(
+            servicios.inventario.registrar_ingreso(
                 RegistrarIngreso(
                     producto,
                     id_demo(f"bodega/{sucursal}"),
@@ -170,7 +168,7 @@ def _linea(codigo: str, cantidad: str) -> LineaFacturaCmd:
     return LineaFacturaCmd(id_demo(f"producto/{codigo}"), cantidad)
 
 
-def _facturas(aplicacion: Aplicacion, meta: Metadatos) -> list[str]:
+def _facturas(servicios: Servicios, meta: Metadatos) -> list[str]:
     quito = (id_demo("punto/001"), id_demo("bodega/001"))
     guayaquil = (id_demo("punto/002"), id_demo("bodega/002"))
     pedidos = (
@@ -187,7 +185,7 @@ def _facturas(aplicacion: Aplicacion, meta: Metadatos) -> list[str]:
     )
     numeros: list[str] = []
     for i, ((punto, bodega), cliente, lineas, descuento) in enumerate(pedidos, start=1):
-        comprobante = aplicacion.facturas.crear_factura(
+        comprobante = servicios.facturas.crear_factura(
             CrearFactura(
                 punto,
                 bodega,

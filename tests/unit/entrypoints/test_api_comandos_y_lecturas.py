@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from apoyo_http import API, TiendaHttp, exigir
-from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.bootstrap import Aplicacion, bootstrap, crear_servicios
 from prometeo.entrypoints import cli_servidor
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.entrypoints.api.hilos import PLAZAS_SERVIDOR, PLAZAS_SQLITE, limitador_comandos
@@ -95,7 +95,7 @@ def test_leer_lo_que_no_existe_es_un_404(cliente: TestClient) -> None:
 
 
 def test_el_limitador_de_comandos_depende_de_la_base(aplicacion: Aplicacion) -> None:
-    assert limitador_comandos(aplicacion.engine).total_tokens == PLAZAS_SQLITE
+    assert limitador_comandos(crear_servicios(aplicacion)).total_tokens == PLAZAS_SQLITE
     assert PLAZAS_SQLITE < PLAZAS_SERVIDOR
 
 

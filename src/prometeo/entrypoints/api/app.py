@@ -14,7 +14,8 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.application.operacion import ServicioOperacion
+from prometeo.bootstrap import Aplicacion, bootstrap, crear_servicios
 from prometeo.entrypoints.api import (
     rutas_catalogo,
     rutas_facturas,
@@ -27,9 +28,6 @@ from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadore
 from prometeo.entrypoints.api.esquemas.comunes import Problema
 from prometeo.entrypoints.api.hilos import limitador_comandos
 from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
-from prometeo.infrastructure.db.tokens import AlmacenTokens
-from prometeo.infrastructure.lecturas.catalogo import LectorCatalogo
-from prometeo.infrastructure.metricas import Metricas
 
 PREFIJO = "/api/v1"
 DESCRIPCION = """
@@ -61,9 +59,9 @@ class MedirComandos:
     by method and route template, e.g. `POST /api/v1/facturas/{factura_id}/emitir` (never
     the ids themselves: a label per factura would swamp Prometheus)."""
 
-    def __init__(self, app: ASGIApp, metricas: Metricas) -> None:
+    def __init__(self, app: ASGIApp, operacion: ServicioOperacion) -> None:
         self.app = app
-        self.metricas = metricas
+        self.operacion = operacion
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -75,8 +73,8 @@ class MedirComandos:
         finally:
             ruta = plantilla_de_ruta(scope)
             if ruta is not None:
-                self.metricas.latencia_comandos.labels(comando=f"{scope['method']} {ruta}").observe(
-                    time.perf_counter() - inicio
+                self.operacion.medir_comando(
+                    f"{scope['method']} {ruta}", time.perf_counter() - inicio
                 )
 
 
@@ -97,7 +95,8 @@ def plantilla_de_ruta(scope: Scope) -> str | None:
 
 def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> FastAPI:
     """The HTTP API on `aplicacion`, or on a fresh bootstrap from the environment; closed
-    when the server stops if it built it or was handed it as `propia`."""
+    when the server stops if it built it or was handed it as `propia`. The routes see only
+    its `Servicios` (`app.state.servicios`)."""
     propia = propia or aplicacion is None
     wired = aplicacion if aplicacion is not None else bootstrap()
 
@@ -122,14 +121,11 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
             {"name": "operación", "description": "Salud y métricas, sin token."},
         ],
     )
-    metricas = wired.metricas
-    app.state.aplicacion = wired
-    app.state.catalogo = LectorCatalogo(wired.engine, wired.cache_catalogo)
-    app.state.tokens = AlmacenTokens(wired.engine, wired.settings.admin_token)
-    app.state.limitador_comandos = limitador_comandos(wired.engine)
-    app.state.metricas = metricas
+    servicios = crear_servicios(wired)
+    app.state.servicios = servicios
+    app.state.limitador_comandos = limitador_comandos(servicios)
     registrar_manejadores(app)
-    app.add_middleware(MedirComandos, metricas=metricas)
+    app.add_middleware(MedirComandos, operacion=servicios.operacion)
 
     # Each module's router straight under the app: FastAPI matches a request by walking
     # the tree of included routers, twice per level, so one level less is less routing.

@@ -6,7 +6,12 @@ many cajeros most threads sit in the queue, all of them woken at every turn and 
 taking the GIL from the one thread that holds the lock, CPU spent on no progress.
 Commands therefore hold a place of their own limiter while they run, and only a few run at
 once; the rest wait on the event loop, in arrival order, for free. Reads keep the default
-pool: they never wait behind the queue."""
+pool: they never wait behind the queue.
+
+So there are two kinds of route and one way to write each: a read is a plain function
+(FastAPI runs it in the default pool); a command (every POST, PUT, PATCH or DELETE) is a
+coroutine that hands its whole blocking part, the command and the read that answers it,
+to `Contexto.comando` (seguridad.py), which runs it here."""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from anyio import CapacityLimiter, to_thread
-from sqlalchemy import Engine
+
+from prometeo.bootstrap import Servicios
 
 T = TypeVar("T")
 
@@ -26,9 +32,9 @@ PLAZAS_SQLITE = 4
 PLAZAS_SERVIDOR = 15
 
 
-def limitador_comandos(engine: Engine) -> CapacityLimiter:
+def limitador_comandos(servicios: Servicios) -> CapacityLimiter:
     """The limiter for an application's commands (usable from any event loop)."""
-    return CapacityLimiter(PLAZAS_SQLITE if engine.dialect.name == "sqlite" else PLAZAS_SERVIDOR)
+    return CapacityLimiter(PLAZAS_SQLITE if servicios.escritores_en_turno else PLAZAS_SERVIDOR)
 
 
 async def en_hilo(limitador: CapacityLimiter, trabajo: Callable[[], T]) -> T:

@@ -39,8 +39,8 @@ async def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
     def crear() -> FacturaRespuesta:
         # Answered from the events the command committed: no read transaction on every
         # factura's path, and no wait for distributed read models.
-        comprobante = ctx.app.facturas.crear_factura(cuerpo.a_comando(), ctx.metadatos)
-        return FacturaRespuesta.desde(ctx.app.consultas.factura_de(comprobante))
+        comprobante = ctx.servicios.facturas.crear_factura(cuerpo.a_comando(), ctx.metadatos)
+        return FacturaRespuesta.desde(ctx.servicios.consultas.factura_de(comprobante))
 
     return await ctx.comando(crear)
 
@@ -48,8 +48,8 @@ async def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
 @router.post("/{factura_id}/emitir", summary="Emitir una factura en borrador", description=ROLES)
 async def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
     def emitir() -> FacturaRespuesta:
-        ctx.app.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
-        return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+        ctx.servicios.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
+        return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
 
     return await ctx.comando(emitir)
 
@@ -64,15 +64,15 @@ async def anular_factura(
     factura_id: IdRuta, cuerpo: AnulacionEntrada, ctx: Caja
 ) -> FacturaRespuesta:
     def anular() -> FacturaRespuesta:
-        ctx.app.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
-        return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+        ctx.servicios.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
+        return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
 
     return await ctx.comando(anular)
 
 
 @router.get("/{factura_id}", summary="Una factura")
 def consultar_factura(factura_id: IdRuta, ctx: Lectura) -> FacturaRespuesta:
-    return FacturaRespuesta.desde(ctx.app.consultas.factura(factura_id))
+    return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
 
 
 @router.get("", summary="Facturas por fecha de emisión y estado")
@@ -84,5 +84,5 @@ def listar_facturas(
     limite: Annotated[int, Query(ge=1, le=1000)] = 100,
     desplazamiento: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> ListaFacturas:
-    vistas = ctx.app.consultas.facturas(desde, hasta, estado, limite, desplazamiento)
+    vistas = ctx.servicios.consultas.facturas(desde, hasta, estado, limite, desplazamiento)
     return ListaFacturas(items=[FacturaRespuesta.desde(v) for v in vistas])

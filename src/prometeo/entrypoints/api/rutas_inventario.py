@@ -39,7 +39,7 @@ router = APIRouter(prefix="/inventario", tags=["inventario"])
 )
 async def registrar_ingreso(cuerpo: IngresoEntrada, ctx: Bodega) -> IngresoRespuesta:
     def registrar() -> IngresoRespuesta:
-        ingreso = ctx.app.inventario.registrar_ingreso(cuerpo.a_comando(), ctx.metadatos)
+        ingreso = ctx.servicios.inventario.registrar_ingreso(cuerpo.a_comando(), ctx.metadatos)
         return IngresoRespuesta.desde(cuerpo, ingreso.lote_id)
 
     return await ctx.comando(registrar)
@@ -54,7 +54,7 @@ async def registrar_ingreso(cuerpo: IngresoEntrada, ctx: Bodega) -> IngresoRespu
 )
 async def transferir(cuerpo: TransferenciaEntrada, ctx: Bodega) -> TransferenciaRespuesta:
     def transferir_stock() -> TransferenciaRespuesta:
-        hecha = ctx.app.inventario.transferir_stock(cuerpo.a_comando(), ctx.metadatos)
+        hecha = ctx.servicios.inventario.transferir_stock(cuerpo.a_comando(), ctx.metadatos)
         return TransferenciaRespuesta.desde(cuerpo, hecha)
 
     return await ctx.comando(transferir_stock)
@@ -64,7 +64,7 @@ async def transferir(cuerpo: TransferenciaEntrada, ctx: Bodega) -> Transferencia
 def stock(
     ctx: Lectura, producto_id: ProductoFiltro = None, bodega_id: BodegaFiltro = None
 ) -> ListaStock:
-    vistas = ctx.app.consultas.stock(producto_id, bodega_id)
+    vistas = ctx.servicios.consultas.stock(producto_id, bodega_id)
     return ListaStock(items=[StockRespuesta.desde(v) for v in vistas])
 
 
@@ -72,11 +72,11 @@ def stock(
 def lotes(
     ctx: Lectura, producto_id: ProductoFiltro = None, bodega_id: BodegaFiltro = None
 ) -> ListaLotes:
-    vistas = ctx.app.consultas.lotes(producto_id, bodega_id)
+    vistas = ctx.servicios.consultas.lotes(producto_id, bodega_id)
     return ListaLotes(items=[LoteRespuesta.desde(v) for v in vistas])
 
 
 @router.get("/kardex", summary="Kardex de un producto en una bodega, el más antiguo primero")
 def kardex(ctx: Lectura, producto_id: ProductoRequerido, bodega_id: BodegaRequerida) -> Kardex:
-    vistas = ctx.app.consultas.kardex(producto_id, bodega_id)
+    vistas = ctx.servicios.consultas.kardex(producto_id, bodega_id)
     return Kardex(items=[MovimientoRespuesta.desde(v) for v in vistas])

@@ -28,8 +28,8 @@ router = APIRouter(prefix="/notas-credito", tags=["notas de crédito"])
 async def emitir_nota_credito(cuerpo: NotaCreditoEntrada, ctx: Caja) -> NotaCreditoRespuesta:
     def emitir() -> NotaCreditoRespuesta:
         comando = cuerpo.a_comando()
-        comprobante = ctx.app.notas_credito.emitir_nota_credito(comando, ctx.metadatos)
-        return NotaCreditoRespuesta.desde(ctx.app.consultas.nota_credito_de(comprobante))
+        comprobante = ctx.servicios.notas_credito.emitir_nota_credito(comando, ctx.metadatos)
+        return NotaCreditoRespuesta.desde(ctx.servicios.consultas.nota_credito_de(comprobante))
 
     # A command in a thread, one of a few at once (hilos.py).
     return await ctx.comando(emitir)
@@ -37,7 +37,7 @@ async def emitir_nota_credito(cuerpo: NotaCreditoEntrada, ctx: Caja) -> NotaCred
 
 @router.get("/{nota_credito_id}", summary="Una nota de crédito")
 def consultar_nota_credito(nota_credito_id: IdRuta, ctx: Lectura) -> NotaCreditoRespuesta:
-    return NotaCreditoRespuesta.desde(ctx.app.consultas.nota_credito(nota_credito_id))
+    return NotaCreditoRespuesta.desde(ctx.servicios.consultas.nota_credito(nota_credito_id))
 
 
 @router.get("", summary="Notas de crédito, opcionalmente de una factura")
@@ -45,5 +45,5 @@ def listar_notas_credito(
     ctx: Lectura,
     factura_id: Annotated[str | None, id_consulta("Solo las de esta factura.")] = None,
 ) -> ListaNotasCredito:
-    vistas = ctx.app.consultas.notas_credito(factura_id)
+    vistas = ctx.servicios.consultas.notas_credito(factura_id)
     return ListaNotasCredito(items=[NotaCreditoRespuesta.desde(v) for v in vistas])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from prometeo.entrypoints.api.esquemas.sistema import (
     EventoRespuesta,
@@ -12,8 +12,7 @@ from prometeo.entrypoints.api.esquemas.sistema import (
     TokenEntrada,
     TokenRespuesta,
 )
-from prometeo.entrypoints.api.seguridad import Administracion, Lectura, almacen_tokens
-from prometeo.infrastructure.db.tokens import AlmacenTokens
+from prometeo.entrypoints.api.seguridad import Administracion, Lectura
 
 router = APIRouter(tags=["sistema"])
 _POSICION_MAXIMA = 2**63 - 1
@@ -30,7 +29,7 @@ def eventos(
     desde: Annotated[int, Query(ge=0, le=_POSICION_MAXIMA)] = 0,
     limite: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> PaginaEventos:
-    vistas = ctx.app.consultas.eventos(desde, limite)
+    vistas = ctx.servicios.consultas.eventos(desde, limite)
     siguiente = vistas[-1].posicion if vistas else desde
     return PaginaEventos(items=[EventoRespuesta.desde(v) for v in vistas], siguiente=siguiente)
 
@@ -42,9 +41,8 @@ def eventos(
     description="El token se muestra solo en esta respuesta; se guarda únicamente su hash "
     "SHA-256. Solo el rol admin.",
 )
-def crear_token(
-    cuerpo: TokenEntrada,
-    _ctx: Administracion,
-    almacen: Annotated[AlmacenTokens, Depends(almacen_tokens)],
-) -> TokenRespuesta:
-    return TokenRespuesta.desde(almacen.emitir(cuerpo.nombre, cuerpo.rol))
+async def crear_token(cuerpo: TokenEntrada, ctx: Administracion) -> TokenRespuesta:
+    def emitir() -> TokenRespuesta:
+        return TokenRespuesta.desde(ctx.servicios.tokens.emitir(cuerpo.nombre, cuerpo.rol))
+
+    return await ctx.comando(emitir)

@@ -20,12 +20,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from prometeo.application.acceso import ADMIN, Portador, RegistroTokens, Rol
 from prometeo.application.unidad_de_trabajo import Metadatos
-from prometeo.bootstrap import Aplicacion
+from prometeo.bootstrap import Servicios
 from prometeo.entrypoints.api.errores import ErrorAutorizacion
 from prometeo.entrypoints.api.hilos import en_hilo
-from prometeo.infrastructure.db.tokens import ADMIN, AlmacenTokens, Portador, Rol
-from prometeo.infrastructure.lecturas.catalogo import LectorCatalogo
 
 T = TypeVar("T")
 
@@ -46,33 +45,29 @@ _bearer = HTTPBearer(
 
 @dataclass(frozen=True, slots=True)
 class Contexto:
-    """What a route works with: the wired application, who calls and the metadata that
-    every event of this request will carry."""
+    """What a route works with: the services, who calls and the metadata that every event
+    of this request will carry."""
 
-    app: Aplicacion
-    catalogo: LectorCatalogo
+    servicios: Servicios
     portador: Portador
     metadatos: Metadatos
     comandos: CapacityLimiter
 
     async def comando(self, trabajo: Callable[[], T]) -> T:
-        """Run a command (and the read that answers it) in a thread, as one of the few
-        commands the application runs at once (see hilos.py)."""
+        """The one way a route runs a command: `trabajo` (the command, then the read that
+        answers it) in a thread, as one of the few commands the application runs at once
+        (see hilos.py)."""
         return await en_hilo(self.comandos, trabajo)
 
 
-async def aplicacion(request: Request) -> Aplicacion:
-    app: Aplicacion = request.app.state.aplicacion
-    return app
-
-
-async def almacen_tokens(request: Request) -> AlmacenTokens:
-    almacen: AlmacenTokens = request.app.state.tokens
-    return almacen
+async def servicios(request: Request) -> Servicios:
+    """The services, for the routes that need no token."""
+    wired: Servicios = request.app.state.servicios
+    return wired
 
 
 async def _portador(
-    credenciales: HTTPAuthorizationCredentials | None, almacen: AlmacenTokens
+    credenciales: HTTPAuthorizationCredentials | None, almacen: RegistroTokens
 ) -> Portador:
     if credenciales is None:
         raise ErrorAutorizacion(
@@ -108,7 +103,8 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
         credenciales: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Contexto:
         estado = request.app.state
-        portador = await _portador(credenciales, estado.tokens)
+        wired: Servicios = estado.servicios
+        portador = await _portador(credenciales, wired.tokens)
         if portador.rol not in roles:
             permitidos = ", ".join(sorted(r.value for r in roles))
             raise ErrorAutorizacion(
@@ -117,9 +113,7 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
                 f"El rol {portador.rol.value} no puede {que}; pueden: {permitidos}",
             )
         metadatos = Metadatos(usuario=portador.nombre, correlation_id=_correlacion(request))
-        return Contexto(
-            estado.aplicacion, estado.catalogo, portador, metadatos, estado.limitador_comandos
-        )
+        return Contexto(wired, portador, metadatos, estado.limitador_comandos)
 
     return dependencia
 

@@ -6,67 +6,45 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from sqlalchemy import Engine, insert, select
 
+from prometeo.application.acceso import (
+    ADMIN,
+    LARGO_MAXIMO_NOMBRE,
+    Portador,
+    RegistroTokens,
+    Rol,
+    TokenEmitido,
+    nombre_valido,
+)
 from prometeo.infrastructure.db.tablas import tokens
+
+__all__ = [
+    "ADMIN",
+    "BYTES_POR_TOKEN",
+    "LARGO_MAXIMO_NOMBRE",
+    "AlmacenTokens",
+    "Portador",
+    "Rol",
+    "TokenEmitido",
+    "hash_de",
+    "nombre_valido",
+]
 
 # 32 random bytes: 256 bits, far beyond guessing; urlsafe so it travels in a header.
 BYTES_POR_TOKEN = 32
-LARGO_MAXIMO_NOMBRE = 100
-
-
-class Rol(StrEnum):
-    """What a token holder may do: admin everything; cajero facturas, notas de crédito
-    and reads; bodeguero inventory entries and transfers and reads; contador reads only."""
-
-    ADMIN = "admin"
-    CAJERO = "cajero"
-    BODEGUERO = "bodeguero"
-    CONTADOR = "contador"
-
-
-@dataclass(frozen=True, slots=True)
-class Portador:
-    """Who presented a valid token: its name and role."""
-
-    nombre: str
-    rol: Rol
-
-
-@dataclass(frozen=True, slots=True)
-class TokenEmitido:
-    """A new token: the secret is shown once and never stored."""
-
-    token: str
-    nombre: str
-    rol: Rol
 
 
 def hash_de(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def nombre_valido(nombre: str) -> str:
-    """The holder's name stripped: one line, 1 to 100 characters."""
-    limpio = nombre.strip()
-    if not limpio or len(limpio) > LARGO_MAXIMO_NOMBRE or not limpio.isprintable():
-        raise ValueError(
-            f"El nombre del token debe tener de 1 a {LARGO_MAXIMO_NOMBRE} caracteres "
-            "imprimibles, en una sola línea"
-        )
-    return limpio
-
-
-ADMIN = Portador("admin", Rol.ADMIN)  # who PROMETEO_ADMIN_TOKEN names
-
-
-class AlmacenTokens:
-    """Issues tokens and recognizes them. PROMETEO_ADMIN_TOKEN, when given, is an admin
-    token valid from start (compared in constant time, never stored)."""
+class AlmacenTokens(RegistroTokens):
+    """RegistroTokens on the tokens table, which holds only hashes. PROMETEO_ADMIN_TOKEN,
+    when given, is an admin token valid from start (compared in constant time, never
+    stored)."""
 
     def __init__(self, engine: Engine, token_admin: str | None = None) -> None:
         self._engine = engine

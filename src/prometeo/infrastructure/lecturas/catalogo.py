@@ -1,5 +1,5 @@
-"""Reading the catalog (reference data) outside any command: a short read-only
-transaction that never takes SQLite's write lock."""
+"""The catalog (reference data) read outside any command, as views: each read in a short
+read-only transaction that never takes SQLite's write lock."""
 
 from __future__ import annotations
 
@@ -8,18 +8,79 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
+from prometeo.application.consultas import (
+    BodegaVista,
+    ClienteVista,
+    ConsultasCatalogo,
+    EmisorVista,
+    ProductoVista,
+    PuntoEmisionVista,
+    SucursalVista,
+    sin_emisor,
+)
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 
 
-class LectorCatalogo:
-    """Hands out the catalog repository on a connection of its own for reads."""
+class ConsultasCatalogoSql(ConsultasCatalogo):
+    """ConsultasCatalogo on the catalog's tables, through the repository commands use (and
+    the process's cache of rows that never change, when given)."""
 
     def __init__(self, engine: Engine, cache: CacheCatalogo | None = None) -> None:
         self._engine = engine
         self._cache = cache
 
     @contextmanager
-    def leer(self) -> Iterator[RepositorioCatalogoSql]:
+    def _catalogo(self) -> Iterator[RepositorioCatalogoSql]:
         # DEFERRED: a reader must not queue behind (or block) the writers of facturas.
         with self._engine.connect().execution_options(sqlite_begin="DEFERRED") as conexion:
             yield RepositorioCatalogoSql(conexion, self._cache)
+
+    def emisor(self) -> EmisorVista:
+        with self._catalogo() as catalogo:
+            emisor = catalogo.emisor()
+        if emisor is None:
+            raise sin_emisor()
+        return EmisorVista.de(emisor)
+
+    def sucursales(self) -> list[SucursalVista]:
+        with self._catalogo() as catalogo:
+            return [SucursalVista.de(s) for s in catalogo.listar_sucursales()]
+
+    def sucursal(self, sucursal_id: str) -> SucursalVista:
+        with self._catalogo() as catalogo:
+            return SucursalVista.de(catalogo.sucursal(sucursal_id))
+
+    def puntos_emision(self, sucursal_id: str) -> list[PuntoEmisionVista]:
+        # One transaction: the sucursal and its puntos as of the same moment.
+        with self._catalogo() as catalogo:
+            catalogo.sucursal(sucursal_id)
+            puntos = catalogo.listar_puntos_emision(sucursal_id)
+            return [PuntoEmisionVista.de(p) for p in puntos]
+
+    def punto_emision(self, punto_emision_id: str) -> PuntoEmisionVista:
+        with self._catalogo() as catalogo:
+            return PuntoEmisionVista.de(catalogo.punto_emision(punto_emision_id))
+
+    def bodegas(self, sucursal_id: str | None = None) -> list[BodegaVista]:
+        with self._catalogo() as catalogo:
+            return [BodegaVista.de(b) for b in catalogo.listar_bodegas(sucursal_id)]
+
+    def bodega(self, bodega_id: str) -> BodegaVista:
+        with self._catalogo() as catalogo:
+            return BodegaVista.de(catalogo.bodega(bodega_id))
+
+    def productos(self) -> list[ProductoVista]:
+        with self._catalogo() as catalogo:
+            return [ProductoVista.de(p) for p in catalogo.productos()]
+
+    def producto(self, producto_id: str) -> ProductoVista:
+        with self._catalogo() as catalogo:
+            return ProductoVista.de(catalogo.producto(producto_id))
+
+    def clientes(self, identificacion: str | None = None) -> list[ClienteVista]:
+        with self._catalogo() as catalogo:
+            return [ClienteVista.de(c) for c in catalogo.clientes(identificacion)]
+
+    def cliente(self, cliente_id: str) -> ClienteVista:
+        with self._catalogo() as catalogo:
+            return ClienteVista.de(catalogo.cliente(cliente_id))

@@ -1,5 +1,5 @@
 """The query side on SQL: ServicioConsultas served from the read models only (and the
-event table for the log itself)."""
+event table for the log itself, and the catalog's tables for the catalog)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ from prometeo.application.consultas import (
 )
 from prometeo.application.resultados import DocumentoRegistrado
 from prometeo.domain.errores import NoEncontrado
+from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.tablas import eventos, productos
+from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
 from prometeo.infrastructure.lecturas.documentos import (
     factura_de_filas,
     leer_factura,
@@ -50,13 +52,13 @@ T = TypeVar("T")
 _LIMITE_MAXIMO = 1000
 
 
-class ServicioConsultasSql(ServicioConsultas):
-    """Answers every read from the projections' tables, each in one short read-only
-    transaction that never takes SQLite's write lock (readers never queue behind the
-    cajeros)."""
+class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
+    """Answers every read from the projections' tables (the catalog from its own, see
+    ConsultasCatalogoSql), each in one short read-only transaction that never takes
+    SQLite's write lock (readers never queue behind the cajeros)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, cache_catalogo: CacheCatalogo | None = None) -> None:
+        super().__init__(engine, cache_catalogo)
 
     @contextmanager
     def _leer(self) -> Iterator[Connection]:

@@ -16,13 +16,13 @@ from prometeo.application.comandos import (
     CrearSucursal,
     RegistrarEmisor,
 )
-from prometeo.domain.entities.catalogo import (
-    Bodega,
-    Cliente,
-    Emisor,
-    Producto,
-    PuntoDeEmision,
-    Sucursal,
+from prometeo.application.consultas import (
+    BodegaVista,
+    ClienteVista,
+    EmisorVista,
+    ProductoVista,
+    PuntoEmisionVista,
+    SucursalVista,
 )
 from prometeo.domain.value_objects.tarifa_iva import TARIFAS_IVA
 from prometeo.entrypoints.api.esquemas.comunes import (
@@ -88,15 +88,15 @@ class EmisorRespuesta(Salida):
     )
 
     @classmethod
-    def desde(cls, emisor: Emisor) -> Self:
+    def desde(cls, emisor: EmisorVista) -> Self:
         return cls(
-            ruc=emisor.ruc.numero,
+            ruc=emisor.ruc,
             razon_social=emisor.razon_social,
             nombre_comercial=emisor.nombre_comercial,
-            direccion_matriz=emisor.direccion_matriz.texto,
+            direccion_matriz=emisor.direccion_matriz,
             obligado_contabilidad=emisor.obligado_contabilidad,
             ambiente=emisor.ambiente,
-            advertencias=list(emisor.ruc.advertencias),
+            advertencias=list(emisor.advertencias),
         )
 
 
@@ -122,12 +122,12 @@ class SucursalRespuesta(Salida):
     direccion: str
 
     @classmethod
-    def desde(cls, sucursal: Sucursal) -> Self:
+    def desde(cls, sucursal: SucursalVista) -> Self:
         return cls(
             id=sucursal.id,
             codigo=sucursal.codigo,
             nombre=sucursal.nombre,
-            direccion=sucursal.direccion.texto,
+            direccion=sucursal.direccion,
         )
 
 
@@ -150,7 +150,7 @@ class PuntoEmisionRespuesta(Salida):
     sucursal_id: str
 
     @classmethod
-    def desde(cls, punto: PuntoDeEmision) -> Self:
+    def desde(cls, punto: PuntoEmisionVista) -> Self:
         return cls(id=punto.id, codigo=punto.codigo, sucursal_id=punto.sucursal_id)
 
 
@@ -178,7 +178,7 @@ class BodegaRespuesta(Salida):
     nombre: str
 
     @classmethod
-    def desde(cls, bodega: Bodega) -> Self:
+    def desde(cls, bodega: BodegaVista) -> Self:
         return cls(
             id=bodega.id, sucursal_id=bodega.sucursal_id, codigo=bodega.codigo, nombre=bodega.nombre
         )
@@ -219,12 +219,12 @@ class ProductoRespuesta(Salida):
     stock_minimo: str = Field(examples=["0"])
 
     @classmethod
-    def desde(cls, producto: Producto) -> Self:
+    def desde(cls, producto: ProductoVista) -> Self:
         return cls(
             id=producto.id,
             codigo=producto.codigo,
             nombre=producto.nombre,
-            precio=precio(producto.precio.valor),
+            precio=precio(producto.precio),
             tarifa_iva=producto.tarifa_iva,
             stock_minimo=numero(producto.stock_minimo),
         )
@@ -293,15 +293,15 @@ class ClienteRespuesta(Salida):
     advertencias: list[str] = Field(default_factory=list)
 
     @classmethod
-    def desde(cls, cliente: Cliente) -> Self:
+    def desde(cls, cliente: ClienteVista) -> Self:
         return cls(
             id=cliente.id,
-            tipo_identificacion=cliente.identificacion.tipo.value,
-            identificacion=cliente.identificacion.numero,
+            tipo_identificacion=cliente.tipo_identificacion,
+            identificacion=cliente.identificacion,
             razon_social=cliente.razon_social,
-            direccion=None if cliente.direccion is None else cliente.direccion.texto,
+            direccion=cliente.direccion,
             email=cliente.email,
-            advertencias=list(cliente.identificacion.advertencias),
+            advertencias=list(cliente.advertencias),
         )
 
 

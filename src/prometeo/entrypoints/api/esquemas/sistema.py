@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from prometeo.application.acceso import LARGO_MAXIMO_NOMBRE, TokenEmitido, nombre_valido
 from prometeo.application.consultas import EventoVista
 from prometeo.entrypoints.api.esquemas.comunes import Entrada, Salida, ejemplos
-from prometeo.infrastructure.db.tokens import LARGO_MAXIMO_NOMBRE, TokenEmitido, nombre_valido
 
 
 class EventoRespuesta(Salida):

@@ -1,0 +1,39 @@
+"""Running the service: health checks and metrics, the port the operational endpoints
+(/health, /metrics) and the command timing of the API use."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal
+
+EstadoBroker = Literal["ok", "no configurado", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExposicionMetricas:
+    """The metrics rendered for a scrape, with the media type to serve them as."""
+
+    contenido: bytes
+    tipo_contenido: str
+
+
+class ServicioOperacion(ABC):
+    @abstractmethod
+    def base_de_datos_responde(self) -> bool:
+        """Whether the database answers a trivial read; never waits for (nor blocks) a
+        writer."""
+
+    @abstractmethod
+    def estado_broker(self) -> EstadoBroker:
+        """ "no configurado" without a broker URL; else whether a connection opens, within
+        a bound short enough for a health check."""
+
+    @abstractmethod
+    def medir_comando(self, comando: str, segundos: float) -> None:
+        """Record how long one command took, labelled by `comando` (a method and a route
+        template, never ids)."""
+
+    @abstractmethod
+    def exponer_metricas(self) -> ExposicionMetricas:
+        """The state gauges brought up to date, then every metric rendered."""

@@ -11,6 +11,24 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from prometeo.application.acceso import (
+    ADMIN,
+    Portador,
+    RegistroTokens,
+    Rol,
+    TokenEmitido,
+    nombre_valido,
+)
+from prometeo.application.consultas import (
+    BodegaVista,
+    ClienteVista,
+    ConsultasCatalogo,
+    EmisorVista,
+    ProductoVista,
+    PuntoEmisionVista,
+    SucursalVista,
+    sin_emisor,
+)
 from prometeo.application.unidad_de_trabajo import EventoConfirmado, Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.factura import Factura
@@ -197,6 +215,76 @@ class CatalogoEnMemoria(RepositorioCatalogo):
         choca = any(c.identificacion.numero == numero for c in self.clientes_.values())
         _exigir_unico(self.clientes_, cliente.id, choca, "ClienteUnico", "ese cliente")
         self.clientes_[cliente.id] = cliente
+
+
+class ConsultasCatalogoEnMemoria(ConsultasCatalogo):
+    """The catalog's reads over a CatalogoEnMemoria, in the orders the port promises."""
+
+    def __init__(self, catalogo: CatalogoEnMemoria) -> None:
+        self.catalogo = catalogo
+
+    def emisor(self) -> EmisorVista:
+        if self.catalogo.emisor_ is None:
+            raise sin_emisor()
+        return EmisorVista.de(self.catalogo.emisor_)
+
+    def sucursales(self) -> list[SucursalVista]:
+        return [SucursalVista.de(s) for s in self.catalogo.listar_sucursales()]
+
+    def sucursal(self, sucursal_id: str) -> SucursalVista:
+        return SucursalVista.de(self.catalogo.sucursal(sucursal_id))
+
+    def puntos_emision(self, sucursal_id: str) -> list[PuntoEmisionVista]:
+        self.catalogo.sucursal(sucursal_id)
+        puntos = self.catalogo.listar_puntos_emision(sucursal_id)
+        return [PuntoEmisionVista.de(p) for p in puntos]
+
+    def punto_emision(self, punto_emision_id: str) -> PuntoEmisionVista:
+        return PuntoEmisionVista.de(self.catalogo.punto_emision(punto_emision_id))
+
+    def bodegas(self, sucursal_id: str | None = None) -> list[BodegaVista]:
+        return [BodegaVista.de(b) for b in self.catalogo.listar_bodegas(sucursal_id)]
+
+    def bodega(self, bodega_id: str) -> BodegaVista:
+        return BodegaVista.de(self.catalogo.bodega(bodega_id))
+
+    def productos(self) -> list[ProductoVista]:
+        productos = sorted(self.catalogo.productos(), key=lambda p: p.codigo)
+        return [ProductoVista.de(p) for p in productos]
+
+    def producto(self, producto_id: str) -> ProductoVista:
+        return ProductoVista.de(self.catalogo.producto(producto_id))
+
+    def clientes(self, identificacion: str | None = None) -> list[ClienteVista]:
+        buscada = None if identificacion is None else identificacion.strip()
+        clientes = sorted(self.catalogo.clientes(buscada), key=lambda c: (c.razon_social, c.id))
+        return [ClienteVista.de(c) for c in clientes]
+
+    def cliente(self, cliente_id: str) -> ClienteVista:
+        return ClienteVista.de(self.catalogo.cliente(cliente_id))
+
+
+class TokensEnMemoria(RegistroTokens):
+    """Tokens in a dict (the real registry keeps only their hashes)."""
+
+    def __init__(self, token_admin: str | None = None) -> None:
+        self.token_admin = token_admin
+        self.portadores: dict[str, Portador] = {}
+
+    def emitir(self, nombre: str, rol: Rol | str) -> TokenEmitido:
+        rol = Rol(rol)
+        nombre = nombre_valido(nombre)
+        token = f"token-{len(self.portadores) + 1}-{nombre}"
+        self.portadores[token] = Portador(nombre, rol)
+        return TokenEmitido(token, nombre, rol)
+
+    def es_admin(self, token: str) -> bool:
+        return bool(self.token_admin) and token == self.token_admin
+
+    def portador(self, token: str) -> Portador | None:
+        if self.es_admin(token):
+            return ADMIN
+        return self.portadores.get(token)
 
 
 def _buscar(tabla: Mapping[str, T], id: str, que: str) -> T:

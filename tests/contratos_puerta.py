@@ -1,0 +1,212 @@
+"""Contract suites of the ports the entry points read through: the catalog's views
+(ConsultasCatalogo) and the token registry (RegistroTokens). A test module subclasses a
+suite as `Test...` and provides its fixtures; the fakes and the SQL adapters run the same
+suite, so a test that passes on a fake means the same on the real thing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from prometeo.application.acceso import ADMIN, Portador, RegistroTokens, Rol
+from prometeo.application.consultas import (
+    BodegaVista,
+    ClienteVista,
+    ConsultasCatalogo,
+    EmisorVista,
+    ProductoVista,
+    PuntoEmisionVista,
+    SucursalVista,
+)
+from prometeo.domain.entities.catalogo import (
+    Bodega,
+    Cliente,
+    Emisor,
+    Producto,
+    PuntoDeEmision,
+    Sucursal,
+)
+from prometeo.domain.errores import NoEncontrado
+from prometeo.domain.repositories import RepositorioCatalogo
+from prometeo.domain.value_objects.dinero import Precio
+from prometeo.domain.value_objects.direccion import Direccion
+from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
+
+# A company RUC whose check digit fails: accepted, with a warning.
+RUC_CON_ADVERTENCIA = "1791234567001"
+TOKEN_ADMIN = "admin-del-contrato-0123456789"
+
+# Stores catalog entities the way the implementation under test will read them.
+Sembrar = Callable[[Callable[[RepositorioCatalogo], None]], None]
+
+
+def sembrar_tienda(catalogo: RepositorioCatalogo) -> None:
+    """Two sucursales (inserted out of code order), their puntos and bodegas, products and
+    clientes, each list inserted out of the order it is read in."""
+    catalogo.guardar_emisor(
+        Emisor(
+            Ruc(RUC_CON_ADVERTENCIA),
+            "Comercial Andina S.A.",
+            "Andina",
+            Direccion("Av. Amazonas, Quito"),
+            True,
+            "1",
+        )
+    )
+    catalogo.agregar_sucursal(Sucursal("s2", "002", "Guayaquil", Direccion("9 de Octubre")))
+    catalogo.agregar_sucursal(Sucursal("s1", "001", "Matriz", Direccion("Amazonas")))
+    catalogo.agregar_punto_emision(PuntoDeEmision("p12", "s1", "002"))
+    catalogo.agregar_punto_emision(PuntoDeEmision("p11", "s1", "001"))
+    catalogo.agregar_punto_emision(PuntoDeEmision("p21", "s2", "001"))
+    catalogo.agregar_bodega(Bodega("b2", "s2", "GYE", "Bodega Guayaquil"))
+    catalogo.agregar_bodega(Bodega("b1", "s1", "QUI", "Bodega Quito"))
+    catalogo.agregar_producto(
+        Producto("pan", "PAN-6", "Pan de yuca", Precio("1.5"), "0", Decimal("2.5"))
+    )
+    catalogo.agregar_producto(Producto("cafe", "CAF-500", "Café", Precio("8.00"), "4"))
+    catalogo.agregar_cliente(
+        Cliente("c2", crear_identificacion("05", "0602910945"), "María Pérez", None, None)
+    )
+    catalogo.agregar_cliente(
+        Cliente(
+            "c1",
+            crear_identificacion("04", RUC_CON_ADVERTENCIA),
+            "Ferretería El Constructor",
+            Direccion("Av. 10 de Agosto"),
+            "compras@example.com",
+        )
+    )
+
+
+class ContratoConsultasCatalogo:
+    """Subclasses provide `consultas` (empty at first) and `sembrar`."""
+
+    @pytest.fixture
+    def tienda(self, consultas: ConsultasCatalogo, sembrar: Sembrar) -> ConsultasCatalogo:
+        sembrar(sembrar_tienda)
+        return consultas
+
+    def test_sin_catalogo_no_hay_nada(self, consultas: ConsultasCatalogo) -> None:
+        with pytest.raises(NoEncontrado) as error:
+            consultas.emisor()
+        assert error.value.que == "el emisor"
+        assert consultas.sucursales() == []
+        assert consultas.bodegas() == []
+        assert consultas.productos() == []
+        assert consultas.clientes() == []
+
+    def test_el_emisor_con_sus_advertencias(self, tienda: ConsultasCatalogo) -> None:
+        emisor = tienda.emisor()
+        assert emisor == EmisorVista(
+            ruc=RUC_CON_ADVERTENCIA,
+            razon_social="Comercial Andina S.A.",
+            nombre_comercial="Andina",
+            direccion_matriz="Av. Amazonas, Quito",
+            obligado_contabilidad=True,
+            ambiente="1",
+            advertencias=Ruc(RUC_CON_ADVERTENCIA).advertencias,
+        )
+        assert emisor.advertencias
+
+    def test_sucursales_por_codigo_y_por_id(self, tienda: ConsultasCatalogo) -> None:
+        assert [s.id for s in tienda.sucursales()] == ["s1", "s2"]
+        assert tienda.sucursal("s2") == SucursalVista("s2", "002", "Guayaquil", "9 de Octubre")
+
+    def test_los_puntos_de_una_sucursal_por_codigo(self, tienda: ConsultasCatalogo) -> None:
+        assert tienda.puntos_emision("s1") == [
+            PuntoEmisionVista("p11", "s1", "001"),
+            PuntoEmisionVista("p12", "s1", "002"),
+        ]
+        assert tienda.punto_emision("p21") == PuntoEmisionVista("p21", "s2", "001")
+
+    def test_los_puntos_de_una_sucursal_que_no_existe_no_son_una_lista_vacia(
+        self, tienda: ConsultasCatalogo
+    ) -> None:
+        with pytest.raises(NoEncontrado) as error:
+            tienda.puntos_emision("nada")
+        assert error.value.id == "nada"
+
+    def test_bodegas_todas_o_de_una_sucursal(self, tienda: ConsultasCatalogo) -> None:
+        quito = BodegaVista("b1", "s1", "QUI", "Bodega Quito")
+        assert [b.id for b in tienda.bodegas()] == ["b2", "b1"]  # by código: GYE, QUI
+        assert tienda.bodegas("s1") == [quito]
+        assert tienda.bodegas("nada") == []
+        assert tienda.bodega("b1") == quito
+
+    def test_productos_por_codigo_con_decimales(self, tienda: ConsultasCatalogo) -> None:
+        assert [p.id for p in tienda.productos()] == ["cafe", "pan"]
+        pan = tienda.producto("pan")
+        assert pan == ProductoVista(
+            "pan", "PAN-6", "Pan de yuca", Decimal("1.5"), "0", Decimal("2.5")
+        )
+        assert isinstance(pan.precio, Decimal)
+        assert isinstance(pan.stock_minimo, Decimal)
+        assert tienda.producto("cafe").stock_minimo == 0
+
+    def test_clientes_por_razon_social_y_por_identificacion(
+        self, tienda: ConsultasCatalogo
+    ) -> None:
+        assert [c.id for c in tienda.clientes()] == ["c1", "c2"]
+        assert [c.id for c in tienda.clientes(" 0602910945 ")] == ["c2"]
+        assert tienda.clientes("0000000000") == []
+        assert tienda.cliente("c2") == ClienteVista(
+            "c2", "05", "0602910945", "María Pérez", None, None, ()
+        )
+        sociedad = tienda.cliente("c1")
+        assert (sociedad.tipo_identificacion, sociedad.direccion, sociedad.email) == (
+            "04",
+            "Av. 10 de Agosto",
+            "compras@example.com",
+        )
+        assert len(sociedad.advertencias) == 1
+
+    @pytest.mark.parametrize("leer", ["sucursal", "punto_emision", "bodega", "producto", "cliente"])
+    def test_un_id_que_no_existe_es_no_encontrado(
+        self, tienda: ConsultasCatalogo, leer: str
+    ) -> None:
+        with pytest.raises(NoEncontrado) as error:
+            getattr(tienda, leer)("nada")
+        assert error.value.id == "nada"
+
+
+class ContratoRegistroTokens:
+    """Subclasses provide `registro`, built with TOKEN_ADMIN as the admin token, and
+    `registro_sin_admin`, built without one."""
+
+    def test_un_token_emitido_nombra_a_su_portador(self, registro: RegistroTokens) -> None:
+        emitido = registro.emitir("  caja 1  ", "cajero")
+        assert (emitido.nombre, emitido.rol) == ("caja 1", Rol.CAJERO)
+        assert registro.portador(emitido.token) == Portador("caja 1", Rol.CAJERO)
+        assert not registro.es_admin(emitido.token)
+
+    def test_cada_token_es_otro(self, registro: RegistroTokens) -> None:
+        uno = registro.emitir("caja", Rol.CAJERO)
+        otro = registro.emitir("caja", Rol.CONTADOR)
+        assert uno.token != otro.token
+        assert registro.portador(otro.token) == Portador("caja", Rol.CONTADOR)
+
+    def test_un_token_desconocido_no_es_nadie(self, registro: RegistroTokens) -> None:
+        registro.emitir("caja", Rol.CAJERO)
+        assert registro.portador("desconocido") is None
+        assert registro.portador("") is None
+
+    def test_el_token_admin_se_reconoce_sin_guardarlo(self, registro: RegistroTokens) -> None:
+        assert registro.es_admin(TOKEN_ADMIN)
+        assert registro.portador(TOKEN_ADMIN) == ADMIN
+        assert not registro.es_admin(TOKEN_ADMIN + "x")
+
+    def test_sin_token_admin_nadie_es_admin(self, registro_sin_admin: RegistroTokens) -> None:
+        assert not registro_sin_admin.es_admin(TOKEN_ADMIN)
+        assert not registro_sin_admin.es_admin("")
+        assert registro_sin_admin.portador(TOKEN_ADMIN) is None
+
+    @pytest.mark.parametrize("nombre", ["", "   ", "dos\nlíneas", "x" * 101])
+    def test_un_nombre_invalido_no_emite_nada(self, registro: RegistroTokens, nombre: str) -> None:
+        with pytest.raises(ValueError, match="nombre del token"):
+            registro.emitir(nombre, Rol.CAJERO)
+
+    def test_un_rol_desconocido_no_emite_nada(self, registro: RegistroTokens) -> None:
+        with pytest.raises(ValueError, match="gerente"):
+            registro.emitir("caja", "gerente")

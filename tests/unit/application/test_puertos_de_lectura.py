@@ -1,0 +1,38 @@
+"""The fakes of the read ports keep the ports' contracts (contratos_puerta.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fakes import CatalogoEnMemoria, ConsultasCatalogoEnMemoria, TokensEnMemoria
+
+from contratos_puerta import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
+from prometeo.domain.repositories import RepositorioCatalogo
+
+
+@pytest.fixture
+def catalogo() -> CatalogoEnMemoria:
+    return CatalogoEnMemoria()
+
+
+class TestConsultasCatalogoEnMemoria(ContratoConsultasCatalogo):
+    @pytest.fixture
+    def consultas(self, catalogo: CatalogoEnMemoria) -> ConsultasCatalogoEnMemoria:
+        return ConsultasCatalogoEnMemoria(catalogo)
+
+    @pytest.fixture
+    def sembrar(
+        self, catalogo: CatalogoEnMemoria
+    ) -> Callable[[Callable[[RepositorioCatalogo], None]], None]:
+        return lambda siembra: siembra(catalogo)
+
+
+class TestTokensEnMemoria(ContratoRegistroTokens):
+    @pytest.fixture
+    def registro(self) -> TokensEnMemoria:
+        return TokensEnMemoria(TOKEN_ADMIN)
+
+    @pytest.fixture
+    def registro_sin_admin(self) -> TokensEnMemoria:
+        return TokensEnMemoria()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 # The shared contract suites are plain modules: let pytest explain their failed asserts.
-pytest.register_assert_rewrite("contrato_unidad_de_trabajo")
+pytest.register_assert_rewrite("contrato_unidad_de_trabajo", "contrato_lecturas")
 
 from bases_de_datos import engine, url_base  # noqa: E402
 

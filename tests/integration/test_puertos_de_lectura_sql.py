@@ -1,4 +1,4 @@
-"""The SQL adapters of the read ports keep the ports' contracts (contratos_puerta.py), on
+"""The SQL adapters of the read ports keep the ports' contracts (contrato_lecturas.py), on
 every backend: the catalog's views (also through ServicioConsultasSql, with the cache of
 catalog rows) and the token registry."""
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from bases_de_datos import todos_los_backends
-from contratos_puerta import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
+from contrato_lecturas import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
 from prometeo.application.consultas import ConsultasCatalogo
 from prometeo.domain.entities.catalogo import Producto
 from prometeo.domain.repositories import RepositorioCatalogo

@@ -1,4 +1,4 @@
-"""The fakes of the read ports keep the ports' contracts (contratos_puerta.py)."""
+"""The fakes of the read ports keep the ports' contracts (contrato_lecturas.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fakes import CatalogoEnMemoria, ConsultasCatalogoEnMemoria, TokensEnMemoria
 
-from contratos_puerta import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
+from contrato_lecturas import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
 from prometeo.domain.repositories import RepositorioCatalogo
 
 

@@ -35,6 +35,7 @@ from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
+from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.mensajeria import (
     COLA_PROYECCIONES,
     NOMBRE_RELAY,
@@ -52,7 +53,6 @@ from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_met
 from prometeo.infrastructure.proyecciones import (
     NOMBRES,
     Proyector,
-    ServicioConsultasSql,
     crear_proyecciones,
     ponerse_al_dia,
     reconstruir,

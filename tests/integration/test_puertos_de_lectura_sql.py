@@ -19,7 +19,7 @@ from prometeo.domain.value_objects.dinero import Precio
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
-from prometeo.infrastructure.proyecciones import ServicioConsultasSql
+from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 
 
 def _sembrar_en(engine: Engine) -> Callable[[Callable[[RepositorioCatalogo], None]], None]:

@@ -1,17 +1,20 @@
 """Read models (CQRS projections): stock, lots, kardex, facturas, notas de crédito and
-daily sales, kept from the event log, with their checkpoints, the embedded observer, the
-rebuild and the SQL query service that reads them."""
+daily sales, kept from the event log: the contract (base), the batched writers
+(escritura), the registry (registro), the Proyector with its checkpoints and embedded
+observer, and the rebuild (reconstruccion). The query side that reads them is in
+infrastructure/lecturas/."""
 
-from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion
 from prometeo.infrastructure.proyecciones.proyector import HuecoEnProyeccion, Proyector
 from prometeo.infrastructure.proyecciones.reconstruccion import (
-    NOMBRES,
     Progreso,
-    ProyeccionDesconocida,
-    crear_proyecciones,
     ponerse_al_dia,
     reconstruir,
+)
+from prometeo.infrastructure.proyecciones.registro import (
+    NOMBRES,
+    ProyeccionDesconocida,
+    crear_proyecciones,
 )
 
 __all__ = [
@@ -22,7 +25,6 @@ __all__ = [
     "Proyeccion",
     "ProyeccionDesconocida",
     "Proyector",
-    "ServicioConsultasSql",
     "crear_proyecciones",
     "ponerse_al_dia",
     "reconstruir",

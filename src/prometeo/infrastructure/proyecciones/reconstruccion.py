@@ -34,14 +34,9 @@ from prometeo.infrastructure.db.engine import ruta_sqlite
 from prometeo.infrastructure.db.tablas import eventos
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.proyecciones.base import Proyeccion
-from prometeo.infrastructure.proyecciones.facturas import ProyeccionFacturas
-from prometeo.infrastructure.proyecciones.kardex import ProyeccionKardex
-from prometeo.infrastructure.proyecciones.lotes import ProyeccionLotes
-from prometeo.infrastructure.proyecciones.notas_credito import ProyeccionNotasCredito
 from prometeo.infrastructure.proyecciones.proyector import Proyector
-from prometeo.infrastructure.proyecciones.stock import ProyeccionStock
+from prometeo.infrastructure.proyecciones.registro import crear_proyecciones
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
-from prometeo.infrastructure.proyecciones.ventas import ProyeccionVentasDiarias
 from prometeo.infrastructure.serializacion import CodecEventos
 from prometeo.infrastructure.sql.sentencias import escrituras_capturadas, leer, repetir
 
@@ -49,37 +44,6 @@ from prometeo.infrastructure.sql.sentencias import escrituras_capturadas, leer, 
 Progreso = Callable[[int, int], None]
 
 LOTE = 5000
-
-_CLASES: tuple[type[Proyeccion], ...] = (
-    ProyeccionStock,
-    ProyeccionLotes,
-    ProyeccionKardex,
-    ProyeccionFacturas,
-    ProyeccionNotasCredito,
-    ProyeccionVentasDiarias,
-)
-NOMBRES = tuple(c.nombre for c in _CLASES)
-
-
-class ProyeccionDesconocida(ValueError):
-    """A projection name that does not exist."""
-
-    def __init__(self, desconocidas: Sequence[str]) -> None:
-        self.desconocidas = tuple(desconocidas)
-        super().__init__(
-            f"Proyección desconocida: {', '.join(desconocidas)}. "
-            f"Las proyecciones válidas son: {', '.join(NOMBRES)}"
-        )
-
-
-def crear_proyecciones(nombres: Sequence[str] | None = None) -> list[Proyeccion]:
-    """The projections named (all of them, in dependency-free order, by default)."""
-    if nombres is None:
-        return [clase() for clase in _CLASES]
-    desconocidas = [n for n in nombres if n not in NOMBRES]
-    if desconocidas:
-        raise ProyeccionDesconocida(desconocidas)
-    return [clase() for clase in _CLASES if clase.nombre in nombres]
 
 
 class _Leido(NamedTuple):

@@ -59,11 +59,12 @@ from prometeo.infrastructure.proyecciones import (
 )
 from prometeo.infrastructure.proyecciones.reconstruccion import LOTE
 from prometeo.infrastructure.proyecciones.trabajador import (
-    crear_manejador_proyecciones,
+    crear_seguidor_proyecciones,
     publicar_retraso,
 )
 from prometeo.infrastructure.reloj import RelojSistema
 from prometeo.infrastructure.salud import base_de_datos_responde, estado_broker
+from prometeo.infrastructure.seguimiento import EventoAparcado, Seguidor, listar_aparcados
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
 
@@ -80,11 +81,12 @@ __all__ = [
     "actualizar_esquema",
     "bootstrap",
     "crear_consumidor",
-    "crear_manejador_worker",
     "crear_relay",
     "crear_reloj",
     "crear_servicios",
     "crear_token",
+    "crear_worker",
+    "eventos_aparcados",
     "reconstruir_proyecciones",
     "refrescar_metricas",
 ]
@@ -171,7 +173,8 @@ def bootstrap(
     if migrar_esquema:
         migrar(engine)
     reloj = crear_reloj(settings)
-    bus = crear_bus_de_mensajes()
+    metricas = crear_metricas()
+    bus = crear_bus_de_mensajes(al_fallar=metricas.contar_fallo_manejador)
     config = Configuracion(
         plazo_nota_credito_dias=settings.plazo_nota_credito_dias,
         reintentos_concurrencia=settings.reintentos_concurrencia,
@@ -203,6 +206,7 @@ def bootstrap(
         inventario=ServicioInventario(fabrica, reloj, bus, config),
         consultas=ServicioConsultasSql(engine, cache_catalogo),
         observadores=[proyector.observador] if embebidas else [],
+        metricas=metricas,
         cache=CacheAgregados(settings.cache_agregados),
         cache_catalogo=cache_catalogo,
         proyector=proyector,
@@ -299,14 +303,12 @@ def crear_relay(aplicacion: Aplicacion, *, lote: int = 500) -> Relay:
     return Relay(aplicacion.engine, publicador, lote=lote, metricas=aplicacion.metricas)
 
 
-def crear_manejador_worker(aplicacion: Aplicacion) -> Manejador:
-    """What `prometeo worker` does with each delivered event envelope: project it (at most
-    once per projection), catching up from the event store when it starts behind or sees
-    a gap."""
+def crear_worker(aplicacion: Aplicacion, *, lote: int = 500) -> Seguidor:
+    """What `prometeo worker` runs: the read models following the event log (at most once
+    per projection, resuming from their checkpoints)."""
     assert aplicacion.proyector is not None
-    ponerse_al_dia(aplicacion.engine, aplicacion.proyector)
-    return crear_manejador_proyecciones(
-        aplicacion.engine, aplicacion.proyector, aplicacion.metricas
+    return crear_seguidor_proyecciones(
+        aplicacion.engine, aplicacion.proyector, lote=lote, metricas=aplicacion.metricas
     )
 
 
@@ -358,6 +360,15 @@ def crear_token(nombre: str, rol: Rol | str, settings: Settings | None = None) -
     with _engine_de(settings) as engine:
         migrar(engine)
         return AlmacenTokens(engine).emitir(nombre, rol)
+
+
+def eventos_aparcados(
+    seguidor: str | None = None, settings: Settings | None = None
+) -> list[EventoAparcado]:
+    """The events the followers of the log parked (of one follower, or of all)."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return listar_aparcados(engine, seguidor)
 
 
 def reconstruir_proyecciones(

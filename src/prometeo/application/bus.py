@@ -1,13 +1,17 @@
 """The in-process message bus: after a command commits, its events reach the handlers
 that react to them (warnings, notifications...). Reactions never undo the command: a
-handler that fails is logged and the others still run."""
+handler that fails is logged, counted (through the optional `al_fallar` port, which the
+composition root wires to a metric) and the others still run.
+
+The bus is best effort and in memory: a reaction that must happen (signing a comprobante,
+mailing it) follows the event log with a checkpoint instead (infrastructure/seguimiento)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from prometeo.application.unidad_de_trabajo import EventoConfirmado
 from prometeo.domain.events.base import EventoDominio
@@ -19,11 +23,18 @@ logger = logging.getLogger("prometeo.messagebus")
 logger_inventario = logging.getLogger("prometeo.inventario")
 
 
+class AlFallarManejador(Protocol):
+    """Told of every handler failure: the handler's name and the event type's name."""
+
+    def __call__(self, manejador: str, tipo_evento: str) -> None: ...
+
+
 class BusDeMensajes:
     """Dispatches committed events to the handlers subscribed to their class (or to any of
     its base classes, so a handler of EventoDominio sees every event)."""
 
-    def __init__(self) -> None:
+    def __init__(self, al_fallar: AlFallarManejador | None = None) -> None:
+        self.al_fallar = al_fallar
         self._manejadores: defaultdict[type[EventoDominio], list[Callable[[Any], None]]] = (
             defaultdict(list)
         )
@@ -46,13 +57,23 @@ class BusDeMensajes:
                 try:
                     manejador(evento)
                 except Exception:
+                    nombre = getattr(manejador, "__qualname__", repr(manejador))
                     logger.exception(
                         "El manejador %s falló con el evento %s (stream %s, versión %s)",
-                        getattr(manejador, "__qualname__", repr(manejador)),
+                        nombre,
                         evento.tipo,
                         confirmado.stream_id,
                         confirmado.version,
                     )
+                    self._contar_fallo(nombre, evento.tipo)
+
+    def _contar_fallo(self, manejador: str, tipo_evento: str) -> None:
+        if self.al_fallar is None:
+            return
+        try:
+            self.al_fallar(manejador, tipo_evento)
+        except Exception:  # counting must never break the other reactions
+            logger.exception("No se pudo contar el fallo del manejador %s", manejador)
 
 
 def avisar_stock_bajo(evento: StockBajo) -> None:
@@ -66,8 +87,8 @@ def avisar_stock_bajo(evento: StockBajo) -> None:
     )
 
 
-def crear_bus_de_mensajes() -> BusDeMensajes:
-    """A bus with the default reactions of prometeo."""
-    bus = BusDeMensajes()
+def crear_bus_de_mensajes(al_fallar: AlFallarManejador | None = None) -> BusDeMensajes:
+    """A bus with the default reactions of prometeo; `al_fallar` counts failing handlers."""
+    bus = BusDeMensajes(al_fallar)
     bus.suscribir(StockBajo, avisar_stock_bajo)
     return bus

@@ -18,17 +18,18 @@ from prometeo.bootstrap import (
     Settings,
     actualizar_esquema,
     bootstrap,
-    crear_consumidor,
-    crear_manejador_worker,
     crear_relay,
+    crear_worker,
+    refrescar_metricas,
 )
-from prometeo.entrypoints import cli_proyecciones, cli_servidor
+from prometeo.entrypoints import cli_proyecciones, cli_seguimiento, cli_servidor
 
 app = typer.Typer(help="prometeo: facturación e inventario.", no_args_is_help=True)
 db = typer.Typer(help="Base de datos.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(cli_proyecciones.proyecciones, name="projections")
 cli_servidor.registrar(app)  # serve, demo, token
+cli_seguimiento.registrar(app)  # aparcados
 consola = Console()
 
 
@@ -72,32 +73,52 @@ def relay(
 
 @app.command("worker")
 def worker(
-    cola: Annotated[str, typer.Option("--cola", help="Cola a consumir.")] = "prometeo.proyecciones",
-    prefetch: Annotated[int, typer.Option("--prefetch", min=1)] = 10,
-    reintentos: Annotated[
-        int, typer.Option("--reintentos", min=0, help="Reintentos antes de la cola de muertos.")
-    ] = 3,
+    una_vez: Annotated[
+        bool, typer.Option("--una-vez", help="Proyecta lo pendiente y termina.")
+    ] = False,
+    lote: Annotated[int, typer.Option("--lote", min=1, help="Eventos por lote.")] = 500,
+    intervalo: Annotated[
+        float, typer.Option("--intervalo", min=0.01, help="Segundos entre consultas en reposo.")
+    ] = 0.5,
+    puerto_metricas: Annotated[
+        int, typer.Option("--puerto-metricas", min=0, help="Sirve /metrics aquí (0: no).")
+    ] = 0,
 ) -> None:
-    """Consume los eventos publicados y se los entrega al manejador de proyecciones."""
-    aplicacion = _aplicacion_con_broker()
+    """Mantiene los modelos de lectura siguiendo el registro de eventos (modo distribuido).
+
+    Sigue desde el checkpoint de cada proyección; varios workers pueden correr a la vez."""
+    _configurar_registro()
+    aplicacion = bootstrap(Settings())
     try:
-        manejador = crear_manejador_worker(aplicacion)
-        consumidor = crear_consumidor(
-            aplicacion, manejador, cola=cola, prefetch=prefetch, reintentos=reintentos
-        )
+        if puerto_metricas:
+            start_http_server(puerto_metricas, registry=aplicacion.metricas.registro)
+        seguidor = crear_worker(aplicacion, lote=lote)
+
+        def tanda() -> int:
+            hechos = seguidor.seguir_pendientes()
+            refrescar_metricas(aplicacion)
+            return hechos
+
+        logging.getLogger("prometeo.worker").info("Siguiendo el registro de eventos")
         with _detener_con_senales() as detener:
-            consumidor.ejecutar(detener)
-        consola.print("Worker detenido.")
+            proyectados = seguidor.ejecutar(
+                una_vez=una_vez, intervalo=intervalo, detener=detener, tanda=tanda
+            )
+        consola.print(f"Worker detenido: {proyectados} eventos seguidos.")
     finally:
         aplicacion.cerrar()
 
 
-def _aplicacion_con_broker() -> Aplicacion:
+def _configurar_registro() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # pika logs every failed connection attempt with a traceback; ours say it in one line.
     logging.getLogger("pika").setLevel(logging.CRITICAL)
+
+
+def _aplicacion_con_broker() -> Aplicacion:
+    _configurar_registro()
     settings = Settings()
     if not settings.broker_url:
         consola.print("[red]PROMETEO_BROKER_URL no está definido: hace falta un broker.[/red]")

@@ -64,6 +64,19 @@ class Metricas:
             ["proyeccion"],
             registry=self.registro,
         )
+        self.eventos_aparcados = Counter(
+            "prometeo_eventos_aparcados",
+            "Eventos que un seguidor del registro aparcó tras agotar sus reintentos "
+            "(véanse con `prometeo aparcados`), por seguidor.",
+            ["seguidor"],
+            registry=self.registro,
+        )
+        self.fallos_manejadores = Counter(
+            "prometeo_fallos_manejadores",
+            "Manejadores del bus de mensajes que fallaron con un evento, por manejador y tipo.",
+            ["manejador", "tipo"],
+            registry=self.registro,
+        )
         self.latencia_comandos = Histogram(
             "prometeo_comando_duracion_segundos",
             "Duración de los comandos, por nombre de comando.",
@@ -94,6 +107,14 @@ class Metricas:
 
     def fijar_pendientes_outbox(self, pendientes: int) -> None:
         self.pendientes_outbox.set(pendientes)
+
+    def contar_aparcado(self, seguidor: str) -> None:
+        """Follower `seguidor` parked one more event."""
+        self.eventos_aparcados.labels(seguidor=seguidor).inc()
+
+    def contar_fallo_manejador(self, manejador: str, tipo_evento: str) -> None:
+        """A message bus handler failed with an event (the bus's `al_fallar` port)."""
+        self.fallos_manejadores.labels(manejador=manejador, tipo=tipo_evento).inc()
 
     def fijar_retraso_proyeccion(self, proyeccion: str, retraso: int) -> None:
         """How many events projection `proyeccion` is behind the event log."""

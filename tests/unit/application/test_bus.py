@@ -68,6 +68,33 @@ def test_un_manejador_que_falla_se_registra_y_los_demas_siguen(
     assert registro.exc_info is not None
 
 
+def test_un_manejador_que_falla_se_cuenta_y_un_contador_roto_no_para_el_bus(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fallos: list[tuple[str, str]] = []
+    bus = BusDeMensajes(al_fallar=lambda manejador, tipo: fallos.append((manejador, tipo)))
+    vistos: list[StockBajo] = []
+
+    def roto(evento: StockBajo) -> None:
+        raise RuntimeError("correo caído")
+
+    bus.suscribir(StockBajo, roto)
+    bus.suscribir(StockBajo, vistos.append)
+    with caplog.at_level(logging.ERROR, logger="prometeo.messagebus"):
+        bus.publicar([bajo("1"), bajo("0")])
+    assert len(vistos) == 2
+    assert fallos == [(roto.__qualname__, "StockBajo")] * 2
+
+    def contador_roto(manejador: str, tipo: str) -> None:
+        raise RuntimeError("métrica rota")
+
+    otro = crear_bus_de_mensajes(al_fallar=contador_roto)
+    otro.suscribir(StockBajo, roto)
+    otro.suscribir(StockBajo, vistos.append)
+    otro.publicar([bajo()])
+    assert len(vistos) == 3
+
+
 def test_una_venta_que_cruza_el_minimo_avisa_tras_confirmar(
     tienda: Escenario, caplog: pytest.LogCaptureFixture
 ) -> None:

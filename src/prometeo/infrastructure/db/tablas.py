@@ -139,11 +139,26 @@ tokens = Table(
     Column("creado_en", DateTime(timezone=True), nullable=False),
 )
 
-# The outbox relay's durable checkpoint (migration 0003): the last position the broker
-# confirmed, one row per relay. See infrastructure/mensajeria/relay.py.
-relay_checkpoint = Table(
-    "relay_checkpoint",
+# Each event follower's durable checkpoint (migration 0006; the relay's row came from
+# `relay_checkpoint`): the last position whose effect is done, one row per follower name.
+# Followers whose effect lives in this database may keep their own instead (the
+# projections: checkpoints_proyeccion). See infrastructure/seguimiento/.
+checkpoints_seguidor = Table(
+    "checkpoints_seguidor",
     metadata,
     Column("nombre", String(100), primary_key=True),
     Column("posicion", BigInteger, nullable=False),
+)
+
+# Events a follower gave up on after its retries (migration 0006): it moved past them, and
+# they wait here, with the error, for someone to look. One row per follower and position.
+eventos_aparcados = Table(
+    "eventos_aparcados",
+    metadata,
+    Column("seguidor", String(100), primary_key=True),
+    Column("posicion", BigInteger, primary_key=True, autoincrement=False),
+    Column("evento_id", String(36), nullable=False),
+    Column("tipo", String(80), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("aparcado_en", DateTime(timezone=True), nullable=False),
 )

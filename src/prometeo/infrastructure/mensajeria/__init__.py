@@ -2,14 +2,11 @@
 
 The event log is the outbox: events commit atomically with the change they describe, and
 the relay publishes them in position order, advancing a durable checkpoint only after the
-broker confirmed them (see relay.py). Consumers get each event's envelope (sobre.py) at
+broker confirmed them (see relay.py: a handler of the one event follower,
+infrastructure/seguimiento). Consumers get each event's envelope (sobre.py) at
 least once and must be idempotent (see consumidor.py)."""
 
-from prometeo.infrastructure.mensajeria.checkpoint import (
-    CheckpointMovido,
-    CheckpointRelay,
-    relay_checkpoint,
-)
+from prometeo.infrastructure.mensajeria.checkpoint import CheckpointMovido, CheckpointRelay
 from prometeo.infrastructure.mensajeria.consumidor import (
     CABECERA_ERROR,
     CABECERA_REINTENTOS,
@@ -46,6 +43,5 @@ __all__ = [
     "clave_de_enrutamiento",
     "decodificar_sobre",
     "evento_de_sobre",
-    "relay_checkpoint",
     "sobre_de",
 ]

@@ -8,8 +8,8 @@ rolls back, they never existed. The event store hands out global positions under
 lock held until commit, so events become visible strictly in position order and a reader
 that follows positions never skips one that commits late.
 
-The relay only has to remember how far it got: a durable checkpoint (`relay_checkpoint`,
-one row per relay) holding the last position the broker confirmed. Everything after it
+The relay only has to remember how far it got: a durable checkpoint (its row in
+`checkpoints_seguidor`) holding the last position the broker confirmed. Everything after it
 is the pending part of the outbox. The relay reads a batch after the checkpoint,
 publishes each event with publisher confirms, and advances the checkpoint only to what
 was confirmed. A crash between a confirm and the checkpoint update republishes those
@@ -19,24 +19,46 @@ moves past an unconfirmed event. Commands never talk to the broker: while it is 
 they keep committing, and the relay backs off and retries until it is back.
 
 One relay per checkpoint name: a second one would publish everything twice (the
-checkpoint update detects it and stops the newcomer with CheckpointMovido)."""
+checkpoint update detects it and stops the newcomer with CheckpointMovido).
+
+The loop (reading batches, the checkpoint, back-off while the broker or the database is
+away, parking an event that cannot be published at all) is the one event follower's
+(infrastructure/seguimiento); the relay is its handler: publish, wait for the confirm,
+report the event done."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
-from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
-from prometeo.infrastructure.mensajeria.checkpoint import CheckpointRelay, conexion_de_lectura
-from prometeo.infrastructure.mensajeria.conexion import politica_de_reintentos
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
+from prometeo.infrastructure.mensajeria.checkpoint import CheckpointRelay
+from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
 from prometeo.infrastructure.mensajeria.publicador import Publicador
 from prometeo.infrastructure.metricas import Metricas, crear_metricas
+from prometeo.infrastructure.seguimiento import ConCheckpointPropio, Hecho, Seguidor
 
 logger = logging.getLogger("prometeo.relay")
 
 NOMBRE_RELAY = "rabbitmq"
+
+
+class PublicarConfirmados:
+    """The relay's handler: each event published and confirmed, in order, then reported
+    done. Idempotent for the consumers: a republished event has the same message id."""
+
+    def __init__(self, publicador: Publicador, metricas: Metricas) -> None:
+        self.publicador = publicador
+        self.metricas = metricas
+
+    def manejar(self, eventos: Sequence[EventoAlmacenado], hecho: Hecho) -> None:
+        for evento in eventos:
+            self.publicador.publicar(evento)
+            hecho(evento.posicion)
+            self.metricas.eventos_publicados.inc()
 
 
 class Relay:
@@ -62,38 +84,34 @@ class Relay:
         self.checkpoint = CheckpointRelay(engine, nombre)
         self.lote = lote
         self.metricas = metricas if metricas is not None else crear_metricas()
-        self.espera_inicial = espera_inicial
-        self.espera_maxima = espera_maxima
+        self.seguidor = Seguidor(
+            engine,
+            nombre,
+            ConCheckpointPropio(self.checkpoint, PublicarConfirmados(publicador, self.metricas)),
+            lote=lote,
+            transitorios=ERRORES_TRANSITORIOS,
+            espera_inicial=espera_inicial,
+            espera_maxima=espera_maxima,
+            esperar=publicador.esperar,
+            metricas=self.metricas,
+            logger=logger,
+        )
 
     def publicar_pendientes(self) -> int:
         """Publish every event after the checkpoint, batch by batch, advancing the
-        checkpoint after each batch's confirms. Returns how many were published; raises
-        what the broker or the database raised (the checkpoint keeps what was confirmed)."""
+        checkpoint after each batch's confirms. Returns how many were published (or
+        parked); raises what the broker or the database raised (the checkpoint keeps what
+        was confirmed)."""
         total = 0
-        desde = self.checkpoint.leer()
         try:
-            while True:
-                with conexion_de_lectura(self.engine) as conexion:
-                    eventos = almacen_eventos(conexion).leer_todos(desde, self.lote)
-                confirmada = desde
-                try:
-                    for evento in eventos:
-                        self.publicador.publicar(evento)
-                        confirmada = evento.posicion
-                        total += 1
-                        self.metricas.eventos_publicados.inc()
-                finally:
-                    # Even when the broker failed halfway: what it confirmed stays done.
-                    self.checkpoint.avanzar(desde, confirmada)
-                    desde = confirmada
-                if len(eventos) < self.lote:
-                    return total
+            total = self.seguidor.seguir_pendientes()
+            return total
         except Exception:
             self.metricas.fallos_publicacion.inc()
             raise
         finally:
             if total:
-                logger.info("Publicados %d eventos; checkpoint en la posición %d", total, desde)
+                logger.info("Publicados %d eventos; checkpoint del relay al día", total)
             self._actualizar_pendientes()
 
     def ejecutar(
@@ -106,31 +124,15 @@ class Relay:
         """Publish until `detener` is set (or, with `una_vez`, until the backlog is
         drained), polling the log every `intervalo` seconds when idle. Transient errors
         are retried with capped exponential back-off. Returns how many were published."""
-        detener = detener if detener is not None else threading.Event()
-        reintentar = politica_de_reintentos(
-            logger,
-            detener,
-            espera_inicial=self.espera_inicial,
-            espera_maxima=self.espera_maxima,
-        )
-        total = 0
         try:
-            while not detener.is_set():
-                publicados: int = reintentar(self.publicar_pendientes)
-                if reintentar.statistics.get("attempt_number", 1) > 1:
-                    logger.info("Conexión restablecida; el relay sigue publicando")
-                total += publicados
-                if una_vez:
-                    break
-                if publicados == 0:
-                    reintentar(self.publicador.esperar, intervalo)
-        except Exception:
-            if not detener.is_set():
-                raise
-            logger.info("Relay detenido mientras esperaba al broker")
+            return self.seguidor.ejecutar(
+                una_vez=una_vez,
+                intervalo=intervalo,
+                detener=detener,
+                tanda=self.publicar_pendientes,
+            )
         finally:
             self.publicador.cerrar()
-        return total
 
     def _actualizar_pendientes(self) -> None:
         try:

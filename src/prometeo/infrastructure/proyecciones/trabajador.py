@@ -1,54 +1,81 @@
-"""Distributed mode: `prometeo worker` keeps the read models from RabbitMQ deliveries.
+"""Distributed mode: `prometeo worker` keeps the read models by following the event log.
 
-Each delivery is applied in its own transaction, at most once per projection (events at or
-below a projection's checkpoint are skipped, so duplicates and redeliveries change
-nothing). A delivery that arrives after a gap — the worker started behind, a message was
-delayed by a retry, the broker lost nothing but reordered — makes the worker catch up from
-the event store, which always holds every event in commit order; the delivery is then
-already applied and the rest follow normally."""
+The worker is one event follower (infrastructure/seguimiento) named "proyecciones" whose
+handler is the Proyector: each batch read from the log is applied, in one transaction,
+together with the projections' own checkpoints (`checkpoints_proyeccion`), so a batch is
+applied entirely or not at all, and at most once per projection (events at or below a
+projection's checkpoint are skipped; the checkpoints are locked while a batch is applied,
+so two workers, or a worker and a rebuild, never apply the same events). After a crash or
+a restart it resumes from the furthest-behind checkpoint. An event a projection cannot
+apply (a bug) is retried, then parked, and the projections move past it.
+
+Why the log and not RabbitMQ deliveries (which the worker consumed before): the log holds
+every event in commit order, the broker only what the relay published, in whatever order
+retries left it. A worker fed by deliveries needed gap detection and catch-ups from the
+log anyway; following the log directly needs neither, nor the broker, nor the relay to be
+up. The worker polls (`intervalo`); `Seguidor.despertar()` cuts the wait short when a
+process that commits runs it in a thread. The relay still publishes to RabbitMQ for the
+consumers outside prometeo."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
-from prometeo.infrastructure.mensajeria.sobre import evento_de_sobre
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado, almacen_eventos
 from prometeo.infrastructure.metricas import Metricas
-from prometeo.infrastructure.proyecciones.proyector import HuecoEnProyeccion, Proyector
-from prometeo.infrastructure.proyecciones.reconstruccion import ponerse_al_dia
+from prometeo.infrastructure.proyecciones.proyector import Proyector
+from prometeo.infrastructure.seguimiento import EnLaMismaTransaccion, Seguidor
 
-Manejador = Callable[[dict[str, Any]], None]
+NOMBRE_SEGUIDOR = "proyecciones"
 logger = logging.getLogger("prometeo.worker")
 
 
-def crear_manejador_proyecciones(
-    engine: Engine, proyector: Proyector, metricas: Metricas | None = None
-) -> Manejador:
-    """The handler of `prometeo worker`: project one delivered event envelope."""
+class ProyectarEnLaBase:
+    """The projections as a follower's transactional handler: their checkpoint is the
+    furthest-behind of their own, moved by the Proyector in the batch's transaction."""
 
-    def manejar(sobre: dict[str, Any]) -> None:
-        almacenado = evento_de_sobre(sobre)  # a malformed envelope raises: dead-lettered
-        try:
-            with engine.begin() as conexion:
-                proyector.aplicar(conexion, [almacenado], estricto=True)
-        except HuecoEnProyeccion:
-            logger.info("Hueco antes de la posición %s: poniéndose al día", almacenado.posicion)
-            ponerse_al_dia(engine, proyector)
+    def __init__(self, proyector: Proyector) -> None:
+        self.proyector = proyector
+
+    def posicion(self, conexion: Connection) -> int:
+        return min(self.proyector.checkpoints(conexion).values(), default=0)
+
+    def manejar(
+        self, conexion: Connection, desde: int, eventos: Sequence[EventoAlmacenado]
+    ) -> None:
+        aplicadas = self.proyector.aplicar(conexion, eventos)
         logger.info(
-            "Evento proyectado: %s (stream %s, versión %s, posición %s)",
-            almacenado.tipo,
-            almacenado.stream_id,
-            almacenado.version,
-            almacenado.posicion,
+            "Eventos proyectados: posiciones %d..%d (%s)",
+            eventos[0].posicion,
+            eventos[-1].posicion,
+            ", ".join(aplicadas) or "ya estaban aplicados",
         )
-        if metricas is not None:
-            publicar_retraso(engine, proyector, metricas)
 
-    return manejar
+    def saltar(self, conexion: Connection, desde: int, evento: EventoAlmacenado) -> None:
+        # Only the projections right before it move; one further behind (a rebuild) will
+        # meet the event again and decide for itself.
+        self.proyector.aplicar(conexion, [], tramo=(evento.posicion, evento.posicion))
+
+
+def crear_seguidor_proyecciones(
+    engine: Engine,
+    proyector: Proyector,
+    *,
+    lote: int = 500,
+    metricas: Metricas | None = None,
+) -> Seguidor:
+    """The follower `prometeo worker` runs: the log → the read models."""
+    return Seguidor(
+        engine,
+        NOMBRE_SEGUIDOR,
+        EnLaMismaTransaccion(engine, ProyectarEnLaBase(proyector)),
+        lote=lote,
+        metricas=metricas,
+        logger=logger,
+    )
 
 
 def publicar_retraso(engine: Engine, proyector: Proyector, metricas: Metricas) -> None:

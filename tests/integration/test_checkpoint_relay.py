@@ -1,5 +1,6 @@
-"""The relay's durable checkpoint on SQLite, PostgreSQL and MariaDB: migration 0003 creates
-exactly its Table, and two relays can never advance one checkpoint together."""
+"""The relay's durable checkpoint on SQLite, PostgreSQL and MariaDB: the migrations create
+exactly its Table (0003 as `relay_checkpoint`, 0006 moves it to the followers'
+`checkpoints_seguidor`), and two relays can never advance one checkpoint together."""
 
 from __future__ import annotations
 
@@ -11,19 +12,21 @@ from sqlalchemy import Engine, MetaData, inspect
 
 from bases_de_datos import todos_los_backends
 from prometeo.infrastructure.db.migracion import configuracion_alembic, migrar
-from prometeo.infrastructure.db.tablas import relay_checkpoint
+from prometeo.infrastructure.db.tablas import checkpoints_seguidor
 from prometeo.infrastructure.mensajeria import CheckpointMovido, CheckpointRelay
 
 pytestmark = todos_los_backends
 
 
-def test_la_migracion_0003_crea_la_tabla_del_checkpoint(engine: Engine) -> None:
+def test_las_migraciones_crean_la_tabla_del_checkpoint(engine: Engine) -> None:
     solo_checkpoint = MetaData()
-    relay_checkpoint.to_metadata(solo_checkpoint)
+    checkpoints_seguidor.to_metadata(solo_checkpoint)
     with engine.connect() as conexion:
         diferencias = compare_metadata(MigrationContext.configure(conexion), solo_checkpoint)
-        assert [d for d in diferencias if "relay_checkpoint" in repr(d)] == []
-        clave = inspect(conexion).get_pk_constraint("relay_checkpoint")["constrained_columns"]
+        assert [d for d in diferencias if "checkpoints_seguidor" in repr(d)] == []
+        clave = inspect(conexion).get_pk_constraint("checkpoints_seguidor")[
+            "constrained_columns"
+        ]
         assert clave == ["nombre"]
 
     configuracion = configuracion_alembic()
@@ -31,7 +34,9 @@ def test_la_migracion_0003_crea_la_tabla_del_checkpoint(engine: Engine) -> None:
         configuracion.attributes["connection"] = conexion
         command.downgrade(configuracion, "0002")
     with engine.connect() as conexion:
-        assert "relay_checkpoint" not in inspect(conexion).get_table_names()
+        tablas = inspect(conexion).get_table_names()
+        assert "relay_checkpoint" not in tablas
+        assert "checkpoints_seguidor" not in tablas
     migrar(engine)
     CheckpointRelay(engine, "rabbitmq").avanzar(0, 3)
     assert CheckpointRelay(engine, "rabbitmq").leer() == 3

@@ -1,6 +1,7 @@
-"""Distributed mode end to end: commands only store events, the relay publishes them to
-RabbitMQ, and a `prometeo worker` in another process builds the read models — the same
-ones a full replay (and so the embedded mode) gives, duplicates changing nothing."""
+"""Distributed mode end to end: commands only store events, and `prometeo worker`
+processes, following the event log, build the read models — the same ones a full replay
+(and so the embedded mode) gives, whether a worker is killed halfway, several run at
+once, or events are handed to them again."""
 
 from __future__ import annotations
 
@@ -11,14 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from apoyo_mensajeria import (
-    URL_RABBITMQ,
-    Broker,
-    esperar,
-    fixture_broker,  # noqa: F401  (the `broker` fixture)
-)
+from apoyo_mensajeria import URL_RABBITMQ, esperar
 from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, sembrar, volcar
-from sqlalchemy import update
 
 from prometeo.application.comandos import (
     AnularFactura,
@@ -30,13 +25,14 @@ from prometeo.application.comandos import (
     RegistrarIngreso,
     TransferirStock,
 )
-from prometeo.bootstrap import Aplicacion, bootstrap, crear_relay, refrescar_metricas
+from prometeo.bootstrap import Aplicacion, bootstrap, crear_worker, refrescar_metricas
 from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
-from prometeo.infrastructure.mensajeria import relay_checkpoint, sobre_de
 from prometeo.infrastructure.metricas import exponer
 from prometeo.infrastructure.proyecciones import reconstruir
-from prometeo.infrastructure.proyecciones.trabajador import crear_manejador_proyecciones
+from prometeo.infrastructure.seguimiento import listar_aparcados
 from prometeo.infrastructure.settings import Settings
+
+PROMETEO = str(Path(sys.executable).parent / "prometeo")
 
 
 def historia(app: Aplicacion) -> None:
@@ -67,70 +63,98 @@ def historia(app: Aplicacion) -> None:
     app.inventario.transferir_stock(TransferirStock("CAFE", BODEGAS[0], BODEGAS[1], 4))
 
 
-@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
-def test_un_worker_en_otro_proceso_construye_los_mismos_modelos_de_lectura(
-    url_base: str, broker: Broker, tmp_path: Path
-) -> None:
-    topologia = broker.topologia()
-    settings = Settings(
-        database_url=url_base,
-        hoy=HOY,
-        proyecciones="distribuidas",
-        broker_url=URL_RABBITMQ,
-        exchange=broker.exchange,
+def mas_historia(app: Aplicacion, vez: int) -> None:
+    """More business on top of `historia`, to run while workers are following."""
+    app.inventario.registrar_ingreso(RegistrarIngreso("PAN", BODEGAS[1], 20 + vez, "0.50"))
+    app.facturas.crear_factura(
+        CrearFactura(PUNTOS[1], BODEGAS[1], (LineaFacturaCmd("PAN", 2 + vez),), CLIENTE)
     )
+    app.inventario.transferir_stock(TransferirStock("CAFE", BODEGAS[1], BODEGAS[0], 1))
+
+
+def ultima_posicion(app: Aplicacion) -> int:
+    with app.engine.connect() as conexion:
+        return almacen_eventos(conexion).ultima_posicion()
+
+
+def checkpoints(app: Aplicacion) -> dict[str, int]:
+    assert app.proyector is not None
+    with app.engine.connect() as conexion:
+        puntos = app.proyector.checkpoints(conexion)
+        conexion.commit()
+    return puntos
+
+
+def lanzar_worker(
+    entorno: dict[str, str], registro: Path, *opciones: str
+) -> subprocess.Popen[bytes]:
+    with registro.open("w") as salida:
+        return subprocess.Popen(
+            [PROMETEO, "worker", "--intervalo", "0.05", *opciones],
+            env=entorno,
+            stdout=salida,
+            stderr=subprocess.STDOUT,
+        )
+
+
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_workers_en_otros_procesos_construyen_los_mismos_modelos_de_lectura(
+    url_base: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=url_base, hoy=HOY, proyecciones="distribuidas")
     app = bootstrap(settings)
-    registro = tmp_path / "worker.log"
     entorno = {
         **os.environ,
         "PROMETEO_DATABASE_URL": url_base,
         "PROMETEO_PROYECCIONES": "distribuidas",
-        "PROMETEO_BROKER_URL": URL_RABBITMQ,
-        "PROMETEO_EXCHANGE": broker.exchange,
     }
-    orden = [str(Path(sys.executable).parent / "prometeo"), "worker", "--cola", topologia.cola]
-    with registro.open("w") as salida:
-        proceso = subprocess.Popen(orden, env=entorno, stdout=salida, stderr=subprocess.STDOUT)
-    relay = crear_relay(app)
+    entorno.pop("PROMETEO_BROKER_URL", None)  # the workers need no broker
+    procesos: list[subprocess.Popen[bytes]] = []
+    registros = [tmp_path / f"worker{i}.log" for i in range(3)]
     try:
-        esperar(lambda: "Consumiendo la cola" in registro.read_text(), que="el worker")
         historia(app)
         assert app.consultas.stock() == []  # distributed: the commands did not project
-        with app.engine.connect() as conexion:
-            ultima = almacen_eventos(conexion).ultima_posicion()
 
-        def al_dia() -> bool:
-            with app.engine.connect() as conexion:
-                puntos = app.proyector.checkpoints(conexion) if app.proyector else {}
-                conexion.commit()
-            return bool(puntos) and min(puntos.values()) == ultima
+        # One worker, one event per batch, killed as soon as it has done some of them.
+        procesos.append(lanzar_worker(entorno, registros[0], "--lote", "1"))
+        esperar(lambda: max(checkpoints(app).values()) > 0, timeout=60, que="el primer worker")
+        procesos[0].send_signal(signal.SIGKILL)
+        procesos[0].wait(10)
 
-        assert relay.publicar_pendientes() == ultima
-        esperar(al_dia, timeout=60, que="el worker al día")
+        # Two workers at once from where it died, while commands keep committing.
+        procesos.append(lanzar_worker(entorno, registros[1], "--lote", "2"))
+        procesos.append(lanzar_worker(entorno, registros[2], "--lote", "3"))
+        for registro in registros[1:]:
+            esperar(
+                lambda r=registro: "Siguiendo el registro" in r.read_text(),  # type: ignore[misc]
+                timeout=60,
+                que="los dos workers en marcha",
+            )
+        for vez in range(3):
+            mas_historia(app, vez)
+        ultima = ultima_posicion(app)
         esperar(
-            lambda: registro.read_text().count("Evento proyectado") >= ultima,
+            lambda: set(checkpoints(app).values()) == {ultima},
             timeout=60,
-            que="todas las entregas",
+            que="los workers al día",
         )
         distribuido = volcar(app.engine)
-        assert distribuido["vista_stock"], "el worker no proyectó nada"
-        assert "Hueco" not in registro.read_text()  # built from the deliveries themselves
+        assert distribuido["vista_stock"], "los workers no proyectaron nada"
 
-        # Publish the whole log again: every delivery is a duplicate and changes nothing.
-        with app.engine.begin() as conexion:
-            conexion.execute(update(relay_checkpoint).values(posicion=0))
-        assert relay.publicar_pendientes() == ultima
-        esperar(
-            lambda: registro.read_text().count("Evento proyectado") >= 2 * ultima,
-            timeout=60,
-            que="las entregas duplicadas",
-        )
+        # The whole log handed to the projections again: every event a duplicate.
+        procesador = crear_worker(app).procesador
+        with app.engine.connect() as conexion:
+            todos = almacen_eventos(conexion).leer_todos(0, 100_000)
+        procesador.procesar(0, todos)
         assert volcar(app.engine) == distribuido
+        assert listar_aparcados(app.engine) == []
     finally:
-        proceso.send_signal(signal.SIGTERM)
-        codigo = proceso.wait(20)
+        for proceso in procesos[1:]:
+            proceso.send_signal(signal.SIGTERM)
+        codigos = [proceso.wait(20) for proceso in procesos[1:]]
         app.cerrar()
-    assert codigo == 0, registro.read_text()
+    assert codigos == [0, 0], [r.read_text() for r in registros[1:]]
+    assert all("Eventos proyectados" in r.read_text() for r in registros[:1])
 
     # The same history replayed from zero (what embedded mode keeps) gives the same tables.
     embebida = bootstrap(settings.model_copy(update={"proyecciones": "embebidas"}))
@@ -141,26 +165,28 @@ def test_un_worker_en_otro_proceso_construye_los_mismos_modelos_de_lectura(
         embebida.cerrar()
 
 
-def test_una_entrega_tras_un_hueco_pone_al_dia_desde_el_almacen(tmp_path: Path) -> None:
-    """A worker that starts behind (or gets a delivery out of order) catches up from the
-    event store; a later duplicate of an applied event changes nothing."""
-    url = f"sqlite:///{tmp_path / 'hueco.db'}"
+def test_un_worker_que_empieza_atrasado_se_pone_al_dia_desde_el_registro(
+    tmp_path: Path,
+) -> None:
+    """A worker that starts behind catches up from the log; handing it events it has
+    already applied (old ones, the last one again) changes nothing."""
+    url = f"sqlite:///{tmp_path / 'atrasado.db'}"
     app = bootstrap(Settings(database_url=url, hoy=HOY, proyecciones="distribuidas"))
     try:
         historia(app)
         assert app.proyector is not None
-        manejar = crear_manejador_proyecciones(app.engine, app.proyector, app.metricas)
+        seguidor = crear_worker(app, lote=4)
         with app.engine.connect() as conexion:
             almacenados = almacen_eventos(conexion).leer_todos(0, 10_000)
-        ultimo = sobre_de(almacenados[-1])
-        manejar(ultimo)  # a gap: everything before it is missing
-        with app.engine.connect() as conexion:
-            puntos = app.proyector.checkpoints(conexion)
+        assert seguidor.ejecutar(una_vez=True) == len(almacenados)
+        puntos = checkpoints(app)
         assert set(puntos.values()) == {almacenados[-1].posicion}
         tablas = volcar(app.engine)
-        manejar(sobre_de(almacenados[3]))  # an old duplicate
-        manejar(ultimo)
+        seguidor.procesador.procesar(2, almacenados[3:5])  # old duplicates
+        seguidor.procesador.procesar(almacenados[-2].posicion, almacenados[-1:])
+        assert seguidor.seguir_pendientes() == 0
         assert volcar(app.engine) == tablas
+        refrescar_metricas(app)
         texto = exponer(app.metricas).decode()
         assert 'prometeo_proyeccion_retraso{proyeccion="stock"} 0.0' in texto
     finally:

@@ -24,9 +24,7 @@ def test_las_migraciones_crean_la_tabla_del_checkpoint(engine: Engine) -> None:
     with engine.connect() as conexion:
         diferencias = compare_metadata(MigrationContext.configure(conexion), solo_checkpoint)
         assert [d for d in diferencias if "checkpoints_seguidor" in repr(d)] == []
-        clave = inspect(conexion).get_pk_constraint("checkpoints_seguidor")[
-            "constrained_columns"
-        ]
+        clave = inspect(conexion).get_pk_constraint("checkpoints_seguidor")["constrained_columns"]
         assert clave == ["nombre"]
 
     configuracion = configuracion_alembic()

@@ -126,7 +126,7 @@ def test_workers_en_otros_procesos_construyen_los_mismos_modelos_de_lectura(
         procesos.append(lanzar_worker(entorno, registros[2], "--lote", "3"))
         for registro in registros[1:]:
             esperar(
-                lambda r=registro: "Siguiendo el registro" in r.read_text(),  # type: ignore[misc]
+                lambda r=registro: "Siguiendo el registro" in r.read_text(),
                 timeout=60,
                 que="los dos workers en marcha",
             )

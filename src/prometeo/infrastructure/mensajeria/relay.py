@@ -39,7 +39,7 @@ from prometeo.infrastructure.mensajeria.checkpoint import CheckpointRelay
 from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
 from prometeo.infrastructure.mensajeria.publicador import Publicador
 from prometeo.infrastructure.metricas import Metricas, crear_metricas
-from prometeo.infrastructure.seguimiento import ConCheckpointPropio, Hecho, Seguidor
+from prometeo.infrastructure.seguimiento import ConCheckpointPropio, Hecho, RegistroSql, Seguidor
 
 logger = logging.getLogger("prometeo.relay")
 
@@ -85,7 +85,7 @@ class Relay:
         self.lote = lote
         self.metricas = metricas if metricas is not None else crear_metricas()
         self.seguidor = Seguidor(
-            engine,
+            RegistroSql(engine),
             nombre,
             ConCheckpointPropio(self.checkpoint, PublicarConfirmados(publicador, self.metricas)),
             lote=lote,

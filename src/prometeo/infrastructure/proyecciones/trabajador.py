@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado, almacen_eventos
 from prometeo.infrastructure.metricas import Metricas
 from prometeo.infrastructure.proyecciones.proyector import Proyector
-from prometeo.infrastructure.seguimiento import EnLaMismaTransaccion, Seguidor
+from prometeo.infrastructure.seguimiento import EnLaMismaTransaccion, RegistroSql, Seguidor
 
 NOMBRE_SEGUIDOR = "proyecciones"
 logger = logging.getLogger("prometeo.worker")
@@ -69,7 +69,7 @@ def crear_seguidor_proyecciones(
 ) -> Seguidor:
     """The follower `prometeo worker` runs: the log → the read models."""
     return Seguidor(
-        engine,
+        RegistroSql(engine),
         NOMBRE_SEGUIDOR,
         EnLaMismaTransaccion(engine, ProyectarEnLaBase(proyector)),
         lote=lote,

@@ -29,7 +29,7 @@ name of its own, and run it in its own process or thread from the composition ro
                 hecho(evento.posicion)
 
     seguidor = Seguidor(
-        engine,
+        RegistroSql(engine),
         "sri-firma",
         ConCheckpointPropio(CheckpointSeguidor(engine, "sri-firma"), FirmarComprobantes()),
         metricas=metricas,
@@ -60,7 +60,13 @@ from prometeo.infrastructure.seguimiento.procesadores import (
     Manejador,
     ManejadorTransaccional,
 )
-from prometeo.infrastructure.seguimiento.seguidor import TRANSITORIOS_BD, Procesador, Seguidor
+from prometeo.infrastructure.seguimiento.seguidor import (
+    TRANSITORIOS_BD,
+    Procesador,
+    RegistroDeEventos,
+    RegistroSql,
+    Seguidor,
+)
 
 __all__ = [
     "TRANSITORIOS_BD",
@@ -73,6 +79,8 @@ __all__ = [
     "Manejador",
     "ManejadorTransaccional",
     "Procesador",
+    "RegistroDeEventos",
+    "RegistroSql",
     "Seguidor",
     "conexion_de_lectura",
     "descartar_aparcado",

@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
+from prometeo.infrastructure.seguimiento.aparcados import EventoAparcado, registrar_aparcado
 from prometeo.infrastructure.seguimiento.checkpoint import CheckpointSeguidor
 
 Hecho = Callable[[int], None]
@@ -74,8 +76,13 @@ class ConCheckpointPropio:
             # Even when the handler failed halfway: what it reported done stays done.
             self.checkpoint.avanzar(desde, hasta)
 
-    def saltar(self, conexion: Connection, desde: int, evento: EventoAlmacenado) -> None:
-        self.checkpoint.avanzar_en(conexion, desde, evento.posicion)
+    def aparcar(
+        self, seguidor: str, desde: int, evento: EventoAlmacenado, error: BaseException
+    ) -> EventoAparcado | None:
+        def saltar(conexion: Connection) -> None:
+            self.checkpoint.avanzar_en(conexion, desde, evento.posicion)
+
+        return aparcar_en(self.checkpoint.engine, seguidor, evento, error, saltar)
 
 
 class EnLaMismaTransaccion:
@@ -94,5 +101,28 @@ class EnLaMismaTransaccion:
         with self.engine.begin() as conexion:
             self.manejador.manejar(conexion, desde, eventos)
 
-    def saltar(self, conexion: Connection, desde: int, evento: EventoAlmacenado) -> None:
-        self.manejador.saltar(conexion, desde, evento)
+    def aparcar(
+        self, seguidor: str, desde: int, evento: EventoAlmacenado, error: BaseException
+    ) -> EventoAparcado | None:
+        def saltar(conexion: Connection) -> None:
+            self.manejador.saltar(conexion, desde, evento)
+
+        return aparcar_en(self.engine, seguidor, evento, error, saltar)
+
+
+def aparcar_en(
+    engine: Engine,
+    seguidor: str,
+    evento: EventoAlmacenado,
+    error: BaseException,
+    saltar: Callable[[Connection], None],
+) -> EventoAparcado | None:
+    """Park `evento` and move the checkpoint past it (`saltar`) in one transaction; None
+    when the row was there already."""
+    try:
+        with engine.begin() as conexion:
+            aparcado = registrar_aparcado(conexion, seguidor, evento, error)
+            saltar(conexion)
+    except IntegrityError:
+        return None
+    return aparcado

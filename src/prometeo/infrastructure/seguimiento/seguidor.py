@@ -26,8 +26,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -40,12 +40,31 @@ from tenacity import (
 
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado, almacen_eventos
 from prometeo.infrastructure.metricas import Metricas
-from prometeo.infrastructure.seguimiento.aparcados import describir_error, registrar_aparcado
+from prometeo.infrastructure.seguimiento.aparcados import EventoAparcado, describir_error
 from prometeo.infrastructure.seguimiento.checkpoint import CheckpointMovido, conexion_de_lectura
 
 # The database is unreachable, restarting, or chose this transaction as a deadlock victim:
 # waiting and trying again fixes it.
 TRANSITORIOS_BD: tuple[type[BaseException], ...] = (OperationalError, OSError)
+
+
+class RegistroDeEventos(Protocol):
+    """The event log, as a follower reads it."""
+
+    def leer_todos(self, desde: int, limite: int) -> Sequence[EventoAlmacenado]:
+        """Up to `limite` events with position > `desde`, in position order."""
+        ...
+
+
+class RegistroSql:
+    """The event store's log, each batch read in a short read-only transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def leer_todos(self, desde: int, limite: int) -> Sequence[EventoAlmacenado]:
+        with conexion_de_lectura(self.engine) as conexion:
+            return almacen_eventos(conexion).leer_todos(desde, limite)
 
 
 class Procesador(Protocol):
@@ -61,9 +80,12 @@ class Procesador(Protocol):
         `desde` and the last event done."""
         ...
 
-    def saltar(self, conexion: Connection, desde: int, evento: EventoAlmacenado) -> None:
-        """Move the checkpoint from `desde` past `evento` without its effect, in the
-        caller's transaction (the one that parks it)."""
+    def aparcar(
+        self, seguidor: str, desde: int, evento: EventoAlmacenado, error: BaseException
+    ) -> EventoAparcado | None:
+        """Record `evento` as parked by `seguidor` and move the checkpoint from `desde` past
+        it without its effect, both or neither. None when it was parked already (by
+        another follower of the same name, which moved the checkpoint too)."""
         ...
 
 
@@ -75,7 +97,7 @@ class Seguidor:
 
     def __init__(
         self,
-        engine: Engine,
+        registro: RegistroDeEventos,
         nombre: str,
         procesador: Procesador,
         *,
@@ -92,7 +114,7 @@ class Seguidor:
             raise ValueError("El lote de un seguidor debe ser de al menos un evento")
         if intentos < 1:
             raise ValueError("Un seguidor intenta cada evento al menos una vez")
-        self.engine = engine
+        self.registro = registro
         self.nombre = nombre
         self.procesador = procesador
         self.lote = lote
@@ -115,8 +137,7 @@ class Seguidor:
         total = 0
         desde = self.procesador.posicion()
         while True:
-            with conexion_de_lectura(self.engine) as conexion:
-                eventos = almacen_eventos(conexion).leer_todos(desde, self.lote)
+            eventos = self.registro.leer_todos(desde, self.lote)
             if not eventos:
                 return total
             desde = self._procesar_lote(desde, eventos)
@@ -175,12 +196,8 @@ class Seguidor:
             self._aparcar(desde, evento, error)
 
     def _aparcar(self, desde: int, evento: EventoAlmacenado, error: BaseException) -> None:
-        try:
-            with self.engine.begin() as conexion:
-                aparcado = registrar_aparcado(conexion, self.nombre, evento, error)
-                self.procesador.saltar(conexion, desde, evento)
-        except IntegrityError:
-            # Another follower of this name parked it first (and moved the checkpoint).
+        aparcado = self.procesador.aparcar(self.nombre, desde, evento, error)
+        if aparcado is None:
             self.logger.info("El evento %d ya estaba aparcado", evento.posicion)
             return
         self.logger.error(

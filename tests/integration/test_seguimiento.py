@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from apoyo_mensajeria import agregar_eventos
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
+from prometeo.application.unidad_de_trabajo import EventoConfirmado
+from prometeo.bootstrap import bootstrap
+from prometeo.domain.events.inventario import StockBajo
 from prometeo.infrastructure.db.event_store import EventoAlmacenado
 from prometeo.infrastructure.db.tablas import checkpoints_seguidor
+from prometeo.infrastructure.metricas import exponer
 from prometeo.infrastructure.seguimiento import (
     CheckpointMovido,
     CheckpointSeguidor,
@@ -29,6 +35,7 @@ from prometeo.infrastructure.seguimiento import (
     listar_aparcados,
     posicion_de,
 )
+from prometeo.infrastructure.settings import Settings
 
 pytestmark = pytest.mark.integration
 SECRETO = "postgresql://prometeo:clave-secreta@db.interna/prometeo"
@@ -207,3 +214,24 @@ class TestSeguimientoPostgres(SuiteSeguimiento):
 @pytest.mark.parametrize("url_base", ["mariadb"], indirect=True)
 class TestSeguimientoMariaDB(SuiteSeguimiento):
     pass
+
+
+def test_el_bus_de_la_aplicacion_cuenta_los_manejadores_que_fallan(tmp_path: Path) -> None:
+    app = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'bus.db'}"))
+    try:
+
+        def avisar_por_correo(evento: StockBajo) -> None:
+            raise RuntimeError("correo caído")
+
+        app.bus.suscribir(StockBajo, avisar_por_correo)
+        bajo = StockBajo(
+            producto_id="p", bodega_id="b", cantidad=Decimal(1), stock_minimo=Decimal(2)
+        )
+        app.bus.publicar([EventoConfirmado("inventario-p-b", 1, bajo)] * 2)
+        texto = exponer(app.metricas).decode()
+        assert (
+            "prometeo_fallos_manejadores_total{manejador="
+            f'"{avisar_por_correo.__qualname__}",tipo="StockBajo"}} 2.0'
+        ) in texto
+    finally:
+        app.cerrar()

@@ -1,16 +1,12 @@
 """The consumer side against the real RabbitMQ: envelopes in order, manual acks, bounded
 retries then the dead-letter queue (and the worker goes on), duplicates reaching the
-handler again, and the `prometeo worker` command."""
+handler again. (`prometeo worker` follows the event log, not a queue: its command is
+tested in test_modo_distribuido.py.)"""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
 from typing import Any
 
 import pika
@@ -167,31 +163,3 @@ def test_ejecutar_consume_hasta_que_lo_detienen(engine: Engine, broker: Broker) 
         hilo.join(10)
     assert not hilo.is_alive()
     assert recibidos == [1, 2, 3, 4, 5]
-
-
-def test_el_comando_worker_consume_y_termina_con_sigterm(
-    tmp_path: Path, engine: Engine, broker: Broker
-) -> None:
-    topologia = broker.topologia()
-    registro = tmp_path / "worker.log"
-    entorno = {
-        **os.environ,
-        "PROMETEO_DATABASE_URL": f"sqlite:///{tmp_path / 'worker.db'}",
-        "PROMETEO_BROKER_URL": URL_RABBITMQ,
-        "PROMETEO_EXCHANGE": broker.exchange,
-    }
-    orden = [str(Path(sys.executable).parent / "prometeo"), "worker", "--cola", topologia.cola]
-    with registro.open("w") as salida:
-        proceso = subprocess.Popen(orden, env=entorno, stdout=salida, stderr=subprocess.STDOUT)
-    try:
-        esperar(lambda: "Consumiendo la cola" in registro.read_text(), que="el worker")
-        sobres = publicar_eventos(engine, broker, 2)
-        esperar(lambda: registro.read_text().count("Evento proyectado") == 2, que="2 eventos")
-    finally:
-        proceso.send_signal(signal.SIGTERM)
-        codigo = proceso.wait(15)
-    texto = registro.read_text()
-    assert codigo == 0, texto
-    assert f"Evento proyectado: {sobres[0]['tipo']} (stream {sobres[0]['stream_id']}" in texto
-    assert "Worker detenido." in texto
-    assert broker.mensajes_en(topologia.cola) == 0

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from apoyo_mensajeria import URL_RABBITMQ, esperar
+from apoyo_mensajeria import URL_RABBITMQ, esperar, preparar_ingresos
 from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, sembrar, volcar
 
 from prometeo.application.comandos import (
@@ -191,6 +191,30 @@ def test_un_worker_que_empieza_atrasado_se_pone_al_dia_desde_el_registro(
         assert 'prometeo_proyeccion_retraso{proyeccion="stock"} 0.0' in texto
     finally:
         app.cerrar()
+
+
+def test_el_comando_worker_proyecta_y_termina_con_sigterm(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    app = bootstrap(Settings(database_url=url, proyecciones="distribuidas"))
+    entorno = {**os.environ, "PROMETEO_DATABASE_URL": url, "PROMETEO_PROYECCIONES": "distribuidas"}
+    registro = tmp_path / "worker.log"
+    proceso = lanzar_worker(entorno, registro)
+    try:
+        esperar(lambda: "Siguiendo el registro" in registro.read_text(), que="el worker")
+        ingresar = preparar_ingresos(app)
+        ingresar()
+        ingresar()
+        ultima = ultima_posicion(app)
+        esperar(lambda: set(checkpoints(app).values()) == {ultima}, que="el worker al día")
+        assert app.consultas.stock() != []
+    finally:
+        proceso.send_signal(signal.SIGTERM)
+        codigo = proceso.wait(15)
+        app.cerrar()
+    texto = registro.read_text()
+    assert codigo == 0, texto
+    assert "Eventos proyectados: posiciones" in texto
+    assert "Worker detenido" in texto
 
 
 def test_las_metricas_de_estado_se_refrescan_al_consultarlas(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from prometeo.application.unidad_de_trabajo import EventoConfirmado
 from prometeo.bootstrap import bootstrap
 from prometeo.domain.events.inventario import StockBajo
-from prometeo.infrastructure.db.event_store import EventoAlmacenado
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 from prometeo.infrastructure.db.tablas import checkpoints_seguidor
 from prometeo.infrastructure.metricas import exponer
 from prometeo.infrastructure.seguimiento import (
@@ -37,7 +37,6 @@ from prometeo.infrastructure.seguimiento import (
 )
 from prometeo.infrastructure.settings import Settings
 
-pytestmark = pytest.mark.integration
 SECRETO = "postgresql://prometeo:clave-secreta@db.interna/prometeo"
 
 

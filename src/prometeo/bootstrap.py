@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from prometheus_client import start_http_server
 from sqlalchemy import Engine
 
 from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido
@@ -283,6 +284,11 @@ def refrescar_metricas(aplicacion: Aplicacion) -> None:
         with conexion_de_lectura(aplicacion.engine) as conexion:
             pendientes = pendientes_de_publicar(conexion, NOMBRE_RELAY)
         aplicacion.metricas.fijar_pendientes_outbox(pendientes)
+
+
+def servir_metricas(aplicacion: Aplicacion, puerto: int) -> None:
+    """Serve this process's /metrics on `puerto` (a relay or worker has no HTTP API)."""
+    start_http_server(puerto, registry=aplicacion.metricas.registro)
 
 
 class BrokerNoConfigurado(RuntimeError):

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from prometheus_client import start_http_server
 from rich.console import Console
 
 from prometeo.bootstrap import (
@@ -21,6 +20,7 @@ from prometeo.bootstrap import (
     crear_relay,
     crear_worker,
     refrescar_metricas,
+    servir_metricas,
 )
 from prometeo.entrypoints import cli_proyecciones, cli_seguimiento, cli_servidor
 
@@ -31,6 +31,15 @@ app.add_typer(cli_proyecciones.proyecciones, name="projections")
 cli_servidor.registrar(app)  # serve, demo, token
 cli_seguimiento.registrar(app)  # aparcados
 consola = Console()
+
+# The options the log's followers (relay, worker) share.
+Lote = Annotated[int, typer.Option("--lote", min=1, help="Eventos por lote.")]
+Intervalo = Annotated[
+    float, typer.Option("--intervalo", min=0.01, help="Segundos entre consultas en reposo.")
+]
+PuertoMetricas = Annotated[
+    int, typer.Option("--puerto-metricas", min=0, help="Sirve /metrics aquí (0: no).")
+]
 
 
 @db.command("upgrade")
@@ -47,13 +56,9 @@ def relay(
     una_vez: Annotated[
         bool, typer.Option("--una-vez", help="Publica lo pendiente y termina.")
     ] = False,
-    lote: Annotated[int, typer.Option("--lote", min=1, help="Eventos por lote.")] = 500,
-    intervalo: Annotated[
-        float, typer.Option("--intervalo", min=0.01, help="Segundos entre consultas en reposo.")
-    ] = 0.5,
-    puerto_metricas: Annotated[
-        int, typer.Option("--puerto-metricas", min=0, help="Sirve /metrics aquí (0: no).")
-    ] = 0,
+    lote: Lote = 500,
+    intervalo: Intervalo = 0.5,
+    puerto_metricas: PuertoMetricas = 0,
 ) -> None:
     """Publica los eventos guardados en RabbitMQ (outbox → PROMETEO_EXCHANGE), en orden.
 
@@ -61,7 +66,7 @@ def relay(
     aplicacion = _aplicacion_con_broker()
     try:
         if puerto_metricas:
-            start_http_server(puerto_metricas, registry=aplicacion.metricas.registro)
+            servir_metricas(aplicacion, puerto_metricas)
         with _detener_con_senales() as detener:
             publicados = crear_relay(aplicacion, lote=lote).ejecutar(
                 una_vez=una_vez, intervalo=intervalo, detener=detener
@@ -76,13 +81,9 @@ def worker(
     una_vez: Annotated[
         bool, typer.Option("--una-vez", help="Proyecta lo pendiente y termina.")
     ] = False,
-    lote: Annotated[int, typer.Option("--lote", min=1, help="Eventos por lote.")] = 500,
-    intervalo: Annotated[
-        float, typer.Option("--intervalo", min=0.01, help="Segundos entre consultas en reposo.")
-    ] = 0.5,
-    puerto_metricas: Annotated[
-        int, typer.Option("--puerto-metricas", min=0, help="Sirve /metrics aquí (0: no).")
-    ] = 0,
+    lote: Lote = 500,
+    intervalo: Intervalo = 0.5,
+    puerto_metricas: PuertoMetricas = 0,
 ) -> None:
     """Mantiene los modelos de lectura siguiendo el registro de eventos (modo distribuido).
 
@@ -91,7 +92,7 @@ def worker(
     aplicacion = bootstrap(Settings())
     try:
         if puerto_metricas:
-            start_http_server(puerto_metricas, registry=aplicacion.metricas.registro)
+            servir_metricas(aplicacion, puerto_metricas)
         seguidor = crear_worker(aplicacion, lote=lote)
 
         def tanda() -> int:

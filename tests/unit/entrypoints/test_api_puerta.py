@@ -5,6 +5,8 @@ gets the database from bootstrap's tasks."""
 from __future__ import annotations
 
 import inspect
+import socket
+import urllib.request
 from dataclasses import fields
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from prometeo.bootstrap import (
     actualizar_esquema,
     crear_servicios,
     crear_token,
+    servir_metricas,
 )
 from prometeo.entrypoints.api import (
     rutas_catalogo,
@@ -85,3 +88,13 @@ def test_las_tareas_de_la_linea_de_comandos(tmp_path: Path) -> None:
         engine.dispose()
     assert portador is not None
     assert (portador.nombre, portador.rol) == ("Auditoría", Rol.CONTADOR)
+
+
+def test_un_seguidor_sirve_sus_metricas_desde_bootstrap(aplicacion: Aplicacion) -> None:
+    with socket.socket() as libre:
+        libre.bind(("127.0.0.1", 0))
+        puerto = libre.getsockname()[1]
+    aplicacion.metricas.eventos_publicados.inc(3)
+    servir_metricas(aplicacion, puerto)
+    texto = urllib.request.urlopen(f"http://127.0.0.1:{puerto}/metrics", timeout=5).read()
+    assert b"prometeo_eventos_publicados_total 3.0" in texto

@@ -32,6 +32,7 @@ from prometeo.domain.services.totales import (
     LineaParaTotales,
     Totales,
     calcular_totales,
+    prorratear,
 )
 from prometeo.domain.value_objects.comprador import Comprador
 from prometeo.domain.value_objects.dinero import Cantidad, Dinero, Precio
@@ -67,6 +68,8 @@ class LineaFactura:
     consumos: tuple[ConsumoLote, ...] = ()
     cantidad_acreditada: Decimal = Decimal(0)
     valor_acreditado: Decimal = Decimal("0.00")
+    porcentaje_iva: Decimal | None = None
+    iva: Decimal | None = None
 
     def para_totales(self) -> LineaParaTotales:
         return LineaParaTotales(
@@ -118,6 +121,8 @@ class Factura(Agregado):
     the cross-aggregate rules are checked by the emission service before `emitir`."""
 
     TIPO_STREAM = "factura"
+    # 2: lines carry their IVA (snapshots of version 1 lack it; their events derive it).
+    VERSION_SNAPSHOT = 2
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -275,6 +280,8 @@ class Factura(Agregado):
                     tarifa_iva=linea.tarifa_iva,
                     costo=sum((c.costo for c in consumos), Decimal("0.00")),
                     consumos=consumos,
+                    porcentaje_iva=total.porcentaje_iva,
+                    iva=total.iva,
                 )
             )
         evento = FacturaEmitida(
@@ -415,8 +422,12 @@ class Factura(Agregado):
                         e.consumos,
                         linea.cantidad_acreditada,
                         linea.valor_acreditado,
+                        e.porcentaje_iva,
+                        iva,
                     )
-                    for linea, e in zip(self.lineas, evento.lineas, strict=True)
+                    for linea, e, iva in zip(
+                        self.lineas, evento.lineas, iva_de_lineas(evento), strict=True
+                    )
                 ]
             case CreditoAplicado():
                 self.notas_credito.append(evento.nota_credito_id)
@@ -432,6 +443,21 @@ class Factura(Agregado):
                 self.motivo_anulacion = evento.motivo
             case _:
                 raise TypeError(f"Factura no aplica {evento.tipo}")
+
+
+def iva_de_lineas(evento: FacturaEmitida) -> list[Decimal]:
+    """The IVA of each emitted line. Events stored before lines carried their IVA get the
+    same split the totals make, derived from what they do store: each tarifa's IVA
+    prorated over its lines' bases by largest remainders."""
+    if all(ln.iva is not None for ln in evento.lineas):
+        return [ln.iva for ln in evento.lineas if ln.iva is not None]
+    ivas = [Decimal("0.00")] * len(evento.lineas)
+    for importe in evento.importes_por_tarifa:
+        indices = [i for i, ln in enumerate(evento.lineas) if ln.tarifa_iva == importe.tarifa_iva]
+        partes = prorratear(importe.iva, [evento.lineas[i].base_imponible for i in indices])
+        for i, parte in zip(indices, partes, strict=True):
+            ivas[i] = parte
+    return ivas
 
 
 def _datos_pago(pago: Pago) -> DatosPago:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +19,23 @@ from prometeo.domain.events.nota_credito import (
 from prometeo.domain.services.totales import totales_por_tarifa
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante
+
+
+def importes_de_lineas(lineas: Sequence[LineaNotaCredito]) -> tuple[ImportePorTarifa, ...]:
+    """Base and IVA per tarifa of a nota: the sums of its lines' valor and IVA, each line's
+    IVA being its share of the factura line's IVA. Lines stored before they carried their
+    IVA (never emitted by this version) get round2(base × rate) per tarifa, as then."""
+    if any(linea.iva is None for linea in lineas):
+        bases, ivas = totales_por_tarifa([(linea.tarifa_iva, linea.valor) for linea in lineas])
+        return tuple(
+            ImportePorTarifa(t, base, valor)
+            for (t, base), (_, valor) in zip(bases, ivas, strict=True)
+        )
+    por_tarifa: dict[str, tuple[Decimal, Decimal]] = {}
+    for linea in lineas:
+        base, iva = por_tarifa.get(linea.tarifa_iva, (Decimal("0.00"), Decimal("0.00")))
+        por_tarifa[linea.tarifa_iva] = (base + linea.valor, iva + (linea.iva or Decimal(0)))
+    return tuple(ImportePorTarifa(t, *por_tarifa[t]) for t in sorted(por_tarifa, key=int))
 
 
 class EstadoNotaCredito(StrEnum):
@@ -90,25 +108,22 @@ class NotaCredito(Agregado):
         return nota
 
     def emitir(self, numero: NumeroComprobante) -> NotaCreditoEmitida:
-        """Give the nota its number and fix its amounts: IVA per tarifa group, and the
-        valor de modificación (total including taxes)."""
+        """Give the nota its number and fix its amounts: base and IVA per tarifa (the sums
+        of its lines'), and the valor de modificación (total including taxes)."""
         if self.estado is not EstadoNotaCredito.BORRADOR:
             raise OperacionNoPermitida(
                 "NotaCreditoEnBorrador", f"La nota de crédito {self.numero} ya fue emitida"
             )
-        bases, ivas = totales_por_tarifa([(linea.tarifa_iva, linea.valor) for linea in self.lineas])
-        subtotal = sum((base for _, base in bases), Decimal("0.00"))
-        iva = sum((valor for _, valor in ivas), Decimal("0.00"))
+        importes = importes_de_lineas(self.lineas)
+        subtotal = sum((i.base_imponible for i in importes), Decimal("0.00"))
+        iva = sum((i.iva for i in importes), Decimal("0.00"))
         evento = NotaCreditoEmitida(
             nota_credito_id=self.id,
             factura_id=self.factura_id,
             numero=str(numero),
             secuencial=numero.secuencial,
             fecha_emision=self.fecha_emision,
-            importes_por_tarifa=tuple(
-                ImportePorTarifa(t, base, valor)
-                for (t, base), (_, valor) in zip(bases, ivas, strict=True)
-            ),
+            importes_por_tarifa=importes,
             subtotal_sin_impuestos=subtotal,
             iva=iva,
             valor_modificacion=subtotal + iva,

@@ -33,8 +33,8 @@ class DatosPago:
 
 @dataclass(frozen=True, slots=True)
 class LineaEmitida:
-    """A line as emitted: its base after the prorated global discount, and the FIFO cost
-    (with the exact lots consumed, so an anulación can put them back)."""
+    """A line as emitted: its base after the prorated global discount, its IVA, and the
+    FIFO cost (with the exact lots consumed, so an anulación can put them back)."""
 
     numero_linea: int
     producto_id: str
@@ -45,6 +45,11 @@ class LineaEmitida:
     tarifa_iva: str
     costo: Decimal
     consumos: tuple[ConsumoLote, ...] = ()
+    # The line's IVA: its tarifa's percentage and its share of that tarifa's IVA (the
+    # lines of a tarifa add up to it exactly). None in events stored before they existed:
+    # see `aggregates.factura.iva_de_lineas`.
+    porcentaje_iva: Decimal | None = None
+    iva: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

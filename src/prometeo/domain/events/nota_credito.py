@@ -14,7 +14,13 @@ from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
 class LineaNotaCredito:
     """What the nota credits on one factura line: units (cantidad > 0, valued at the
     factura's net unit price) or only value (cantidad 0). `costo_unitario` is the sale
-    line's average FIFO cost, at which returned goods re-enter stock."""
+    line's average FIFO cost, at which returned goods re-enter stock.
+
+    The line as the document states it: the factura line's code and description, a unit
+    price and a descuento ≥ 0 with valor (its subtotal, the base) = round2(cantidad ×
+    precio_unitario) − descuento (a value-only line is one unit at its valor), and its
+    IVA, a share of the factura line's IVA. None/"" in events stored before they
+    existed."""
 
     numero_linea_factura: int
     producto_id: str
@@ -22,6 +28,12 @@ class LineaNotaCredito:
     valor: Decimal
     tarifa_iva: str
     costo_unitario: Decimal
+    codigo: str = ""
+    descripcion: str = ""
+    precio_unitario: Decimal | None = None
+    descuento: Decimal | None = None
+    porcentaje_iva: Decimal | None = None
+    iva: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from prometeo.domain.aggregates.factura import Factura, LineaFactura
 from prometeo.domain.errores import ValorInvalido
@@ -60,9 +60,42 @@ def _valor_por_cantidad(linea: LineaFactura, previa: Decimal, nueva: Decimal) ->
     )
 
 
+def _iva_acumulado(linea: LineaFactura, valor: Decimal) -> Decimal:
+    """The share of the line's IVA that crediting `valor` of its base in all carries:
+    round2(valor × iva / base), so each credit's IVA is the difference between two of these
+    (it telescopes) and the whole base carries exactly the line's IVA."""
+    base = linea.base_imponible or Decimal(0)
+    if base == 0:
+        return Decimal("0.00")
+    return redondear2(valor * (linea.iva or Decimal(0)) / base)
+
+
+def _precio_y_descuento(
+    linea: LineaFactura, cantidad: Decimal, monto: Decimal
+) -> tuple[Decimal, Decimal]:
+    """The credit line's unit price and descuento ≥ 0 with round2(cantidad × precio) −
+    descuento = monto: the factura line's price, unless its rounding left the units'
+    value a cent or two short of `monto` (the last units of a line whose value rounded
+    up); then the smallest 6-decimal price that covers it. A value-only line is one unit
+    priced at its value."""
+    if cantidad == 0:
+        return monto, Decimal("0.00")
+    precio = linea.precio_unitario
+    if redondear2(cantidad * precio) < monto:
+        precio = (monto / cantidad).quantize(Decimal("0.000001"), rounding=ROUND_CEILING)
+    return precio, redondear2(cantidad * precio) - monto
+
+
 def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) -> Acreditacion:
     """Spread the requested lines over the factura's lines; report whatever exceeds what is
-    left to credit (by quantity or by value) or names a product the factura lacks."""
+    left to credit (by quantity or by value) or names a product the factura lacks.
+
+    A credit by quantity is valued at the line's net unit price (telescoping, so its units
+    add up to the line's base) but never above round2(cantidad × precio); the credit that
+    returns a line's last units takes exactly what is left of its base. Every credit
+    carries the IVA share of the base it credits (see `_iva_acumulado`), so all the notas
+    of a factura never credit more base or IVA than it has, and exactly that when all of
+    it is credited."""
     cantidad = {ln.numero_linea: ln.cantidad_acreditada for ln in factura.lineas}
     valor = {ln.numero_linea: ln.valor_acreditado for ln in factura.lineas}
     resultado: list[LineaNotaCredito] = []
@@ -83,23 +116,38 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
                 toma = min(ln.cantidad - cantidad[n], falta)
                 if toma <= 0:
                     continue
-                monto = _valor_por_cantidad(ln, cantidad[n], toma)
+                if cantidad[n] + toma == ln.cantidad:
+                    monto = max(base - valor[n], Decimal("0.00"))
+                else:
+                    monto = min(
+                        _valor_por_cantidad(ln, cantidad[n], toma),
+                        redondear2(toma * ln.precio_unitario),
+                    )
                 cantidad[n] += toma
             else:
                 toma = min(base - valor[n], falta)
                 if toma <= 0:
                     continue
                 monto = toma
+            iva = _iva_acumulado(ln, valor[n] + monto) - _iva_acumulado(ln, valor[n])
             valor[n] += monto
             falta -= toma
+            unidades = toma if solicitud.cantidad is not None else Decimal(0)
+            precio, descuento = _precio_y_descuento(ln, unidades, monto)
             resultado.append(
                 LineaNotaCredito(
                     n,
                     ln.producto_id,
-                    toma if solicitud.cantidad is not None else Decimal(0),
+                    unidades,
                     monto,
                     ln.tarifa_iva,
                     costo_unitario,
+                    codigo=ln.codigo,
+                    descripcion=ln.descripcion,
+                    precio_unitario=precio,
+                    descuento=descuento,
+                    porcentaje_iva=ln.porcentaje_iva,
+                    iva=iva,
                 )
             )
             if falta == 0:

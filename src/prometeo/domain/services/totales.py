@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from prometeo.domain.errores import ValorInvalido
@@ -14,21 +16,34 @@ from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 CERO = Decimal("0.00")
 
 
+def repartir(total: Decimal, exactas: Sequence[Fraction]) -> list[Decimal]:
+    """Split `total` (2 decimals, not negative) into cents by largest remainders: each part
+    is its exact share rounded down to the cent, and the cents still missing go one each to
+    the parts with the largest remainders (the first one, on a tie). With non-negative
+    exact shares whose sum rounds to `total`, the parts add up to `total` exactly, none is
+    negative, and each lies within 0.01 of its exact share (so it never exceeds a bound on
+    the cent grid that its exact share respects)."""
+    centavos = [math.floor(e * 100) for e in exactas]
+    faltan = int(total * 100) - sum(centavos)
+    if not 0 <= faltan <= len(centavos):
+        raise ValueError(f"Cannot split {total} over shares adding up to {sum(exactas)}")
+    orden = sorted(range(len(exactas)), key=lambda i: (-(exactas[i] * 100 - centavos[i]), i))
+    for i in orden[:faltan]:
+        centavos[i] += 1
+    return [Decimal(c).scaleb(-2) for c in centavos]
+
+
 def prorratear(total: Decimal, pesos: Sequence[Decimal]) -> list[Decimal]:
-    """Split `total` (2 decimals) over `pesos` in proportion, each share rounded to cents;
-    the rounding remainder goes to the largest weight (the first one, on a tie), so the
-    shares add up to `total` exactly."""
-    suma = sum(pesos, Decimal(0))
+    """Split `total` (2 decimals, not negative) over `pesos` (not negative) in proportion,
+    by largest remainders: the shares add up to `total` exactly, none is negative, each is
+    within 0.01 of its exact proportional share and, when `total` does not exceed the sum
+    of the weights, none exceeds its weight (given weights on the cent grid)."""
     if not pesos:
         return []
+    suma = sum((Fraction(p) for p in pesos), Fraction(0))
     if suma == 0:
-        partes = [CERO for _ in pesos]
-        partes[0] = redondear2(total)
-        return partes
-    partes = [redondear2(total * peso / suma) for peso in pesos]
-    mayor = max(range(len(pesos)), key=lambda i: (pesos[i], -i))
-    partes[mayor] += total - sum(partes, Decimal(0))
-    return partes
+        return repartir(total, [Fraction(total)] + [Fraction(0)] * (len(pesos) - 1))
+    return repartir(total, [Fraction(total) * Fraction(p) / suma for p in pesos])
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +97,16 @@ class LineaParaTotales:
 
 @dataclass(frozen=True, slots=True)
 class TotalLinea:
+    """A line's amounts: its subtotal, share of the global discount, base, and its IVA at
+    its tarifa's percentage (the lines' IVA adds up to the IVA of their tarifa)."""
+
     numero_linea: int
     subtotal: Decimal
     descuento_global: Decimal
     base_imponible: Decimal
     tarifa_iva: str
+    porcentaje_iva: Decimal = Decimal(0)
+    iva: Decimal = CERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +138,24 @@ def totales_por_tarifa(
     )
 
 
+def iva_por_linea(bases: Sequence[tuple[str, Decimal]]) -> list[tuple[Decimal, Decimal]]:
+    """(percentage, IVA) of each (tarifa, base): within each tarifa the IVA of that tarifa,
+    round2(sum of bases × rate), split over its lines by largest remainders of their exact
+    IVA (base × rate), so the lines add up to it exactly and each is within 0.01 of its own
+    base × rate, never negative."""
+    resultado: list[tuple[Decimal, Decimal]] = [(Decimal(0), CERO)] * len(bases)
+    grupos: dict[str, list[int]] = {}
+    for i, (codigo, _) in enumerate(bases):
+        grupos.setdefault(codigo, []).append(i)
+    for codigo, indices in grupos.items():
+        tarifa = TarifaIva.de_codigo(codigo)
+        total = tarifa.iva_de(sum((bases[i][1] for i in indices), CERO))
+        exactas = [Fraction(bases[i][1]) * Fraction(tarifa.porcentaje) / 100 for i in indices]
+        for i, iva in zip(indices, repartir(total, exactas), strict=True):
+            resultado[i] = (tarifa.porcentaje, iva)
+    return resultado
+
+
 def calcular_totales(
     lineas: Sequence[LineaParaTotales],
     descuento_global: DescuentoGlobal | None = None,
@@ -129,9 +167,17 @@ def calcular_totales(
     suma = sum(subtotales, CERO)
     monto_global = descuento_global.monto_sobre(suma) if descuento_global else CERO
     partes = prorratear(monto_global, subtotales)
+    ivas_lineas = iva_por_linea(
+        [
+            (linea.tarifa_iva, sub - parte)
+            for linea, sub, parte in zip(lineas, subtotales, partes, strict=True)
+        ]
+    )
     por_linea = tuple(
-        TotalLinea(linea.numero_linea, sub, parte, sub - parte, linea.tarifa_iva)
-        for linea, sub, parte in zip(lineas, subtotales, partes, strict=True)
+        TotalLinea(linea.numero_linea, sub, parte, sub - parte, linea.tarifa_iva, pct, iva)
+        for linea, sub, parte, (pct, iva) in zip(
+            lineas, subtotales, partes, ivas_lineas, strict=True
+        )
     )
     bases, ivas = totales_por_tarifa([(t.tarifa_iva, t.base_imponible) for t in por_linea])
     subtotal = sum((t.base_imponible for t in por_linea), CERO)

@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from prometeo.domain.aggregates.nota_credito import importes_de_lineas
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.factura import ImportePorTarifa
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
-from prometeo.domain.services.totales import totales_por_tarifa
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion, texto
 from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave, insertar
 from prometeo.infrastructure.proyecciones.facturas_filas import importes_json
@@ -74,9 +73,9 @@ def filas_de_creacion(eventos: Sequence[EventoDominio]) -> tuple[Fila, list[Fila
 
 def _creada(posicion: int, evento: NotaCreditoCreada) -> Fila:
     """Until it is emitted a nota shows the amounts its emission will fix (same service)."""
-    bases, ivas = totales_por_tarifa([(ln.tarifa_iva, ln.valor) for ln in evento.lineas])
-    subtotal = sum((base for _, base in bases), CERO)
-    iva = sum((valor for _, valor in ivas), CERO)
+    importes = importes_de_lineas(evento.lineas)
+    subtotal = sum((i.base_imponible for i in importes), CERO)
+    iva = sum((i.iva for i in importes), CERO)
     return {
         "id": evento.nota_credito_id,
         "posicion": posicion,
@@ -91,10 +90,7 @@ def _creada(posicion: int, evento: NotaCreditoCreada) -> Fila:
         "motivo": evento.motivo,
         "devolucion_inventario": evento.devolucion_inventario,
         "subtotal_sin_impuestos": texto(subtotal),
-        "importes_por_tarifa": importes_json(
-            ImportePorTarifa(t, base, valor)
-            for (t, base), (_, valor) in zip(bases, ivas, strict=True)
-        ),
+        "importes_por_tarifa": importes_json(importes),
         "iva": texto(iva),
         "valor_modificacion": texto(subtotal + iva),
     }

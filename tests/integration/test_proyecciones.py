@@ -272,11 +272,11 @@ def _facturas(aplicacion: Aplicacion) -> None:
     assert f1.lineas == [
         LineaFacturaVista(
             1, "CAFE", "CAF", "CAFE", d("12"), d("10.00"), d("0.00"), d("120.00"),
-            d("12.00"), d("108.00"), "4", d("50.00"), d("2"), d("18.00"),
+            d("12.00"), d("108.00"), "4", d("50.00"), d("2"), d("18.00"), d("16.20"), d("15"),
         ),
         LineaFacturaVista(
             2, "PAN", "PAN", "PAN", d("10"), d("1.50"), d("0.00"), d("15.00"),
-            d("1.50"), d("13.50"), "0", d("5.00"), d("0"), d("1.00"),
+            d("1.50"), d("13.50"), "0", d("5.00"), d("0"), d("1.00"), d("0.00"), d("0"),
         ),
     ]  # fmt: skip
     assert f1.totales == TotalesVista(
@@ -311,7 +311,12 @@ def _notas(aplicacion: Aplicacion) -> None:
         True,
         "Devolución",
     )
-    assert nc1.lineas == [LineaNotaCreditoVista(1, "CAFE", d("2"), d("18.00"), "4")]
+    assert nc1.lineas == [
+        LineaNotaCreditoVista(
+            1, "CAFE", d("2"), d("18.00"), "4", "CAF", "CAFE", d("10.00"), d("2.00"), d("15"),
+            d("2.70"),
+        )
+    ]  # fmt: skip
     assert (nc1.subtotal_sin_impuestos, nc1.iva, nc1.valor_modificacion) == (
         d("18.00"),
         d("2.70"),
@@ -320,7 +325,12 @@ def _notas(aplicacion: Aplicacion) -> None:
     assert nc1.subtotales_por_tarifa == {"4": d("18.00")}
     assert nc2 == consultas.nota_credito("NC2")
     assert (nc2.numero, nc2.devolucion_inventario, nc2.valor_modificacion) == (F2, False, d("1.00"))
-    assert nc2.lineas == [LineaNotaCreditoVista(2, "PAN", d("0"), d("1.00"), "0")]
+    assert nc2.lineas == [
+        LineaNotaCreditoVista(
+            2, "PAN", d("0"), d("1.00"), "0", "PAN", "PAN", d("1.00"), d("0.00"), d("0"),
+            d("0.00"),
+        )
+    ]  # fmt: skip
     assert consultas.notas_credito(factura_id="F2") == []
     with pytest.raises(NoEncontrado):
         consultas.nota_credito("no-existe")

@@ -87,6 +87,10 @@ class LineaFacturaVista:
     costo: Decimal | None
     cantidad_acreditada: Decimal = Decimal(0)
     valor_acreditado: Decimal = Decimal("0.00")
+    # The line's share of its tarifa's IVA (the lines add up to it), and that percentage;
+    # None on rows written before they existed, until the read model is rebuilt.
+    iva: Decimal | None = None
+    porcentaje_iva: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +133,21 @@ class FacturaVista:
 
 @dataclass(frozen=True, slots=True)
 class LineaNotaCreditoVista:
+    """A credited line with its own amounts: valor (its subtotal, the base) =
+    round2(cantidad × precio_unitario) − descuento, and its share of the factura line's
+    IVA. The amounts are None for notas emitted before lines carried them."""
+
     numero_linea_factura: int
     producto_id: str
     cantidad: Decimal
     valor: Decimal
     tarifa_iva: str
+    codigo: str | None = None
+    descripcion: str | None = None
+    precio_unitario: Decimal | None = None
+    descuento: Decimal | None = None
+    porcentaje_iva: Decimal | None = None
+    iva: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

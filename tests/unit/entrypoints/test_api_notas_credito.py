@@ -45,6 +45,13 @@ def test_devolucion_crea_un_lote_al_costo_promedio_de_la_venta(
         "4",
         "32.00",
     )
+    # The line's own amounts: round2(4 × 8.00) − 0.00 = 32.00, and its share of the IVA.
+    assert (linea["precio_unitario"], linea["descuento"], linea["subtotal"]) == (
+        "8.00",
+        "0.00",
+        "32.00",
+    )
+    assert (linea["tarifa_iva"], linea["iva"]) == ("4", "4.80")
     assert creada["totales"] == {
         "subtotal_sin_impuestos": "32.00",
         "subtotales_por_tarifa": {"4": "32.00"},
@@ -63,6 +70,7 @@ def test_devolucion_crea_un_lote_al_costo_promedio_de_la_venta(
     factura = tienda.get(f"/facturas/{vendida['id']}")
     assert factura["notas_credito"] == [creada["id"]]
     assert factura["lineas"][0]["cantidad_acreditada"] == "4"
+    assert factura["lineas"][0]["iva"] == factura["totales"]["iva"]
 
 
 def test_el_limite_por_linea_cuenta_todas_las_notas(

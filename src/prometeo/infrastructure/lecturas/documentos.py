@@ -131,6 +131,8 @@ def _linea_factura(ln: Any) -> LineaFacturaVista:
         costo=_opcional(ln.costo),
         cantidad_acreditada=de_micro(ln.cantidad_acreditada),
         valor_acreditado=de_centavos(ln.valor_acreditado),
+        iva=_opcional(ln.iva),
+        porcentaje_iva=_opcional(ln.porcentaje_iva),
     )
 
 
@@ -212,6 +214,12 @@ def _linea_nota(ln: Any) -> LineaNotaCreditoVista:
         Decimal(ln.cantidad),
         Decimal(ln.valor),
         ln.tarifa_iva,
+        codigo=ln.codigo,
+        descripcion=ln.descripcion,
+        precio_unitario=_opcional(ln.precio_unitario),
+        descuento=_opcional(ln.descuento),
+        porcentaje_iva=_opcional(ln.porcentaje_iva),
+        iva=_opcional(ln.iva),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from prometeo.domain.aggregates.factura import iva_de_lineas
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DatosLinea,
@@ -111,6 +112,8 @@ def linea_agregada(factura_id: str, evento: LineaAgregada | DatosLinea) -> Fila:
         "costo": None,
         "cantidad_acreditada": 0,
         "valor_acreditado": 0,
+        "iva": "0.00",
+        "porcentaje_iva": None,
     }
 
 
@@ -140,6 +143,8 @@ def recalcular_borrador(factura: Fila, lineas: Mapping[int, Fila]) -> None:
         linea["subtotal"] = texto(total.subtotal)
         linea["descuento_global"] = texto(total.descuento_global)
         linea["base_imponible"] = texto(total.base_imponible)
+        linea["iva"] = texto(total.iva)
+        linea["porcentaje_iva"] = texto(total.porcentaje_iva)
     factura.update(
         subtotal_sin_impuestos=texto(totales.subtotal_sin_impuestos),
         importes_por_tarifa=importes_json(
@@ -178,8 +183,10 @@ def emision(evento: FacturaEmitida) -> tuple[Fila, list[Fila]]:
             "descuento_global": texto(ln.descuento_global),
             "base_imponible": texto(ln.base_imponible),
             "costo": texto(ln.costo),
+            "iva": texto(iva),
+            "porcentaje_iva": None if ln.porcentaje_iva is None else texto(ln.porcentaje_iva),
         }
-        for ln in evento.lineas
+        for ln, iva in zip(evento.lineas, iva_de_lineas(evento), strict=True)
     ]
     return factura, lineas
 

@@ -107,6 +107,12 @@ def _lineas(evento: NotaCreditoCreada) -> list[Fila]:
             "valor": texto(ln.valor),
             "tarifa_iva": ln.tarifa_iva,
             "costo_unitario": texto(ln.costo_unitario),
+            "codigo": ln.codigo or None,
+            "descripcion": ln.descripcion or None,
+            "precio_unitario": _texto_o_nulo(ln.precio_unitario),
+            "descuento": _texto_o_nulo(ln.descuento),
+            "porcentaje_iva": _texto_o_nulo(ln.porcentaje_iva),
+            "iva": _texto_o_nulo(ln.iva),
         }
         for renglon, ln in enumerate(evento.lineas, start=1)
     ]
@@ -122,3 +128,7 @@ def _emision(evento: NotaCreditoEmitida) -> Fila:
         "iva": texto(evento.iva),
         "valor_modificacion": texto(evento.valor_modificacion),
     }
+
+
+def _texto_o_nulo(valor: Decimal | None) -> str | None:
+    return None if valor is None else texto(valor)

@@ -139,6 +139,10 @@ vista_lineas_factura = Table(
     Column("costo", Decimal_),
     Column("cantidad_acreditada", BigInteger, nullable=False),  # micro-units
     Column("valor_acreditado", BigInteger, nullable=False),  # cents
+    # The line's IVA (its share of its tarifa's) and that tarifa's percentage: null only
+    # on rows written before they existed, until the projection is rebuilt.
+    Column("iva", Decimal_),
+    Column("porcentaje_iva", Decimal_),
 )
 
 vista_notas_factura = Table(
@@ -185,6 +189,13 @@ vista_lineas_nota_credito = Table(
     Column("valor", Decimal_, nullable=False),
     Column("tarifa_iva", String(2), nullable=False),
     Column("costo_unitario", Decimal_, nullable=False),
+    # The line as the nota states it (null on rows and events from before they existed).
+    Column("codigo", String(25)),
+    Column("descripcion", String(300)),
+    Column("precio_unitario", Decimal_),
+    Column("descuento", Decimal_),
+    Column("porcentaje_iva", Decimal_),
+    Column("iva", Decimal_),
 )
 
 # -- ventas diarias -----------------------------------------------------------------------

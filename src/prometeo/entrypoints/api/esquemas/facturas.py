@@ -188,6 +188,10 @@ class LineaFacturaRespuesta(Salida):
     )
     cantidad_acreditada: str = Field(examples=["0"])
     valor_acreditado: str = Field(examples=["0.00"])
+    iva: str | None = Field(
+        examples=["8.40"],
+        description="IVA de la línea: las líneas de una tarifa suman exactamente su IVA.",
+    )
 
     @classmethod
     def desde(cls, vista: LineaFacturaVista) -> Self:
@@ -206,6 +210,7 @@ class LineaFacturaRespuesta(Salida):
             costo=dinero_opcional(vista.costo),
             cantidad_acreditada=numero(vista.cantidad_acreditada),
             valor_acreditado=dinero(vista.valor_acreditado),
+            iva=dinero_opcional(vista.iva),
         )
 
 

@@ -17,8 +17,10 @@ from prometeo.entrypoints.api.esquemas.comunes import (
     Salida,
     Texto,
     dinero,
+    dinero_opcional,
     ejemplos,
     numero,
+    precio,
 )
 
 _EJEMPLO_ID = "3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f"
@@ -72,22 +74,38 @@ class NotaCreditoEntrada(Entrada):
 
 
 class LineaNotaCreditoRespuesta(Salida):
-    """Una línea de la nota de crédito, referida a la línea de la factura."""
+    """Una línea de la nota de crédito, referida a la línea de la factura, con sus propios
+    importes: subtotal = round2(cantidad × precio_unitario) − descuento (una línea solo
+    por valor es una unidad a ese valor) e iva, su parte del IVA de la línea de la factura."""
 
     numero_linea_factura: int
     producto_id: str
+    codigo: str | None = Field(examples=["CAFE"])
+    descripcion: str | None = Field(examples=["Café molido 500 g"])
     cantidad: str = Field(examples=["4"])
-    valor: str = Field(examples=["32.00"])
+    precio_unitario: str | None = Field(examples=["8.00"])
+    descuento: str | None = Field(examples=["0.00"])
+    subtotal: str = Field(examples=["32.00"])
+    valor: str = Field(examples=["32.00"], description="El mismo subtotal (base imponible).")
     tarifa_iva: str = Field(examples=["4"])
+    iva: str | None = Field(examples=["4.80"])
 
     @classmethod
     def desde(cls, vista: LineaNotaCreditoVista) -> Self:
         return cls(
             numero_linea_factura=vista.numero_linea_factura,
             producto_id=vista.producto_id,
+            codigo=vista.codigo,
+            descripcion=vista.descripcion,
             cantidad=numero(vista.cantidad),
+            precio_unitario=None
+            if vista.precio_unitario is None
+            else precio(vista.precio_unitario),
+            descuento=dinero_opcional(vista.descuento),
+            subtotal=dinero(vista.valor),
             valor=dinero(vista.valor),
             tarifa_iva=vista.tarifa_iva,
+            iva=dinero_opcional(vista.iva),
         )
 
 

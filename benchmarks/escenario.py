@@ -23,6 +23,7 @@ from prometeo.application.comandos import (
     CrearPuntoEmision,
     CrearSucursal,
     LineaFacturaCmd,
+    RegistrarEmisor,
 )
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.domain.errores import ErrorDeConcurrencia
@@ -162,6 +163,9 @@ def preparar_catalogo(
 ) -> None:
     """Sucursal 001, its puntos de emisión, one bodega, one cliente and the products."""
     catalogo = aplicacion.catalogo
+    catalogo.registrar_emisor(
+        RegistrarEmisor("1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1")
+    )
     catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito", sucursal_id=SUCURSAL))
     for i, punto in enumerate(puntos, start=1):
         catalogo.crear_punto_emision(

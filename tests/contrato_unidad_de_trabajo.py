@@ -309,13 +309,23 @@ class ContratoUnidadDeTrabajo(ABC):
 
     def test_el_catalogo_se_confirma_con_los_eventos(self) -> None:
         emisor = Emisor(
-            Ruc("1790011674001"), "Comercial Andina S.A.", "Andina", Direccion("Quito"), True, "1"
+            Ruc("1790011674001"),
+            "Comercial Andina S.A.",
+            "Andina",
+            Direccion("Quito"),
+            True,
+            "1",
+            contribuyente_especial="5368",
+            agente_retencion="12",
+            regimen="RIMPE_EMPRENDEDOR",
         )
         with self.unidad() as uow:
             uow.catalogo.guardar_emisor(emisor)
             uow.catalogo.agregar_sucursal(sucursal("s2", "002"))
             uow.catalogo.agregar_sucursal(sucursal("s1", "001"))
-            uow.catalogo.agregar_punto_emision(PuntoDeEmision("p2", "s1", "002"))
+            uow.catalogo.agregar_punto_emision(
+                PuntoDeEmision("p2", "s1", "002", (("01", 1500), ("04", 20)))
+            )
             uow.catalogo.agregar_punto_emision(PuntoDeEmision("p1", "s1", "001"))
             uow.catalogo.agregar_punto_emision(PuntoDeEmision("p3", "s2", "001"))
             uow.catalogo.agregar_bodega(Bodega("b2", "s1", "B2", "Secundaria"))
@@ -327,6 +337,8 @@ class ContratoUnidadDeTrabajo(ABC):
         with self.unidad() as uow:
             catalogo = uow.catalogo
             assert catalogo.emisor() == emisor
+            assert catalogo.punto_emision("p2").siguiente_secuencial == (("01", 1500), ("04", 20))
+            assert catalogo.punto_emision("p1").siguiente_secuencial == ()
             assert catalogo.sucursal("s1") == sucursal("s1", "001")
             assert [s.id for s in catalogo.listar_sucursales()] == ["s1", "s2"]
             assert [p.id for p in catalogo.listar_puntos_emision()] == ["p1", "p2", "p3"]

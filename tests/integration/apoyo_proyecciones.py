@@ -16,6 +16,7 @@ from prometeo.application.comandos import (
     CrearProducto,
     CrearPuntoEmision,
     CrearSucursal,
+    RegistrarEmisor,
 )
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.domain.aggregates.inventario import Inventario
@@ -33,7 +34,7 @@ CLIENTE = "C1"
 PRODUCTOS = {
     "CAFE": ("CAF", "10.00", "4", "5"),  # IVA 15 %
     "PAN": ("PAN", "1.50", "0", "0"),  # IVA 0 %
-    "TE": ("TE", "2.333333", "2", "1.5"),  # IVA 12 %, a price with 6 decimals
+    "TE": ("TE", "2.333333", "5", "1.5"),  # IVA 5 %, a price with 6 decimals
 }
 
 
@@ -44,6 +45,9 @@ def abrir(url: str, hoy: date = HOY) -> Aplicacion:
 
 def sembrar(aplicacion: Aplicacion) -> None:
     c = aplicacion.catalogo
+    c.registrar_emisor(
+        RegistrarEmisor("1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1")
+    )
     for sucursal, punto, bodega in zip(SUCURSALES, PUNTOS, BODEGAS, strict=True):
         numero = sucursal[-1].rjust(3, "0")
         c.crear_sucursal(CrearSucursal(numero, f"Sucursal {numero}", "Quito", sucursal_id=sucursal))

@@ -16,6 +16,7 @@ from prometeo.application.comandos import (
     CrearProducto,
     CrearPuntoEmision,
     CrearSucursal,
+    RegistrarEmisor,
     RegistrarIngreso,
 )
 from prometeo.bootstrap import bootstrap
@@ -37,6 +38,9 @@ def preparar(url: str) -> None:
     aplicacion = bootstrap(Settings(database_url=url, hoy=HOY))
     try:
         catalogo = aplicacion.catalogo
+        catalogo.registrar_emisor(
+            RegistrarEmisor("1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1")
+        )
         catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito", sucursal_id="sucursal"))
         catalogo.crear_punto_emision(CrearPuntoEmision("sucursal", "001", punto_emision_id="punto"))
         catalogo.crear_bodega(CrearBodega("sucursal", "B1", "Principal", bodega_id="bodega"))

@@ -8,6 +8,7 @@ the service draws one, once, before any retry."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,9 @@ class RegistrarEmisor:
     direccion_matriz: str
     obligado_contabilidad: bool
     ambiente: str
+    contribuyente_especial: str | None = None
+    agente_retencion: str | None = None
+    regimen: str = "GENERAL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,8 @@ class CrearPuntoEmision:
     sucursal_id: str
     codigo: str
     punto_emision_id: str | None = None
+    # The first secuencial per document type ("01", "04"); absent types start at 1.
+    siguiente_secuencial: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from prometeo.domain.entities.catalogo import (
     Sucursal,
 )
 from prometeo.domain.errores import NoEncontrado
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ class FacturaVista:
     valor_acreditado: Decimal
     notas_credito: list[str] = field(default_factory=list)
     motivo_anulacion: str | None = None
+    clave_acceso: str | None = None  # fixed at emission
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,7 @@ class NotaCreditoVista:
     subtotales_por_tarifa: dict[str, Decimal]
     iva: Decimal
     valor_modificacion: Decimal
+    clave_acceso: str | None = None  # fixed at emission
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,9 @@ class EmisorVista:
     obligado_contabilidad: bool
     ambiente: str
     advertencias: tuple[str, ...] = ()
+    contribuyente_especial: str | None = None
+    agente_retencion: str | None = None
+    regimen: str = "GENERAL"
 
     @classmethod
     def de(cls, emisor: Emisor) -> EmisorVista:
@@ -239,6 +245,9 @@ class EmisorVista:
             obligado_contabilidad=emisor.obligado_contabilidad,
             ambiente=emisor.ambiente,
             advertencias=emisor.ruc.advertencias,
+            contribuyente_especial=emisor.contribuyente_especial,
+            agente_retencion=emisor.agente_retencion,
+            regimen=emisor.regimen,
         )
 
 
@@ -259,10 +268,19 @@ class PuntoEmisionVista:
     id: str
     sucursal_id: str
     codigo: str
+    # The first secuencial of each document type ("01", "04"), as the punto was created.
+    siguiente_secuencial: dict[str, int] = field(
+        default_factory=lambda: {t.value: 1 for t in TipoComprobante}
+    )
 
     @classmethod
     def de(cls, punto: PuntoDeEmision) -> PuntoEmisionVista:
-        return cls(punto.id, punto.sucursal_id, punto.codigo)
+        return cls(
+            punto.id,
+            punto.sucursal_id,
+            punto.codigo,
+            {t.value: punto.secuencial_inicial(t) for t in TipoComprobante},
+        )
 
 
 @dataclass(frozen=True, slots=True)

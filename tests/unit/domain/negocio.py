@@ -11,6 +11,7 @@ from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.events.comprobante import DatosEmisor
 from prometeo.domain.events.factura import FacturaEmitida
 from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
@@ -23,6 +24,9 @@ from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 HOY = date(2026, 11, 29)
+EMISOR = DatosEmisor(
+    "1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1", None, None, "GENERAL"
+)
 BODEGA = "bodega-1"
 CLIENTE = Comprador("05", "0602910945", "María Pérez", "Riobamba", "maria@example.com")
 
@@ -35,6 +39,7 @@ class Negocio:
     puntos: dict[TipoComprobante, SecuenciaComprobantes] = field(default_factory=dict)
     inventarios: dict[str, Inventario] = field(default_factory=dict)
     contador: int = 0
+    emisor: DatosEmisor = field(default_factory=lambda: EMISOR)
 
     def punto(self, tipo: TipoComprobante = TipoComprobante.FACTURA) -> SecuenciaComprobantes:
         return self.puntos.setdefault(tipo, SecuenciaComprobantes.para("punto-1", tipo))
@@ -84,6 +89,8 @@ class Negocio:
             {ln.producto_id: self.inventario(ln.producto_id) for ln in factura.lineas},
             establecimiento="001",
             codigo_punto="001",
+            emisor=self.emisor,
+            direccion_establecimiento="Av. Amazonas N24-03, Quito",
             reloj=self.reloj,
             **kwargs,  # type: ignore[arg-type]
         )
@@ -107,6 +114,8 @@ class Negocio:
             devolucion_inventario=devolucion,
             establecimiento="001",
             codigo_punto="001",
+            emisor=self.emisor,
+            direccion_establecimiento="Av. Amazonas N24-03, Quito",
             reloj=self.reloj,
             **kwargs,  # type: ignore[arg-type]
         )

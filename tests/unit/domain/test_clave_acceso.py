@@ -82,4 +82,5 @@ def test_generar_rechaza_partes_mal_formadas() -> None:
 def test_codigo_numerico_determinista() -> None:
     codigo = codigo_numerico_de("f-1")
     assert codigo == codigo_numerico_de("f-1") != codigo_numerico_de("f-2")
-    assert len(codigo) == 8 and codigo.isdigit()
+    assert len(codigo) == 8
+    assert codigo.isdigit()

@@ -11,6 +11,7 @@ from negocio import HOY, Negocio, unidades, valor
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito
 from prometeo.domain.errores import OperacionNoPermitida, ReglasIncumplidas, ValorInvalido
+from prometeo.domain.events.comprobante import DatosEstablecimiento
 from prometeo.domain.events.factura import DatosComprador
 from prometeo.domain.events.inventario import StockIncrementado
 from prometeo.domain.reloj import RelojFijo
@@ -205,7 +206,11 @@ def test_nota_reconstruida_igual_a_la_viva(negocio: Negocio) -> None:
     factura = emitida(negocio, [("a", "5", "10.00"), ("b", "2", "3.00")])
     nota = negocio.nota(factura, [("a", "2"), ("b", "1")])
     with pytest.raises(OperacionNoPermitida):
-        nota.emitir(NumeroComprobante("001", "001", 9))
+        nota.emitir(
+            NumeroComprobante("001", "001", 9),
+            emisor=negocio.emisor,
+            establecimiento=DatosEstablecimiento("001", None, "001"),
+        )
     eventos = nota.recolectar_eventos()
     assert [e.tipo for e in eventos] == ["NotaCreditoCreada", "NotaCreditoEmitida"]
     assert NotaCredito.reconstruir(nota.id, eventos) == nota

@@ -41,7 +41,12 @@ def test_sucursal_punto_y_bodega(cliente: TestClient) -> None:
         cliente.post(API + f"/sucursales/{sucursal['id']}/puntos-emision", json={"codigo": "003"}),
         201,
     )
-    assert punto == {"id": punto["id"], "codigo": "003", "sucursal_id": sucursal["id"]}
+    assert punto == {
+        "id": punto["id"],
+        "codigo": "003",
+        "sucursal_id": sucursal["id"],
+        "siguiente_secuencial": {"01": 1, "04": 1},
+    }
     bodega = exigir(
         cliente.post(
             API + "/bodegas",

@@ -43,7 +43,8 @@ def test_una_factura_guardada_sin_iva_por_linea_lo_deriva_de_su_tarifa() -> None
     )
     evento = CodecEventos().decodificar("FacturaEmitida", 1, guardado)
     assert isinstance(evento, FacturaEmitida)
-    assert [(ln.porcentaje_iva, ln.iva) for ln in evento.lineas] == [(None, None)] * 2
+    # The v1 → v2 upcaster gives each line the rate v1 computed with; its IVA is derived.
+    assert [(ln.porcentaje_iva, ln.iva) for ln in evento.lineas] == [(d("15"), None)] * 2
     creada = FacturaCreada(
         factura_id="factura-1",
         punto_emision_id="punto-1",
@@ -91,7 +92,9 @@ def test_una_nota_guardada_sin_importes_por_linea_se_lee_igual() -> None:
         None,
     )
     # As that version computed it: round2(base × rate) per tarifa.
-    assert importes_de_lineas(evento.lineas) == (ImportePorTarifa("4", d("0.10"), d("0.02")),)
+    assert importes_de_lineas(evento.lineas) == (
+        ImportePorTarifa("4", d("0.10"), d("0.02"), d("15")),
+    )
 
 
 def d(texto: str) -> Decimal:

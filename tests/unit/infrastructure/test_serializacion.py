@@ -25,6 +25,7 @@ from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import DatosEmisor
 from prometeo.domain.events.factura import DatosComprador, LineaAgregada
 from prometeo.domain.events.inventario import ConsumoLote, StockReducido
 from prometeo.domain.reloj import RelojFijo
@@ -392,6 +393,7 @@ def test_los_eventos_de_prueba_no_entran_al_registro_del_dominio() -> None:
 
 HOY = date(2026, 11, 29)
 RELOJ = RelojFijo(HOY)
+EMISOR = DatosEmisor("1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1")
 MARIA = Comprador("05", "0602910945", "María Pérez", "Riobamba", "maria@example.com")
 
 
@@ -438,6 +440,7 @@ def tienda() -> Tienda:
         {"cafe": inventario},
         establecimiento="001",
         codigo_punto="001",
+        emisor=EMISOR,
         reloj=RELOJ,
     )
     punto_notas = SecuenciaComprobantes.para("punto-1", TipoComprobante.NOTA_CREDITO)
@@ -451,6 +454,7 @@ def tienda() -> Tienda:
         devolucion_inventario=True,
         establecimiento="001",
         codigo_punto="001",
+        emisor=EMISOR,
         reloj=RELOJ,
     )
     return Tienda(factura, nota, inventario, punto_facturas, punto_notas)

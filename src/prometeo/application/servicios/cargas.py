@@ -11,7 +11,8 @@ from decimal import Decimal
 from prometeo.application.unidad_de_trabajo import UnidadDeTrabajo
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
-from prometeo.domain.errores import Duplicado, NoEncontrado
+from prometeo.domain.errores import Duplicado, NoEncontrado, OperacionNoPermitida
+from prometeo.domain.events.comprobante import DatosEmisor
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 
@@ -23,12 +24,30 @@ class Numeracion:
     secuencia: SecuenciaComprobantes
     establecimiento: str
     codigo_punto: str
+    direccion_establecimiento: str
+    secuencial_inicial: int
+    emisor: DatosEmisor
 
 
 def numeracion(uow: UnidadDeTrabajo, punto_emision_id: str, tipo: TipoComprobante) -> Numeracion:
+    """Also what a document copies of who issues it: the emisor (which must be
+    registered) and the sucursal's address."""
     punto = uow.catalogo.punto_emision(punto_emision_id)
     sucursal = uow.catalogo.sucursal(punto.sucursal_id)
-    return Numeracion(uow.secuencias.obtener(punto.id, tipo), sucursal.codigo, punto.codigo)
+    emisor = uow.catalogo.emisor()
+    if emisor is None:
+        raise OperacionNoPermitida(
+            "EmisorRegistrado",
+            "Registre los datos del emisor (PUT /api/v1/emisor) antes de emitir comprobantes",
+        )
+    return Numeracion(
+        uow.secuencias.obtener(punto.id, tipo),
+        sucursal.codigo,
+        punto.codigo,
+        sucursal.direccion.texto,
+        punto.secuencial_inicial(tipo),
+        emisor.datos(),
+    )
 
 
 def inventarios(

@@ -4,6 +4,8 @@ another one (a punto's or a bodega's sucursal) must name an existing one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
@@ -23,6 +25,7 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import Precio, a_decimal
 from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
@@ -44,6 +47,9 @@ class ServicioCatalogo(ServicioAplicacion):
             Direccion(cmd.direccion_matriz),
             cmd.obligado_contabilidad,
             cmd.ambiente,
+            cmd.contribuyente_especial,
+            cmd.agente_retencion,
+            cmd.regimen,
         )
 
         def operacion(uow: UnidadDeTrabajo) -> Registrado:
@@ -66,7 +72,12 @@ class ServicioCatalogo(ServicioAplicacion):
     def crear_punto_emision(
         self, cmd: CrearPuntoEmision, metadatos: Metadatos | None = None
     ) -> Registrado:
-        punto = PuntoDeEmision(nuevo_id(cmd.punto_emision_id), cmd.sucursal_id, cmd.codigo)
+        punto = PuntoDeEmision(
+            nuevo_id(cmd.punto_emision_id),
+            cmd.sucursal_id,
+            cmd.codigo,
+            _secuenciales(cmd.siguiente_secuencial),
+        )
 
         def operacion(uow: UnidadDeTrabajo) -> Registrado:
             uow.catalogo.sucursal(punto.sucursal_id)
@@ -117,3 +128,14 @@ class ServicioCatalogo(ServicioAplicacion):
             return Registrado(cliente.id, identificacion.advertencias)
 
         return self._ejecutar(operacion, metadatos)
+
+
+def _secuenciales(valor: Mapping[str, int] | None) -> tuple[tuple[str, int], ...]:
+    """The punto's initial secuenciales as the catalog keeps them (checked there)."""
+    if valor is None:
+        return ()
+    if not isinstance(valor, Mapping):
+        raise ValorInvalido(
+            "SecuencialInicialValido", f"El secuencial inicial debe ser por tipo: {valor!r}"
+        )
+    return tuple(valor.items())

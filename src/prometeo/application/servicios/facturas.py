@@ -132,6 +132,9 @@ class ServicioFacturas(ServicioAplicacion):
             cargas.inventarios(uow, productos, factura.bodega_id),
             establecimiento=numeracion.establecimiento,
             codigo_punto=numeracion.codigo_punto,
+            emisor=numeracion.emisor,
+            direccion_establecimiento=numeracion.direccion_establecimiento,
+            secuencial_inicial=numeracion.secuencial_inicial,
             reloj=self._reloj,
             stock_minimo=cargas.stock_minimo(uow, productos),
         )

@@ -11,6 +11,7 @@ from enum import StrEnum
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DatosComprador,
@@ -34,11 +35,12 @@ from prometeo.domain.services.totales import (
     calcular_totales,
     prorratear,
 )
+from prometeo.domain.value_objects.clave_acceso import ClaveAcceso, codigo_numerico_de
 from prometeo.domain.value_objects.comprador import Comprador
 from prometeo.domain.value_objects.dinero import Cantidad, Dinero, Precio
 from prometeo.domain.value_objects.forma_pago import FormaPago, Pago
 from prometeo.domain.value_objects.motivo import MotivoModificacion
-from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante
+from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante, TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 MAXIMO_LINEAS = 1000
@@ -122,7 +124,8 @@ class Factura(Agregado):
 
     TIPO_STREAM = "factura"
     # 2: lines carry their IVA (snapshots of version 1 lack it; their events derive it).
-    VERSION_SNAPSHOT = 2
+    # 3: the emisor, establecimiento and clave de acceso of an emitted factura.
+    VERSION_SNAPSHOT = 3
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -143,6 +146,9 @@ class Factura(Agregado):
         self.importe_total: Decimal | None = None
         self.notas_credito: list[str] = []
         self.motivo_anulacion: str | None = None
+        self.emisor: DatosEmisor | None = None
+        self.establecimiento: DatosEstablecimiento | None = None
+        self.clave_acceso: str | None = None
 
     @classmethod
     def crear(
@@ -260,12 +266,26 @@ class Factura(Agregado):
         numero: NumeroComprobante,
         consumos_por_linea: Mapping[int, tuple[ConsumoLote, ...]],
         totales: Totales | None = None,
+        *,
+        emisor: DatosEmisor,
+        establecimiento: DatosEstablecimiento,
     ) -> FacturaEmitida:
         """Record the emission. The emission service has already checked every rule
-        (dates, stock, limits, payments) and taken the goods from stock; it passes the
-        totals it checked them with (the lines have not changed since)."""
+        (dates, stock, limits, payments, tarifas) and taken the goods from stock; it
+        passes the totals it checked them with (the lines have not changed since). The
+        emisor and establecimiento are copied into the document, and its clave de acceso
+        is generated here, once."""
         self._exigir_borrador()
         totales = totales or self.totales()
+        codigo_numerico = codigo_numerico_de(self.id)
+        clave = ClaveAcceso.generar(
+            fecha_emision=self.fecha_emision,
+            tipo_comprobante=TipoComprobante.FACTURA.value,
+            ruc=emisor.ruc,
+            ambiente=emisor.ambiente,
+            numero=numero,
+            codigo_numerico=codigo_numerico,
+        )
         lineas = []
         for linea, total in zip(self.lineas, totales.lineas, strict=True):
             consumos = consumos_por_linea.get(linea.numero_linea, ())
@@ -291,7 +311,7 @@ class Factura(Agregado):
             fecha_emision=self.fecha_emision,
             lineas=tuple(lineas),
             importes_por_tarifa=tuple(
-                ImportePorTarifa(t, base, iva)
+                ImportePorTarifa(t, base, iva, TarifaIva.de_codigo(t).porcentaje)
                 for (t, base), (_, iva) in zip(
                     totales.bases_por_tarifa, totales.iva_por_tarifa, strict=True
                 )
@@ -303,6 +323,11 @@ class Factura(Agregado):
             importe_total=totales.importe_total,
             costo_total=sum((linea.costo for linea in lineas), Decimal("0.00")),
             pagos=self.pagos_efectivos(totales),
+            emisor=emisor,
+            establecimiento=establecimiento,
+            clave_acceso=str(clave),
+            codigo_numerico=clave.codigo_numerico,
+            tipo_emision=clave.tipo_emision,
         )
         self._registrar(evento)
         return evento
@@ -340,6 +365,12 @@ class Factura(Agregado):
         self._registrar(FacturaAnulada(factura_id=self.id, motivo=motivo.texto, fecha=fecha))
 
     # -- helpers --------------------------------------------------------------------------
+
+    def porcentajes_iva(self) -> dict[str, Decimal]:
+        """The percentage each tarifa code was charged at on this (emitted) factura."""
+        return {
+            ln.tarifa_iva: ln.porcentaje_iva for ln in self.lineas if ln.porcentaje_iva is not None
+        }
 
     def linea(self, numero_linea: int) -> LineaFactura:
         return self.lineas[numero_linea - 1]
@@ -407,6 +438,9 @@ class Factura(Agregado):
                 self.numero = evento.numero
                 self.importe_total = evento.importe_total
                 self.pagos = evento.pagos
+                self.emisor = evento.emisor
+                self.establecimiento = evento.establecimiento
+                self.clave_acceso = evento.clave_acceso
                 self.lineas = [
                     LineaFactura(
                         linea.numero_linea,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -10,32 +10,45 @@ from enum import StrEnum
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
 from prometeo.domain.events.nota_credito import (
     LineaNotaCredito,
     NotaCreditoCreada,
     NotaCreditoEmitida,
 )
-from prometeo.domain.services.totales import totales_por_tarifa
+from prometeo.domain.services.totales import porcentaje_de, totales_por_tarifa
+from prometeo.domain.value_objects.clave_acceso import ClaveAcceso, codigo_numerico_de
 from prometeo.domain.value_objects.motivo import MotivoModificacion
-from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante
+from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante, TipoComprobante
 
 
-def importes_de_lineas(lineas: Sequence[LineaNotaCredito]) -> tuple[ImportePorTarifa, ...]:
+def importes_de_lineas(
+    lineas: Sequence[LineaNotaCredito], porcentajes: Mapping[str, Decimal] | None = None
+) -> tuple[ImportePorTarifa, ...]:
     """Base and IVA per tarifa of a nota: the sums of its lines' valor and IVA, each line's
     IVA being its share of the factura line's IVA. Lines stored before they carried their
-    IVA (never emitted by this version) get round2(base × rate) per tarifa, as then."""
+    IVA (never emitted by this version) get round2(base × rate) per tarifa, as then. Each
+    tarifa's percentage is the factura's (its lines', or `porcentajes` by code)."""
+    for linea in lineas:
+        if linea.porcentaje_iva is not None:
+            porcentajes = {**(porcentajes or {}), linea.tarifa_iva: linea.porcentaje_iva}
     if any(linea.iva is None for linea in lineas):
-        bases, ivas = totales_por_tarifa([(linea.tarifa_iva, linea.valor) for linea in lineas])
+        bases, ivas = totales_por_tarifa(
+            [(linea.tarifa_iva, linea.valor) for linea in lineas], porcentajes
+        )
         return tuple(
-            ImportePorTarifa(t, base, valor)
+            ImportePorTarifa(t, base, valor, porcentaje_de(t, porcentajes))
             for (t, base), (_, valor) in zip(bases, ivas, strict=True)
         )
     por_tarifa: dict[str, tuple[Decimal, Decimal]] = {}
     for linea in lineas:
         base, iva = por_tarifa.get(linea.tarifa_iva, (Decimal("0.00"), Decimal("0.00")))
         por_tarifa[linea.tarifa_iva] = (base + linea.valor, iva + (linea.iva or Decimal(0)))
-    return tuple(ImportePorTarifa(t, *por_tarifa[t]) for t in sorted(por_tarifa, key=int))
+    return tuple(
+        ImportePorTarifa(t, *por_tarifa[t], porcentaje_de(t, porcentajes))
+        for t in sorted(por_tarifa, key=int)
+    )
 
 
 class EstadoNotaCredito(StrEnum):
@@ -48,6 +61,7 @@ class NotaCredito(Agregado):
     and all of that factura's earlier notas de crédito leave to credit."""
 
     TIPO_STREAM = "nota_credito"
+    VERSION_SNAPSHOT = 2  # v2: emisor, establecimiento, clave de acceso
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -65,6 +79,9 @@ class NotaCredito(Agregado):
         self.lineas: tuple[LineaNotaCredito, ...] = ()
         self.numero: str | None = None
         self.valor_modificacion: Decimal | None = None
+        self.emisor: DatosEmisor | None = None
+        self.establecimiento: DatosEstablecimiento | None = None
+        self.clave_acceso: str | None = None
 
     @classmethod
     def crear(
@@ -107,14 +124,31 @@ class NotaCredito(Agregado):
         )
         return nota
 
-    def emitir(self, numero: NumeroComprobante) -> NotaCreditoEmitida:
-        """Give the nota its number and fix its amounts: base and IVA per tarifa (the sums
-        of its lines'), and the valor de modificación (total including taxes)."""
+    def emitir(
+        self,
+        numero: NumeroComprobante,
+        *,
+        emisor: DatosEmisor,
+        establecimiento: DatosEstablecimiento,
+        porcentajes: Mapping[str, Decimal] | None = None,
+    ) -> NotaCreditoEmitida:
+        """Give the nota its number and fix its amounts: IVA per tarifa group at the
+        percentages the factura charged (`porcentajes`, by tarifa code), and the valor de
+        modificación (total including taxes). The emisor and establecimiento are copied
+        into it and its clave de acceso is generated here, once."""
         if self.estado is not EstadoNotaCredito.BORRADOR:
             raise OperacionNoPermitida(
                 "NotaCreditoEnBorrador", f"La nota de crédito {self.numero} ya fue emitida"
             )
-        importes = importes_de_lineas(self.lineas)
+        clave = ClaveAcceso.generar(
+            fecha_emision=self.fecha_emision,
+            tipo_comprobante=TipoComprobante.NOTA_CREDITO.value,
+            ruc=emisor.ruc,
+            ambiente=emisor.ambiente,
+            numero=numero,
+            codigo_numerico=codigo_numerico_de(self.id),
+        )
+        importes = importes_de_lineas(self.lineas, porcentajes)
         subtotal = sum((i.base_imponible for i in importes), Decimal("0.00"))
         iva = sum((i.iva for i in importes), Decimal("0.00"))
         evento = NotaCreditoEmitida(
@@ -127,6 +161,11 @@ class NotaCredito(Agregado):
             subtotal_sin_impuestos=subtotal,
             iva=iva,
             valor_modificacion=subtotal + iva,
+            emisor=emisor,
+            establecimiento=establecimiento,
+            clave_acceso=str(clave),
+            codigo_numerico=clave.codigo_numerico,
+            tipo_emision=clave.tipo_emision,
         )
         self._registrar(evento)
         return evento
@@ -149,5 +188,8 @@ class NotaCredito(Agregado):
                 self.estado = EstadoNotaCredito.EMITIDA
                 self.numero = evento.numero
                 self.valor_modificacion = evento.valor_modificacion
+                self.emisor = evento.emisor
+                self.establecimiento = evento.establecimiento
+                self.clave_acceso = evento.clave_acceso
             case _:
                 raise TypeError(f"NotaCredito no aplica {evento.tipo}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prometeo.domain.aggregates.base import Agregado
-from prometeo.domain.errores import OperacionNoPermitida
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.secuencia import SecuencialAsignado
 from prometeo.domain.value_objects.numero_comprobante import (
@@ -14,7 +14,8 @@ from prometeo.domain.value_objects.numero_comprobante import (
 
 
 class SecuenciaComprobantes(Agregado):
-    """Hands out document numbers 1, 2, 3... with no gap and no repetition. Concurrent
+    """Hands out document numbers n, n+1, n+2... with no gap and no repetition, n being
+    the punto's initial secuencial (1 unless it came from another system). Concurrent
     emitters conflict on this stream's version, so two documents never share a number."""
 
     TIPO_STREAM = "secuencia"
@@ -38,15 +39,26 @@ class SecuenciaComprobantes(Agregado):
         return punto
 
     def asignar_secuencial(
-        self, establecimiento: str, punto_emision: str, documento_id: str
+        self,
+        establecimiento: str,
+        punto_emision: str,
+        documento_id: str,
+        inicial: int = 1,
     ) -> NumeroComprobante:
-        """The next number, given to `documento_id` for good."""
-        if self.ultimo_secuencial >= SECUENCIAL_MAXIMO:
+        """The next number, given to `documento_id` for good: `inicial` for the first one,
+        then always the last plus one (`inicial` no longer counts once a number exists)."""
+        if self.ultimo_secuencial == 0:
+            if isinstance(inicial, bool) or not isinstance(inicial, int):
+                raise ValorInvalido("SecuencialInicialValido", "El secuencial debe ser entero")
+            siguiente = inicial
+        else:
+            siguiente = self.ultimo_secuencial + 1
+        if siguiente > SECUENCIAL_MAXIMO:
             raise OperacionNoPermitida(
                 "SecuencialDisponible",
                 "El punto de emisión agotó sus secuenciales; abra un nuevo punto de emisión",
             )
-        numero = NumeroComprobante(establecimiento, punto_emision, self.ultimo_secuencial + 1)
+        numero = NumeroComprobante(establecimiento, punto_emision, siguiente)
         self._registrar(
             SecuencialAsignado(
                 punto_emision_id=self.punto_emision_id,

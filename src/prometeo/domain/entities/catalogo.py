@@ -5,13 +5,16 @@ a change is a new instance that replaces the old one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.events.comprobante import DatosEmisor
 from prometeo.domain.value_objects.dinero import Precio, a_decimal, redondear6
 from prometeo.domain.value_objects.direccion import Direccion, tiene_caracteres_de_control
 from prometeo.domain.value_objects.identificacion import ConsumidorFinal, Identificacion, Ruc
+from prometeo.domain.value_objects.numero_comprobante import SECUENCIAL_MAXIMO, TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 AMBIENTE_PRUEBAS = "1"
@@ -51,9 +54,17 @@ def _codigo_serie(valor: object, campo: str) -> str:
     return codigo
 
 
+REGIMEN_GENERAL = "GENERAL"
+REGIMENES = (REGIMEN_GENERAL, "RIMPE_EMPRENDEDOR", "RIMPE_NEGOCIO_POPULAR")
+_CONTRIBUYENTE_ESPECIAL = re.compile(r"[A-Za-z0-9]{3,13}")
+_AGENTE_RETENCION = re.compile(r"[0-9]{1,8}")
+
+
 @dataclass(frozen=True, slots=True)
 class Emisor:
-    """The company that issues the documents, as the SRI knows it (infoTributaria)."""
+    """The company that issues the documents, as the SRI knows it (infoTributaria): its
+    RUC ends in 001 (the XSD's `[0-9]{10}001`); contribuyente especial and agente de
+    retención are resolution numbers, when it is one; its tax regime."""
 
     ruc: Ruc
     razon_social: str
@@ -61,9 +72,43 @@ class Emisor:
     direccion_matriz: Direccion
     obligado_contabilidad: bool
     ambiente: str
+    contribuyente_especial: str | None = None
+    agente_retencion: str | None = None
+    regimen: str = REGIMEN_GENERAL
 
     def __post_init__(self) -> None:
         fijar = object.__setattr__
+        if not self.ruc.numero.endswith("001"):
+            raise ValorInvalido(
+                "RucEmisorTerminaEn001",
+                f"El RUC del emisor debe terminar en 001 (su matriz): {self.ruc.numero}",
+            )
+        fijar(
+            self,
+            "contribuyente_especial",
+            _opcional(
+                self.contribuyente_especial,
+                _CONTRIBUYENTE_ESPECIAL,
+                "ContribuyenteEspecialValido",
+                "El número de resolución de contribuyente especial debe tener de 3 a 13 "
+                "letras o dígitos",
+            ),
+        )
+        fijar(
+            self,
+            "agente_retencion",
+            _opcional(
+                self.agente_retencion,
+                _AGENTE_RETENCION,
+                "AgenteRetencionValido",
+                "El número de resolución de agente de retención debe tener de 1 a 8 dígitos",
+            ),
+        )
+        if self.regimen not in REGIMENES:
+            raise ValorInvalido(
+                "RegimenValido",
+                f"El régimen debe ser {', '.join(REGIMENES)}: {self.regimen!r}",
+            )
         fijar(
             self, "razon_social", _texto(self.razon_social, "NombreValido", "La razón social", 300)
         )
@@ -82,6 +127,33 @@ class Emisor:
                 "AmbienteValido",
                 f"El ambiente debe ser 1 (pruebas) o 2 (producción): {self.ambiente!r}",
             )
+
+    def datos(self) -> DatosEmisor:
+        """The copy a document keeps of its emisor."""
+        return DatosEmisor(
+            ruc=self.ruc.numero,
+            razon_social=self.razon_social,
+            nombre_comercial=self.nombre_comercial,
+            direccion_matriz=self.direccion_matriz.texto,
+            obligado_contabilidad=self.obligado_contabilidad,
+            ambiente=self.ambiente,
+            contribuyente_especial=self.contribuyente_especial,
+            agente_retencion=self.agente_retencion,
+            regimen=self.regimen,
+        )
+
+
+def _opcional(valor: object, patron: re.Pattern[str], regla: str, mensaje: str) -> str | None:
+    """None, or the text stripped if it matches `patron` whole (a blank text counts as
+    none)."""
+    if valor is None:
+        return None
+    texto = valor.strip() if isinstance(valor, str) else None
+    if texto == "":
+        return None
+    if texto is None or not patron.fullmatch(texto):
+        raise ValorInvalido(regla, f"{mensaje}: {valor!r}")
+    return texto
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +175,15 @@ class Sucursal:
 
 @dataclass(frozen=True, slots=True)
 class PuntoDeEmision:
-    """A point of issue (punto de emisión) of a sucursal: the second 3 digits of a number."""
+    """A point of issue (punto de emisión) of a sucursal: the second 3 digits of a number.
+    `siguiente_secuencial` gives, per document type (codDoc "01", "04"), the first
+    secuencial it issues: a punto that already issued numbers in another system goes on
+    from there (default 1). Given as a mapping, kept as sorted pairs."""
 
     id: str
     sucursal_id: str
     codigo: str
+    siguiente_secuencial: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
@@ -115,6 +191,42 @@ class PuntoDeEmision:
         object.__setattr__(
             self, "codigo", _codigo_serie(self.codigo, "El código del punto de emisión")
         )
+        object.__setattr__(
+            self, "siguiente_secuencial", _secuenciales_iniciales(self.siguiente_secuencial)
+        )
+
+    def secuencial_inicial(self, tipo: TipoComprobante) -> int:
+        """The first secuencial this punto issues for `tipo` (1 unless configured)."""
+        return dict(self.siguiente_secuencial).get(tipo.value, 1)
+
+
+def _secuenciales_iniciales(valor: object) -> tuple[tuple[str, int], ...]:
+    pares = valor.items() if isinstance(valor, Mapping) else valor
+    if not isinstance(pares, Iterable) or isinstance(pares, str):
+        raise ValorInvalido(
+            "SecuencialInicialValido", f"El secuencial inicial debe ser por tipo: {valor!r}"
+        )
+    resultado: dict[str, int] = {}
+    tipos = {t.value for t in TipoComprobante}
+    for par in pares:
+        tipo, numero = par if isinstance(par, tuple) and len(par) == 2 else (par, None)
+        if tipo not in tipos:
+            raise ValorInvalido(
+                "SecuencialInicialValido",
+                f"Tipo de comprobante desconocido {tipo!r} (válidos: {', '.join(sorted(tipos))})",
+            )
+        if (
+            isinstance(numero, bool)
+            or not isinstance(numero, int)
+            or not 1 <= numero <= SECUENCIAL_MAXIMO
+        ):
+            raise ValorInvalido(
+                "SecuencialInicialValido",
+                f"El secuencial inicial del tipo {tipo} debe ser un entero entre 1 y "
+                f"{SECUENCIAL_MAXIMO}: {numero!r}",
+            )
+        resultado[tipo] = numero
+    return tuple(sorted(resultado.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import ClassVar, Literal
 
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.inventario import ConsumoLote
 
 
@@ -54,9 +55,13 @@ class LineaEmitida:
 
 @dataclass(frozen=True, slots=True)
 class ImportePorTarifa:
+    """One tarifa group, with the percentage its IVA was computed with (stored with the
+    document: the table may change, an issued document does not)."""
+
     tarifa_iva: str
     base_imponible: Decimal
     iva: Decimal
+    porcentaje: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +139,14 @@ class DescuentoAplicado(EventoDominio):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FacturaEmitida(EventoDominio):
-    """The factura got its number and took its goods from stock; amounts are final."""
+    """The factura got its number and took its goods from stock; amounts are final.
+
+    v2 (issue 13): the emisor and establecimiento copied at emission, the clave de acceso
+    with its código numérico and tipo de emisión, and each rate's percentage (on
+    importes_por_tarifa and on each line). v1 events are upcast (see upcasters.py);
+    their `emisor` is None: the catalog's emisor at the time was never copied."""
+
+    VERSION_ESQUEMA: ClassVar[int] = 2
 
     factura_id: str
     numero: str
@@ -149,6 +161,12 @@ class FacturaEmitida(EventoDominio):
     importe_total: Decimal
     costo_total: Decimal
     pagos: tuple[DatosPago, ...]
+    # -- who issued it, where, and its clave de acceso (v2) --
+    emisor: DatosEmisor | None
+    establecimiento: DatosEstablecimiento
+    clave_acceso: str
+    codigo_numerico: str
+    tipo_emision: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
 
 
@@ -54,6 +56,13 @@ class NotaCreditoCreada(EventoDominio):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NotaCreditoEmitida(EventoDominio):
+    """The nota got its number; amounts are final.
+
+    v2 (issue 13): as FacturaEmitida's, the emisor, establecimiento and clave de acceso
+    fixed at emission, and each tarifa group's percentage (the factura's)."""
+
+    VERSION_ESQUEMA: ClassVar[int] = 2
+
     nota_credito_id: str
     factura_id: str
     numero: str
@@ -63,3 +72,9 @@ class NotaCreditoEmitida(EventoDominio):
     subtotal_sin_impuestos: Decimal
     iva: Decimal
     valor_modificacion: Decimal
+    # -- who issued it, where, and its clave de acceso (v2) --
+    emisor: DatosEmisor | None
+    establecimiento: DatosEstablecimiento
+    clave_acceso: str
+    codigo_numerico: str
+    tipo_emision: str

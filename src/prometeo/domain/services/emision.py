@@ -9,6 +9,7 @@ from decimal import Decimal
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import FacturaEmitida
 from prometeo.domain.events.inventario import ConsumoLote
 from prometeo.domain.reloj import Reloj
@@ -30,14 +31,18 @@ def emitir_factura(
     *,
     establecimiento: str,
     codigo_punto: str,
+    emisor: DatosEmisor,
     reloj: Reloj,
+    direccion_establecimiento: str | None = None,
+    secuencial_inicial: int = 1,
     stock_minimo: Mapping[str, Decimal] = _SIN_MINIMOS,
     limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL,
 ) -> FacturaEmitida:
     """Check every emission rule at once; then assign the next number, take each line's
     goods from stock (FIFO) and record FacturaEmitida with the cost of each line.
 
-    `inventarios` maps producto_id to its Inventario in the factura's bodega."""
+    `inventarios` maps producto_id to its Inventario in the factura's bodega. The emisor
+    and the establecimiento (codes and address) are copied into the FacturaEmitida."""
     contexto = ContextoEmisionFactura(
         factura,
         reloj.hoy(),
@@ -45,7 +50,7 @@ def emitir_factura(
         limite_consumidor_final,
     )
     reglas_emision_factura().exigir(contexto)
-    numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id)
+    numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id, secuencial_inicial)
     consumos: dict[int, tuple[ConsumoLote, ...]] = {}
     for linea in factura.lineas:
         consumos[linea.numero_linea] = inventarios[linea.producto_id].reducir(
@@ -55,7 +60,15 @@ def emitir_factura(
             documento_id=factura.id,
             stock_minimo=stock_minimo.get(linea.producto_id, Decimal(0)),
         )
-    return factura.emitir(numero, consumos, contexto.totales)
+    return factura.emitir(
+        numero,
+        consumos,
+        contexto.totales,
+        emisor=emisor,
+        establecimiento=DatosEstablecimiento(
+            establecimiento, direccion_establecimiento, codigo_punto
+        ),
+    )
 
 
 def anular_factura(

@@ -10,6 +10,7 @@ from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import DatosComprador, LineaCredito
 from prometeo.domain.reloj import Reloj
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
@@ -33,14 +34,18 @@ def emitir_nota_credito(
     devolucion_inventario: bool,
     establecimiento: str,
     codigo_punto: str,
+    emisor: DatosEmisor,
     reloj: Reloj,
+    direccion_establecimiento: str | None = None,
+    secuencial_inicial: int = 1,
     fecha_emision: date | None = None,
     plazo_dias: int = PLAZO_NOTA_CREDITO_DIAS,
 ) -> NotaCredito:
     """Check every rule at once, then record: the nota (created and emitted), its number,
     the CreditoAplicado on the factura and, with devolución, one new lot per credited
     line at the sale line's average cost. `inventarios` maps producto_id to its
-    Inventario in the factura's bodega."""
+    Inventario in the factura's bodega. IVA is credited at the percentages the factura
+    charged, whatever the table says today."""
     hoy = reloj.hoy()
     contexto = ContextoNotaCredito(
         factura=factura,
@@ -70,8 +75,17 @@ def emitir_nota_credito(
         devolucion_inventario=devolucion_inventario,
         lineas=lineas,
     )
-    numero = punto.asignar_secuencial(establecimiento, codigo_punto, nota_credito_id)
-    emitida = nota.emitir(numero)
+    numero = punto.asignar_secuencial(
+        establecimiento, codigo_punto, nota_credito_id, secuencial_inicial
+    )
+    emitida = nota.emitir(
+        numero,
+        emisor=emisor,
+        establecimiento=DatosEstablecimiento(
+            establecimiento, direccion_establecimiento, codigo_punto
+        ),
+        porcentajes=factura.porcentajes_iva(),
+    )
     factura.aplicar_credito(
         nota_credito_id,
         emitida.numero,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -11,7 +11,7 @@ from typing import Literal
 
 from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import a_decimal, redondear2
-from prometeo.domain.value_objects.tarifa_iva import TarifaIva
+from prometeo.domain.value_objects.tarifa_iva import TarifaIva, iva_de
 
 CERO = Decimal("0.00")
 
@@ -126,15 +126,17 @@ class Totales:
 
 def totales_por_tarifa(
     bases: Sequence[tuple[str, Decimal]],
+    porcentajes: Mapping[str, Decimal] | None = None,
 ) -> tuple[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]]:
-    """Group bases by tarifa and compute IVA per group: round2(sum of bases × rate)."""
+    """Group bases by tarifa and compute IVA per group: round2(sum of bases × rate). The
+    rate is `porcentajes`' (what a document stored) or else the table's."""
     agrupadas: dict[str, Decimal] = {}
     for tarifa, base in bases:
         agrupadas[tarifa] = agrupadas.get(tarifa, CERO) + base
     orden = sorted(agrupadas, key=int)
     return (
         tuple((t, agrupadas[t]) for t in orden),
-        tuple((t, TarifaIva.de_codigo(t).iva_de(agrupadas[t])) for t in orden),
+        tuple((t, iva_de(agrupadas[t], porcentaje_de(t, porcentajes))) for t in orden),
     )
 
 
@@ -154,6 +156,13 @@ def iva_por_linea(bases: Sequence[tuple[str, Decimal]]) -> list[tuple[Decimal, D
         for i, iva in zip(indices, repartir(total, exactas), strict=True):
             resultado[i] = (tarifa.porcentaje, iva)
     return resultado
+
+
+def porcentaje_de(codigo: str, porcentajes: Mapping[str, Decimal] | None = None) -> Decimal:
+    """The percentage a document stored for `codigo`, or the table's."""
+    if porcentajes is not None and codigo in porcentajes:
+        return porcentajes[codigo]
+    return TarifaIva.de_codigo(codigo).porcentaje
 
 
 def calcular_totales(

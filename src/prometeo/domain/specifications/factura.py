@@ -15,6 +15,7 @@ from prometeo.domain.specifications.fechas import (
     FechaCaducidadValida,
     FechaEmisionValida,
 )
+from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 LIMITE_CONSUMIDOR_FINAL = Decimal("50.00")
 
@@ -126,6 +127,24 @@ class PagosCuadranConTotal(Specification[ContextoEmisionFactura]):
         )
 
 
+class TarifaIvaVigente(Specification[ContextoEmisionFactura]):
+    """Every line's IVA tarifa may be sold on the factura's date (TARIFAS_IVA's vigencias:
+    code 2 only until 2024-03-31, code 4 from 2024-04-01, code 8 only on decreed days)."""
+
+    def _no_vigentes(self, candidate: ContextoEmisionFactura) -> list[TarifaIva]:
+        codigos = sorted({linea.tarifa_iva for linea in candidate.factura.lineas}, key=int)
+        tarifas = [TarifaIva.de_codigo(codigo) for codigo in codigos]
+        return [t for t in tarifas if not t.vigente_en(candidate.fecha_emision)]
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return not self._no_vigentes(candidate)
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        return "; ".join(
+            t.mensaje_no_vigente(candidate.fecha_emision) for t in self._no_vigentes(candidate)
+        )
+
+
 class StockSuficienteParaFactura(Specification[ContextoEmisionFactura]):
     """Every product has enough stock in the bodega, adding up lines of the same product."""
 
@@ -148,6 +167,7 @@ def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:
         FechaEmisionValida(),
         FechaCaducidadValida(),
         FechaAutorizacionValida(),
+        TarifaIvaVigente(),
         DescuentoGlobalValido(),
         ConsumidorFinalDentroDelLimite(),
         PagosCuadranConTotal(),

@@ -23,6 +23,7 @@ from prometeo.domain.repositories import RepositorioCatalogo
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db import tablas as t
 
 E = TypeVar("E")
@@ -103,6 +104,9 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             direccion_matriz=Direccion(fila.direccion_matriz),
             obligado_contabilidad=fila.obligado_contabilidad,
             ambiente=fila.ambiente,
+            contribuyente_especial=fila.contribuyente_especial,
+            agente_retencion=fila.agente_retencion,
+            regimen=fila.regimen,
         )
 
     def guardar_emisor(self, emisor: Emisor) -> None:
@@ -116,6 +120,9 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 direccion_matriz=emisor.direccion_matriz.texto,
                 obligado_contabilidad=emisor.obligado_contabilidad,
                 ambiente=emisor.ambiente,
+                contribuyente_especial=emisor.contribuyente_especial,
+                agente_retencion=emisor.agente_retencion,
+                regimen=emisor.regimen,
             )
         )
 
@@ -147,7 +154,15 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     def agregar_punto_emision(self, punto: PuntoDeEmision) -> None:
         self._insertar(
             t.puntos_emision,
-            {"id": punto.id, "sucursal_id": punto.sucursal_id, "codigo": punto.codigo},
+            {
+                "id": punto.id,
+                "sucursal_id": punto.sucursal_id,
+                "codigo": punto.codigo,
+                "secuencial_inicial_factura": punto.secuencial_inicial(TipoComprobante.FACTURA),
+                "secuencial_inicial_nota_credito": punto.secuencial_inicial(
+                    TipoComprobante.NOTA_CREDITO
+                ),
+            },
             "PuntoEmisionUnico",
             f"La sucursal ya tiene un punto de emisión con el código {punto.codigo}",
         )
@@ -263,7 +278,14 @@ def _sucursal(fila: Row[Any]) -> Sucursal:
 
 
 def _punto(fila: Row[Any]) -> PuntoDeEmision:
-    return PuntoDeEmision(fila.id, fila.sucursal_id, fila.codigo)
+    iniciales = (
+        (TipoComprobante.FACTURA.value, fila.secuencial_inicial_factura),
+        (TipoComprobante.NOTA_CREDITO.value, fila.secuencial_inicial_nota_credito),
+    )
+    # Only the types that do not start at 1, as the punto was created.
+    return PuntoDeEmision(
+        fila.id, fila.sucursal_id, fila.codigo, tuple((t, n) for t, n in iniciales if n != 1)
+    )
 
 
 def _bodega(fila: Row[Any]) -> Bodega:

@@ -78,6 +78,9 @@ emisor = Table(
     Column("direccion_matriz", String(300), nullable=False),
     Column("obligado_contabilidad", Boolean, nullable=False),
     Column("ambiente", String(1), nullable=False),
+    Column("contribuyente_especial", String(13)),
+    Column("agente_retencion", String(8)),
+    Column("regimen", String(30), nullable=False, server_default="GENERAL"),
 )
 
 sucursales = Table(
@@ -95,6 +98,9 @@ puntos_emision = Table(
     Column("id", String(100), primary_key=True),
     Column("sucursal_id", String(100), ForeignKey("sucursales.id"), nullable=False),
     Column("codigo", String(3), nullable=False),
+    # The first secuencial of each document type (a punto coming from another system).
+    Column("secuencial_inicial_factura", Integer, nullable=False, server_default="1"),
+    Column("secuencial_inicial_nota_credito", Integer, nullable=False, server_default="1"),
     UniqueConstraint("sucursal_id", "codigo"),
 )
 

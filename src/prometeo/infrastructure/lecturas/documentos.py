@@ -166,6 +166,7 @@ def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> Factu
         valor_acreditado=de_centavos(f.valor_acreditado),
         notas_credito=notas,
         motivo_anulacion=f.motivo_anulacion,
+        clave_acceso=f.clave_acceso,
     )
 
 
@@ -238,4 +239,5 @@ def _nota(n: Any, lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVista:
         subtotales_por_tarifa=_por_tarifa(n.importes_por_tarifa),
         iva=Decimal(n.iva),
         valor_modificacion=Decimal(n.valor_modificacion),
+        clave_acceso=n.clave_acceso,
     )

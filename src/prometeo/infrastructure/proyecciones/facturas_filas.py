@@ -18,7 +18,12 @@ from prometeo.domain.events.factura import (
     ImportePorTarifa,
     LineaAgregada,
 )
-from prometeo.domain.services.totales import DescuentoGlobal, LineaParaTotales, calcular_totales
+from prometeo.domain.services.totales import (
+    DescuentoGlobal,
+    LineaParaTotales,
+    calcular_totales,
+    porcentaje_de,
+)
 from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     a_centavos,
@@ -90,6 +95,7 @@ def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
         "valor_acreditado": 0,
         "motivo_anulacion": None,
         "fecha_anulacion": None,
+        "clave_acceso": None,
     }
 
 
@@ -148,7 +154,7 @@ def recalcular_borrador(factura: Fila, lineas: Mapping[int, Fila]) -> None:
     factura.update(
         subtotal_sin_impuestos=texto(totales.subtotal_sin_impuestos),
         importes_por_tarifa=importes_json(
-            ImportePorTarifa(t, base, iva)
+            ImportePorTarifa(t, base, iva, porcentaje_de(t))
             for (t, base), (_, iva) in zip(
                 totales.bases_por_tarifa, totales.iva_por_tarifa, strict=True
             )
@@ -174,6 +180,7 @@ def emision(evento: FacturaEmitida) -> tuple[Fila, list[Fila]]:
         "importe_total": texto(evento.importe_total),
         "pagos": pagos_json(evento.pagos),
         "costo_total": texto(evento.costo_total),
+        "clave_acceso": evento.clave_acceso,
     }
     lineas = [
         {

@@ -93,6 +93,7 @@ def _creada(posicion: int, evento: NotaCreditoCreada) -> Fila:
         "importes_por_tarifa": importes_json(importes),
         "iva": texto(iva),
         "valor_modificacion": texto(subtotal + iva),
+        "clave_acceso": None,
     }
 
 
@@ -127,6 +128,7 @@ def _emision(evento: NotaCreditoEmitida) -> Fila:
         "importes_por_tarifa": importes_json(evento.importes_por_tarifa),
         "iva": texto(evento.iva),
         "valor_modificacion": texto(evento.valor_modificacion),
+        "clave_acceso": evento.clave_acceso,
     }
 
 

@@ -118,6 +118,7 @@ vista_facturas = Table(
     Column("valor_acreditado", BigInteger, nullable=False),  # cents
     Column("motivo_anulacion", Text),
     Column("fecha_anulacion", Date),
+    Column("clave_acceso", String(49)),
     Index(None, "fecha_emision", "posicion"),
 )
 
@@ -176,6 +177,7 @@ vista_notas_credito = Table(
     Column("importes_por_tarifa", Text, nullable=False),  # JSON
     Column("iva", Decimal_, nullable=False),
     Column("valor_modificacion", Decimal_, nullable=False),
+    Column("clave_acceso", String(49)),
 )
 
 vista_lineas_nota_credito = Table(

@@ -95,9 +95,13 @@ class CodecEventos:
             self._msgspec[tipo] = msgspec.json.Decoder(clase).decode
             self._por_clase[clase] = (tipo, clase.VERSION_ESQUEMA, codificador_json(clase))
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
+        # The registered upcasters apply to the types this codec knows (a codec built for
+        # a few types takes theirs); upcasters given explicitly must all apply.
         for (tipo, desde_version), funcion in (
             UPCASTERS if upcasters is None else upcasters
         ).items():
+            if upcasters is None and tipo not in self._por_tipo:
+                continue
             self.registrar_upcaster(tipo, desde_version, funcion)
 
     @property

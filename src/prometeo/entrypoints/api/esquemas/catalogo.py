@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Self
 
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from prometeo.application.comandos import (
     CrearBodega,
@@ -51,6 +51,8 @@ class EmisorEntrada(Entrada):
             "direccion_matriz": "Av. Amazonas N34-120, Quito",
             "obligado_contabilidad": True,
             "ambiente": "1",
+            "contribuyente_especial": "5368",
+            "regimen": "GENERAL",
         }
     )
 
@@ -60,6 +62,16 @@ class EmisorEntrada(Entrada):
     direccion_matriz: Texto
     obligado_contabilidad: StrictBool
     ambiente: Texto = Field(description='"1" pruebas, "2" producción.', examples=["1"])
+    contribuyente_especial: Texto | None = Field(
+        default=None, description="Número de resolución de contribuyente especial, si lo es."
+    )
+    agente_retencion: Texto | None = Field(
+        default=None, description="Número de resolución de agente de retención, si lo es."
+    )
+    regimen: Texto = Field(
+        default="GENERAL",
+        description='"GENERAL", "RIMPE_EMPRENDEDOR" o "RIMPE_NEGOCIO_POPULAR".',
+    )
 
     def a_comando(self) -> RegistrarEmisor:
         return RegistrarEmisor(
@@ -69,6 +81,9 @@ class EmisorEntrada(Entrada):
             self.direccion_matriz,
             self.obligado_contabilidad,
             self.ambiente,
+            self.contribuyente_especial,
+            self.agente_retencion,
+            self.regimen,
         )
 
 
@@ -81,6 +96,9 @@ class EmisorRespuesta(Salida):
     direccion_matriz: str
     obligado_contabilidad: bool
     ambiente: str
+    contribuyente_especial: str | None
+    agente_retencion: str | None
+    regimen: str
     advertencias: list[str] = Field(
         default_factory=list,
         description="Avisos que no impiden el registro (p. ej. dígito verificador de un RUC "
@@ -96,6 +114,9 @@ class EmisorRespuesta(Salida):
             direccion_matriz=emisor.direccion_matriz,
             obligado_contabilidad=emisor.obligado_contabilidad,
             ambiente=emisor.ambiente,
+            contribuyente_especial=emisor.contribuyente_especial,
+            agente_retencion=emisor.agente_retencion,
+            regimen=emisor.regimen,
             advertencias=list(emisor.advertencias),
         )
 
@@ -134,12 +155,20 @@ class SucursalRespuesta(Salida):
 class PuntoEmisionEntrada(Entrada):
     """Un punto de emisión nuevo de la sucursal."""
 
-    model_config = ejemplos({"codigo": "001"})
+    model_config = ejemplos({"codigo": "001", "siguiente_secuencial": {"01": 1500, "04": 20}})
 
     codigo: Texto = Field(description="Código del punto de emisión, 3 dígitos (001 a 999).")
+    siguiente_secuencial: dict[str, StrictInt] | None = Field(
+        default=None,
+        description="Para un punto que ya emitió números en otro sistema: el primer secuencial "
+        'que emitirá aquí, por tipo de comprobante ("01" factura, "04" nota de crédito); '
+        "1 si no se indica.",
+    )
 
     def a_comando(self, sucursal_id: str) -> CrearPuntoEmision:
-        return CrearPuntoEmision(sucursal_id, self.codigo)
+        return CrearPuntoEmision(
+            sucursal_id, self.codigo, siguiente_secuencial=self.siguiente_secuencial
+        )
 
 
 class PuntoEmisionRespuesta(Salida):
@@ -148,10 +177,19 @@ class PuntoEmisionRespuesta(Salida):
     id: str
     codigo: str
     sucursal_id: str
+    siguiente_secuencial: dict[str, int] = Field(
+        description="El primer secuencial de cada tipo de comprobante, como se creó el punto.",
+        examples=[{"01": 1500, "04": 1}],
+    )
 
     @classmethod
     def desde(cls, punto: PuntoEmisionVista) -> Self:
-        return cls(id=punto.id, codigo=punto.codigo, sucursal_id=punto.sucursal_id)
+        return cls(
+            id=punto.id,
+            codigo=punto.codigo,
+            sucursal_id=punto.sucursal_id,
+            siguiente_secuencial=dict(punto.siguiente_secuencial),
+        )
 
 
 class BodegaEntrada(Entrada):

@@ -275,6 +275,11 @@ class FacturaRespuesta(Salida):
     valor_acreditado: str = Field(examples=["0.00"], description="Acreditado por notas.")
     notas_credito: list[str] = Field(description="Ids de sus notas de crédito.")
     motivo_anulacion: str | None = None
+    clave_acceso: str | None = Field(
+        default=None,
+        examples=["0312202201019007200200120029020004874985766297216"],
+        description="Clave de acceso del SRI (49 dígitos), fijada al emitir; null en BORRADOR.",
+    )
 
     @classmethod
     def desde(cls, vista: FacturaVista) -> Self:
@@ -295,6 +300,7 @@ class FacturaRespuesta(Salida):
             valor_acreditado=dinero(vista.valor_acreditado),
             notas_credito=list(vista.notas_credito),
             motivo_anulacion=vista.motivo_anulacion,
+            clave_acceso=vista.clave_acceso,
         )
 
 

@@ -131,6 +131,11 @@ class NotaCreditoRespuesta(Salida):
     devolucion_inventario: bool
     lineas: list[LineaNotaCreditoRespuesta]
     totales: TotalesNotaCreditoRespuesta
+    clave_acceso: str | None = Field(
+        default=None,
+        examples=["0312202201019007200200120029020004874985766297216"],
+        description="Clave de acceso del SRI (49 dígitos), fijada al emitir; null en BORRADOR.",
+    )
 
     @classmethod
     def desde(cls, vista: NotaCreditoVista) -> Self:
@@ -152,6 +157,7 @@ class NotaCreditoRespuesta(Salida):
                 iva=dinero(vista.iva),
                 valor_modificacion=dinero(vista.valor_modificacion),
             ),
+            clave_acceso=vista.clave_acceso,
         )
 
 

@@ -178,6 +178,7 @@ def bootstrap(
     bus = crear_bus_de_mensajes(al_fallar=metricas.contar_fallo_manejador)
     config = Configuracion(
         plazo_nota_credito_dias=settings.plazo_nota_credito_dias,
+        dia_limite_anulacion=settings.dia_limite_anulacion,
         reintentos_concurrencia=settings.reintentos_concurrencia,
     )
     codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prometeo.domain.specifications.anulacion import DIA_LIMITE_ANULACION, DIA_LIMITE_MAXIMO
 from prometeo.domain.specifications.nota_credito import PLAZO_NOTA_CREDITO_DIAS
 
 
 @dataclass(frozen=True, slots=True)
 class Configuracion:
     """How the application behaves: the days after a factura within which a nota de
-    crédito may be issued, and how many times a command is attempted when another writer
+    crédito may be issued, the day of the following month until which a factura may be
+    annulled (SRI: 7), and how many times a command is attempted when another writer
     changed the same streams meanwhile (optimistic concurrency), with a short random
     wait between attempts that never exceeds `espera_maxima_segundos`."""
 
     plazo_nota_credito_dias: int = PLAZO_NOTA_CREDITO_DIAS
+    dia_limite_anulacion: int = DIA_LIMITE_ANULACION
     reintentos_concurrencia: int = 5
     espera_maxima_segundos: float = 0.1
 
@@ -23,6 +26,11 @@ class Configuracion:
             raise ValueError(
                 "El plazo de notas de crédito no puede ser negativo: "
                 f"{self.plazo_nota_credito_dias}"
+            )
+        if not 1 <= self.dia_limite_anulacion <= DIA_LIMITE_MAXIMO:
+            raise ValueError(
+                f"El día límite de anulación debe estar entre 1 y {DIA_LIMITE_MAXIMO}: "
+                f"{self.dia_limite_anulacion}"
             )
         if self.reintentos_concurrencia < 1:
             raise ValueError(

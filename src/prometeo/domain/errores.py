@@ -47,6 +47,13 @@ class OperacionNoPermitida(ReglasIncumplidas):
     def __init__(self, regla: str, mensaje: str) -> None:
         super().__init__([ReglaIncumplida(regla, mensaje)])
 
+    @classmethod
+    def varias(cls, errores: Iterable[ReglaIncumplida]) -> OperacionNoPermitida:
+        """Several rules of the moment broken at once (reported together)."""
+        error = cls.__new__(cls)
+        ReglasIncumplidas.__init__(error, errores)
+        return error
+
 
 class ErrorDeConcurrencia(ErrorDeDominio):
     """Another writer changed a stream after we read it (expected version is stale)."""

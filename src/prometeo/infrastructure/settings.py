@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     hoy: date | None = None
     zona_horaria: str = "America/Guayaquil"
     plazo_nota_credito_dias: int = Field(default=365, ge=0, le=36500)
+    # A factura may be annulled until this day of the month after its emission (SRI: 7).
+    dia_limite_anulacion: int = Field(default=7, ge=1, le=28)
     snapshot_cada: int = Field(default=50, ge=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(?i:FULL|NORMAL|EXTRA)$")
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)

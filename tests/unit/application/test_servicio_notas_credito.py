@@ -25,6 +25,7 @@ from prometeo.domain.errores import (
     ReglasIncumplidas,
     ValorInvalido,
 )
+from prometeo.domain.reloj import RelojFijo
 
 
 @pytest.fixture
@@ -145,6 +146,7 @@ def test_factura_desconocida_o_en_borrador(tienda: Escenario) -> None:
 
 def test_el_plazo_viene_de_la_configuracion(tienda: Escenario, vendida: str) -> None:
     tarde = replace(nota(vendida, unidades("1")), fecha_emision=HOY + timedelta(days=11))
+    tienda.reloj = RelojFijo(HOY + timedelta(days=11))
     tienda.config = Configuracion(plazo_nota_credito_dias=10, espera_maxima_segundos=0)
 
     with pytest.raises(ReglasIncumplidas) as error:

@@ -234,11 +234,11 @@ def test_fechas_validas_se_aceptan(negocio: Negocio) -> None:
     negocio.ingresar("a", "10", "1.00")
     factura = negocio.borrador(
         [("a", "1", "1.00")],
-        fecha_emision=HOY + timedelta(days=1),
+        fecha_emision=HOY,
         fecha_autorizacion=HOY,
         fecha_caducidad=HOY + timedelta(days=30),
     )
-    assert negocio.emitir(factura).fecha_emision == HOY + timedelta(days=1)
+    assert negocio.emitir(factura).fecha_emision == HOY
 
 
 def test_anulacion_devuelve_los_lotes_exactos(negocio: Negocio) -> None:

@@ -133,12 +133,12 @@ def test_fechas_y_plazo_de_la_nota(negocio: Negocio) -> None:
     with pytest.raises(ReglasIncumplidas) as error:
         negocio.nota(factura, [("a", "1")], fecha_emision=HOY - timedelta(days=1))
     assert reglas(error) == {"FechaEmisionValida", "FechaEmisionPosteriorFactura"}
+    negocio.reloj = RelojFijo(HOY + timedelta(days=31))
     with pytest.raises(ReglasIncumplidas) as error:
-        negocio.nota(factura, [("a", "1")], fecha_emision=HOY + timedelta(days=31), plazo_dias=30)
+        negocio.nota(factura, [("a", "1")], plazo_dias=30)
     assert reglas(error) == {"PlazoNotaCreditoValido"}
-    nota = negocio.nota(
-        factura, [("a", "1")], fecha_emision=HOY + timedelta(days=30), plazo_dias=30
-    )
+    negocio.reloj = RelojFijo(HOY + timedelta(days=30))
+    nota = negocio.nota(factura, [("a", "1")], plazo_dias=30)
     assert nota.fecha_emision == HOY + timedelta(days=30)
     negocio.reloj = RelojFijo(HOY + timedelta(days=366))
     with pytest.raises(ReglasIncumplidas) as error:

@@ -119,7 +119,13 @@ class ServicioFacturas(ServicioAplicacion):
             inventarios = cargas.inventarios(
                 uow, (ln.producto_id for ln in factura.lineas), factura.bodega_id
             )
-            anular_factura(factura, inventarios, motivo, self._reloj)
+            anular_factura(
+                factura,
+                inventarios,
+                motivo,
+                self._reloj,
+                dia_limite=self._config.dia_limite_anulacion,
+            )
 
         self._ejecutar(operacion, metadatos)
 

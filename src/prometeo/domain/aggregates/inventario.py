@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Self
 
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.lote import Lote
-from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import (
     ConsumoLote,
@@ -24,10 +24,17 @@ from prometeo.domain.events.inventario import (
     StockReducido,
 )
 from prometeo.domain.specifications.inventario import SolicitudSalida, StockSuficiente
-from prometeo.domain.value_objects.dinero import Cantidad, Precio
+from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Precio
+from prometeo.domain.value_objects.texto_sri import REFERENCIA
 
 CERO = Decimal(0)
 CERO_DOLARES = Decimal("0.00")
+# What one producto × bodega may hold: below 10^12 units and USD 10^12 of value, the bound
+# of every quantity and amount (SRI: 12 integer digits). The read models keep stock as
+# BIGINT micro-units (× 10^6) and values as BIGINT cents: 10^18 and 10^14 stay well
+# inside 64 bits (9.22 × 10^18), where SQLite would otherwise fall back to floating point.
+LIMITE_STOCK = LIMITE
+LIMITE_VALOR = LIMITE
 
 
 class Inventario(Agregado):
@@ -128,6 +135,7 @@ class Inventario(Agregado):
                 "FechaCaducidadLoteValida",
                 f"La fecha de caducidad {fecha_caducidad} es anterior al ingreso {fecha}",
             )
+        documento = REFERENCIA.validar_opcional(documento) or ""
         lote = ConsumoLote(
             self._nuevo_lote_id(lote_id),
             cantidad.valor,
@@ -135,6 +143,7 @@ class Inventario(Agregado):
             costo_unitario.por(cantidad).monto,
             fecha_caducidad,
         )
+        self._exigir_capacidad(lote.cantidad, lote.costo)
         self._registrar(self._ingreso(lote, fecha, documento, "INGRESO"))
         return lote.lote_id
 
@@ -196,6 +205,9 @@ class Inventario(Agregado):
                     f"No se pueden devolver {cantidad} unidades al lote {lote_id}: "
                     f"solo salieron {lote.cantidad_inicial - lote.cantidad_disponible}",
                 )
+        self._exigir_capacidad(
+            sum((c.cantidad for c in consumos), CERO), sum((c.costo for c in consumos), CERO)
+        )
         self._registrar(self._incremento(consumos, fecha, documento, documento_id, "ANULACION"))
 
     def devolver(
@@ -215,6 +227,7 @@ class Inventario(Agregado):
             costo_unitario=costo_unitario.valor,
             costo=costo_unitario.por(cantidad).monto,
         )
+        self._exigir_capacidad(nuevo.cantidad, nuevo.costo)
         self._registrar(self._incremento((nuevo,), fecha, documento, documento_id, "DEVOLUCION"))
         return nuevo
 
@@ -224,6 +237,9 @@ class Inventario(Agregado):
         """Receive what another bodega sent: one new lot per lot consumed there, with the
         same unit cost, expiry and value. Returns the new lots' ids."""
         self._exigir_consumos(consumos)
+        self._exigir_capacidad(
+            sum((c.cantidad for c in consumos), CERO), sum((c.costo for c in consumos), CERO)
+        )
         # Fresh ids: the same origin lot may be transferred here more than once.
         ids = tuple(self._nuevo_lote_id(None) for _ in consumos)
         for lote_id, consumo in zip(ids, consumos, strict=True):
@@ -251,6 +267,18 @@ class Inventario(Agregado):
             cantidad_disponible=CERO,
             valor_disponible=CERO_DOLARES,
         )
+
+    def _exigir_capacidad(self, cantidad: Decimal, valor: Decimal) -> None:
+        """Goods coming in may not take the stock or its value to the bound the read models
+        can store (LIMITE_STOCK units, LIMITE_VALOR dollars)."""
+        stock, total = self.stock + cantidad, self.valor + valor
+        if stock >= LIMITE_STOCK or total >= LIMITE_VALOR:
+            raise OperacionNoPermitida(
+                "StockDentroDelLimite",
+                f"El inventario de {self.producto_id} en la bodega {self.bodega_id} quedaría "
+                f"con {stock.normalize():f} unidades y un valor de USD {total}; debe quedar "
+                f"por debajo de {LIMITE_STOCK:,} unidades y de USD {LIMITE_VALOR:,}",
+            )
 
     def _exigir_consumos(self, consumos: tuple[ConsumoLote, ...]) -> None:
         if not consumos:

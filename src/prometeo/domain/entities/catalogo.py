@@ -12,10 +12,21 @@ from decimal import Decimal
 from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.events.comprobante import DatosEmisor
 from prometeo.domain.value_objects.dinero import Precio, a_decimal, redondear6
-from prometeo.domain.value_objects.direccion import Direccion, tiene_caracteres_de_control
+from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import ConsumidorFinal, Identificacion, Ruc
 from prometeo.domain.value_objects.numero_comprobante import SECUENCIAL_MAXIMO, TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
+from prometeo.domain.value_objects.texto_sri import (
+    CODIGO_BODEGA,
+    CODIGO_PRODUCTO,
+    EMAIL,
+    NOMBRE_BODEGA,
+    NOMBRE_COMERCIAL,
+    NOMBRE_PRODUCTO,
+    NOMBRE_SUCURSAL,
+    RAZON_SOCIAL,
+    CampoSri,
+)
 
 AMBIENTE_PRUEBAS = "1"
 AMBIENTE_PRODUCCION = "2"
@@ -23,21 +34,11 @@ AMBIENTE_PRODUCCION = "2"
 _CODIGO_SERIE = re.compile(r"[0-9]{3}")
 # Loose on purpose: a typo is caught, an unusual but real address is not refused.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_LONGITUD_EMAIL = 254
 
 
 def _texto(valor: object, regla: str, campo: str, maximo: int) -> str:
-    """The text stripped: one line, not blank, at most `maximo` characters."""
-    if not isinstance(valor, str):
-        raise ValorInvalido(regla, f"{campo} debe ser un texto, no {valor!r}")
-    texto = valor.strip()
-    if not texto:
-        raise ValorInvalido(regla, f"{campo} no puede quedar en blanco")
-    if len(texto) > maximo:
-        raise ValorInvalido(regla, f"{campo} tiene {len(texto)} caracteres; el máximo es {maximo}")
-    if tiene_caracteres_de_control(texto):
-        raise ValorInvalido(regla, f"{campo} debe ser una sola línea, sin caracteres de control")
-    return texto
+    """The text stripped: one line, not blank, at most `maximo` characters (see texto_sri)."""
+    return CampoSri(campo, regla, maximo).validar(valor)
 
 
 def _id(valor: object, campo: str = "El id") -> str:
@@ -109,13 +110,11 @@ class Emisor:
                 "RegimenValido",
                 f"El régimen debe ser {', '.join(REGIMENES)}: {self.regimen!r}",
             )
-        fijar(
-            self, "razon_social", _texto(self.razon_social, "NombreValido", "La razón social", 300)
-        )
+        fijar(self, "razon_social", RAZON_SOCIAL.validar(self.razon_social))
         fijar(
             self,
             "nombre_comercial",
-            _texto(self.nombre_comercial, "NombreValido", "El nombre comercial", 300),
+            NOMBRE_COMERCIAL.validar(self.nombre_comercial),
         )
         if not isinstance(self.obligado_contabilidad, bool):
             raise ValorInvalido(
@@ -168,9 +167,7 @@ class Sucursal:
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
         object.__setattr__(self, "codigo", _codigo_serie(self.codigo, "El código de sucursal"))
-        object.__setattr__(
-            self, "nombre", _texto(self.nombre, "NombreValido", "El nombre de la sucursal", 300)
-        )
+        object.__setattr__(self, "nombre", NOMBRE_SUCURSAL.validar(self.nombre))
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +238,8 @@ class Bodega:
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
         object.__setattr__(self, "sucursal_id", _id(self.sucursal_id, "El id de la sucursal"))
-        object.__setattr__(
-            self, "codigo", _texto(self.codigo, "CodigoValido", "El código de la bodega", 20)
-        )
-        object.__setattr__(
-            self, "nombre", _texto(self.nombre, "NombreValido", "El nombre de la bodega", 300)
-        )
+        object.__setattr__(self, "codigo", CODIGO_BODEGA.validar(self.codigo))
+        object.__setattr__(self, "nombre", NOMBRE_BODEGA.validar(self.nombre))
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,12 +257,8 @@ class Producto:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(
-            self, "codigo", _texto(self.codigo, "CodigoValido", "El código del producto", 25)
-        )
-        object.__setattr__(
-            self, "nombre", _texto(self.nombre, "NombreValido", "El nombre del producto", 300)
-        )
+        object.__setattr__(self, "codigo", CODIGO_PRODUCTO.validar(self.codigo))
+        object.__setattr__(self, "nombre", NOMBRE_PRODUCTO.validar(self.nombre))
         object.__setattr__(self, "tarifa_iva", TarifaIva.de_codigo(self.tarifa_iva).codigo)
         minimo = a_decimal(self.stock_minimo, "StockMinimoValido", "El stock mínimo")
         if minimo < 0 or minimo != redondear6(minimo):
@@ -293,9 +282,7 @@ class Cliente:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(
-            self, "razon_social", _texto(self.razon_social, "NombreValido", "La razón social", 300)
-        )
+        object.__setattr__(self, "razon_social", RAZON_SOCIAL.validar(self.razon_social))
         object.__setattr__(self, "email", _email(self.email))
 
     @property
@@ -304,11 +291,7 @@ class Cliente:
 
 
 def _email(valor: object) -> str | None:
-    if valor is None:
-        return None
-    email = valor.strip() if isinstance(valor, str) else None
-    if email == "":
-        return None
-    if email is None or len(email) > _LONGITUD_EMAIL or not _EMAIL.fullmatch(email):
+    email = EMAIL.validar_opcional(valor)
+    if email is not None and not _EMAIL.fullmatch(email):
         raise ValorInvalido("EmailValido", f"El correo electrónico {valor!r} no es válido")
     return email

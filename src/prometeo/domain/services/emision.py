@@ -6,13 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.factura import EstadoFactura, Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.errores import OperacionNoPermitida
 from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import FacturaEmitida
 from prometeo.domain.events.inventario import ConsumoLote
 from prometeo.domain.reloj import Reloj
+from prometeo.domain.specifications.anulacion import (
+    DIA_LIMITE_ANULACION,
+    ContextoAnulacion,
+    reglas_anulacion,
+)
 from prometeo.domain.specifications.factura import (
     LIMITE_CONSUMIDOR_FINAL,
     ContextoEmisionFactura,
@@ -76,10 +82,18 @@ def anular_factura(
     inventarios: Mapping[str, Inventario],
     motivo: MotivoModificacion,
     reloj: Reloj,
+    *,
+    dia_limite: int = DIA_LIMITE_ANULACION,
 ) -> None:
     """Annul an emitted factura and put back the exact quantities into the exact lots they
-    were taken from, at their cost. Its number stays used."""
+    were taken from, at their cost. Its number stays used. Only within the SRI's window
+    (until day `dia_limite` of the following month), never to consumidor final, never
+    once a nota de crédito touched it: every broken rule is reported at once."""
     fecha = reloj.hoy()
+    if factura.estado is EstadoFactura.EMITIDA:
+        errores = reglas_anulacion().incumplidas(ContextoAnulacion(factura, fecha, dia_limite))
+        if errores:
+            raise OperacionNoPermitida.varias(errores)
     factura.anular(motivo, fecha)
     for linea in factura.lineas:
         inventarios[linea.producto_id].revertir(

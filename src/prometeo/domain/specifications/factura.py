@@ -13,11 +13,14 @@ from prometeo.domain.specifications.base import Specification, todas
 from prometeo.domain.specifications.fechas import (
     FechaAutorizacionValida,
     FechaCaducidadValida,
+    FechaEmisionNoFutura,
     FechaEmisionValida,
 )
+from prometeo.domain.value_objects.dinero import LIMITE, redondear2
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 LIMITE_CONSUMIDOR_FINAL = Decimal("50.00")
+PROPINA_MAXIMA = Decimal("0.10")
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,36 @@ class ConsumidorFinalDentroDelLimite(Specification[ContextoEmisionFactura]):
         )
 
 
+class ImporteTotalDentroDelLimite(Specification[ContextoEmisionFactura]):
+    """importe_total stays below 10^12, the bound of every amount (SRI: 12 integer digits;
+    the read models keep it in 64-bit cents)."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return candidate.totales.importe_total < LIMITE
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        return (
+            f"El importe total {candidate.totales.importe_total} debe ser menor que USD {LIMITE:,}"
+        )
+
+
+class PropinaDentroDelLimite(Specification[ContextoEmisionFactura]):
+    """The propina is at most 10 % of the subtotal sin impuestos, as the SRI's own
+    invoicer caps it."""
+
+    def maximo(self, candidate: ContextoEmisionFactura) -> Decimal:
+        return redondear2(candidate.totales.subtotal_sin_impuestos * PROPINA_MAXIMA)
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return candidate.totales.propina <= self.maximo(candidate)
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        return (
+            f"La propina {candidate.totales.propina} supera el 10 % del subtotal "
+            f"{candidate.totales.subtotal_sin_impuestos} (máximo {self.maximo(candidate)})"
+        )
+
+
 class PagosCuadranConTotal(Specification[ContextoEmisionFactura]):
     """The payments given add up to importe_total (none given: one payment for all)."""
 
@@ -165,11 +198,14 @@ def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:
         FacturaEnBorrador(),
         FacturaTieneLineas(),
         FechaEmisionValida(),
+        FechaEmisionNoFutura(),
         FechaCaducidadValida(),
         FechaAutorizacionValida(),
         TarifaIvaVigente(),
         DescuentoGlobalValido(),
         ConsumidorFinalDentroDelLimite(),
+        ImporteTotalDentroDelLimite(),
+        PropinaDentroDelLimite(),
         PagosCuadranConTotal(),
         StockSuficienteParaFactura(),
     )

@@ -39,6 +39,21 @@ class FechaEmisionValida(Specification[ConFechas]):
         )
 
 
+class FechaEmisionNoFutura(Specification[ConFechas]):
+    """A document is not dated after today: the SRI refuses it (error 65, fecha de emisión
+    extemporánea). "Today" is the application's clock, in the business's time zone."""
+
+    def is_satisfied_by(self, candidate: ConFechas) -> bool:
+        return candidate.fecha_emision <= candidate.hoy
+
+    def mensaje(self, candidate: ConFechas) -> str:
+        return (
+            f"La fecha de emisión {candidate.fecha_emision.isoformat()} no puede ser posterior "
+            f"a hoy ({candidate.hoy.isoformat()}): el SRI rechaza un comprobante con fecha "
+            "futura"
+        )
+
+
 class FechaCaducidadValida(Specification[ConFechasDeAutorizacion]):
     """When given, the expiry date comes after the date of issue."""
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura
 from prometeo.domain.services.acreditacion import Acreditacion, SolicitudLineaCredito, acreditar
 from prometeo.domain.specifications.base import Specification, todas
-from prometeo.domain.specifications.fechas import FechaEmisionValida
+from prometeo.domain.specifications.fechas import FechaEmisionNoFutura, FechaEmisionValida
 
 PLAZO_NOTA_CREDITO_DIAS = 365
 
@@ -125,6 +125,7 @@ def reglas_nota_credito() -> Specification[ContextoNotaCredito]:
         NotaCreditoTieneLineas(),
         FacturaEmitidaParaNotaCredito(),
         FechaEmisionValida(),
+        FechaEmisionNoFutura(),
         FechaEmisionPosteriorFactura(),
         PlazoNotaCreditoValido(),
         LineasValidasContraFactura(),

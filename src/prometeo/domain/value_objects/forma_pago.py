@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.value_objects.dinero import Dinero
+from prometeo.domain.value_objects.texto_sri import UNIDAD_TIEMPO
 
 
 class FormaPago(StrEnum):
@@ -51,5 +52,5 @@ class Pago:
             raise ValorInvalido(
                 "PagoValido", f"El plazo del pago debe estar entre 0 y 36500: {self.plazo}"
             )
-        if self.unidad_tiempo is not None and not self.unidad_tiempo.strip():
-            raise ValorInvalido("PagoValido", "La unidad de tiempo del pago no puede estar vacía")
+        if self.unidad_tiempo is not None:
+            object.__setattr__(self, "unidad_tiempo", UNIDAD_TIEMPO.validar(self.unidad_tiempo))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,6 +18,7 @@ from prometeo.application.comandos import (
     LineaFacturaCmd,
     PagoCmd,
 )
+from prometeo.application.config import Configuracion
 from prometeo.domain.aggregates.factura import EstadoFactura
 from prometeo.domain.errores import (
     Duplicado,
@@ -26,6 +27,7 @@ from prometeo.domain.errores import (
     ReglasIncumplidas,
     ValorInvalido,
 )
+from prometeo.domain.reloj import RelojFijo
 
 
 def borrador(tienda: Escenario, *lineas: LineaFacturaCmd, **kwargs: object) -> str:
@@ -299,3 +301,23 @@ def test_anular_exige_un_motivo(tienda: Escenario) -> None:
 
     assert reglas(error.value) == {"MotivoModificacionValido"}
     assert tienda.uows == []
+
+
+def test_el_dia_limite_de_anulacion_viene_de_la_configuracion(tienda: Escenario) -> None:
+    tienda.ingresar(CAFE, "5", "4.00")
+    factura_id = tienda.vender((CAFE, "1")).id
+    tienda.reloj = RelojFijo(date(2026, 12, 9))
+
+    with pytest.raises(OperacionNoPermitida) as error:
+        tienda.facturas.anular_factura(AnularFactura(factura_id, "Error"))
+
+    assert reglas(error.value) == {"AnulacionDentroDelPlazo"}
+    tienda.config = Configuracion(dia_limite_anulacion=9, espera_maxima_segundos=0)
+    tienda.facturas.anular_factura(AnularFactura(factura_id, "Error"))
+    assert tienda.factura(factura_id).estado is EstadoFactura.ANULADA
+
+
+@pytest.mark.parametrize("dia", [0, 29])
+def test_el_dia_limite_de_anulacion_existe_en_todo_mes(dia: int) -> None:
+    with pytest.raises(ValueError, match="día límite de anulación"):
+        Configuracion(dia_limite_anulacion=dia)

@@ -58,7 +58,9 @@ async def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
     "/{factura_id}/anular",
     summary="Anular una factura emitida",
     description="La mercadería vuelve a los mismos lotes de los que salió, a su costo. Una "
-    "factura con notas de crédito no se puede anular." + ROLES,
+    "factura con notas de crédito no se puede anular, ni una a consumidor final; las demás, "
+    "solo hasta el día 7 del mes siguiente a su emisión (PROMETEO_DIA_LIMITE_ANULACION): "
+    "después se corrigen con una nota de crédito." + ROLES,
 )
 async def anular_factura(
     factura_id: IdRuta, cuerpo: AnulacionEntrada, ctx: Caja

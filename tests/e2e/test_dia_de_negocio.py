@@ -81,18 +81,22 @@ def _ventas(caja: TiendaHttp) -> None:
     assert reglas(caro) == {"ConsumidorFinalDentroDelLimite"}
     assert caja.ultima_posicion() == antes
 
-    # A global discount, to consumidor final, then annulled: the bread goes back.
-    pan = caja.facturar(("pan", "10"), cliente_id=None, descuento_global={"porcentaje": "10"})
+    # A global discount, to consumidor final: never annulled (SRI). To a cliente, annulled
+    # within the month: the bread goes back.
+    final = caja.facturar(("pan", "1"), cliente_id=None)
+    rechazo = caja.http.post(f"{API}/facturas/{final['id']}/anular", json={"motivo": "Error"})
+    assert reglas(rechazo) == {"AnulacionNoConsumidorFinal"}
+    pan = caja.facturar(("pan", "10"), descuento_global={"porcentaje": "10"})
     assert pan["totales"]["subtotal_sin_impuestos"] == "13.50"
     assert pan["totales"]["total_descuento"] == "1.50"
     assert pan["totales"]["importe_total"] == "13.50"
-    assert caja.stock("pan")["cantidad"] == "10"
+    assert caja.stock("pan")["cantidad"] == "9"
     anulada = exigir(
         caja.http.post(f"{API}/facturas/{pan['id']}/anular", json={"motivo": "Pedido duplicado"}),
         200,
     )
     assert anulada["estado"] == "ANULADA"
-    assert caja.stock("pan")["cantidad"] == "20"
+    assert caja.stock("pan")["cantidad"] == "19"
 
     # Notas de crédito: 4 back at 16.00 / 7 = 2.285714, another 4 too many, then 3.
     def nota(cantidad: str) -> Any:

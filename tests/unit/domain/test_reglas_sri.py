@@ -17,7 +17,11 @@ from prometeo.domain.errores import OperacionNoPermitida, ReglasIncumplidas, Val
 from prometeo.domain.events.inventario import LoteIngresado
 from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.emision import anular_factura
-from prometeo.domain.specifications.anulacion import limite_anulacion
+from prometeo.domain.specifications.anulacion import (
+    ContextoAnulacion,
+    limite_anulacion,
+    reglas_anulacion,
+)
 from prometeo.domain.value_objects.comprador import Comprador
 from prometeo.domain.value_objects.dinero import Cantidad, Dinero, Precio
 from prometeo.domain.value_objects.direccion import Direccion
@@ -87,6 +91,14 @@ MOTIVO = MotivoModificacion("Error de digitación")
 )
 def test_8_el_limite_es_el_dia_7_del_mes_siguiente(emision: date, limite: date) -> None:
     assert limite_anulacion(emision, 7) == limite
+
+
+def test_8_en_el_ultimo_mes_posible_el_plazo_no_vence(negocio: Negocio) -> None:
+    factura = _emitida(negocio)
+    factura.fecha_emision = date(9999, 12, 1)
+    contexto = ContextoAnulacion(factura, date(9999, 12, 31))
+    assert contexto.limite is None
+    assert reglas_anulacion().incumplidas(contexto) == []
 
 
 def test_8_se_anula_hasta_el_dia_limite_del_mes_siguiente(negocio: Negocio) -> None:
@@ -245,6 +257,7 @@ PROHIBIDOS = [
     "\u200d",
     "\u2060",
     "\ufeff",
+    "\ud800",
 ]
 
 

@@ -45,11 +45,6 @@ def caracter_prohibido(texto: str) -> str | None:
     return None
 
 
-def tiene_caracteres_de_control(texto: str) -> bool:
-    """True when the text holds a character `caracter_prohibido` refuses."""
-    return caracter_prohibido(texto) is not None
-
-
 @dataclass(frozen=True, slots=True)
 class CampoSri:
     """A text field of an SRI document: its name as a user reads it ("La razón social"),

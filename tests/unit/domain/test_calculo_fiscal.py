@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from negocio import Negocio, unidades, valor
 
-from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.factura import Factura, NuevaLinea
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.errores import ReglasIncumplidas
 from prometeo.domain.events.factura import FacturaEmitida
@@ -213,14 +213,14 @@ precios6 = st.integers(0, 200 * 10**6).map(lambda c: Decimal(c).scaleb(-6))
 @st.composite
 def facturas(draw: st.DrawFn) -> tuple[Negocio, Factura]:
     negocio = Negocio()
-    propina = Dinero(Decimal(draw(st.integers(0, 500))).scaleb(-2))
-    factura = negocio.borrador([], propina=propina)
+    factura = negocio.borrador([])
+    nuevas: list[NuevaLinea] = []
     for n in range(1, draw(st.integers(1, 6)) + 1):
         cantidad, precio = draw(unidades6), draw(precios6)
         bruto = int(cantidad * precio * 100)
         descuento = Decimal(draw(st.integers(0, bruto))).scaleb(-2) if draw(st.booleans()) else 0
         negocio.ingresar(f"p{n}", str(cantidad), "1.00")
-        factura.agregar_linea(
+        nueva = NuevaLinea(
             producto_id=f"p{n}",
             codigo=f"P{n}",
             descripcion=f"Producto {n}",
@@ -229,18 +229,32 @@ def facturas(draw: st.DrawFn) -> tuple[Negocio, Factura]:
             tarifa_iva=TarifaIva.de_codigo(draw(st.sampled_from(TARIFAS))),
             descuento=Dinero(descuento),
         )
+        factura.agregar(nueva)
+        nuevas.append(nueva)
     tipo = draw(st.sampled_from(["NINGUNO", "PORCENTAJE", "MONTO"]))
     subtotal = factura.totales().subtotal_sin_impuestos
+    descuento_global = None
     if tipo == "PORCENTAJE":
-        factura.aplicar_descuento(
-            DescuentoGlobal("PORCENTAJE", Decimal(draw(st.integers(0, 10_000))).scaleb(-2))
+        descuento_global = DescuentoGlobal(
+            "PORCENTAJE", Decimal(draw(st.integers(0, 10_000))).scaleb(-2)
         )
     elif tipo == "MONTO":
         maximo = int(subtotal * 100)
-        factura.aplicar_descuento(
-            DescuentoGlobal("MONTO", Decimal(draw(st.integers(0, maximo))).scaleb(-2))
+        descuento_global = DescuentoGlobal(
+            "MONTO", Decimal(draw(st.integers(0, maximo))).scaleb(-2)
         )
-    return negocio, factura
+    if descuento_global is not None:
+        factura.aplicar_descuento(descuento_global)
+    # The propina is at most 10 % of the subtotal (PropinaDentroDelLimite), which is known
+    # only now: the same factura again, with a propina within that bound.
+    tope = int(factura.totales().subtotal_sin_impuestos * 10)  # cents of 10 %, rounded down
+    propina = Dinero(Decimal(draw(st.integers(0, min(500, tope)))).scaleb(-2))
+    final = negocio.borrador([], propina=propina)
+    for nueva in nuevas:
+        final.agregar(nueva)
+    if descuento_global is not None:
+        final.aplicar_descuento(descuento_global)
+    return negocio, final
 
 
 @st.composite

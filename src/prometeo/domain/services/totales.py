@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Literal
 
 from prometeo.domain.errores import ValorInvalido
@@ -16,21 +14,33 @@ from prometeo.domain.value_objects.tarifa_iva import TarifaIva, iva_de
 CERO = Decimal("0.00")
 
 
-def repartir(total: Decimal, exactas: Sequence[Fraction]) -> list[Decimal]:
-    """Split `total` (2 decimals, not negative) into cents by largest remainders: each part
-    is its exact share rounded down to the cent, and the cents still missing go one each to
-    the parts with the largest remainders (the first one, on a tie). With non-negative
-    exact shares whose sum rounds to `total`, the parts add up to `total` exactly, none is
-    negative, and each lies within 0.01 of its exact share (so it never exceeds a bound on
-    the cent grid that its exact share respects)."""
-    centavos = [math.floor(e * 100) for e in exactas]
-    faltan = int(total * 100) - sum(centavos)
+def repartir(total: Decimal, numeradores: Sequence[int], denominador: int) -> list[Decimal]:
+    """Split `total` (2 decimals, not negative) into cents by largest remainders, the exact
+    share of part i being numeradores[i] / denominador cents (integers: exact, and cheap):
+    each part is its exact share rounded down to the cent, and the cents still missing go
+    one each to the parts with the largest remainders (the first one, on a tie). With
+    non-negative exact shares whose sum rounds to `total`, the parts add up to `total`
+    exactly, none is negative, and each lies within 0.01 of its exact share (so it never
+    exceeds a bound on the cent grid that its exact share respects)."""
+    centavos = [n // denominador for n in numeradores]
+    faltan = int(total.scaleb(2)) - sum(centavos)
     if not 0 <= faltan <= len(centavos):
-        raise ValueError(f"Cannot split {total} over shares adding up to {sum(exactas)}")
-    orden = sorted(range(len(exactas)), key=lambda i: (-(exactas[i] * 100 - centavos[i]), i))
+        raise ValueError(f"Cannot split {total} over shares adding up to {sum(numeradores)}")
+    restos = [n - c * denominador for n, c in zip(numeradores, centavos, strict=True)]
+    orden = sorted(range(len(centavos)), key=lambda i: (-restos[i], i))
     for i in orden[:faltan]:
         centavos[i] += 1
     return [Decimal(c).scaleb(-2) for c in centavos]
+
+
+def _decimales(valores: Sequence[Decimal]) -> int:
+    """How many decimals the most precise of `valores` has (0 for integers)."""
+    return max((-e for v in valores if isinstance(e := v.as_tuple().exponent, int)), default=0)
+
+
+def _enteros(valores: Sequence[Decimal], decimales: int) -> list[int]:
+    """Each value × 10^decimales, exactly (none has more decimals than that)."""
+    return [int(v.scaleb(decimales)) for v in valores]
 
 
 def prorratear(total: Decimal, pesos: Sequence[Decimal]) -> list[Decimal]:
@@ -40,10 +50,14 @@ def prorratear(total: Decimal, pesos: Sequence[Decimal]) -> list[Decimal]:
     of the weights, none exceeds its weight (given weights on the cent grid)."""
     if not pesos:
         return []
-    suma = sum((Fraction(p) for p in pesos), Fraction(0))
+    k = max(_decimales(pesos), _decimales([total]))
+    enteros = _enteros(pesos, k)
+    suma = sum(enteros)
+    total_entero = int(total.scaleb(k))
     if suma == 0:
-        return repartir(total, [Fraction(total)] + [Fraction(0)] * (len(pesos) - 1))
-    return repartir(total, [Fraction(total) * Fraction(p) / suma for p in pesos])
+        return repartir(total, [total_entero * 100] + [0] * (len(pesos) - 1), 10**k)
+    # Share i in cents = total × peso_i / suma × 100, over one common denominator.
+    return repartir(total, [total_entero * e * 100 for e in enteros], suma * 10**k)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +166,13 @@ def iva_por_linea(bases: Sequence[tuple[str, Decimal]]) -> list[tuple[Decimal, D
     for codigo, indices in grupos.items():
         tarifa = TarifaIva.de_codigo(codigo)
         total = tarifa.iva_de(sum((bases[i][1] for i in indices), CERO))
-        exactas = [Fraction(bases[i][1]) * Fraction(tarifa.porcentaje) / 100 for i in indices]
-        for i, iva in zip(indices, repartir(total, exactas), strict=True):
+        # Line i's exact IVA in cents = base_i × porcentaje / 100 × 100, as integers over one
+        # common denominator.
+        suyas = [bases[i][1] for i in indices]
+        k = max(_decimales(suyas), _decimales([tarifa.porcentaje]))
+        tasa = int(tarifa.porcentaje.scaleb(k))
+        numeradores = [b * tasa for b in _enteros(suyas, k)]
+        for i, iva in zip(indices, repartir(total, numeradores, 10 ** (2 * k)), strict=True):
             resultado[i] = (tarifa.porcentaje, iva)
     return resultado
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, Table, bindparam, delete, insert, select
@@ -25,6 +26,7 @@ from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db import tablas as t
+from prometeo.infrastructure.sql.sentencias import consultar
 
 E = TypeVar("E")
 
@@ -33,6 +35,26 @@ _POR_ID = {
     tabla.name: select(tabla).where(tabla.c.id == bindparam("id"))
     for tabla in (t.sucursales, t.puntos_emision, t.bodegas, t.productos, t.clientes)
 }
+
+
+_EMISOR = select(t.emisor).where(t.emisor.c.id == bindparam("id"))
+
+
+@lru_cache(maxsize=16)
+def _emisor(fila: Any) -> Emisor:
+    """The emisor of a row (a hashable named tuple): an immutable entity, so one per
+    distinct row can be shared."""
+    return Emisor(
+        ruc=Ruc(fila.ruc),
+        razon_social=fila.razon_social,
+        nombre_comercial=fila.nombre_comercial,
+        direccion_matriz=Direccion(fila.direccion_matriz),
+        obligado_contabilidad=fila.obligado_contabilidad,
+        ambiente=fila.ambiente,
+        contribuyente_especial=fila.contribuyente_especial,
+        agente_retencion=fila.agente_retencion,
+        regimen=fila.regimen,
+    )
 
 
 class CacheCatalogo:
@@ -94,20 +116,10 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     # -- emisor ----------------------------------------------------------------------------
 
     def emisor(self) -> Emisor | None:
-        fila = self.conexion.execute(select(t.emisor).where(t.emisor.c.id == 1)).first()
-        if fila is None:
-            return None
-        return Emisor(
-            ruc=Ruc(fila.ruc),
-            razon_social=fila.razon_social,
-            nombre_comercial=fila.nombre_comercial,
-            direccion_matriz=Direccion(fila.direccion_matriz),
-            obligado_contabilidad=fila.obligado_contabilidad,
-            ambiente=fila.ambiente,
-            contribuyente_especial=fila.contribuyente_especial,
-            agente_retencion=fila.agente_retencion,
-            regimen=fila.regimen,
-        )
+        # Read every time (PUT /emisor replaces it, from any process), but through the SQL
+        # seam, and the entity is built once per distinct row: every emission copies it.
+        filas = consultar(self.conexion, _EMISOR, {"id": 1})
+        return _emisor(filas[0]) if filas else None
 
     def guardar_emisor(self, emisor: Emisor) -> None:
         self.conexion.execute(delete(t.emisor))

@@ -384,3 +384,12 @@ def test_11_los_limites_del_xsd_se_aceptan_justos() -> None:
     evento = inventario.eventos_pendientes[0]
     assert isinstance(evento, LoteIngresado)
     assert evento.documento == "FAC 001-001-1"
+
+
+@pytest.mark.parametrize("invisible", ["\u200e", "\u200f", "\u061c", "\u00ad", "\u2063", "\u180e"])
+def test_ningun_caracter_de_formato_invisible_llega_a_un_texto_sri(invisible: str) -> None:
+    """Marks of direction, a soft hyphen, invisible separators: every format character
+    (Unicode category Cf) is refused, not only the listed ones."""
+    with pytest.raises(ValorInvalido) as error:
+        MotivoModificacion(f"Devoluci{invisible}ón")
+    assert error.value.reglas == ("MotivoModificacionValido",)

@@ -42,6 +42,8 @@ def caracter_prohibido(texto: str) -> str | None:
             return f"un control de dirección del texto ({codigo})"
         if caracter in _ANCHO_CERO:
             return f"un carácter invisible de ancho cero ({codigo})"
+        if categoria == "Cf":  # every other format character: LRM/RLM, soft hyphen...
+            return f"un carácter invisible de formato ({codigo})"
     return None
 
 

@@ -325,9 +325,10 @@ def _notas(aplicacion: Aplicacion) -> None:
     assert nc1.subtotales_por_tarifa == {"4": d("18.00")}
     assert nc2 == consultas.nota_credito("NC2")
     assert (nc2.numero, nc2.devolucion_inventario, nc2.valor_modificacion) == (F2, False, d("1.00"))
+    # A value-only credit reads as one unit at its value (no goods came back).
     assert nc2.lineas == [
         LineaNotaCreditoVista(
-            2, "PAN", d("0"), d("1.00"), "0", "PAN", "PAN", d("1.00"), d("0.00"), d("0"),
+            2, "PAN", d("1"), d("1.00"), "0", "PAN", "PAN", d("1.00"), d("0.00"), d("0"),
             d("0.00"),
         )
     ]  # fmt: skip

@@ -137,7 +137,8 @@ class FacturaVista:
 class LineaNotaCreditoVista:
     """A credited line with its own amounts: valor (its subtotal, the base) =
     round2(cantidad × precio_unitario) − descuento, and its share of the factura line's
-    IVA. The amounts are None for notas emitted before lines carried them."""
+    IVA; a value-only credit (no goods back) is one unit at its valor. The amounts are
+    None for notas emitted before lines carried them."""
 
     numero_linea_factura: int
     producto_id: str

@@ -103,6 +103,17 @@ def test_ajuste_de_valor_sin_devolucion(tienda: TiendaHttp, vendida: dict[str, A
     assert creada["totales"]["subtotal_sin_impuestos"] == "5.00"
     assert creada["totales"]["valor_modificacion"] == "5.75"
     assert tienda.stock("cafe")["cantidad"] == "3"
+    # The document states the price-only credit as one unit at its value, so its line's
+    # subtotal = round2(cantidad × precio_unitario) − descuento (API.md), answered and read.
+    leida = tienda.get(f"/notas-credito/{creada['id']}")
+    for documento in (creada, leida):
+        linea = documento["lineas"][0]
+        assert (linea["cantidad"], linea["precio_unitario"], linea["descuento"]) == (
+            "1",
+            "5.00",
+            "0.00",
+        )
+        assert linea["subtotal"] == "5.00"
 
     con_devolucion = dict(cuerpo, devolucion_inventario=True)
     respuesta = tienda.http.post("/api/v1/notas-credito", json=con_devolucion)

@@ -209,10 +209,13 @@ def leer_notas(
 
 
 def _linea_nota(ln: Any) -> LineaNotaCreditoVista:
+    cantidad = Decimal(ln.cantidad)
     return LineaNotaCreditoVista(
         ln.numero_linea_factura,
         ln.producto_id,
-        Decimal(ln.cantidad),
+        # A value-only credit returns no goods: the document states it as one unit at its
+        # valor, so subtotal = round2(cantidad × precio_unitario) − descuento holds.
+        cantidad if cantidad else Decimal(1),
         Decimal(ln.valor),
         ln.tarifa_iva,
         codigo=ln.codigo,

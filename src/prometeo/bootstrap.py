@@ -38,13 +38,9 @@ from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTra
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.mensajeria import (
-    COLA_PROYECCIONES,
     NOMBRE_RELAY,
-    Consumidor,
-    Manejador,
     PublicadorRabbitMQ,
     Relay,
-    Topologia,
 )
 from prometeo.infrastructure.mensajeria.checkpoint import (
     conexion_de_lectura,
@@ -81,7 +77,6 @@ __all__ = [
     "Settings",
     "actualizar_esquema",
     "bootstrap",
-    "crear_consumidor",
     "crear_relay",
     "crear_reloj",
     "crear_servicios",
@@ -90,6 +85,7 @@ __all__ = [
     "eventos_aparcados",
     "reconstruir_proyecciones",
     "refrescar_metricas",
+    "servir_metricas",
 ]
 
 
@@ -316,25 +312,6 @@ def crear_worker(aplicacion: Aplicacion, *, lote: int = 500) -> Seguidor:
     assert aplicacion.proyector is not None
     return crear_seguidor_proyecciones(
         aplicacion.engine, aplicacion.proyector, lote=lote, metricas=aplicacion.metricas
-    )
-
-
-def crear_consumidor(
-    aplicacion: Aplicacion,
-    manejador: Manejador,
-    *,
-    cola: str = COLA_PROYECCIONES,
-    prefetch: int = 10,
-    reintentos: int = 3,
-) -> Consumidor:
-    """A consumer of `cola`, bound to every event published on PROMETEO_EXCHANGE."""
-    topologia = Topologia(exchange=aplicacion.settings.exchange, cola=cola)
-    return Consumidor(
-        _url_broker(aplicacion.settings),
-        manejador,
-        topologia=topologia,
-        prefetch=prefetch,
-        reintentos=reintentos,
     )
 
 

@@ -6,7 +6,7 @@ quantities are Decimal; the HTTP layer renders them as strings."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -238,18 +238,7 @@ class EmisorVista:
 
     @classmethod
     def de(cls, emisor: Emisor) -> EmisorVista:
-        return cls(
-            ruc=emisor.ruc.numero,
-            razon_social=emisor.razon_social,
-            nombre_comercial=emisor.nombre_comercial,
-            direccion_matriz=emisor.direccion_matriz.texto,
-            obligado_contabilidad=emisor.obligado_contabilidad,
-            ambiente=emisor.ambiente,
-            advertencias=emisor.ruc.advertencias,
-            contribuyente_especial=emisor.contribuyente_especial,
-            agente_retencion=emisor.agente_retencion,
-            regimen=emisor.regimen,
-        )
+        return cls(**asdict(emisor.datos()), advertencias=emisor.ruc.advertencias)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -123,20 +124,8 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
 
     def guardar_emisor(self, emisor: Emisor) -> None:
         self.conexion.execute(delete(t.emisor))
-        self.conexion.execute(
-            insert(t.emisor).values(
-                id=1,
-                ruc=emisor.ruc.numero,
-                razon_social=emisor.razon_social,
-                nombre_comercial=emisor.nombre_comercial,
-                direccion_matriz=emisor.direccion_matriz.texto,
-                obligado_contabilidad=emisor.obligado_contabilidad,
-                ambiente=emisor.ambiente,
-                contribuyente_especial=emisor.contribuyente_especial,
-                agente_retencion=emisor.agente_retencion,
-                regimen=emisor.regimen,
-            )
-        )
+        # The row holds exactly what a document copies of its emisor.
+        self.conexion.execute(insert(t.emisor).values(id=1, **asdict(emisor.datos())))
 
     # -- sucursales y puntos ---------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from negocio import Negocio, unidades, valor
 from prometeo.domain.aggregates.factura import Factura, NuevaLinea
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.errores import ReglasIncumplidas
-from prometeo.domain.events.factura import FacturaEmitida
-from prometeo.domain.services.acreditacion import SolicitudLineaCredito
+from prometeo.domain.events.factura import FacturaEmitida, LineaCredito
+from prometeo.domain.services.acreditacion import SolicitudLineaCredito, acreditar
 from prometeo.domain.services.totales import (
     DescuentoGlobal,
     LineaParaTotales,
@@ -24,7 +24,7 @@ from prometeo.domain.services.totales import (
     prorratear,
 )
 from prometeo.domain.value_objects.dinero import Cantidad, Dinero, Precio, redondear2
-from prometeo.domain.value_objects.tarifa_iva import TarifaIva
+from prometeo.domain.value_objects.tarifa_iva import TarifaIva, iva_de
 
 CENTAVO = Decimal("0.01")
 
@@ -346,3 +346,93 @@ def _comprobar_notas(
             assert ln.precio_unitario == ln.precio_unitario.quantize(d("0.000001"))
             cantidad = ln.cantidad or Decimal(1)
             assert ln.valor == redondear2(cantidad * ln.precio_unitario) - ln.descuento
+
+
+# -- notas stored before credits carried their IVA --------------------------------------------
+
+
+def _nota_anterior(
+    negocio: Negocio, factura: Factura, pedidas: list[SolicitudLineaCredito]
+) -> Decimal:
+    """A nota as the previous version recorded it on the factura: its credits without IVA,
+    its IVA recomputed per tarifa on its own (round2(Σ valor × porcentaje)). Returns it."""
+    lineas = acreditar(factura, pedidas).lineas
+    factura.aplicar_credito(
+        negocio.nuevo_id("nota"),
+        "001-001-000000099",
+        tuple(
+            LineaCredito(ln.numero_linea_factura, ln.producto_id, ln.cantidad, ln.valor)
+            for ln in lineas
+        ),
+        sum((ln.valor for ln in lineas), Decimal("0.00")),
+    )
+    por_tarifa: dict[str, Decimal] = {}
+    for ln in lineas:
+        por_tarifa[ln.tarifa_iva] = por_tarifa.get(ln.tarifa_iva, Decimal(0)) + ln.valor
+    return sum(
+        (iva_de(base, factura.porcentajes_iva()[t]) for t, base in por_tarifa.items()),
+        Decimal("0.00"),
+    )
+
+
+def test_notas_nuevas_tras_una_anterior_completan_el_iva_justo(negocio: Negocio) -> None:
+    """10 × 0.10 at 15 % (IVA 0.15: 0.02 on lines 1-5, 0.01 on 6-10). An old nota credited
+    lines 1-5 with IVA 0.08; the new notas on lines 6-10 add up to exactly what is left."""
+    for n in range(10):
+        negocio.ingresar(f"p{n}", "1", "0.05")
+    factura = negocio.borrador([(f"p{n}", "1", "0.10") for n in range(10)])
+    negocio.emitir(factura)
+    anterior = _nota_anterior(negocio, factura, [unidades(f"p{n}", "1") for n in range(5)])
+    assert anterior == d("0.08")
+    nuevas = [negocio.nota(factura, [(f"p{n}", "1")]) for n in range(5, 10)]
+    assert anterior + sum(_iva(n) for n in nuevas) == d("0.15")
+    assert all(_iva(n) >= 0 for n in nuevas)
+
+
+def test_notas_nuevas_no_repiten_el_iva_que_una_anterior_ya_dio(negocio: Negocio) -> None:
+    """The old nota credited lines 6-10 (IVA 0.01 each) with 0.08: more than their own 0.05.
+    Without the tarifa's cap the new notas on lines 1-5 would credit 0.10, 0.18 in all."""
+    for n in range(10):
+        negocio.ingresar(f"p{n}", "1", "0.05")
+    factura = negocio.borrador([(f"p{n}", "1", "0.10") for n in range(10)])
+    negocio.emitir(factura)
+    anterior = _nota_anterior(negocio, factura, [unidades(f"p{n}", "1") for n in range(5, 10)])
+    assert anterior == d("0.08")
+    nuevas = [negocio.nota(factura, [(f"p{n}", "1")]) for n in range(5)]
+    assert anterior + sum(_iva(n) for n in nuevas) == d("0.15")
+    assert all(ln.iva is not None and ln.iva >= 0 for n in nuevas for ln in n.lineas)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(datos=facturas(), data=st.data())
+def test_notas_nuevas_tras_anteriores_nunca_acreditan_de_mas(
+    datos: tuple[Negocio, Factura], data: st.DataObject
+) -> None:
+    negocio, factura = datos
+    emitida = negocio.emitir(factura)
+    anterior = Decimal("0.00")
+    for _ in range(data.draw(st.integers(1, 3))):
+        pedidas = [data.draw(solicitudes(factura))]
+        if not acreditar(factura, pedidas).problemas:
+            anterior += _nota_anterior(negocio, factura, pedidas)
+    notas: list[NotaCredito] = []
+    for _ in range(data.draw(st.integers(0, 3))):
+        with contextlib.suppress(ReglasIncumplidas):
+            notas.append(negocio.nota(factura, [data.draw(solicitudes(factura))], devolucion=False))
+    resto = [
+        unidades(ln.producto_id, str(ln.cantidad - ln.cantidad_acreditada))
+        for ln in factura.lineas
+        if ln.cantidad > ln.cantidad_acreditada
+    ]
+    pendiente = [
+        valor(ln.producto_id, str((ln.base_imponible or 0) - ln.valor_acreditado))
+        for ln in factura.lineas
+        if ln.cantidad == ln.cantidad_acreditada and ln.valor_acreditado < (ln.base_imponible or 0)
+    ]
+    if resto or pendiente:
+        notas.append(negocio.nota(factura, resto + pendiente, devolucion=False))
+    nuevo = sum((_iva(n) for n in notas), Decimal("0.00"))
+    assert all(ln.iva is not None and ln.iva >= 0 for n in notas for ln in n.lineas)
+    # What the old notas gave cannot be taken back; the new ones give no more than is left,
+    # and exactly that once everything is credited.
+    assert nuevo == max(emitida.iva - anterior, Decimal("0.00"))

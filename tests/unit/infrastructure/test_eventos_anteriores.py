@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.factura import Factura, LineaFactura, iva_de_creditos
 from prometeo.domain.aggregates.nota_credito import importes_de_lineas
 from prometeo.domain.events.factura import (
+    CreditoAplicado,
     DatosComprador,
     DatosLinea,
     FacturaCreada,
@@ -99,3 +100,35 @@ def test_una_nota_guardada_sin_importes_por_linea_se_lee_igual() -> None:
 
 def d(texto: str) -> Decimal:
     return Decimal(texto)
+
+
+def test_un_credito_guardado_sin_iva_se_reparte_como_lo_calculo_su_nota() -> None:
+    """CreditoAplicado as stored before credits carried their IVA: it loads with iva None,
+    and the factura allots what that nota credited then, round2(Σ valor × 15 %) = 0.08, to
+    its lines."""
+    guardado = (
+        '{"factura_id":"factura-1","nota_credito_id":"nota-1","numero_nota_credito":'
+        '"001-001-000000001","lineas":[{"numero_linea":1,"producto_id":"a","cantidad":"1",'
+        '"valor":"0.25"},{"numero_linea":2,"producto_id":"b","cantidad":"1","valor":"0.25"}],'
+        '"valor_total":"0.58"}'
+    )
+    evento = CodecEventos().decodificar("CreditoAplicado", 1, guardado)
+    assert isinstance(evento, CreditoAplicado)
+    assert [c.iva for c in evento.lineas] == [None, None]
+    lineas = [
+        LineaFactura(
+            n,
+            p,
+            p.upper(),
+            p,
+            Decimal(1),
+            Decimal("0.25"),
+            Decimal(0),
+            "4",
+            base_imponible=Decimal("0.25"),
+            porcentaje_iva=Decimal(15),
+            iva=Decimal("0.04"),
+        )
+        for n, p in ((1, "a"), (2, "b"))
+    ]
+    assert iva_de_creditos(evento, lineas) == [Decimal("0.04"), Decimal("0.04")]

@@ -41,7 +41,7 @@ from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Dinero, Preci
 from prometeo.domain.value_objects.forma_pago import FormaPago, Pago
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante, TipoComprobante
-from prometeo.domain.value_objects.tarifa_iva import TarifaIva
+from prometeo.domain.value_objects.tarifa_iva import TarifaIva, iva_de
 
 MAXIMO_LINEAS = 1000
 
@@ -72,6 +72,7 @@ class LineaFactura:
     valor_acreditado: Decimal = Decimal("0.00")
     porcentaje_iva: Decimal | None = None
     iva: Decimal | None = None
+    iva_acreditado: Decimal = Decimal("0.00")
 
     def para_totales(self) -> LineaParaTotales:
         return LineaParaTotales(
@@ -131,7 +132,7 @@ class Factura(Agregado):
     TIPO_STREAM = "factura"
     # 2: lines carry their IVA (snapshots of version 1 lack it; their events derive it).
     # 3: the emisor, establecimiento and clave de acceso of an emitted factura.
-    VERSION_SNAPSHOT = 3
+    VERSION_SNAPSHOT = 4
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -471,12 +472,14 @@ class Factura(Agregado):
                 ]
             case CreditoAplicado():
                 self.notas_credito.append(evento.nota_credito_id)
-                for credito in evento.lineas:
+                ivas = iva_de_creditos(evento, self.lineas)
+                for credito, iva in zip(evento.lineas, ivas, strict=True):
                     linea = self.linea(credito.numero_linea)
                     self.lineas[credito.numero_linea - 1] = replace(
                         linea,
                         cantidad_acreditada=linea.cantidad_acreditada + credito.cantidad,
                         valor_acreditado=linea.valor_acreditado + credito.valor,
+                        iva_acreditado=linea.iva_acreditado + iva,
                     )
             case FacturaAnulada():
                 self.estado = EstadoFactura.ANULADA
@@ -502,3 +505,26 @@ def iva_de_lineas(evento: FacturaEmitida) -> list[Decimal]:
 
 def _datos_pago(pago: Pago) -> DatosPago:
     return DatosPago(pago.forma_pago.value, pago.total.monto, pago.plazo, pago.unidad_tiempo)
+
+
+def iva_de_creditos(evento: CreditoAplicado, lineas: Sequence[LineaFactura]) -> list[Decimal]:
+    """The IVA each credit of a nota took on its factura line. Credits stored before they
+    carried it get what that nota actually credited, the way notas computed it then: per
+    tarifa, round2(Σ valor × porcentaje), spread over its credits by largest remainders."""
+    if all(c.iva is not None for c in evento.lineas):
+        return [c.iva for c in evento.lineas if c.iva is not None]
+    ivas = [Decimal("0.00")] * len(evento.lineas)
+    tarifas = {lineas[c.numero_linea - 1].tarifa_iva for c in evento.lineas}
+    for tarifa in sorted(tarifas):
+        indices = [
+            i
+            for i, c in enumerate(evento.lineas)
+            if lineas[c.numero_linea - 1].tarifa_iva == tarifa
+        ]
+        porcentaje = lineas[evento.lineas[indices[0]].numero_linea - 1].porcentaje_iva
+        base = sum((evento.lineas[i].valor for i in indices), Decimal("0.00"))
+        total = iva_de(base, porcentaje or Decimal(0))
+        partes = prorratear(total, [evento.lineas[i].valor for i in indices])
+        for i, parte in zip(indices, partes, strict=True):
+            ivas[i] = parte
+    return ivas

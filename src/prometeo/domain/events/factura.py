@@ -66,12 +66,14 @@ class ImportePorTarifa:
 
 @dataclass(frozen=True, slots=True)
 class LineaCredito:
-    """What one nota de crédito credits on one factura line (cantidad 0 = value only)."""
+    """What one nota de crédito credits on one factura line (cantidad 0 = value only) and
+    the IVA it credits on it (None in events stored before credits carried it)."""
 
     numero_linea: int
     producto_id: str
     cantidad: Decimal
     valor: Decimal
+    iva: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

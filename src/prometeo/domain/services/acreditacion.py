@@ -8,7 +8,7 @@ exactly the line's value when all its units come back (the rounding telescopes).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 
 from prometeo.domain.aggregates.factura import Factura, LineaFactura
@@ -86,6 +86,37 @@ def _precio_y_descuento(
     return precio, redondear2(cantidad * precio) - monto
 
 
+def _ajustar_iva_por_tarifa(
+    factura: Factura, lineas: list[LineaNotaCredito], valor: dict[int, Decimal]
+) -> list[LineaNotaCredito]:
+    """Keep each tarifa's credited IVA within what the factura charged: the nota takes no
+    more than what earlier notas left of it, and the nota that credits a tarifa's last
+    value takes exactly what is left. Credits by line shares already do both when every
+    earlier nota carried its IVA per line (then this changes nothing); notas stored before
+    that were allotted to lines by value on load, and this evens out the cents they
+    missed or overshot, on this nota's own lines (largest first, never below zero)."""
+    ajustadas = list(lineas)
+    for tarifa in dict.fromkeys(ln.tarifa_iva for ln in lineas):
+        de_tarifa = [ln for ln in factura.lineas if ln.tarifa_iva == tarifa]
+        disponible = max(
+            sum(((ln.iva or Decimal(0)) - ln.iva_acreditado for ln in de_tarifa), Decimal(0)),
+            Decimal("0.00"),
+        )
+        indices = [i for i, ln in enumerate(ajustadas) if ln.tarifa_iva == tarifa]
+        tomado = sum((ajustadas[i].iva or Decimal(0) for i in indices), Decimal("0.00"))
+        completa = all(valor[ln.numero_linea] == (ln.base_imponible or 0) for ln in de_tarifa)
+        objetivo = disponible if completa else min(tomado, disponible)
+        diferencia = objetivo - tomado
+        for i in sorted(indices, key=lambda i: -ajustadas[i].valor):
+            if diferencia == 0:
+                break
+            actual = ajustadas[i].iva or Decimal("0.00")
+            nuevo = max(actual + diferencia, Decimal("0.00"))
+            diferencia -= nuevo - actual
+            ajustadas[i] = replace(ajustadas[i], iva=nuevo)
+    return ajustadas
+
+
 def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) -> Acreditacion:
     """Spread the requested lines over the factura's lines; report whatever exceeds what is
     left to credit (by quantity or by value) or names a product the factura lacks.
@@ -98,6 +129,7 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
     it is credited."""
     cantidad = {ln.numero_linea: ln.cantidad_acreditada for ln in factura.lineas}
     valor = {ln.numero_linea: ln.valor_acreditado for ln in factura.lineas}
+    iva_previo = {ln.numero_linea: ln.iva_acreditado for ln in factura.lineas}
     resultado: list[LineaNotaCredito] = []
     problemas: list[str] = []
     for solicitud in solicitudes:
@@ -129,7 +161,14 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
                 if toma <= 0:
                     continue
                 monto = toma
-            iva = _iva_acumulado(ln, valor[n] + monto) - _iva_acumulado(ln, valor[n])
+            iva = max(
+                min(
+                    _iva_acumulado(ln, valor[n] + monto) - iva_previo[n],
+                    (ln.iva or Decimal(0)) - iva_previo[n],
+                ),
+                Decimal("0.00"),
+            )
+            iva_previo[n] += iva
             valor[n] += monto
             falta -= toma
             unidades = toma if solicitud.cantidad is not None else Decimal(0)
@@ -158,6 +197,7 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
                 f"Del producto {lineas[0].codigo} se piden acreditar {falta.normalize():f} "
                 f"{unidad} más de lo que queda por acreditar en la factura {factura.numero}"
             )
+    resultado = _ajustar_iva_por_tarifa(factura, resultado, valor)
     for ln in factura.lineas:
         if valor[ln.numero_linea] > (ln.base_imponible or Decimal(0)):
             problemas.append(

@@ -90,7 +90,7 @@ def emitir_nota_credito(
         nota_credito_id,
         emitida.numero,
         tuple(
-            LineaCredito(ln.numero_linea_factura, ln.producto_id, ln.cantidad, ln.valor)
+            LineaCredito(ln.numero_linea_factura, ln.producto_id, ln.cantidad, ln.valor, ln.iva)
             for ln in lineas
         ),
         emitida.valor_modificacion,

@@ -113,6 +113,41 @@ class PagoVista:
 
 
 @dataclass(frozen=True, slots=True)
+class MensajeSriVista:
+    """A message of the SRI (or of the schema check before sending) about a document."""
+
+    identificador: str
+    mensaje: str
+    informacion_adicional: str | None
+    tipo: str
+
+
+@dataclass(frozen=True, slots=True)
+class SriVista:
+    """The electronic document of an emitted factura or nota de crédito: its clave de
+    acceso (fixed at emission), ambiente ("1" pruebas, "2" producción), state and, once
+    authorized, its authorization."""
+
+    clave_acceso: str
+    ambiente: str
+    estado: str
+    numero_autorizacion: str | None = None
+    fecha_autorizacion: datetime | None = None
+    mensajes: list[MensajeSriVista] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ComprobanteVista:
+    """An emitted document as an electronic comprobante (GET /api/v1/comprobantes)."""
+
+    tipo: str  # "01" factura, "04" nota de crédito
+    id: str
+    numero: str
+    fecha_emision: date
+    sri: SriVista
+
+
+@dataclass(frozen=True, slots=True)
 class FacturaVista:
     id: str
     numero: str | None
@@ -131,6 +166,7 @@ class FacturaVista:
     notas_credito: list[str] = field(default_factory=list)
     motivo_anulacion: str | None = None
     clave_acceso: str | None = None  # fixed at emission
+    sri: SriVista | None = None  # None while a draft
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +205,7 @@ class NotaCreditoVista:
     iva: Decimal
     valor_modificacion: Decimal
     clave_acceso: str | None = None  # fixed at emission
+    sri: SriVista | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +476,22 @@ class ServicioConsultas(ConsultasCatalogo):
         hasta: date | None = None,
         sucursal_id: str | None = None,
     ) -> list[VentaDiaria]: ...
+
+    @abstractmethod
+    def comprobantes(
+        self,
+        estado_sri: str | None = None,
+        desde: date | None = None,
+        hasta: date | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[ComprobanteVista]:
+        """Emitted facturas and notas de crédito as electronic documents, by emission date."""
+
+    @abstractmethod
+    def xml_firmado(self, tipo: str, documento_id: str) -> bytes:
+        """The signed comprobante byte for byte; NoEncontrado for no such document, and
+        ComprobanteSinFirmar while it is not signed."""
 
     @abstractmethod
     def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:

@@ -91,6 +91,9 @@ def estrategia(tipo: Any) -> st.SearchStrategy[Any]:
         )
     if tipo is Decimal:
         return decimales
+    if tipo is datetime:  # aware, with any whole-minute offset
+        desfases = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+        return st.datetimes(timezones=desfases).map(lambda d: d.replace(fold=0))
     origen, argumentos = typing.get_origin(tipo), typing.get_args(tipo)
     if origen is Literal:
         return st.sampled_from(argumentos)

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.aggregates.comprobante_electronico import ComprobanteElectronico
 from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
@@ -125,14 +125,16 @@ class NuevaLinea:
         )
 
 
-class Factura(Agregado):
+class Factura(ComprobanteElectronico):
     """A sales invoice. Amounts are computed by the totals service; stock, numbering and
     the cross-aggregate rules are checked by the emission service before `emitir`."""
 
     TIPO_STREAM = "factura"
+    TIPO_COMPROBANTE = "01"
     # 2: lines carry their IVA (snapshots of version 1 lack it; their events derive it).
     # 3: the emisor, establecimiento and clave de acceso of an emitted factura.
-    VERSION_SNAPSHOT = 4
+    # 4: the IVA credited per line. 5: the state of its electronic document.
+    VERSION_SNAPSHOT = 5
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -149,13 +151,13 @@ class Factura(Agregado):
         self.fecha_caducidad: date | None = None
         self.lineas: list[LineaFactura] = []
         self.descuento_global: DescuentoGlobal | None = None
-        self.numero: str | None = None
+        self.numero = None
         self.importe_total: Decimal | None = None
         self.notas_credito: list[str] = []
         self.motivo_anulacion: str | None = None
         self.emisor: DatosEmisor | None = None
         self.establecimiento: DatosEstablecimiento | None = None
-        self.clave_acceso: str | None = None
+        self.clave_acceso = None
 
     @classmethod
     def crear(
@@ -485,7 +487,8 @@ class Factura(Agregado):
                 self.estado = EstadoFactura.ANULADA
                 self.motivo_anulacion = evento.motivo
             case _:
-                raise TypeError(f"Factura no aplica {evento.tipo}")
+                if not self._aplicar_sri(evento):
+                    raise TypeError(f"Factura no aplica {evento.tipo}")
 
 
 def iva_de_lineas(evento: FacturaEmitida) -> list[Decimal]:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from prometeo.domain.aggregates.base import Agregado
+from prometeo.domain.aggregates.comprobante_electronico import ComprobanteElectronico
 from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
@@ -56,12 +56,13 @@ class EstadoNotaCredito(StrEnum):
     EMITIDA = "EMITIDA"
 
 
-class NotaCredito(Agregado):
+class NotaCredito(ComprobanteElectronico):
     """A credit note: returns goods (devolución) or adjusts value, within what its factura
     and all of that factura's earlier notas de crédito leave to credit."""
 
     TIPO_STREAM = "nota_credito"
-    VERSION_SNAPSHOT = 2  # v2: emisor, establecimiento, clave de acceso
+    TIPO_COMPROBANTE = "04"
+    VERSION_SNAPSHOT = 3  # v2: emisor, establecimiento, clave de acceso; v3: estado_sri
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -77,11 +78,11 @@ class NotaCredito(Agregado):
         self.fecha_emision = date.min
         self.devolucion_inventario = False
         self.lineas: tuple[LineaNotaCredito, ...] = ()
-        self.numero: str | None = None
+        self.numero = None
         self.valor_modificacion: Decimal | None = None
         self.emisor: DatosEmisor | None = None
         self.establecimiento: DatosEstablecimiento | None = None
-        self.clave_acceso: str | None = None
+        self.clave_acceso = None
 
     @classmethod
     def crear(
@@ -192,4 +193,5 @@ class NotaCredito(Agregado):
                 self.establecimiento = evento.establecimiento
                 self.clave_acceso = evento.clave_acceso
             case _:
-                raise TypeError(f"NotaCredito no aplica {evento.tipo}")
+                if not self._aplicar_sri(evento):
+                    raise TypeError(f"NotaCredito no aplica {evento.tipo}")

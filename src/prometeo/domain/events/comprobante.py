@@ -5,6 +5,9 @@ what was issued)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from prometeo.domain.events.base import EventoDominio
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +35,30 @@ class DatosEstablecimiento:
     codigo: str
     direccion: str | None
     punto_emision: str
+
+
+# -- the electronic document's life (on the document's own stream) ---------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteFirmado(EventoDominio):
+    """The document's SRI XML, signed (XAdES-BES): `xml` is the signed file as UTF-8 text,
+    exactly the bytes sent to the SRI and served to anyone who asks, never re-serialized.
+    Part of the permanent record (the SRI requires keeping documents for 7 years)."""
+
+    documento_id: str
+    tipo_comprobante: str  # "01" factura, "04" nota de crédito
+    clave_acceso: str
+    xml: str
+    firmado_en: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteNoValido(EventoDominio):
+    """The document's XML broke the SRI's schema: a bug in prometeo, never sent. The
+    document stays PENDIENTE (with these errors shown) until a fixed version signs it."""
+
+    documento_id: str
+    tipo_comprobante: str
+    errores: tuple[str, ...]
+    detectado_en: datetime

@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine, select
 
 from prometeo.application.consultas import (
+    ComprobanteVista,
     EventoVista,
     FacturaVista,
     LoteVista,
@@ -23,10 +24,16 @@ from prometeo.application.consultas import (
     VentaDiaria,
 )
 from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.application.sri import ComprobantePendiente
 from prometeo.domain.errores import NoEncontrado
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.tablas import eventos, productos
 from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
+from prometeo.infrastructure.lecturas.comprobantes import (
+    leer_comprobantes,
+    leer_pendientes,
+    leer_xml_firmado,
+)
 from prometeo.infrastructure.lecturas.documentos import (
     factura_de_filas,
     leer_factura,
@@ -213,6 +220,35 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
     def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]:
         with self._leer() as conexion:
             return leer_notas_de(conexion, factura_id)
+
+    # -- comprobantes electrónicos ---------------------------------------------------------
+
+    def comprobantes(
+        self,
+        estado_sri: str | None = None,
+        desde: date | None = None,
+        hasta: date | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[ComprobanteVista]:
+        with self._leer() as conexion:
+            return leer_comprobantes(
+                conexion,
+                estado_sri,
+                desde,
+                hasta,
+                max(0, min(limite, _LIMITE_MAXIMO)),
+                max(0, desplazamiento),
+            )
+
+    def xml_firmado(self, tipo: str, documento_id: str) -> bytes:
+        with self._leer() as conexion:
+            return leer_xml_firmado(conexion, tipo, documento_id)
+
+    def pendientes(self, limite: int) -> list[ComprobantePendiente]:
+        """The signer's queue (ComprobantesPendientes)."""
+        with self._leer() as conexion:
+            return leer_pendientes(conexion, limite)
 
     # -- ventas y eventos ------------------------------------------------------------------
 

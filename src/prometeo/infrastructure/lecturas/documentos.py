@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -21,8 +22,10 @@ from prometeo.application.consultas import (
     FacturaVista,
     LineaFacturaVista,
     LineaNotaCreditoVista,
+    MensajeSriVista,
     NotaCreditoVista,
     PagoVista,
+    SriVista,
     TotalesVista,
 )
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
@@ -66,6 +69,32 @@ _LINEAS_NOTAS = (
     .where(_ln.c.nota_credito_id.in_(bindparam("ids", expanding=True)))
     .order_by(_ln.c.nota_credito_id, _ln.c.renglon)
 )
+
+
+# -- the electronic document ---------------------------------------------------------------
+
+# The clave de acceso's 24th digit is the ambiente it was generated for (SRI.md).
+_AMBIENTE_EN_CLAVE = 23
+
+
+def sri_de(fila: Any) -> SriVista | None:
+    """The `sri` block of a document's row: None while a draft (no clave de acceso)."""
+    if fila.clave_acceso is None:
+        return None
+    fecha = fila.fecha_autorizacion
+    return SriVista(
+        clave_acceso=fila.clave_acceso,
+        ambiente=fila.clave_acceso[_AMBIENTE_EN_CLAVE],
+        estado=fila.estado_sri or "PENDIENTE",
+        numero_autorizacion=fila.numero_autorizacion,
+        fecha_autorizacion=None if fecha is None else datetime.fromisoformat(fecha),
+        mensajes=[
+            MensajeSriVista(
+                m["identificador"], m["mensaje"], m.get("informacion_adicional"), m["tipo"]
+            )
+            for m in json.loads(fila.mensajes_sri or "[]")
+        ],
+    )
 
 
 # -- facturas ------------------------------------------------------------------------------
@@ -167,6 +196,7 @@ def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> Factu
         notas_credito=notas,
         motivo_anulacion=f.motivo_anulacion,
         clave_acceso=f.clave_acceso,
+        sri=sri_de(f),
     )
 
 
@@ -243,4 +273,5 @@ def _nota(n: Any, lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVista:
         iva=Decimal(n.iva),
         valor_modificacion=Decimal(n.valor_modificacion),
         clave_acceso=n.clave_acceso,
+        sri=sri_de(n),
     )

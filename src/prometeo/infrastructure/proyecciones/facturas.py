@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, select
 
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DescuentoAplicado,
@@ -17,6 +18,7 @@ from prometeo.domain.events.factura import (
     FacturaEmitida,
     LineaAgregada,
 )
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.proyecciones import facturas_filas as filas
 from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
@@ -59,6 +61,7 @@ class _Lote:
     creditos: dict[str, int] = field(default_factory=dict)
     anulaciones: list[Fila] = field(default_factory=list)
     notas: list[Fila] = field(default_factory=list)
+    sri: list[Fila] = field(default_factory=list)
 
 
 class ProyeccionFacturas(Proyeccion):
@@ -71,7 +74,7 @@ class ProyeccionFacturas(Proyeccion):
     tablas = (vista_notas_factura, vista_lineas_factura, vista_facturas)
     tipos = frozenset(
         {FacturaCreada, LineaAgregada, DescuentoAplicado, FacturaEmitida, CreditoAplicado}
-        | {FacturaAnulada}
+        | {FacturaAnulada, ComprobanteFirmado, ComprobanteNoValido}
     )
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
@@ -100,6 +103,15 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
         nueva = _Factura(filas.factura_creada(proyectado, evento), creadas, nueva=True)
         nueva.por_calcular = True
         lote.memoria[evento.factura_id] = nueva
+        return
+    if isinstance(evento, ComprobanteFirmado | ComprobanteNoValido):
+        if evento.tipo_comprobante == TipoComprobante.FACTURA.value:
+            cambios = filas.estado_sri(evento)
+            en_memoria = lote.memoria.get(evento.documento_id)
+            if en_memoria is None:
+                lote.sri.append({"id": evento.documento_id, **cambios})
+            else:
+                en_memoria.fila.update(cambios)
         return
     assert isinstance(
         evento,
@@ -233,4 +245,5 @@ def _escribir(conexion: Connection, lote: _Lote) -> None:
         sumar=("valor_acreditado",),
     )
     actualizar_por_clave(conexion, vista_facturas, ("id",), lote.anulaciones)
+    actualizar_por_clave(conexion, vista_facturas, ("id",), lote.sri)
     insertar(conexion, vista_notas_factura, lote.notas)

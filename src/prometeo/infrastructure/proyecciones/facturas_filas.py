@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from prometeo.domain.aggregates.factura import iva_de_lineas
+from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DatosLinea,
@@ -96,6 +97,7 @@ def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
         "motivo_anulacion": None,
         "fecha_anulacion": None,
         "clave_acceso": None,
+        **SIN_SRI,
     }
 
 
@@ -181,6 +183,7 @@ def emision(evento: FacturaEmitida) -> tuple[Fila, list[Fila]]:
         "pagos": pagos_json(evento.pagos),
         "costo_total": texto(evento.costo_total),
         "clave_acceso": evento.clave_acceso,
+        **PENDIENTE_SRI,
     }
     lineas = [
         {
@@ -218,4 +221,35 @@ def anulacion(evento: FacturaAnulada) -> Fila:
         "estado": "ANULADA",
         "motivo_anulacion": evento.motivo,
         "fecha_anulacion": evento.fecha,
+    }
+
+
+# -- the electronic document ------------------------------------------------------------------
+
+SIN_SRI: Fila = {
+    "estado_sri": None,
+    "mensajes_sri": None,
+    "numero_autorizacion": None,
+    "fecha_autorizacion": None,
+}
+PENDIENTE_SRI: Fila = {**SIN_SRI, "estado_sri": "PENDIENTE", "mensajes_sri": "[]"}
+
+
+def estado_sri(evento: ComprobanteFirmado | ComprobanteNoValido) -> Fila:
+    """What a step of the comprobante's life changes on its document's row."""
+    if isinstance(evento, ComprobanteFirmado):
+        return {"estado_sri": "FIRMADO", "mensajes_sri": "[]"}
+    return {
+        "estado_sri": "PENDIENTE",
+        "mensajes_sri": a_json(
+            [
+                {
+                    "identificador": "XSD",
+                    "mensaje": "El XML no cumple el esquema del SRI; no se envía",
+                    "informacion_adicional": error,
+                    "tipo": "ERROR",
+                }
+                for error in evento.errores
+            ]
+        ),
     }

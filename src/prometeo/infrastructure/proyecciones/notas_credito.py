@@ -10,10 +10,17 @@ from sqlalchemy import Connection
 
 from prometeo.domain.aggregates.nota_credito import importes_de_lineas
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion, texto
 from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave, insertar
-from prometeo.infrastructure.proyecciones.facturas_filas import importes_json
+from prometeo.infrastructure.proyecciones.facturas_filas import (
+    PENDIENTE_SRI,
+    SIN_SRI,
+    estado_sri,
+    importes_json,
+)
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_lineas_nota_credito,
     vista_notas_credito,
@@ -30,12 +37,15 @@ class ProyeccionNotasCredito(Proyeccion):
 
     nombre = "notas_credito"
     tablas = (vista_lineas_nota_credito, vista_notas_credito)
-    tipos = frozenset({NotaCreditoCreada, NotaCreditoEmitida})
+    tipos = frozenset(
+        {NotaCreditoCreada, NotaCreditoEmitida, ComprobanteFirmado, ComprobanteNoValido}
+    )
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
         nuevas: dict[str, Fila] = {}
         lineas: list[Fila] = []
         emitidas: list[Fila] = []
+        sri: list[Fila] = []
         for proyectado in eventos:
             evento = proyectado.evento
             if isinstance(evento, NotaCreditoCreada):
@@ -47,9 +57,19 @@ class ProyeccionNotasCredito(Proyeccion):
                     nuevas[evento.nota_credito_id].update(cambios)
                 else:
                     emitidas.append({"id": evento.nota_credito_id, **cambios})
+            elif (
+                isinstance(evento, ComprobanteFirmado | ComprobanteNoValido)
+                and evento.tipo_comprobante == TipoComprobante.NOTA_CREDITO.value
+            ):
+                cambios = estado_sri(evento)
+                if evento.documento_id in nuevas:
+                    nuevas[evento.documento_id].update(cambios)
+                else:
+                    sri.append({"id": evento.documento_id, **cambios})
         insertar(conexion, vista_notas_credito, list(nuevas.values()))
         insertar(conexion, vista_lineas_nota_credito, lineas)
         actualizar_por_clave(conexion, vista_notas_credito, ("id",), emitidas)
+        actualizar_por_clave(conexion, vista_notas_credito, ("id",), sri)
 
 
 def filas_de_creacion(eventos: Sequence[EventoDominio]) -> tuple[Fila, list[Fila]] | None:
@@ -94,6 +114,7 @@ def _creada(posicion: int, evento: NotaCreditoCreada) -> Fila:
         "iva": texto(iva),
         "valor_modificacion": texto(subtotal + iva),
         "clave_acceso": None,
+        **SIN_SRI,
     }
 
 
@@ -129,6 +150,7 @@ def _emision(evento: NotaCreditoEmitida) -> Fila:
         "iva": texto(evento.iva),
         "valor_modificacion": texto(evento.valor_modificacion),
         "clave_acceso": evento.clave_acceso,
+        **PENDIENTE_SRI,
     }
 
 

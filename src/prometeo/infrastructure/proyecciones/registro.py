@@ -12,6 +12,7 @@ from prometeo.infrastructure.proyecciones.lotes import ProyeccionLotes
 from prometeo.infrastructure.proyecciones.notas_credito import ProyeccionNotasCredito
 from prometeo.infrastructure.proyecciones.stock import ProyeccionStock
 from prometeo.infrastructure.proyecciones.ventas import ProyeccionVentasDiarias
+from prometeo.infrastructure.proyecciones.xml_comprobantes import ProyeccionXmlComprobantes
 
 _CLASES: tuple[type[Proyeccion], ...] = (
     ProyeccionStock,
@@ -20,6 +21,7 @@ _CLASES: tuple[type[Proyeccion], ...] = (
     ProyeccionFacturas,
     ProyeccionNotasCredito,
     ProyeccionVentasDiarias,
+    ProyeccionXmlComprobantes,
 )
 NOMBRES = tuple(c.nombre for c in _CLASES)
 

@@ -9,6 +9,7 @@ keys: they are derived data, truncated and rebuilt from the event log at will.""
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, String, Table, Text
+from sqlalchemy.dialects import mysql
 
 from prometeo.infrastructure.db.tablas import Decimal_, metadata
 
@@ -119,7 +120,14 @@ vista_facturas = Table(
     Column("motivo_anulacion", Text),
     Column("fecha_anulacion", Date),
     Column("clave_acceso", String(49)),
+    # The electronic document (migration 0009): its SRI state once emitted (null while a
+    # draft), the SRI's or the schema's messages (JSON), the authorization when given.
+    Column("estado_sri", String(15)),
+    Column("mensajes_sri", Text),
+    Column("numero_autorizacion", String(49)),
+    Column("fecha_autorizacion", String(40)),  # ISO date-time with its offset
     Index(None, "fecha_emision", "posicion"),
+    Index(None, "estado_sri"),
 )
 
 vista_lineas_factura = Table(
@@ -178,6 +186,25 @@ vista_notas_credito = Table(
     Column("iva", Decimal_, nullable=False),
     Column("valor_modificacion", Decimal_, nullable=False),
     Column("clave_acceso", String(49)),
+    # The electronic document (migration 0009): its SRI state once emitted (null while a
+    # draft), the SRI's or the schema's messages (JSON), the authorization when given.
+    Column("estado_sri", String(15)),
+    Column("mensajes_sri", Text),
+    Column("numero_autorizacion", String(49)),
+    Column("fecha_autorizacion", String(40)),  # ISO date-time with its offset
+    Index(None, "estado_sri"),
+)
+
+# The signed XML of every comprobante (migration 0009), byte for byte as signed: kept
+# apart from the document views so that listing documents never reads it.
+vista_xml_comprobantes = Table(
+    "vista_xml_comprobantes",
+    metadata,
+    Column("documento_id", Id, primary_key=True),
+    Column("tipo_comprobante", String(2), nullable=False),
+    Column("clave_acceso", String(49), nullable=False),
+    Column("firmado_en", String(40), nullable=False),
+    Column("xml", Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb"), nullable=False),
 )
 
 vista_lineas_nota_credito = Table(

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from prometeo.domain.events import factura, inventario, nota_credito, secuencia
+from prometeo.domain.events import comprobante, factura, inventario, nota_credito, secuencia
 from prometeo.domain.events.base import EventoDominio
 from prometeo.infrastructure.serializacion.conversores import (
     CodificadorTexto,
@@ -27,7 +27,7 @@ from prometeo.infrastructure.serializacion.conversores import (
 )
 from prometeo.infrastructure.serializacion.upcasters import UPCASTERS, Upcaster
 
-_MODULOS_DE_EVENTOS = (factura, inventario, nota_credito, secuencia)
+_MODULOS_DE_EVENTOS = (comprobante, factura, inventario, nota_credito, secuencia)
 
 # The stored JSON is compact, written by a_json: parse it without json.loads' whitespace
 # handling; anything else (bytes, surrounding whitespace, errors) goes through json.loads.

@@ -19,6 +19,7 @@ from importlib import resources
 
 from lxml import etree
 
+from prometeo.application.sri import XmlNoValido
 from prometeo.domain.aggregates.factura import Factura, LineaFactura
 from prometeo.domain.aggregates.nota_credito import NotaCredito, importes_de_lineas
 from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
@@ -41,15 +42,15 @@ _LEYENDA_RIMPE = {
 }
 
 
-class ComprobanteNoValido(Exception):
+class ComprobanteNoValido(XmlNoValido):
     """The XML of a document breaks the SRI's schema: a bug to fix, never a document to
     send. `errores` are the schema validator's messages (no secrets in them)."""
 
     def __init__(self, tipo: str, numero: str, errores: Sequence[str]) -> None:
-        self.errores = tuple(errores)
         super().__init__(
             f"El XML del comprobante {tipo} {numero} no cumple el esquema del SRI: "
-            + "; ".join(self.errores)
+            + "; ".join(errores),
+            errores,
         )
 
 
@@ -397,3 +398,10 @@ def xml_de(documento: Factura | NotaCredito) -> ComprobanteXml:
     if isinstance(documento, Factura):
         return xml_factura(documento)
     return xml_nota_credito(documento)
+
+
+class GeneradorXmlSri:
+    """The GeneradorXml port: the SRI XML of an emitted document, schema-checked."""
+
+    def xml(self, documento: Factura | NotaCredito) -> bytes:
+        return xml_de(documento).contenido

@@ -67,7 +67,10 @@ _SUBTOTALES_CERO = {
 _CODIGO_IVA_GENERAL = "4"
 _CODIGO_ICE, _CODIGO_IRBPNR = "3", "5"
 
-_ANCHO = A4[0] - 24 * mm
+# The frame's inner size: page less margins, less the frame's own 6 pt padding each side.
+_MARGEN = 10 * mm
+_ANCHO = A4[0] - 2 * _MARGEN - 12
+_ALTO = A4[1] - 12 * mm - 16 * mm - 12
 _GRIS, _LINEA = colors.HexColor("#EEF1F4"), colors.HexColor("#8A94A0")
 _ROJO = colors.HexColor("#C0392B")
 _RADIO = 2 * mm
@@ -107,8 +110,8 @@ def generar_ride(
     documento = SimpleDocTemplate(
         salida,
         pagesize=A4,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
+        leftMargin=_MARGEN,
+        rightMargin=_MARGEN,
         topMargin=12 * mm,
         bottomMargin=16 * mm,
         title=f"{titulo} {numero}",
@@ -124,7 +127,7 @@ def generar_ride(
             Spacer(0, 3 * mm),
             _detalles(comprobante),
             Spacer(0, 3 * mm),
-            _pie(comprobante),
+            *_pie(comprobante),
         ],
         canvasmaker=lambda *a, **k: _Lienzo(*a, pie=f"{titulo} No. {numero}", marcas=marcas, **k),
     )
@@ -442,8 +445,9 @@ def _rejilla(
     return tabla
 
 
-def _pie(comprobante: _Comprobante) -> Table:
-    """Información adicional and formas de pago left, the totals right."""
+def _pie(comprobante: _Comprobante) -> list[Any]:
+    """Información adicional and formas de pago left, the totals right; one under the
+    other when side by side they would not fit on a page (a table row never splits)."""
     ancho_izq, espacio = _ANCHO * 0.58, 4 * mm
     ancho_der = _ANCHO - ancho_izq - espacio
     izquierda: list[Any] = []
@@ -473,7 +477,12 @@ def _pie(comprobante: _Comprobante) -> Table:
     )
     tabla = Table([[izquierda, "", tabla_totales]], colWidths=[ancho_izq, espacio, ancho_der])
     tabla.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *_SIN_MARGEN]))
-    return tabla
+    if tabla.wrap(_ANCHO, _ALTO)[1] <= _ALTO:
+        return [tabla]
+    tabla_totales.hAlign = "RIGHT"
+    for bloque in izquierda:
+        bloque.hAlign = "LEFT"
+    return [tabla_totales, Spacer(0, 3 * mm), *izquierda]
 
 
 def _formas_pago(pagos: list[_Elemento], ancho: float) -> Table:
@@ -587,8 +596,8 @@ class _Lienzo(Canvas):  # type: ignore[misc]  # reportlab ships no type informat
             self._marcar()
             self.setFont("Helvetica", 7)
             self.setFillColor(colors.HexColor("#555555"))
-            self.drawString(12 * mm, 9 * mm, self._pie)
-            self.drawRightString(A4[0] - 12 * mm, 9 * mm, f"Página {numero} de {total}")
+            self.drawString(_MARGEN + 6, 9 * mm, self._pie)
+            self.drawRightString(A4[0] - _MARGEN - 6, 9 * mm, f"Página {numero} de {total}")
             super().showPage()
         super().save()
 

@@ -249,6 +249,20 @@ def test_muchas_lineas_pasan_a_mas_paginas_con_la_cabecera_de_la_tabla() -> None
     assert "VALOR TOTAL 8,383.50" in paginas[-1]  # Σ(i + 0.25) = 7,290.00, plus 15 % IVA
 
 
+def test_informacion_adicional_mas_alta_que_una_pagina_va_debajo_de_los_totales() -> None:
+    raiz = etree.fromstring(muestra(FACTURA))
+    adicional = raiz.find("infoAdicional")
+    adicional.clear()
+    for i in range(15):  # the XSD's maximum, each at its 300 characters
+        campo = etree.SubElement(adicional, "campoAdicional", nombre=f"Observación {i:02d}")
+        campo.text = (f"Nota {i:02d} " + "larga " * 60)[:300]
+    paginas = texto_de(generar_ride(etree.tostring(raiz), estado="AUTORIZADO"))
+    todo = " ".join(paginas)
+    assert len(paginas) > 1
+    assert "VALOR TOTAL 1,990.17" in paginas[0]
+    assert all(f"Observación {i:02d}" in todo for i in range(15))
+
+
 def test_un_comprobante_firmado_se_imprime_igual() -> None:
     for nombre in (FACTURA, NOTA):
         sin_firma = texto_de(generar_ride(muestra(nombre), estado="AUTORIZADO"))

@@ -17,6 +17,9 @@ from pypdf import PdfReader
 
 from prometeo.domain.value_objects.clave_acceso import ClaveAcceso, digito_verificador
 from prometeo.infrastructure.sri.ride import cantidad, generar_ride, importe
+from prometeo.infrastructure.sri.xml_comprobantes import xml_de
+from unit.domain.negocio import Negocio
+from unit.domain.negocio import valor as linea_de_valor
 
 MUESTRAS = Path(__file__).parent / "muestras"
 XSD = Path(__file__).parents[4] / "src/prometeo/infrastructure/sri/xsd"
@@ -284,6 +287,21 @@ def test_el_numero_de_autorizacion_dado_se_imprime() -> None:
         generar_ride(muestra(FACTURA), estado="AUTORIZADO", numero_autorizacion=clave)
     )
     assert f"NÚMERO DE AUTORIZACIÓN {clave}" in pagina
+
+
+def test_el_xml_que_genera_prometeo_se_imprime() -> None:
+    negocio = Negocio()
+    negocio.ingresar("a", "5", "1.00")
+    factura = negocio.borrador([("a", "2", "10.00")])
+    negocio.emitir(factura)
+    nota = negocio.nota(factura, [linea_de_valor("a", "3.00")], devolucion=False)
+    for documento, total in [(factura, "importeTotal"), (nota, "valorModificacion")]:
+        comprobante = xml_de(documento)
+        raiz = etree.fromstring(comprobante.contenido)
+        (pagina,) = texto_de(generar_ride(comprobante.contenido, estado="AUTORIZADO"))
+        assert comprobante.clave_acceso in pagina
+        assert f"No. {comprobante.numero}" in pagina
+        assert f"VALOR TOTAL {importe(raiz.findtext(f'.//{total}'))}" in pagina
 
 
 def test_un_xml_que_no_es_factura_ni_nota_se_rechaza() -> None:

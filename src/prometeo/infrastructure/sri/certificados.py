@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
+from prometeo.application.sri import ErrorFirma
+
 # Where each Ecuadorian CA writes the holder's RUC: Security Data, Banco Central, ANF.
 OIDS_RUC = (
     x509.ObjectIdentifier("1.3.6.1.4.1.37746.3.11"),
@@ -42,15 +44,11 @@ OIDS_RUC = (
 _NOMBRES_DN = {NameOID.EMAIL_ADDRESS: "EMAILADDRESS"}
 
 
-class ErrorCertificado(Exception):
-    """The signing certificate or its file cannot be used. `regla` names the broken rule;
-    the message says what is wrong in Spanish and never carries the password, the key or
-    the file's contents."""
-
-    def __init__(self, regla: str, mensaje: str) -> None:
-        self.regla = regla
-        self.mensaje = mensaje
-        super().__init__(mensaje)
+class ErrorCertificado(ErrorFirma):
+    """The signing certificate or its file cannot be used: the port's ErrorFirma, so that
+    the signing service stops its round. `regla` names the broken rule; the message says
+    what is wrong in Spanish and never carries the password, the key or the file's
+    contents."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)

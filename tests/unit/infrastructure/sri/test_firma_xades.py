@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from fabrica_certificados import (
     AHORA,
     OID_RUC_BCE,
+    OID_RUC_SECURITY_DATA,
     OTRO_RUC,
     RUC,
     autoridad,
@@ -29,7 +30,7 @@ from lxml import etree
 from signxml.exceptions import InvalidSignature, SignXMLException
 from signxml.xades import XAdESVerifyResult
 
-from prometeo.application.sri import FirmaComprobantes
+from prometeo.application.sri import ErrorFirma, FirmaComprobantes
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
 from prometeo.infrastructure.sri.certificados import (
     CredencialFirma,
@@ -37,6 +38,8 @@ from prometeo.infrastructure.sri.certificados import (
     cargar_credencial,
 )
 from prometeo.infrastructure.sri.firma import FirmadorXades
+from prometeo.infrastructure.sri.xml_comprobantes import xml_de
+from unit.domain.negocio import EMISOR, Negocio, valor
 
 C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
@@ -115,6 +118,21 @@ def test_un_documento_indentado_conserva_sus_espacios_y_verifica(
 
     assert firmado.startswith(DECLARACION + indentado.rstrip(b"\n").removesuffix(b"</factura>"))
     verificar(firmado, ca_pem, tmp_path)
+
+
+def test_los_documentos_del_generador_xml_se_firman_y_verifican(
+    ca_pem: bytes, tmp_path: Path
+) -> None:
+    negocio = Negocio()
+    negocio.ingresar("a", "9", "1.00")
+    factura_emitida = negocio.borrador([("a", "3", "2.50")])
+    negocio.emitir(factura_emitida)
+    nota = negocio.nota(factura_emitida, [valor("a", "1.00")], devolucion=False)
+    par = emitir("COMERCIAL ANDINA S.A.", ruc=(OID_RUC_SECURITY_DATA, utf8(EMISOR.ruc)))
+    firmador = FirmadorXades(_credencial(par), _reloj())
+
+    for documento in (factura_emitida, nota):
+        verificar_xades(firmador.firmar(xml_de(documento).contenido), ca_pem, tmp_path)
 
 
 def test_el_certificado_de_prueba_firma_y_verifica_con_su_autoridad(tmp_path: Path) -> None:
@@ -342,6 +360,7 @@ def test_no_firma_con_un_certificado_de_otro_ruc() -> None:
     with pytest.raises(ErrorCertificado) as error:
         firmador.firmar(factura(ruc=OTRO_RUC))
 
+    assert isinstance(error.value, ErrorFirma)  # what the signing service stops on
     assert error.value.regla == "RucDelCertificado"
     assert RUC in str(error.value)
     assert OTRO_RUC in str(error.value)

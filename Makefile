@@ -50,12 +50,19 @@ test: lint typecheck imports coverage
 # token is PROMETEO_ADMIN_TOKEN or, unset, one generated once into $(TOKEN_ADMIN).
 RUN_DATABASE_URL ?= sqlite:///./prometeo.db
 TOKEN_ADMIN      := .prometeo-admin-token
+# Without PROMETEO_FIRMA_ARCHIVO the demo signs with a TEST certificate made on first run.
+FIRMA_DEMO       := .prometeo-demo-firma.p12
+FIRMA_DEMO_CLAVE := .prometeo-demo-firma.clave
 
 run: $(STAMP)
 	@set -e; \
 	export PROMETEO_DATABASE_URL='$(RUN_DATABASE_URL)'; \
 	$(BIN)/prometeo db upgrade; \
 	$(BIN)/prometeo demo; \
+	if [ -z "$$PROMETEO_FIRMA_ARCHIVO" ]; then \
+		$(BIN)/prometeo sri certificado-prueba --archivo $(FIRMA_DEMO) --clave-archivo $(FIRMA_DEMO_CLAVE); \
+		export PROMETEO_FIRMA_ARCHIVO=$(FIRMA_DEMO) PROMETEO_FIRMA_CLAVE_ARCHIVO=$(FIRMA_DEMO_CLAVE); \
+	fi; \
 	if [ -z "$$PROMETEO_ADMIN_TOKEN" ]; then \
 		if [ ! -s $(TOKEN_ADMIN) ]; then \
 			(umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))' > $(TOKEN_ADMIN)); \

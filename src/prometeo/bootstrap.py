@@ -8,9 +8,12 @@ module, which alone create engines."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from prometheus_client import start_http_server
 from sqlalchemy import Engine
@@ -19,13 +22,19 @@ from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido
 from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
 from prometeo.application.config import Configuracion
 from prometeo.application.consultas import ServicioConsultas
-from prometeo.application.operacion import EstadoBroker, ExposicionMetricas, ServicioOperacion
+from prometeo.application.operacion import (
+    EstadoBroker,
+    EstadoComprobantes,
+    ExposicionMetricas,
+    ServicioOperacion,
+)
 from prometeo.application.servicios import (
     ServicioCatalogo,
     ServicioFacturas,
     ServicioInventario,
     ServicioNotasCredito,
 )
+from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.reloj import Reloj, RelojFijo
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
@@ -36,6 +45,7 @@ from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
+from prometeo.infrastructure.lecturas.comprobantes import contar_pendientes
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.mensajeria import (
     NOMBRE_RELAY,
@@ -64,6 +74,11 @@ from prometeo.infrastructure.salud import base_de_datos_responde, estado_broker
 from prometeo.infrastructure.seguimiento import EventoAparcado, Seguidor, listar_aparcados
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
+from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
+from prometeo.infrastructure.sri.configuracion_firma import ahora_ecuador, cargar_firma
+from prometeo.infrastructure.sri.firmador_fondo import EstadoFirma, FirmadorEnSegundoPlano
+from prometeo.infrastructure.sri.ride import GeneradorRidePdf
+from prometeo.infrastructure.sri.xml_comprobantes import GeneradorXmlSri
 
 # What the command line names (explicit re-exports: entry points import only this module).
 NOMBRES_PROYECCIONES: tuple[str, ...] = tuple(NOMBRES)
@@ -77,6 +92,8 @@ __all__ = [
     "Settings",
     "actualizar_esquema",
     "bootstrap",
+    "comprobantes_pendientes",
+    "crear_firma_de_prueba",
     "crear_relay",
     "crear_reloj",
     "crear_servicios",
@@ -104,10 +121,12 @@ class Aplicacion:
     notas_credito: ServicioNotasCredito
     inventario: ServicioInventario
     consultas: ServicioConsultas
+    comprobantes: ServicioComprobantes
     observadores: list[Observador] = field(default_factory=list)
     metricas: Metricas = field(default_factory=crear_metricas)
     cache: CacheAgregados = field(default_factory=CacheAgregados)
     cache_catalogo: CacheCatalogo = field(default_factory=CacheCatalogo)
+    firmador: FirmadorEnSegundoPlano | None = None
     turnos: TurnoEscritura | None = None
     # SQLite file databases: WAL checkpoints in a thread, not inside commits.
     volcado_wal: VolcadoWal | None = None
@@ -136,6 +155,8 @@ class Aplicacion:
         return tuple(proyector.nombres)
 
     def cerrar(self) -> None:
+        if self.firmador is not None:
+            self.firmador.parar()
         if self.volcado_wal is not None:
             self.volcado_wal.parar()
         if self.turnos is not None:
@@ -181,6 +202,7 @@ def bootstrap(
     # One cache of catalog rows for commands and reads alike.
     cache_catalogo = CacheCatalogo()
     proyector = Proyector(crear_proyecciones(), codec_eventos)
+    consultas = ServicioConsultasSql(engine, cache_catalogo)
     embebidas = settings.proyecciones == "embebidas"
     if embebidas:
         # The read models move in every command's transaction, once they have caught up
@@ -191,6 +213,17 @@ def bootstrap(
     def fabrica(metadatos: Metadatos) -> UnidadDeTrabajoSql:
         return aplicacion.unidad_de_trabajo(metadatos)
 
+    comprobantes = ServicioComprobantes(
+        fabrica,
+        reloj,
+        bus,
+        pendientes=consultas,
+        generador=GeneradorXmlSri(),
+        ahora=ahora_ecuador,
+        config=config,
+        al_no_validar=metricas.contar_xml_no_valido,
+        ride=GeneradorRidePdf(),
+    )
     aplicacion = Aplicacion(
         settings=settings,
         engine=engine,
@@ -202,7 +235,8 @@ def bootstrap(
         facturas=ServicioFacturas(fabrica, reloj, bus, config),
         notas_credito=ServicioNotasCredito(fabrica, reloj, bus, config),
         inventario=ServicioInventario(fabrica, reloj, bus, config),
-        consultas=ServicioConsultasSql(engine, cache_catalogo),
+        consultas=consultas,
+        comprobantes=comprobantes,
         observadores=[proyector.observador] if embebidas else [],
         metricas=metricas,
         cache=CacheAgregados(settings.cache_agregados),
@@ -210,6 +244,9 @@ def bootstrap(
         proyector=proyector,
         turnos=turno_de_escritura(engine),
         volcado_wal=volcado_wal,
+    )
+    aplicacion.firmador = FirmadorEnSegundoPlano(
+        aplicacion.comprobantes, lambda: cargar_firma(settings)
     )
     if volcado_wal is not None:
         volcado_wal.iniciar()
@@ -229,6 +266,7 @@ class Servicios:
     notas_credito: ServicioNotasCredito
     inventario: ServicioInventario
     consultas: ServicioConsultas
+    comprobantes: ServicioComprobantes
     tokens: RegistroTokens
     operacion: ServicioOperacion
     # Whether the writers of this process take turns for one write lock (SQLite) rather
@@ -250,6 +288,16 @@ class OperacionAplicacion(ServicioOperacion):
     def estado_broker(self) -> EstadoBroker:
         return estado_broker(self._aplicacion.settings.broker_url)
 
+    def estado_comprobantes(self) -> EstadoComprobantes:
+        aplicacion = self._aplicacion
+        firmador = aplicacion.firmador
+        estado = firmador.comprobar() if firmador is not None else EstadoFirma("no configurado")
+        pendientes = comprobantes_pendientes(aplicacion)
+        self._metricas.comprobantes_pendientes.set(pendientes)
+        return EstadoComprobantes(
+            aplicacion.settings.sri_envio, estado.certificado, estado.detalle, pendientes
+        )
+
     def medir_comando(self, comando: str, segundos: float) -> None:
         self._metricas.latencia_comandos.labels(comando=comando).observe(segundos)
 
@@ -266,10 +314,40 @@ def crear_servicios(aplicacion: Aplicacion) -> Servicios:
         notas_credito=aplicacion.notas_credito,
         inventario=aplicacion.inventario,
         consultas=aplicacion.consultas,
+        comprobantes=aplicacion.comprobantes,
         tokens=AlmacenTokens(aplicacion.engine, aplicacion.settings.admin_token),
         operacion=OperacionAplicacion(aplicacion),
         escritores_en_turno=aplicacion.engine.dialect.name == "sqlite",
     )
+
+
+def crear_firma_de_prueba(aplicacion: Aplicacion, archivo: Path, clave_archivo: Path) -> str | None:
+    """For demos: a test certificate (its own labelled test authority, no legal value) for
+    the registered emisor's RUC, written as a .p12 with a random password kept in
+    `clave_archivo` (both readable by the owner only) and the authority's certificate
+    beside it (.ca.pem). Nothing is written when `archivo` exists; the RUC it was made
+    for, or None when it was already there."""
+    if archivo.exists():
+        return None
+    emisor = aplicacion.consultas.emisor()
+    clave = secrets.token_urlsafe(24)
+    prueba = crear_certificado_prueba(
+        emisor.ruc, emisor.razon_social, clave.encode(), ahora=ahora_ecuador()
+    )
+    anterior = os.umask(0o077)
+    try:
+        clave_archivo.write_text(clave + "\n", encoding="utf-8")
+        archivo.write_bytes(prueba.p12)
+        archivo.with_suffix(".ca.pem").write_bytes(prueba.ca_pem)
+    finally:
+        os.umask(anterior)
+    return emisor.ruc
+
+
+def comprobantes_pendientes(aplicacion: Aplicacion) -> int:
+    """How many emitted documents wait for their signature."""
+    with conexion_de_lectura(aplicacion.engine) as conexion:
+        return contar_pendientes(conexion)
 
 
 def refrescar_metricas(aplicacion: Aplicacion) -> None:

@@ -8,6 +8,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 EstadoBroker = Literal["ok", "no configurado", "error"]
+EstadoCertificado = Literal["ok", "no configurado", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class EstadoComprobantes:
+    """The electronic documents at a glance: who signs them here (PROMETEO_SRI_ENVIO), the
+    signature certificate's state and, when unusable, why (never a secret), and how many
+    emitted documents wait for their signature."""
+
+    envio: str
+    certificado: EstadoCertificado
+    detalle: str | None
+    pendientes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +50,7 @@ class ServicioOperacion(ABC):
     @abstractmethod
     def exponer_metricas(self) -> ExposicionMetricas:
         """The state gauges brought up to date, then every metric rendered."""
+
+    @abstractmethod
+    def estado_comprobantes(self) -> EstadoComprobantes:
+        """The signature's state and the documents waiting (for /health)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from prometeo.domain.aggregates.factura import Factura
@@ -28,6 +29,19 @@ class ComprobanteSinFirmar(Exception):
     def __init__(self, numero: str | None) -> None:
         self.mensaje = (
             f"El comprobante {numero} todavía no está firmado: su XML existe cuando se firma"
+        )
+        super().__init__(self.mensaje)
+
+
+class NoAutorizado(Exception):
+    """The SRI's authorization of a document that the SRI has not authorized (yet)."""
+
+    regla = "ComprobanteAutorizado"
+
+    def __init__(self, clave_acceso: str, estado: str) -> None:
+        self.mensaje = (
+            f"El comprobante con clave {clave_acceso} está {estado}: su autorización existe "
+            "cuando el SRI lo autoriza"
         )
         super().__init__(self.mensaje)
 
@@ -66,6 +80,19 @@ class FirmaComprobantes(Protocol):
         """The signed document's bytes, to be stored once and always served as stored;
         ErrorFirma when no valid signature can be made."""
         ...
+
+
+class GeneradorRide(Protocol):
+    """Prints a comprobante (its XML, signed or not yet) as the RIDE, a PDF."""
+
+    def ride(
+        self,
+        xml: bytes,
+        *,
+        estado: str,
+        numero_autorizacion: str | None,
+        fecha_autorizacion: datetime | None,
+    ) -> bytes: ...
 
 
 class ComprobantesPendientes(Protocol):

@@ -22,7 +22,7 @@ from prometeo.bootstrap import (
     refrescar_metricas,
     servir_metricas,
 )
-from prometeo.entrypoints import cli_proyecciones, cli_seguimiento, cli_servidor
+from prometeo.entrypoints import cli_proyecciones, cli_seguimiento, cli_servidor, cli_sri
 
 app = typer.Typer(help="prometeo: facturación e inventario.", no_args_is_help=True)
 db = typer.Typer(help="Base de datos.", no_args_is_help=True)
@@ -30,6 +30,7 @@ app.add_typer(db, name="db")
 app.add_typer(cli_proyecciones.proyecciones, name="projections")
 cli_servidor.registrar(app)  # serve, demo, token
 cli_seguimiento.registrar(app)  # aparcados
+cli_sri.registrar(app)  # sri enviar
 consola = Console()
 
 # The options the log's followers (relay, worker) share.

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from prometeo.application.acceso import Rol
 from prometeo.bootstrap import (
+    Aplicacion,
     Settings,
     actualizar_esquema,
     bootstrap,
@@ -41,9 +42,18 @@ def crear_app_servidor() -> FastAPI:
     """What each worker process of `serve --workers N` runs: its own bootstrap and app."""
     from prometeo.entrypoints.api.app import crear_app
 
-    app = crear_app(bootstrap(Settings(), migrar_esquema=False, volcado_aparte=True), propia=True)
+    aplicacion = bootstrap(Settings(), migrar_esquema=False, volcado_aparte=True)
+    iniciar_firma(aplicacion)
+    app = crear_app(aplicacion, propia=True)
     congelar_montaje()
     return app
+
+
+def iniciar_firma(aplicacion: Aplicacion) -> None:
+    """With PROMETEO_SRI_ENVIO=embebido the server signs emitted documents in a thread of
+    its own (several workers may each run one: a document is still signed once)."""
+    if aplicacion.settings.sri_envio == "embebido" and aplicacion.firmador is not None:
+        aplicacion.firmador.iniciar()
 
 
 def serve(
@@ -75,6 +85,7 @@ def serve(
         uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
         return
     aplicacion = bootstrap(settings, migrar_esquema=False, volcado_aparte=True)
+    iniciar_firma(aplicacion)
     try:
         app = crear_app(aplicacion)
         congelar_montaje()

@@ -77,6 +77,18 @@ class Metricas:
             ["manejador", "tipo"],
             registry=self.registro,
         )
+        self.comprobantes_xml_no_valido = Counter(
+            "prometeo_comprobantes_xml_no_valido",
+            "Comprobantes cuyo XML no cumplió el esquema del SRI (un error de prometeo: no "
+            "se firman ni se envían), por tipo.",
+            ["tipo"],
+            registry=self.registro,
+        )
+        self.comprobantes_pendientes = Gauge(
+            "prometeo_comprobantes_pendientes",
+            "Comprobantes emitidos que esperan su firma.",
+            registry=self.registro,
+        )
         self.latencia_comandos = Histogram(
             "prometeo_comando_duracion_segundos",
             "Duración de los comandos, por nombre de comando.",
@@ -104,6 +116,9 @@ class Metricas:
             if hijo is None:  # labels() hashes and locks on every call: keep the child
                 hijo = self._por_tipo[tipo] = self.eventos_agregados.labels(tipo=tipo)
             hijo.inc(cuantos)
+
+    def contar_xml_no_valido(self, tipo: str, _errores: tuple[str, ...]) -> None:
+        self.comprobantes_xml_no_valido.labels(tipo=tipo).inc()
 
     def fijar_pendientes_outbox(self, pendientes: int) -> None:
         self.pendientes_outbox.set(pendientes)

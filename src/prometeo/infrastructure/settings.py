@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,3 +33,11 @@ class Settings(BaseSettings):
     proyecciones: Literal["embebidas", "distribuidas"] = "embebidas"
     # Aggregates kept in memory between commands (0 disables the cache).
     cache_agregados: int = Field(default=10_000, ge=0)
+    # The emisor's PKCS#12 signature file and its password (or a file holding it); unset:
+    # documents wait, unsigned, in state PENDIENTE. Secrets: never logged nor shown.
+    firma_archivo: Path | None = None
+    firma_clave: SecretStr | None = None
+    firma_clave_archivo: Path | None = None
+    # embebido: `prometeo serve` signs (and, with the next issue, sends) in the background;
+    # separado: only `prometeo sri enviar` does; apagado: nobody does.
+    sri_envio: Literal["embebido", "separado", "apagado"] = "embebido"

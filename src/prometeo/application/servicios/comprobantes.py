@@ -21,6 +21,7 @@ from prometeo.application.sri import (
     ComprobantePendiente,
     ComprobantesPendientes,
     FirmaComprobantes,
+    GeneradorRide,
     GeneradorXml,
     XmlNoValido,
 )
@@ -66,12 +67,39 @@ class ServicioComprobantes(ServicioAplicacion):
         ahora: Callable[[], datetime],
         config: Configuracion | None = None,
         al_no_validar: Callable[[str, tuple[str, ...]], None] | None = None,
+        ride: GeneradorRide | None = None,
     ) -> None:
         super().__init__(uow_factory, reloj, bus, config)
+        self._ride = ride
         self._pendientes = pendientes
         self._generador = generador
         self._ahora = ahora
         self._al_no_validar = al_no_validar
+
+    def xml_sin_firmar(self, tipo: str, documento_id: str) -> bytes:
+        """The XML an emitted document will be signed with (to print its RIDE before it is
+        signed); NoEncontrado, or XmlNoValido when it breaks the schema. Reads only."""
+        with self._uow_factory(Metadatos(usuario=USUARIO_FIRMA)) as uow:
+            documento = _cargar(uow, ComprobantePendiente(tipo, documento_id))
+            return self._generador.xml(documento)
+
+    def ride(
+        self,
+        xml: bytes,
+        *,
+        estado: str,
+        numero_autorizacion: str | None = None,
+        fecha_autorizacion: datetime | None = None,
+    ) -> bytes:
+        """The RIDE (PDF) of a comprobante's XML in the given SRI state."""
+        if self._ride is None:
+            raise RuntimeError("Sin generador de RIDE")
+        return self._ride.ride(
+            xml,
+            estado=estado,
+            numero_autorizacion=numero_autorizacion,
+            fecha_autorizacion=fecha_autorizacion,
+        )
 
     def firmar_pendientes(self, firma: FirmaComprobantes, limite: int = 100) -> RondaFirma:
         """Sign up to `limite` waiting documents, oldest first. ErrorFirma (raised by the

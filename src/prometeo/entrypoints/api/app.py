@@ -18,6 +18,7 @@ from prometeo.application.operacion import ServicioOperacion
 from prometeo.bootstrap import Aplicacion, bootstrap, crear_servicios
 from prometeo.entrypoints.api import (
     rutas_catalogo,
+    rutas_comprobantes,
     rutas_facturas,
     rutas_inventario,
     rutas_notas_credito,
@@ -136,6 +137,7 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
     for modulo in (
         rutas_facturas,
         rutas_notas_credito,
+        rutas_comprobantes,
         rutas_inventario,
         rutas_catalogo,
         rutas_sistema,

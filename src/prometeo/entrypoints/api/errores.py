@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from prometeo.application.sri import ComprobanteSinFirmar, NoAutorizado, XmlNoValido
 from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado, ReglasIncumplidas
 from prometeo.entrypoints.api.esquemas.comunes import ErrorRegla, Problema
 from prometeo.entrypoints.api.validacion import describir_error
@@ -103,6 +104,33 @@ def _conflicto(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _comprobante_no_disponible(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ComprobanteSinFirmar | NoAutorizado)
+    return problema(
+        409,
+        "Comprobante no disponible todavía",
+        error.mensaje,
+        [(error.regla, error.mensaje)],
+        tipo="urn:prometeo:problema:comprobante-no-disponible",
+    )
+
+
+def _xml_no_valido(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, XmlNoValido)
+    logger.error("XML de comprobante fuera del esquema del SRI: %s", error)
+    mensaje = (
+        "El XML de este comprobante no cumple el esquema del SRI (un error de prometeo); no "
+        "se firma ni se envía hasta corregirlo"
+    )
+    return problema(
+        409,
+        "Comprobante no válido",
+        mensaje,
+        [("XmlSegunEsquemaSri", e) for e in error.errores],
+        tipo="urn:prometeo:problema:comprobante-no-valido",
+    )
+
+
 def _autorizacion(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ErrorAutorizacion)
     titulo = "No autenticado" if error.status == 401 else "Sin permiso"
@@ -184,6 +212,9 @@ def registrar_manejadores(app: FastAPI) -> None:
     app.add_exception_handler(Duplicado, _duplicado)
     app.add_exception_handler(ErrorDeConcurrencia, _conflicto)
     app.add_exception_handler(ErrorAutorizacion, _autorizacion)
+    app.add_exception_handler(ComprobanteSinFirmar, _comprobante_no_disponible)
+    app.add_exception_handler(NoAutorizado, _comprobante_no_disponible)
+    app.add_exception_handler(XmlNoValido, _xml_no_valido)
     app.add_exception_handler(RequestValidationError, _validacion)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _inesperado)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response
 
 from prometeo.bootstrap import Servicios
-from prometeo.entrypoints.api.esquemas.sistema import Salud
+from prometeo.entrypoints.api.esquemas.sistema import Salud, SaludSri
 from prometeo.entrypoints.api.seguridad import servicios
 
 router = APIRouter(tags=["operación"])
@@ -17,7 +17,8 @@ router = APIRouter(tags=["operación"])
     "/health",
     summary="Estado del servicio",
     description="Sin token. 200 si la base de datos responde, 503 si no. `broker` es "
-    '"no configurado" mientras PROMETEO_BROKER_URL no esté definido.',
+    '"no configurado" mientras PROMETEO_BROKER_URL no esté definido; `sri` dice si hay un '
+    "certificado de firma utilizable y cuántos comprobantes esperan su firma.",
     responses={503: {"model": Salud, "description": "La base de datos no responde"}},
 )
 def salud(wired: Annotated[Servicios, Depends(servicios)], respuesta: Response) -> Salud:
@@ -25,7 +26,19 @@ def salud(wired: Annotated[Servicios, Depends(servicios)], respuesta: Response) 
     broker = wired.operacion.estado_broker()
     if base != "ok":
         respuesta.status_code = 503
-    return Salud(status="ok" if base == "ok" else "error", database=base, broker=broker)
+        return Salud(status="error", database=base, broker=broker)
+    sri = wired.operacion.estado_comprobantes()
+    return Salud(
+        status="ok",
+        database=base,
+        broker=broker,
+        sri=SaludSri(
+            envio=sri.envio,  # type: ignore[arg-type]
+            certificado=sri.certificado,
+            detalle=sri.detalle,
+            pendientes=sri.pendientes,
+        ),
+    )
 
 
 @router.get(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, literal, select, union_all
+from sqlalchemy import Connection, Select, bindparam, func, literal, select, union_all
 
 from prometeo.application.consultas import ComprobanteVista
 from prometeo.application.sri import ComprobantePendiente, ComprobanteSinFirmar
@@ -105,3 +105,12 @@ def leer_pendientes(conexion: Connection, limite: int) -> list[ComprobantePendie
         .limit(limite)
     )
     return [ComprobantePendiente(f.tipo, f.id) for f in conexion.execute(consulta)]
+
+
+def contar_pendientes(conexion: Connection) -> int:
+    """How many emitted documents wait for their signature."""
+    total = 0
+    for tabla in _TABLAS.values():
+        consulta = select(func.count()).select_from(tabla).where(tabla.c.estado_sri == "PENDIENTE")
+        total += conexion.execute(consulta).scalar_one()
+    return total

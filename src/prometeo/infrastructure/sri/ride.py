@@ -612,3 +612,22 @@ class _Lienzo(Canvas):  # type: ignore[misc]  # reportlab ships no type informat
             self.setFont("Helvetica-Bold", 32 if i == 0 else 26)
             self.drawCentredString(0, (len(self._marcas) - 1) * 20 - i * 40 - 10, linea)
         self.restoreState()
+
+
+class GeneradorRidePdf:
+    """The GeneradorRide port: generar_ride."""
+
+    def ride(
+        self,
+        xml: bytes,
+        *,
+        estado: str,
+        numero_autorizacion: str | None,
+        fecha_autorizacion: datetime | None,
+    ) -> bytes:
+        return generar_ride(
+            xml,
+            estado=estado,
+            numero_autorizacion=numero_autorizacion,
+            fecha_autorizacion=fecha_autorizacion,
+        )

@@ -23,6 +23,7 @@ from prometeo.application.consultas import (
     TotalesVista,
 )
 from prometeo.domain.value_objects.forma_pago import FormaPago
+from prometeo.entrypoints.api.esquemas.comprobantes import SriRespuesta
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,
     Fecha,
@@ -280,6 +281,9 @@ class FacturaRespuesta(Salida):
         examples=["0312202201019007200200120029020004874985766297216"],
         description="Clave de acceso del SRI (49 dígitos), fijada al emitir; null en BORRADOR.",
     )
+    sri: SriRespuesta | None = Field(
+        default=None, description="El comprobante electrónico; null en BORRADOR."
+    )
 
     @classmethod
     def desde(cls, vista: FacturaVista) -> Self:
@@ -301,6 +305,7 @@ class FacturaRespuesta(Salida):
             notas_credito=list(vista.notas_credito),
             motivo_anulacion=vista.motivo_anulacion,
             clave_acceso=vista.clave_acceso,
+            sri=SriRespuesta.opcional(vista.sri),
         )
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, StrictBool
 
 from prometeo.application.comandos import EmitirNotaCredito, LineaNotaCreditoCmd
 from prometeo.application.consultas import LineaNotaCreditoVista, NotaCreditoVista
+from prometeo.entrypoints.api.esquemas.comprobantes import SriRespuesta
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,
     Fecha,
@@ -136,6 +137,7 @@ class NotaCreditoRespuesta(Salida):
         examples=["0312202201019007200200120029020004874985766297216"],
         description="Clave de acceso del SRI (49 dígitos), fijada al emitir; null en BORRADOR.",
     )
+    sri: SriRespuesta | None = Field(default=None, description="El comprobante electrónico.")
 
     @classmethod
     def desde(cls, vista: NotaCreditoVista) -> Self:
@@ -158,6 +160,7 @@ class NotaCreditoRespuesta(Salida):
                 valor_modificacion=dinero(vista.valor_modificacion),
             ),
             clave_acceso=vista.clave_acceso,
+            sri=SriRespuesta.opcional(vista.sri),
         )
 
 

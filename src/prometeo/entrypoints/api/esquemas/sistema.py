@@ -76,9 +76,26 @@ class TokenRespuesta(Salida):
         return cls(token=emitido.token, nombre=emitido.nombre, rol=emitido.rol.value)
 
 
+class SaludSri(Salida):
+    """Los comprobantes electrónicos: quién los firma, el certificado de firma y cuántos
+    esperan."""
+
+    envio: Literal["embebido", "separado", "apagado"] = Field(
+        description="PROMETEO_SRI_ENVIO: embebido, el servidor firma en segundo plano; "
+        "separado, solo `prometeo sri enviar`; apagado, nadie."
+    )
+    certificado: Literal["ok", "no configurado", "error"] = Field(
+        description="no configurado: sin PROMETEO_FIRMA_ARCHIVO los documentos esperan en "
+        "PENDIENTE; error: el certificado no sirve (véase detalle)."
+    )
+    detalle: str | None = Field(description="Por qué no se puede firmar, si es el caso.")
+    pendientes: int = Field(description="Comprobantes emitidos que esperan su firma.")
+
+
 class Salud(Salida):
     """Estado del servicio y de sus dependencias."""
 
     status: Literal["ok", "error"]
     database: Literal["ok", "error"]
     broker: Literal["ok", "no configurado", "error"]
+    sri: SaludSri | None = None

@@ -1,0 +1,89 @@
+"""The electronic document's block on facturas and notas de crédito, and the list of
+comprobantes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Self
+
+from pydantic import Field
+
+from prometeo.application.consultas import ComprobanteVista, MensajeSriVista, SriVista
+from prometeo.entrypoints.api.esquemas.comunes import Salida
+
+
+class MensajeSriRespuesta(Salida):
+    """Un mensaje del SRI (o de la validación del esquema antes de enviarlo)."""
+
+    identificador: str = Field(examples=["43"])
+    mensaje: str = Field(examples=["CLAVE ACCESO REGISTRADA"])
+    informacion_adicional: str | None
+    tipo: str = Field(examples=["ERROR"], description="ERROR, ADVERTENCIA o INFORMATIVO.")
+
+    @classmethod
+    def desde(cls, vista: MensajeSriVista) -> Self:
+        return cls(
+            identificador=vista.identificador,
+            mensaje=vista.mensaje,
+            informacion_adicional=vista.informacion_adicional,
+            tipo=vista.tipo,
+        )
+
+
+class SriRespuesta(Salida):
+    """El comprobante electrónico del documento."""
+
+    clave_acceso: str = Field(
+        examples=["0312202201019007200200120029020004874985766297216"],
+        description="49 dígitos, fijada al emitir; no cambia nunca.",
+    )
+    ambiente: str = Field(examples=["1"], description="1 pruebas, 2 producción.")
+    estado: str = Field(
+        examples=["FIRMADO"],
+        description="PENDIENTE (sin firmar), FIRMADO (firmado, aún no recibido), RECIBIDA, "
+        "DEVUELTA, EN PROCESO, AUTORIZADO o NO AUTORIZADO (las palabras del SRI).",
+    )
+    numero_autorizacion: str | None
+    fecha_autorizacion: datetime | None
+    mensajes: list[MensajeSriRespuesta]
+
+    @classmethod
+    def desde(cls, vista: SriVista) -> Self:
+        return cls(
+            clave_acceso=vista.clave_acceso,
+            ambiente=vista.ambiente,
+            estado=vista.estado,
+            numero_autorizacion=vista.numero_autorizacion,
+            fecha_autorizacion=vista.fecha_autorizacion,
+            mensajes=[MensajeSriRespuesta.desde(m) for m in vista.mensajes],
+        )
+
+    @classmethod
+    def opcional(cls, vista: SriVista | None) -> Self | None:
+        return None if vista is None else cls.desde(vista)
+
+
+class ComprobanteRespuesta(Salida):
+    """Un documento emitido como comprobante electrónico."""
+
+    tipo: str = Field(examples=["01"], description="01 factura, 04 nota de crédito.")
+    id: str
+    numero: str = Field(examples=["001-001-000000001"])
+    fecha_emision: date
+    sri: SriRespuesta
+
+    @classmethod
+    def desde(cls, vista: ComprobanteVista) -> Self:
+        return cls(
+            tipo=vista.tipo,
+            id=vista.id,
+            numero=vista.numero,
+            fecha_emision=vista.fecha_emision,
+            sri=SriRespuesta.desde(vista.sri),
+        )
+
+
+class ListaComprobantes(Salida):
+    """Comprobantes electrónicos."""
+
+    items: list[ComprobanteRespuesta]

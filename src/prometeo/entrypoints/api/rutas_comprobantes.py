@@ -1,0 +1,134 @@
+"""The electronic documents: each factura's and nota de crédito's signed XML (byte for byte
+as the SRI gets it), its RIDE (PDF), the SRI's authorization, and the list of comprobantes
+by SRI state. Every role may read them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from prometeo.application.consultas import SriVista
+from prometeo.application.sri import ComprobanteSinFirmar, NoAutorizado
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.entrypoints.api.esquemas.comprobantes import ComprobanteRespuesta, ListaComprobantes
+from prometeo.entrypoints.api.esquemas.comunes import Fecha
+from prometeo.entrypoints.api.parametros import IdRuta
+from prometeo.entrypoints.api.seguridad import Contexto, Lectura
+
+router = APIRouter(tags=["comprobantes electrónicos"])
+
+_FACTURA, _NOTA = TipoComprobante.FACTURA.value, TipoComprobante.NOTA_CREDITO.value
+_RUTAS = {_FACTURA: "/facturas", _NOTA: "/notas-credito"}
+_XML = {200: {"content": {"application/xml": {}}, "description": "El comprobante firmado."}}
+_PDF = {200: {"content": {"application/pdf": {}}, "description": "El RIDE."}}
+
+
+def _sri(ctx: Contexto, tipo: str, documento_id: str) -> SriVista:
+    consultas = ctx.servicios.consultas
+    if tipo == _FACTURA:
+        vista = consultas.factura(documento_id)
+        sri, numero = vista.sri, vista.numero
+    else:
+        nota = consultas.nota_credito(documento_id)
+        sri, numero = nota.sri, nota.numero
+    if sri is None:
+        raise ComprobanteSinFirmar(numero)
+    return sri
+
+
+def _xml(ctx: Contexto, tipo: str, documento_id: str) -> Response:
+    contenido = ctx.servicios.consultas.xml_firmado(tipo, documento_id)
+    return Response(contenido, media_type="application/xml")
+
+
+def _ride(ctx: Contexto, tipo: str, documento_id: str) -> Response:
+    sri = _sri(ctx, tipo, documento_id)
+    comprobantes = ctx.servicios.comprobantes
+    try:
+        xml = ctx.servicios.consultas.xml_firmado(tipo, documento_id)
+    except ComprobanteSinFirmar:
+        xml = comprobantes.xml_sin_firmar(tipo, documento_id)
+    pdf = comprobantes.ride(
+        xml,
+        estado=sri.estado,
+        numero_autorizacion=sri.numero_autorizacion,
+        fecha_autorizacion=sri.fecha_autorizacion,
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{sri.clave_acceso}.pdf"'},
+    )
+
+
+def _autorizacion(ctx: Contexto, tipo: str, documento_id: str) -> Response:
+    sri = _sri(ctx, tipo, documento_id)
+    raise NoAutorizado(sri.clave_acceso, sri.estado)
+
+
+def _registrar(tipo: str, nombre: str) -> None:
+    ruta = _RUTAS[tipo]
+
+    @router.get(
+        f"{ruta}/{{documento_id}}/xml",
+        summary=f"XML firmado de {nombre}",
+        description="El comprobante firmado (XAdES-BES), byte a byte como se envía al SRI. "
+        "409 mientras no está firmado.",
+        response_class=Response,
+        responses=_XML,  # type: ignore[arg-type]
+        name=f"xml_{tipo}",
+    )
+    def xml(documento_id: IdRuta, ctx: Lectura) -> Response:
+        return _xml(ctx, tipo, documento_id)
+
+    @router.get(
+        f"{ruta}/{{documento_id}}/ride.pdf",
+        summary=f"RIDE de {nombre}",
+        description="La representación impresa (PDF). Mientras el SRI no lo autoriza lleva "
+        "una marca visible de documento sin autorización.",
+        response_class=Response,
+        responses=_PDF,  # type: ignore[arg-type]
+        name=f"ride_{tipo}",
+    )
+    def ride(documento_id: IdRuta, ctx: Lectura) -> Response:
+        return _ride(ctx, tipo, documento_id)
+
+    @router.get(
+        f"{ruta}/{{documento_id}}/autorizacion.xml",
+        summary=f"Autorización del SRI de {nombre}",
+        description="El documento <autorizacion> del SRI una vez AUTORIZADO; 409 antes.",
+        response_class=Response,
+        responses=_XML,  # type: ignore[arg-type]
+        name=f"autorizacion_{tipo}",
+    )
+    def autorizacion(documento_id: IdRuta, ctx: Lectura) -> Response:
+        return _autorizacion(ctx, tipo, documento_id)
+
+
+_registrar(_FACTURA, "una factura")
+_registrar(_NOTA, "una nota de crédito")
+
+
+@router.get(
+    "/comprobantes",
+    summary="Comprobantes electrónicos por estado del SRI",
+    description="Facturas y notas de crédito emitidas, por fecha de emisión.",
+)
+def listar_comprobantes(
+    ctx: Lectura,
+    estado_sri: Annotated[
+        str | None,
+        Query(
+            description="PENDIENTE, FIRMADO, RECIBIDA, DEVUELTA, EN PROCESO, AUTORIZADO o "
+            "NO AUTORIZADO.",
+            max_length=15,
+        ),
+    ] = None,
+    desde: Annotated[Fecha | None, Query(description="Desde esta fecha (incluida).")] = None,
+    hasta: Annotated[Fecha | None, Query(description="Hasta esta fecha (incluida).")] = None,
+    limite: Annotated[int, Query(ge=1, le=1000)] = 100,
+    desplazamiento: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> ListaComprobantes:
+    vistas = ctx.servicios.consultas.comprobantes(estado_sri, desde, hasta, limite, desplazamiento)
+    return ListaComprobantes(items=[ComprobanteRespuesta.desde(v) for v in vistas])

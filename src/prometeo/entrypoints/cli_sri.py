@@ -1,0 +1,97 @@
+"""`prometeo sri ...`: the electronic documents from the command line (registered on the
+Typer app in cli.py). With PROMETEO_SRI_ENVIO=separado this is the only signer; with
+embebido the server signs too, and the two never sign one document twice."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from prometeo.bootstrap import bootstrap, comprobantes_pendientes, crear_firma_de_prueba
+
+sri = typer.Typer(help="Comprobantes electrónicos del SRI.", no_args_is_help=True)
+consola = Console()
+
+
+@sri.command("enviar")
+def enviar(
+    una_vez: Annotated[
+        bool, typer.Option("--una-vez", help="Firma lo pendiente y termina.")
+    ] = False,
+    intervalo: Annotated[
+        float, typer.Option("--intervalo", min=0.1, help="Segundos entre rondas en reposo.")
+    ] = 2.0,
+) -> None:
+    """Firma los comprobantes emitidos que esperan (PENDIENTE), en orden de emisión.
+
+    Necesita PROMETEO_FIRMA_ARCHIVO y PROMETEO_FIRMA_CLAVE (o PROMETEO_FIRMA_CLAVE_ARCHIVO).
+    El envío al SRI y su autorización llegan con la próxima versión."""
+    aplicacion = bootstrap()
+    firmador = aplicacion.firmador
+    assert firmador is not None
+    try:
+        estado = firmador.comprobar()
+        if estado.certificado != "ok":
+            motivo = estado.detalle or "sin PROMETEO_FIRMA_ARCHIVO no hay con qué firmar"
+            consola.print(f"[red]No se puede firmar: {motivo}[/red]")
+            raise typer.Exit(1)
+        total = comprobantes_pendientes(aplicacion)
+        firmados = no_validos = 0
+        with Progress(
+            TextColumn("Firmando"), BarColumn(), MofNCompleteColumn(), console=consola
+        ) as progreso:
+            tarea = progreso.add_task("firma", total=total)
+            while True:
+                ronda = firmador.ronda()
+                if ronda is None:
+                    consola.print(f"[red]Firma detenida: {firmador.estado.detalle}[/red]")
+                    raise typer.Exit(1)
+                firmados += ronda.firmados
+                no_validos += ronda.no_validos
+                progreso.advance(tarea, ronda.firmados + ronda.no_validos + ronda.ya_firmados)
+                if ronda.firmados:
+                    continue
+                if una_vez:
+                    break
+                time.sleep(intervalo)
+        consola.print(f"[green]{firmados} comprobantes firmados.[/green]")
+        if no_validos:
+            consola.print(
+                f"[red]{no_validos} comprobantes no cumplen el esquema del SRI y esperan "
+                "una corrección de prometeo (véanse en GET /api/v1/comprobantes).[/red]"
+            )
+            raise typer.Exit(1)
+    finally:
+        aplicacion.cerrar()
+
+
+@sri.command("certificado-prueba")
+def certificado_prueba(
+    archivo: Annotated[Path, typer.Option("--archivo", help="El .p12 a crear.")],
+    clave_archivo: Annotated[
+        Path, typer.Option("--clave-archivo", help="Dónde guardar su contraseña.")
+    ],
+) -> None:
+    """Crea, si no existe, un certificado de PRUEBA (sin validez legal, de una autoridad de
+    prueba propia) para el RUC del emisor registrado: para demostraciones, nunca para el SRI."""
+    aplicacion = bootstrap()
+    try:
+        ruc = crear_firma_de_prueba(aplicacion, archivo, clave_archivo)
+    finally:
+        aplicacion.cerrar()
+    if ruc is None:
+        consola.print(f"El certificado de prueba {archivo} ya existe.")
+    else:
+        consola.print(
+            f"[yellow]Certificado de PRUEBA (sin validez legal) para el RUC {ruc} en "
+            f"{archivo}; su contraseña, en {clave_archivo}.[/yellow]"
+        )
+
+
+def registrar(app: typer.Typer) -> None:
+    app.add_typer(sri, name="sri")

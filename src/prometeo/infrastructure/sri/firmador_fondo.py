@@ -1,0 +1,125 @@
+"""The signer that runs beside the API (PROMETEO_SRI_ENVIO=embebido) or in `prometeo sri
+enviar`: rounds of ServicioComprobantes.firmar_pendientes, a thread of its own, never on
+an emission's path.
+
+The certificate is loaded when first needed and kept; a load that fails (no file, wrong
+password, expired...) is reported in the state /health shows and tried again after a
+while, so replacing the file fixes it without a restart. Documents simply wait meanwhile:
+emission never depends on the signature."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from prometeo.application.servicios.comprobantes import RondaFirma, ServicioComprobantes
+from prometeo.application.sri import ErrorFirma, FirmaComprobantes
+
+logger = logging.getLogger("prometeo.sri")
+
+EstadoCertificado = Literal["ok", "no configurado", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class EstadoFirma:
+    """What /health says of the signature: the certificate's state and, when it cannot
+    be used, why (never a secret)."""
+
+    certificado: EstadoCertificado
+    detalle: str | None = None
+
+
+class FirmadorEnSegundoPlano:
+    """Signs pending documents in rounds: right away while there is work, every
+    `intervalo` seconds when idle. `cargar_firma` gives the signer, None when no
+    certificate is configured, or raises ErrorFirma."""
+
+    def __init__(
+        self,
+        servicio: ServicioComprobantes,
+        cargar_firma: Callable[[], FirmaComprobantes | None],
+        *,
+        intervalo: float = 1.0,
+        reintento_certificado: float = 30.0,
+        lote: int = 100,
+    ) -> None:
+        self._servicio = servicio
+        self._cargar_firma = cargar_firma
+        self._intervalo = intervalo
+        self._reintento = reintento_certificado
+        self._lote = lote
+        self._firma: FirmaComprobantes | None = None
+        self._ultimo_intento = float("-inf")
+        self.estado = EstadoFirma("no configurado")
+        self._parar = threading.Event()
+        self._despertar = threading.Event()
+        self._hilo: threading.Thread | None = None
+
+    def _firma_lista(self) -> FirmaComprobantes | None:
+        if self._firma is not None:
+            return self._firma
+        ahora = time.monotonic()
+        if ahora - self._ultimo_intento < self._reintento and self.estado.certificado != "ok":
+            return None
+        self._ultimo_intento = ahora
+        try:
+            self._firma = self._cargar_firma()
+        except ErrorFirma as error:
+            self._error(error)
+            return None
+        self.estado = EstadoFirma("ok" if self._firma is not None else "no configurado")
+        return self._firma
+
+    def _error(self, error: ErrorFirma) -> None:
+        if self.estado.detalle != error.mensaje:
+            logger.error("No se puede firmar comprobantes (%s): %s", error.regla, error.mensaje)
+        self.estado = EstadoFirma("error", f"{error.regla}: {error.mensaje}")
+
+    def comprobar(self) -> EstadoFirma:
+        """The certificate's state, loading it if it was never tried or is due again."""
+        self._firma_lista()
+        return self.estado
+
+    def ronda(self) -> RondaFirma | None:
+        """One round; None when there is no usable certificate."""
+        firma = self._firma_lista()
+        if firma is None:
+            return None
+        try:
+            return self._servicio.firmar_pendientes(firma, self._lote)
+        except ErrorFirma as error:
+            # The certificate stopped being usable (it expired, say): load it again later.
+            self._firma = None
+            self._ultimo_intento = time.monotonic()
+            self._error(error)
+            return None
+
+    def despertar(self) -> None:
+        """Start a round now (a document was just emitted)."""
+        self._despertar.set()
+
+    def _bucle(self) -> None:
+        while not self._parar.is_set():
+            try:
+                ronda = self.ronda()
+            except Exception:  # a round must never kill the thread; the next one retries
+                logger.exception("Falló una ronda de firma de comprobantes")
+                ronda = None
+            if ronda is not None and ronda.firmados == self._lote:
+                continue  # more are waiting
+            self._despertar.wait(self._intervalo)
+            self._despertar.clear()
+
+    def iniciar(self) -> None:
+        self._hilo = threading.Thread(target=self._bucle, name="firma-sri", daemon=True)
+        self._hilo.start()
+
+    def parar(self) -> None:
+        self._parar.set()
+        self._despertar.set()
+        if self._hilo is not None:
+            self._hilo.join(timeout=10)

@@ -79,15 +79,15 @@ def autoridad(nombre: str = "AC PRUEBAS FABRICA") -> Autoridad:
 def emitir(
     nombre: str,
     *,
-    firma: bool = True,
+    firma: bool | None = True,
     desde: datetime = AHORA - timedelta(days=30),
     hasta: datetime = AHORA + timedelta(days=700),
     ruc: tuple[x509.ObjectIdentifier, bytes] | None = None,
     clave: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None,
     ac: Autoridad | None = None,
 ) -> Par:
-    """A certificate for `nombre`: a signing one (digitalSignature, nonRepudiation) or, with
-    firma=False, an encryption-only one (keyEncipherment)."""
+    """A certificate for `nombre`: a signing one (digitalSignature, nonRepudiation), with
+    firma=False an encryption-only one (keyEncipherment), with None one without keyUsage."""
     ac = ac or autoridad()
     clave = clave or _rsa()
     uso = (
@@ -111,12 +111,13 @@ def emitir(
         .not_valid_before(desde)
         .not_valid_after(hasta)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(uso, critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(clave.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ac.clave.public_key()), False
         )
     )
+    if firma is not None:
+        constructor = constructor.add_extension(uso, critical=True)
     if ruc is not None:
         constructor = constructor.add_extension(x509.UnrecognizedExtension(*ruc), False)
     return Par(clave, constructor.sign(ac.clave, hashes.SHA256()))

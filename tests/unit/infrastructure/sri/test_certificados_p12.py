@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, pkcs12
 from fabrica_certificados import (
     AHORA,
     CLAVE,
@@ -140,6 +140,23 @@ def test_un_certificado_solo_de_cifrado_no_firma() -> None:
     assert error.regla == "CertificadoDeFirma"
     assert "digitalSignature" in str(error)
     assert "cifrar" in str(error)
+
+
+def test_un_certificado_sin_key_usage_no_se_toma_por_uno_de_firma() -> None:
+    par = emitir("EMPRESA SIN USOS", firma=None, clave=firmante().clave)
+
+    assert _error(p12(par)).regla == "CertificadoDeFirma"
+
+
+def test_un_p12_solo_con_certificados() -> None:
+    archivo = pkcs12.serialize_key_and_certificates(
+        b"Solo certificados", None, firmante().certificado, None, BestAvailableEncryption(CLAVE)
+    )
+
+    error = _error(archivo)
+
+    assert error.regla == "CertificadoDeFirma"
+    assert "clave privada" in str(error)
 
 
 def test_un_certificado_caducado_dice_sus_fechas() -> None:

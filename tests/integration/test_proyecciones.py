@@ -491,7 +491,7 @@ def test_cajeros_concurrentes_dejan_lo_mismo_que_una_reconstruccion(url_base: st
 def test_las_proyecciones_se_reparten_sin_separar_las_que_leen_los_mismos_eventos() -> None:
     grupos = repartir(crear_proyecciones(), 2)
     assert [[p.nombre for p in g] for g in grupos] == [
-        ["facturas", "notas_credito", "ventas_diarias"],
+        ["facturas", "notas_credito", "ventas_diarias", "xml_comprobantes"],
         ["stock", "lotes", "kardex"],
     ]
     assert [[p.nombre for p in g] for g in repartir(crear_proyecciones(), 1)] == [list(NOMBRES)]

@@ -1,0 +1,148 @@
+"""The electronic documents through the API, on any backend: a factura and a nota de
+crédito emitted over HTTP wait PENDIENTE, the signer signs them, and they come back as
+signed XML that validates and verifies, byte for byte the same on every read and after a
+rebuild, with a RIDE."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+from pypdf import PdfReader
+from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
+from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
+
+from apoyo_http import API, TiendaHttp, exigir
+from prometeo.bootstrap import Aplicacion, reconstruir_proyecciones
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
+from prometeo.infrastructure.sri.xml_comprobantes import errores_de_esquema
+
+RUC = "1790011674001"  # TiendaHttp's emisor
+CLAVE = "clave de la firma de pruebas"
+DS = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
+
+
+def certificado_de_prueba(carpeta: Path) -> tuple[Path, Path]:
+    """A test .p12 for TiendaHttp's emisor (password CLAVE) and its authority's PEM."""
+    prueba = crear_certificado_prueba(
+        RUC, "Comercial Andina S.A.", CLAVE.encode(), ahora=datetime.now(UTC)
+    )
+    p12, ca = carpeta / "firma.p12", carpeta / "ca.pem"
+    p12.write_bytes(prueba.p12)
+    ca.write_bytes(prueba.ca_pem)
+    return p12, ca
+
+
+def _verificar(firmado: bytes, ca: Path) -> None:
+    config = {
+        "signature_methods": frozenset({SignatureMethod.RSA_SHA1}),
+        "digest_algorithms": frozenset({DigestAlgorithm.SHA1}),
+        "expect_references": 3,
+    }
+    XMLVerifier().verify(
+        firmado, ca_pem_file=str(ca), expect_config=SignatureConfiguration(**config)
+    )
+    XAdESVerifier().verify(
+        firmado, ca_pem_file=str(ca), expect_config=XAdESSignatureConfiguration(**config)
+    )
+
+
+def _sin_firma(firmado: bytes) -> etree._Element:
+    raiz = etree.fromstring(firmado)
+    firma = raiz.find("ds:Signature", DS)
+    assert firma is not None
+    raiz.remove(firma)
+    return raiz
+
+
+def _texto_pdf(contenido: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(contenido)).pages)
+
+
+def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
+    """Emit a factura and a nota over HTTP, sign them and check everything served."""
+    tienda = TiendaHttp(http).sembrar()
+    tienda.ingresar("cafe", "10", "4.00")
+    factura = tienda.facturar(("cafe", "3"))
+    sri = factura["sri"]
+    assert sri == {
+        "clave_acceso": factura["clave_acceso"],
+        "ambiente": "1",
+        "estado": "PENDIENTE",
+        "numero_autorizacion": None,
+        "fecha_autorizacion": None,
+        "mensajes": [],
+    }
+    ruta = f"{API}/facturas/{factura['id']}"
+    # Not signed yet: no XML (409 naming the rule), but a RIDE marked as not authorized.
+    sin_firmar = http.get(f"{ruta}/xml")
+    assert sin_firmar.status_code == 409
+    assert sin_firmar.json()["errores"][0]["regla"] == "ComprobanteFirmado"
+    ride = http.get(f"{ruta}/ride.pdf")
+    assert (ride.status_code, ride.headers["content-type"]) == (200, "application/pdf")
+    texto = _texto_pdf(ride.content)
+    assert sri["clave_acceso"] in texto
+    assert factura["numero"] in texto
+    assert "SIN AUTORIZACI" in texto.upper()
+    salud = exigir(http.get("/health"), 200)["sri"]
+    assert (salud["certificado"], salud["pendientes"]) == ("ok", 1)
+
+    nota = tienda.post(
+        "/notas-credito",
+        {
+            "factura_id": factura["id"],
+            "motivo": "Devolución de una unidad",
+            "devolucion_inventario": True,
+            "lineas": [{"producto_id": tienda.ids["cafe"], "cantidad": "1"}],
+        },
+    )
+    assert nota["sri"]["estado"] == "PENDIENTE"
+    assert firmante.firmador is not None
+    ronda = firmante.firmador.ronda()
+    assert ronda is not None
+    assert (ronda.firmados, ronda.no_validos) == (2, 0)
+
+    for tipo, documento, recurso in (
+        (TipoComprobante.FACTURA, factura, "facturas"),
+        (TipoComprobante.NOTA_CREDITO, nota, "notas-credito"),
+    ):
+        ruta = f"{API}/{recurso}/{documento['id']}"
+        assert exigir(http.get(ruta), 200)["sri"]["estado"] == "FIRMADO"
+        respuesta = http.get(f"{ruta}/xml")
+        assert respuesta.status_code == 200
+        assert respuesta.headers["content-type"].startswith("application/xml")
+        firmado = respuesta.content
+        assert http.get(f"{ruta}/xml").content == firmado  # served as stored, every time
+        _verificar(firmado, ca)
+        assert errores_de_esquema(_sin_firma(firmado), tipo) == []
+        raiz = etree.fromstring(firmado)
+        assert raiz.findtext("infoTributaria/claveAcceso") == documento["clave_acceso"]
+        # Any change of the signed bytes breaks the signature.
+        alterado = firmado.replace(b"<claveAcceso>", b"<claveAcceso>", 1).replace(
+            b"<razonSocial>Comercial", b"<razonSocial>Comerciai", 1
+        )
+        assert alterado != firmado
+        with pytest.raises(Exception, match=r"(?i)digest|signature"):
+            _verificar(alterado, ca)
+        ride = http.get(f"{ruta}/ride.pdf")
+        assert ride.status_code == 200
+        assert documento["clave_acceso"] in _texto_pdf(ride.content)
+        autorizacion = http.get(f"{ruta}/autorizacion.xml")
+        assert autorizacion.status_code == 409
+        assert autorizacion.json()["errores"][0]["regla"] == "ComprobanteAutorizado"
+
+    firmados = tienda.get("/comprobantes", estado_sri="FIRMADO")["items"]
+    assert [(c["tipo"], c["id"]) for c in firmados] == [("01", factura["id"]), ("04", nota["id"])]
+    assert tienda.get("/comprobantes", estado_sri="PENDIENTE")["items"] == []
+    assert exigir(http.get("/health"), 200)["sri"]["pendientes"] == 0
+
+    # The read models rebuilt from the log serve the very same bytes.
+    xml_antes = http.get(f"{API}/facturas/{factura['id']}/xml").content
+    reconstruir_proyecciones(["facturas", "xml_comprobantes"], settings=firmante.settings)
+    assert http.get(f"{API}/facturas/{factura['id']}/xml").content == xml_antes
+    assert exigir(http.get(f"{API}/facturas/{factura['id']}"), 200)["sri"]["estado"] == "FIRMADO"

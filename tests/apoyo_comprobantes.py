@@ -38,7 +38,7 @@ def certificado_de_prueba(carpeta: Path) -> tuple[Path, Path]:
     return p12, ca
 
 
-def _verificar(firmado: bytes, ca: Path) -> None:
+def verificar(firmado: bytes, ca: Path) -> None:
     config = {
         "signature_methods": frozenset({SignatureMethod.RSA_SHA1}),
         "digest_algorithms": frozenset({DigestAlgorithm.SHA1}),
@@ -118,7 +118,7 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
         assert respuesta.headers["content-type"].startswith("application/xml")
         firmado = respuesta.content
         assert http.get(f"{ruta}/xml").content == firmado  # served as stored, every time
-        _verificar(firmado, ca)
+        verificar(firmado, ca)
         assert errores_de_esquema(_sin_firma(firmado), tipo) == []
         raiz = etree.fromstring(firmado)
         assert raiz.findtext("infoTributaria/claveAcceso") == documento["clave_acceso"]
@@ -128,7 +128,7 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
         )
         assert alterado != firmado
         with pytest.raises(Exception, match=r"(?i)digest|signature"):
-            _verificar(alterado, ca)
+            verificar(alterado, ca)
         ride = http.get(f"{ruta}/ride.pdf")
         assert ride.status_code == 200
         assert documento["clave_acceso"] in _texto_pdf(ride.content)

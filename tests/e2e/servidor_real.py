@@ -40,11 +40,13 @@ def entorno(url: str, **extra: str) -> dict[str, str]:
     return variables
 
 
-def ejecutar(url: str, *argumentos: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def ejecutar(
+    url: str, *argumentos: str, timeout: float = 120, **variables: str
+) -> subprocess.CompletedProcess[str]:
     """Run `prometeo <argumentos>` on the database at `url`."""
     return subprocess.run(
         [*comando_prometeo(), *argumentos],
-        env=entorno(url),
+        env=entorno(url, **variables),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -75,8 +77,11 @@ class Servidor:
 
 
 @contextmanager
-def servidor(url: str, directorio: Path, *, workers: int = 1) -> Iterator[Servidor]:
-    """`prometeo serve` on `url`, ready (GET /health answers 200) when entered."""
+def servidor(
+    url: str, directorio: Path, *, workers: int = 1, **variables: str
+) -> Iterator[Servidor]:
+    """`prometeo serve` on `url` (with extra PROMETEO_* `variables`), ready (GET /health
+    answers 200) when entered."""
     puerto = puerto_libre()
     registro = directorio / f"servidor-{puerto}.log"
     with registro.open("wb") as salida:
@@ -91,7 +96,7 @@ def servidor(url: str, directorio: Path, *, workers: int = 1) -> Iterator[Servid
                 "--workers",
                 str(workers),
             ],
-            env=entorno(url),
+            env=entorno(url, **variables),
             stdout=salida,
             stderr=subprocess.STDOUT,
         )

@@ -29,6 +29,7 @@ PARTES = {
     "4": "benchmarks.parte4_postgres",
     "5": "benchmarks.parte5_http",
     "6": "benchmarks.parte6_memoria",
+    "7": "benchmarks.parte7_firma",
 }
 CLAVES = (
     "emision_facturas_por_s",
@@ -48,6 +49,10 @@ CLAVES = (
     "http_p99_ms",
     "rss_mb_10000",
     "rss_mb_100000",
+    "firmas_por_s",
+    "firmados_guardados_por_s",
+    "emision_sin_firmador_por_s",
+    "emision_con_firmador_por_s",
 )
 # (key, comparison, target, what it means) — the targets, all ratios of one run
 # except the absolute latency ones it states itself.
@@ -64,6 +69,8 @@ OBJETIVOS = (
     ("ratio_http_vs_emision", ">=", 0.4, "HTTP req/s ÷ emisión en proceso"),
     ("http_p99_ms", "<=", 100, "HTTP p99 (ms)"),
     ("ratio_rss", "<=", 1.2, "RSS tras N2 ÷ tras N1"),
+    ("firmas_por_s", ">=", 300, "firmas XAdES-BES por segundo (1 núcleo)"),
+    ("ratio_emision_con_firmador", ">=", 0.85, "emisión con firmador ÷ sin firmador"),
 )
 
 

@@ -128,7 +128,7 @@ def ejecutar() -> Resultado:
         con = _tienda(dir_, "con.db", p12)
         firma = con.aplicacion.firmador
         assert firma is not None
-        firma._intervalo = SEGUNDOS_RONDA  # noqa: SLF001 - the benchmark's round length
+        firma.intervalo = SEGUNDOS_RONDA
         firma.iniciar()
         sin_firma, con_firma = [], []
         for _ in range(REPETICIONES):

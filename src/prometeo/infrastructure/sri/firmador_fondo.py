@@ -49,7 +49,7 @@ class FirmadorEnSegundoPlano:
     ) -> None:
         self._servicio = servicio
         self._cargar_firma = cargar_firma
-        self._intervalo = intervalo
+        self.intervalo = intervalo
         self._reintento = reintento_certificado
         self._lote = lote
         self._firma: FirmaComprobantes | None = None
@@ -111,7 +111,7 @@ class FirmadorEnSegundoPlano:
                 ronda = None
             if ronda is not None and ronda.firmados == self._lote:
                 continue  # more are waiting
-            self._despertar.wait(self._intervalo)
+            self._despertar.wait(self.intervalo)
             self._despertar.clear()
 
     def iniciar(self) -> None:

@@ -10,7 +10,7 @@ go on. No usable certificate stops the round (nothing can be signed) with ErrorF
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +36,8 @@ from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 logger = logging.getLogger("prometeo.sri")
 
 USUARIO_FIRMA = "firma-electronica"
+# Documents signed per unit of work.
+POR_TRANSACCION = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,50 +104,57 @@ class ServicioComprobantes(ServicioAplicacion):
         )
 
     def firmar_pendientes(self, firma: FirmaComprobantes, limite: int = 100) -> RondaFirma:
-        """Sign up to `limite` waiting documents, oldest first. ErrorFirma (raised by the
-        signer) ends the round: no document can be signed until the certificate is fixed."""
-        firmados = no_validos = ya = 0
-        for pendiente in self._pendientes.pendientes(limite):
-            resultado = self.firmar(pendiente, firma)
-            if resultado.firmado:
-                firmados += 1
-            elif resultado.no_valido:
-                no_validos += 1
-            else:
-                ya += 1
-        return RondaFirma(firmados, no_validos, ya)
+        """Sign up to `limite` waiting documents, oldest first, POR_TRANSACCION to a unit
+        of work (one commit for several signatures: on SQLite each commit holds the one
+        write lock the cajeros need too). ErrorFirma (raised by the signer) ends the round:
+        no document can be signed until the certificate is fixed."""
+        pendientes = self._pendientes.pendientes(limite)
+        resultados: list[_Resultado] = []
+        for inicio in range(0, len(pendientes), POR_TRANSACCION):
+            resultados.extend(self.firmar(pendientes[inicio : inicio + POR_TRANSACCION], firma))
+        firmados = sum(1 for r in resultados if r.firmado)
+        no_validos = sum(1 for r in resultados if r.no_valido)
+        return RondaFirma(firmados, no_validos, len(resultados) - firmados - no_validos)
 
-    def firmar(self, pendiente: ComprobantePendiente, firma: FirmaComprobantes) -> _Resultado:
-        """Sign one document (or record why its XML is not valid)."""
+    def firmar(
+        self, pendientes: Sequence[ComprobantePendiente], firma: FirmaComprobantes
+    ) -> list[_Resultado]:
+        """Sign these documents in one unit of work (or record why an XML is not valid)."""
 
-        def operacion(uow: UnidadDeTrabajo) -> _Resultado:
-            documento = _cargar(uow, pendiente)
-            if documento.estado_sri is not EstadoSri.PENDIENTE:
-                return _Resultado()
-            try:
-                xml = self._generador.xml(documento)
-            except XmlNoValido as error:
-                logger.error(
-                    "El XML del comprobante %s no cumple el esquema del SRI; no se firma ni se "
-                    "envía: %s",
-                    documento.numero,
-                    "; ".join(error.errores),
-                )
-                if self._al_no_validar is not None:
-                    self._al_no_validar(pendiente.tipo, error.errores)
-                if documento.errores_xml != error.errores:
-                    documento.registrar_xml_no_valido(error.errores, self._ahora())
-                return _Resultado(no_valido=True)
-            firmado = firma.firmar(xml)
-            documento.registrar_firma(firmado.decode("utf-8"), self._ahora())
-            return _Resultado(firmado=True)
+        def operacion(uow: UnidadDeTrabajo) -> list[_Resultado]:
+            return [self._firmar_uno(uow, p, firma) for p in pendientes]
 
         try:
             return self._ejecutar(operacion, Metadatos(usuario=USUARIO_FIRMA))
         except ErrorDeConcurrencia:
-            # Another signer (or a command) moved the document meanwhile: it is looked at
-            # again in the next round, where a signed one is skipped.
+            # Other writers kept moving these documents (a nota crediting a factura
+            # appends to its stream): they are looked at again in the next round, where
+            # a signed one is skipped.
+            return [_Resultado() for _ in pendientes]
+
+    def _firmar_uno(
+        self, uow: UnidadDeTrabajo, pendiente: ComprobantePendiente, firma: FirmaComprobantes
+    ) -> _Resultado:
+        documento = _cargar(uow, pendiente)
+        if documento.estado_sri is not EstadoSri.PENDIENTE:
             return _Resultado()
+        try:
+            xml = self._generador.xml(documento)
+        except XmlNoValido as error:
+            logger.error(
+                "El XML del comprobante %s no cumple el esquema del SRI; no se firma ni se "
+                "envía: %s",
+                documento.numero,
+                "; ".join(error.errores),
+            )
+            if self._al_no_validar is not None:
+                self._al_no_validar(pendiente.tipo, error.errores)
+            if documento.errores_xml != error.errores:
+                documento.registrar_xml_no_valido(error.errores, self._ahora())
+            return _Resultado(no_valido=True)
+        firmado = firma.firmar(xml)
+        documento.registrar_firma(firmado.decode("utf-8"), self._ahora())
+        return _Resultado(firmado=True)
 
 
 def _cargar(uow: UnidadDeTrabajo, pendiente: ComprobantePendiente) -> Factura | NotaCredito:

@@ -28,7 +28,10 @@ class ComprobanteSinFirmar(Exception):
 
     def __init__(self, numero: str | None) -> None:
         self.mensaje = (
-            f"El comprobante {numero} todavía no está firmado: su XML existe cuando se firma"
+            "El documento está en borrador: tendrá comprobante electrónico al emitirse"
+            if numero is None
+            else f"El comprobante {numero} todavía no está firmado: su XML existe cuando se "
+            "firma"
         )
         super().__init__(self.mensaje)
 

@@ -71,3 +71,15 @@ def test_una_clave_equivocada_se_explica_sin_revelarla(
     assert salud["sri"]["certificado"] == "error"
     assert salud["sri"]["detalle"]
     assert secreta not in str(salud)
+
+
+def test_un_borrador_no_tiene_comprobante(tienda: TiendaHttp) -> None:
+    tienda.ingresar("cafe", "5", "4.00")
+    borrador = tienda.facturar(("cafe", "1"), borrador=True)
+    assert borrador["sri"] is None
+    for recurso in ("xml", "ride.pdf", "autorizacion.xml"):
+        respuesta = tienda.http.get(f"/api/v1/facturas/{borrador['id']}/{recurso}")
+        assert respuesta.status_code == 409
+        assert "borrador" in respuesta.json()["errores"][0]["mensaje"]
+    assert tienda.http.get("/api/v1/facturas/no-existe/xml").status_code == 404
+    assert tienda.http.get("/api/v1/notas-credito/no-existe/ride.pdf").status_code == 404

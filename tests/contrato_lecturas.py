@@ -66,8 +66,21 @@ def sembrar_tienda(catalogo: RepositorioCatalogo) -> None:
         Producto("pan", "PAN-6", "Pan de yuca", Precio("1.5"), "0", Decimal("2.5"))
     )
     catalogo.agregar_producto(Producto("cafe", "CAF-500", "Café", Precio("8.00"), "4"))
+    catalogo.agregar_producto(
+        Producto(
+            "arroz",
+            "ARR",
+            "Arroz",
+            Precio("1.20"),
+            "0",
+            codigos_barra=("7861234567890", "0012345678905", "ABC 1"),
+            unidad_medida="kg",
+        )
+    )
     catalogo.agregar_cliente(
-        Cliente("c2", crear_identificacion("05", "0602910945"), "María Pérez", None, None)
+        Cliente(
+            "c2", crear_identificacion("05", "0602910945"), "María Pérez", None, None, "0991234567"
+        )
     )
     catalogo.agregar_cliente(
         Cliente(
@@ -136,7 +149,7 @@ class ContratoConsultasCatalogo:
         assert tienda.bodega("b1") == quito
 
     def test_productos_por_codigo_con_decimales(self, tienda: ConsultasCatalogo) -> None:
-        assert [p.id for p in tienda.productos()] == ["cafe", "pan"]
+        assert [p.id for p in tienda.productos()] == ["arroz", "cafe", "pan"]
         pan = tienda.producto("pan")
         assert pan == ProductoVista(
             "pan", "PAN-6", "Pan de yuca", Decimal("1.5"), "0", Decimal("2.5")
@@ -145,6 +158,18 @@ class ContratoConsultasCatalogo:
         assert isinstance(pan.stock_minimo, Decimal)
         assert tienda.producto("cafe").stock_minimo == 0
 
+    def test_codigos_de_barras_en_su_orden_y_unidad_de_medida(
+        self, tienda: ConsultasCatalogo
+    ) -> None:
+        arroz = tienda.producto("arroz")
+        assert arroz.codigos_barra == ("7861234567890", "0012345678905", "ABC 1")
+        assert arroz.unidad_medida == "kg"
+        assert tienda.productos()[0] == arroz
+        assert (tienda.producto("pan").codigos_barra, tienda.producto("pan").unidad_medida) == (
+            (),
+            None,
+        )
+
     def test_clientes_por_razon_social_y_por_identificacion(
         self, tienda: ConsultasCatalogo
     ) -> None:
@@ -152,7 +177,7 @@ class ContratoConsultasCatalogo:
         assert [c.id for c in tienda.clientes(" 0602910945 ")] == ["c2"]
         assert tienda.clientes("0000000000") == []
         assert tienda.cliente("c2") == ClienteVista(
-            "c2", "05", "0602910945", "María Pérez", None, None, ()
+            "c2", "05", "0602910945", "María Pérez", None, None, (), "0991234567"
         )
         sociedad = tienda.cliente("c1")
         assert (sociedad.tipo_identificacion, sociedad.direccion, sociedad.email) == (

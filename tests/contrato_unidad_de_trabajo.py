@@ -375,9 +375,15 @@ class ContratoUnidadDeTrabajo(ABC):
             catalogo.agregar_punto_emision(PuntoDeEmision("p1", "s1", "001"))
             catalogo.agregar_punto_emision(PuntoDeEmision("p2", "s2", "001"))  # other sucursal
             catalogo.agregar_bodega(Bodega("b1", "s1", "B1", "Principal"))
-            catalogo.agregar_producto(Producto("cafe", "CAF", "Café", Precio("10.00"), "4"))
+            catalogo.agregar_producto(
+                Producto("cafe", "CAF", "Café", Precio("10.00"), "4", codigos_barra=("786", "01"))
+            )
             catalogo.agregar_cliente(Cliente("c1", cedula, "María Pérez"))
             repetidos: list[Callable[[], None]] = [
+                # A barcode names one product.
+                lambda: catalogo.agregar_producto(
+                    Producto("te", "TE", "Té", Precio(1), "4", codigos_barra=("02", "01"))
+                ),
                 lambda: catalogo.agregar_punto_emision(PuntoDeEmision("p3", "s1", "001")),
                 lambda: catalogo.agregar_bodega(Bodega("b2", "s2", "B1", "Otra")),
                 lambda: catalogo.agregar_producto(Producto("te", "CAF", "Té", Precio(1), "4")),
@@ -393,6 +399,7 @@ class ContratoUnidadDeTrabajo(ABC):
             assert [p.id for p in catalogo.listar_puntos_emision()] == ["p1", "p2"]
             assert [b.id for b in catalogo.listar_bodegas()] == ["b1"]
             assert [p.id for p in catalogo.productos()] == ["cafe"]
+            assert catalogo.producto("cafe").codigos_barra == ("786", "01")
             assert [c.id for c in catalogo.clientes("0602910945")] == ["c1"]
             assert catalogo.cliente("c1").identificacion == cedula
             assert catalogo.clientes("1790011674001") == []

@@ -8,7 +8,7 @@ the service draws one, once, before any retry."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,6 +65,8 @@ class CrearProducto:
     tarifa_iva: str
     stock_minimo: Numero = 0
     producto_id: str | None = None
+    codigos_barra: Sequence[str] = ()
+    unidad_medida: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class CrearCliente:
     direccion: str | None = None
     email: str | None = None
     cliente_id: str | None = None
+    telefono: str | None = None
 
 
 # -- Facturas -----------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class CompradorVista:
     razon_social: str
     direccion: str | None = None
     email: str | None = None
+    telefono: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,9 @@ class LineaFacturaVista:
     # None on rows written before they existed, until the read model is rebuilt.
     iva: Decimal | None = None
     porcentaje_iva: Decimal | None = None
+    # The product's first barcode and unit of measure, as copied when the line was entered.
+    codigo_auxiliar: str | None = None
+    unidad_medida: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +191,7 @@ class LineaNotaCreditoVista:
     descuento: Decimal | None = None
     porcentaje_iva: Decimal | None = None
     iva: Decimal | None = None
+    codigo_auxiliar: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +335,8 @@ class ProductoVista:
     precio: Decimal
     tarifa_iva: str  # SRI codigoPorcentaje
     stock_minimo: Decimal
+    codigos_barra: tuple[str, ...] = ()
+    unidad_medida: str | None = None
 
     @classmethod
     def de(cls, producto: Producto) -> ProductoVista:
@@ -340,6 +347,8 @@ class ProductoVista:
             producto.precio.valor,
             producto.tarifa_iva,
             producto.stock_minimo,
+            producto.codigos_barra,
+            producto.unidad_medida,
         )
 
 
@@ -352,6 +361,7 @@ class ClienteVista:
     direccion: str | None
     email: str | None
     advertencias: tuple[str, ...] = ()
+    telefono: str | None = None
 
     @classmethod
     def de(cls, cliente: Cliente) -> ClienteVista:
@@ -363,6 +373,7 @@ class ClienteVista:
             direccion=None if cliente.direccion is None else cliente.direccion.texto,
             email=cliente.email,
             advertencias=cliente.identificacion.advertencias,
+            telefono=cliente.telefono,
         )
 
 

@@ -196,6 +196,9 @@ class CatalogoEnMemoria(RepositorioCatalogo):
         return list(self.productos_.values())
 
     def agregar_producto(self, producto: Producto) -> None:
+        usados = {c for p in self.productos_.values() for c in p.codigos_barra}
+        if usados.intersection(producto.codigos_barra):
+            raise Duplicado("CodigoBarraUnico", "Otro producto ya tiene ese código de barras")
         choca = any(p.codigo == producto.codigo for p in self.productos_.values())
         _exigir_unico(self.productos_, producto.id, choca, "ProductoUnico", "ese producto")
         self.productos_[producto.id] = producto

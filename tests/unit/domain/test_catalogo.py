@@ -221,10 +221,30 @@ def test_producto_stock_minimo(stock_minimo: object, esperado: str) -> None:
         ({"stock_minimo": Decimal("0.0000001")}, "StockMinimoValido"),
         ({"stock_minimo": 1.5}, "StockMinimoValido"),
         ({"stock_minimo": "abc"}, "StockMinimoValido"),
+        ({"codigos_barra": "7861234567890"}, "CodigoBarraValido"),  # one text, not a list
+        ({"codigos_barra": None}, "CodigoBarraValido"),
+        ({"codigos_barra": (7861234567890,)}, "CodigoBarraValido"),
+        ({"codigos_barra": ("x" * 26,)}, "CodigoBarraValido"),
+        ({"codigos_barra": ("786\t123",)}, "CodigoBarraValido"),
+        ({"codigos_barra": ("1", "2", "1")}, "CodigoBarraUnico"),
+        ({"unidad_medida": "x" * 51}, "UnidadMedidaValida"),
+        ({"unidad_medida": 3}, "UnidadMedidaValida"),
     ],
 )
 def test_producto_invalido(cambios: dict[str, object], regla: str) -> None:
     assert regla_de(Producto, **producto(**cambios)) == (regla,)
+
+
+def test_producto_con_codigos_de_barras_y_unidad() -> None:
+    valido = Producto(
+        **producto(codigos_barra=[" 7861234567890", "ABC-12 34"], unidad_medida=" kg ")  # type: ignore[arg-type]
+    )
+
+    assert valido.codigos_barra == ("7861234567890", "ABC-12 34")
+    assert valido.codigo_auxiliar == "7861234567890"
+    assert valido.unidad_medida == "kg"
+    sin = Producto(**producto(unidad_medida="  "))  # type: ignore[arg-type]
+    assert (sin.codigos_barra, sin.codigo_auxiliar, sin.unidad_medida) == ((), None, None)
 
 
 # --- Cliente --------------------------------------------------------------------------
@@ -256,6 +276,13 @@ def test_cliente_email_en_blanco_es_ninguno() -> None:
     assert Cliente("c3", Cedula("0910005917"), "Ana", email="  ").email is None
 
 
+def test_cliente_con_telefono() -> None:
+    cliente = Cliente("c4", Cedula("0910005917"), "Ana", telefono=" +593 (2) 234-5678 ")
+
+    assert cliente.telefono == "+593 (2) 234-5678"
+    assert Cliente("c5", Cedula("0910005917"), "Ana", telefono=" ").telefono is None
+
+
 def test_cliente_consumidor_final() -> None:
     cliente = Cliente("cf", ConsumidorFinal(), "CONSUMIDOR FINAL")
 
@@ -274,6 +301,10 @@ def test_cliente_consumidor_final() -> None:
         ({"email": "x" * 250 + "@example.com"}, "EmailValido"),
         ({"email": 42}, "EmailValido"),
         ({"id": ""}, "IdValido"),
+        ({"telefono": "099-ABC-4567"}, "TelefonoValido"),
+        ({"telefono": "12345"}, "TelefonoValido"),
+        ({"telefono": "1" * 21}, "TelefonoValido"),
+        ({"telefono": 991234567}, "TelefonoValido"),
     ],
 )
 def test_cliente_invalido(cambios: dict[str, object], regla: str) -> None:

@@ -104,6 +104,8 @@ class ServicioCatalogo(ServicioAplicacion):
             Precio(cmd.precio),
             cmd.tarifa_iva,
             a_decimal(cmd.stock_minimo, "StockMinimoValido", "El stock mínimo"),
+            tuple(cmd.codigos_barra),
+            cmd.unidad_medida,
         )
 
         def operacion(uow: UnidadDeTrabajo) -> Registrado:
@@ -121,6 +123,7 @@ class ServicioCatalogo(ServicioAplicacion):
             cmd.razon_social,
             None if cmd.direccion is None else Direccion(cmd.direccion),
             cmd.email,
+            cmd.telefono,
         )
 
         def operacion(uow: UnidadDeTrabajo) -> Registrado:

@@ -17,6 +17,7 @@ from prometeo.domain.value_objects.identificacion import ConsumidorFinal, Identi
 from prometeo.domain.value_objects.numero_comprobante import SECUENCIAL_MAXIMO, TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 from prometeo.domain.value_objects.texto_sri import (
+    CODIGO_BARRA,
     CODIGO_BODEGA,
     CODIGO_PRODUCTO,
     EMAIL,
@@ -25,6 +26,8 @@ from prometeo.domain.value_objects.texto_sri import (
     NOMBRE_PRODUCTO,
     NOMBRE_SUCURSAL,
     RAZON_SOCIAL,
+    TELEFONO,
+    UNIDAD_MEDIDA,
     CampoSri,
 )
 
@@ -34,6 +37,11 @@ AMBIENTE_PRODUCCION = "2"
 _CODIGO_SERIE = re.compile(r"[0-9]{3}")
 # Loose on purpose: a typo is caught, an unusual but real address is not refused.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# A phone as people write it: digits, spaces and + ( ) -, with 7 to 15 digits (E.164
+# allows 15; a local Ecuadorian number without its area code has 7).
+_TELEFONO = re.compile(r"\+?[0-9 ()\-]+")
+_DIGITOS_TELEFONO = range(7, 16)
+MAXIMO_CODIGOS_BARRA = 20
 
 
 def _texto(valor: object, regla: str, campo: str, maximo: int) -> str:
@@ -246,7 +254,9 @@ class Bodega:
 class Producto:
     """Something sold: its code and description as printed (codigoPrincipal, descripcion),
     its list price, its IVA tarifa (SRI codigoPorcentaje) and the stock below which a
-    StockBajo is raised."""
+    StockBajo is raised. Its barcodes (the first one is printed as the line's
+    codigoAuxiliar; any of them finds it) and its unit of measure (unidadMedida), when it
+    has them."""
 
     id: str
     codigo: str
@@ -254,6 +264,8 @@ class Producto:
     precio: Precio
     tarifa_iva: str
     stock_minimo: Decimal = Decimal(0)
+    codigos_barra: tuple[str, ...] = ()
+    unidad_medida: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
@@ -267,23 +279,56 @@ class Producto:
                 f"El stock mínimo debe ser cero o positivo, con hasta 6 decimales: {minimo}",
             )
         object.__setattr__(self, "stock_minimo", minimo)
+        object.__setattr__(self, "codigos_barra", _codigos_barra(self.codigos_barra))
+        object.__setattr__(
+            self, "unidad_medida", UNIDAD_MEDIDA.validar_opcional(self.unidad_medida)
+        )
+
+    @property
+    def codigo_auxiliar(self) -> str | None:
+        """The code a document prints beside codigoPrincipal: the first barcode."""
+        return self.codigos_barra[0] if self.codigos_barra else None
+
+
+def _codigos_barra(valor: object) -> tuple[str, ...]:
+    """The barcodes stripped, in the order given: each an SRI code of up to 25 characters
+    (the codigoAuxiliar it may become), none repeated, at most MAXIMO_CODIGOS_BARRA."""
+    if isinstance(valor, str) or not isinstance(valor, Iterable):
+        raise ValorInvalido(
+            "CodigoBarraValido", f"Los códigos de barras deben ser una lista: {valor!r}"
+        )
+    codigos = tuple(CODIGO_BARRA.validar(codigo) for codigo in valor)
+    if len(codigos) > MAXIMO_CODIGOS_BARRA:
+        raise ValorInvalido(
+            "CodigoBarraValido",
+            f"Un producto admite hasta {MAXIMO_CODIGOS_BARRA} códigos de barras, no {len(codigos)}",
+        )
+    repetidos = sorted({c for c in codigos if codigos.count(c) > 1})
+    if repetidos:
+        raise ValorInvalido(
+            "CodigoBarraUnico",
+            f"Los códigos de barras no pueden repetirse: {', '.join(repetidos)}",
+        )
+    return codigos
 
 
 @dataclass(frozen=True, slots=True)
 class Cliente:
     """A buyer with a name and an identification (RUC, cédula, pasaporte, exterior, or the
-    consumidor final). A blank email counts as none."""
+    consumidor final). A blank email or phone counts as none."""
 
     id: str
     identificacion: Identificacion
     razon_social: str
     direccion: Direccion | None = None
     email: str | None = None
+    telefono: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _id(self.id))
         object.__setattr__(self, "razon_social", RAZON_SOCIAL.validar(self.razon_social))
         object.__setattr__(self, "email", _email(self.email))
+        object.__setattr__(self, "telefono", _telefono(self.telefono))
 
     @property
     def es_consumidor_final(self) -> bool:
@@ -295,3 +340,19 @@ def _email(valor: object) -> str | None:
     if email is not None and not _EMAIL.fullmatch(email):
         raise ValorInvalido("EmailValido", f"El correo electrónico {valor!r} no es válido")
     return email
+
+
+def _telefono(valor: object) -> str | None:
+    """None, or a phone of at most 20 characters: digits, spaces and + ( ) - only (a "+"
+    only first), with 7 to 15 digits. One number: the SRI prints it as a campoAdicional."""
+    telefono = TELEFONO.validar_opcional(valor)
+    if telefono is None:
+        return None
+    digitos = sum(c.isdigit() for c in telefono)
+    if not _TELEFONO.fullmatch(telefono) or digitos not in _DIGITOS_TELEFONO:
+        raise ValorInvalido(
+            "TelefonoValido",
+            f"El teléfono {telefono!r} debe tener de 7 a 15 dígitos, con solo espacios, "
+            "+ ( ) o - entre ellos",
+        )
+    return telefono

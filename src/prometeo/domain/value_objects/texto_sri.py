@@ -90,10 +90,15 @@ NOMBRE_COMERCIAL = CampoSri("El nombre comercial", "NombreValido", 300)
 DIRECCION = CampoSri("La dirección", "DireccionValida", 300)  # dirMatriz, direccionComprador
 MOTIVO = CampoSri("El motivo", "MotivoModificacionValido", 300)  # motivo
 CODIGO_PRODUCTO = CampoSri("El código del producto", "CodigoValido", 25)  # codigoPrincipal
+# A product's barcodes (EAN/UPC usually); the first one is the line's codigoAuxiliar.
+CODIGO_BARRA = CampoSri("El código de barras", "CodigoBarraValido", 25)  # codigoAuxiliar
+UNIDAD_MEDIDA = CampoSri("La unidad de medida", "UnidadMedidaValida", 50)  # unidadMedida
 NOMBRE_PRODUCTO = CampoSri("El nombre del producto", "NombreValido", 300)  # descripcion
 UNIDAD_TIEMPO = CampoSri("La unidad de tiempo del pago", "PagoValido", 10)  # unidadTiempo
 # The email travels as a campoAdicional (1–300); an address is at most 254 (RFC 5321).
 EMAIL = CampoSri("El correo electrónico", "EmailValido", 254)
+# The buyer's phone, a campoAdicional too; the catalog also bounds its characters.
+TELEFONO = CampoSri("El teléfono", "TelefonoValido", 20)
 # The supporting document of an ingreso: printed in the kardex beside the SRI documents.
 REFERENCIA = CampoSri("La referencia del ingreso", "ReferenciaValida", 300)
 NOMBRE_SUCURSAL = CampoSri("El nombre de la sucursal", "NombreValido", 300)

@@ -40,6 +40,18 @@ _POR_ID = {
 
 _EMISOR = select(t.emisor).where(t.emisor.c.id == bindparam("id"))
 
+_CODIGOS_BARRA = (
+    select(t.codigos_barra.c.codigo)
+    .where(t.codigos_barra.c.producto_id == bindparam("id"))
+    .order_by(t.codigos_barra.c.posicion)
+)
+_TODOS_CODIGOS_BARRA = select(t.codigos_barra.c.producto_id, t.codigos_barra.c.codigo).order_by(
+    t.codigos_barra.c.producto_id, t.codigos_barra.c.posicion
+)
+_CODIGOS_BARRA_USADOS = select(t.codigos_barra.c.codigo).where(
+    t.codigos_barra.c.codigo.in_(bindparam("codigos", expanding=True))
+)
+
 
 @lru_cache(maxsize=16)
 def _emisor(fila: Any) -> Emisor:
@@ -105,12 +117,17 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         return entidad
 
     def _insertar(self, tabla: Table, valores: dict[str, Any], regla: str, mensaje: str) -> None:
+        self._escritos.add((tabla.name, str(valores["id"])))
+        self._insertar_filas(tabla, [valores], regla, mensaje)
+
+    def _insertar_filas(
+        self, tabla: Table, filas: list[dict[str, Any]], regla: str, mensaje: str
+    ) -> None:
         # A savepoint keeps the command's transaction usable after a duplicate (PostgreSQL
         # aborts the whole transaction on an error otherwise).
-        self._escritos.add((tabla.name, str(valores["id"])))
         try:
             with self.conexion.begin_nested():
-                self.conexion.execute(insert(tabla).values(**valores))
+                self.conexion.execute(insert(tabla), filas)
         except IntegrityError as error:
             raise Duplicado(regla, mensaje) from error
 
@@ -205,7 +222,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     # -- productos -------------------------------------------------------------------------
 
     @staticmethod
-    def _producto(fila: Row[Any]) -> Producto:
+    def _producto(fila: Row[Any], codigos_barra: Sequence[str]) -> Producto:
         return Producto(
             fila.id,
             fila.codigo,
@@ -213,16 +230,26 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             Precio(fila.precio),
             fila.tarifa_iva,
             Decimal(fila.stock_minimo),
+            tuple(codigos_barra),
+            fila.unidad_medida,
         )
 
+    def _producto_con_codigos(self, fila: Row[Any]) -> Producto:
+        codigos = self.conexion.execute(_CODIGOS_BARRA, {"id": fila.id}).scalars().all()
+        return self._producto(fila, codigos)
+
     def producto(self, producto_id: str) -> Producto:
-        return self._leer(t.productos, "el producto", producto_id, self._producto)
+        return self._leer(t.productos, "el producto", producto_id, self._producto_con_codigos)
 
     def productos(self) -> Sequence[Producto]:
         filas = self.conexion.execute(select(t.productos).order_by(t.productos.c.codigo))
-        return [self._producto(fila) for fila in filas]
+        codigos: dict[str, list[str]] = {}
+        for producto_id, codigo in self.conexion.execute(_TODOS_CODIGOS_BARRA):
+            codigos.setdefault(producto_id, []).append(codigo)
+        return [self._producto(fila, codigos.get(fila.id, ())) for fila in filas]
 
     def agregar_producto(self, producto: Producto) -> None:
+        self._exigir_codigos_barra_libres(producto.codigos_barra)
         self._insertar(
             t.productos,
             {
@@ -232,10 +259,34 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 "precio": str(producto.precio.valor),
                 "tarifa_iva": producto.tarifa_iva,
                 "stock_minimo": str(producto.stock_minimo),
+                "unidad_medida": producto.unidad_medida,
             },
             "ProductoUnico",
             f"Ya existe un producto con el código {producto.codigo}",
         )
+        if producto.codigos_barra:
+            # Checked above; the unique index still settles two products racing for one.
+            self._insertar_filas(
+                t.codigos_barra,
+                [
+                    {"producto_id": producto.id, "posicion": posicion, "codigo": codigo}
+                    for posicion, codigo in enumerate(producto.codigos_barra, start=1)
+                ],
+                "CodigoBarraUnico",
+                "Otro producto ya tiene uno de los códigos de barras "
+                f"{', '.join(producto.codigos_barra)}",
+            )
+
+    def _exigir_codigos_barra_libres(self, codigos: Sequence[str]) -> None:
+        if not codigos:
+            return
+        usados = self.conexion.execute(_CODIGOS_BARRA_USADOS, {"codigos": list(codigos)})
+        ocupados = sorted(usados.scalars())
+        if ocupados:
+            raise Duplicado(
+                "CodigoBarraUnico",
+                f"Otro producto ya tiene el código de barras {', '.join(ocupados)}",
+            )
 
     # -- clientes --------------------------------------------------------------------------
 
@@ -247,6 +298,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             fila.razon_social,
             Direccion(fila.direccion) if fila.direccion else None,
             fila.email,
+            fila.telefono,
         )
 
     def cliente(self, cliente_id: str) -> Cliente:
@@ -268,6 +320,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 "razon_social": cliente.razon_social,
                 "direccion": cliente.direccion.texto if cliente.direccion else None,
                 "email": cliente.email,
+                "telefono": cliente.telefono,
             },
             "ClienteUnico",
             f"Ya existe un cliente con la identificación {cliente.identificacion.numero}",

@@ -122,6 +122,17 @@ productos = Table(
     Column("precio", Decimal_, nullable=False),
     Column("tarifa_iva", String(2), nullable=False),
     Column("stock_minimo", Decimal_, nullable=False),
+    Column("unidad_medida", String(50)),  # migration 0010
+)
+
+# A product's barcodes, in its order (the first is the codigoAuxiliar its lines copy).
+# A barcode names one product: unique across the catalog, so a scan finds one.
+codigos_barra = Table(
+    "codigos_barra",
+    metadata,
+    Column("producto_id", String(100), ForeignKey("productos.id"), primary_key=True),
+    Column("posicion", Integer, primary_key=True, autoincrement=False),
+    Column("codigo", String(25), nullable=False, unique=True),
 )
 
 clientes = Table(
@@ -133,6 +144,7 @@ clientes = Table(
     Column("razon_social", String(300), nullable=False),
     Column("direccion", String(300)),
     Column("email", String(254)),
+    Column("telefono", String(20)),  # migration 0010
 )
 
 tokens = Table(

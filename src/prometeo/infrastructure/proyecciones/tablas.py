@@ -106,6 +106,7 @@ vista_facturas = Table(
     Column("razon_social", String(300), nullable=False),
     Column("direccion", String(300)),
     Column("email", String(254)),
+    Column("telefono", String(20)),  # migration 0010
     Column("descuento_tipo", String(10)),
     Column("descuento_valor", Decimal_),
     Column("subtotal_sin_impuestos", Decimal_, nullable=False),
@@ -152,6 +153,9 @@ vista_lineas_factura = Table(
     # on rows written before they existed, until the projection is rebuilt.
     Column("iva", Decimal_),
     Column("porcentaje_iva", Decimal_),
+    # The product's first barcode and unit of measure as copied (migration 0010).
+    Column("codigo_auxiliar", String(25)),
+    Column("unidad_medida", String(50)),
 )
 
 vista_notas_factura = Table(
@@ -225,6 +229,7 @@ vista_lineas_nota_credito = Table(
     Column("descuento", Decimal_),
     Column("porcentaje_iva", Decimal_),
     Column("iva", Decimal_),
+    Column("codigo_auxiliar", String(25)),  # migration 0010
 )
 
 # -- ventas diarias -----------------------------------------------------------------------

@@ -226,7 +226,15 @@ class ProductoEntrada(Entrada):
     """Un producto nuevo del catálogo."""
 
     model_config = ejemplos(
-        {"codigo": "CAF-500", "nombre": "Café molido 500 g", "precio": "8.00", "tarifa_iva": "4"}
+        {"codigo": "CAF-500", "nombre": "Café molido 500 g", "precio": "8.00", "tarifa_iva": "4"},
+        {
+            "codigo": "ARR-1",
+            "nombre": "Arroz",
+            "precio": "1.20",
+            "tarifa_iva": "0",
+            "codigos_barra": ["7861234567890"],
+            "unidad_medida": "kg",
+        },
     )
 
     codigo: Texto
@@ -239,10 +247,25 @@ class ProductoEntrada(Entrada):
     stock_minimo: Numero = Field(
         default=Decimal(0), description="Con este stock o menos se avisa StockBajo."
     )
+    codigos_barra: list[Texto] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Códigos de barras (EAN, UPC…), de hasta 25 caracteres y sin repetir; "
+        "el primero figura como código auxiliar en las facturas.",
+    )
+    unidad_medida: Texto | None = Field(
+        default=None, description="Unidad de medida (hasta 50 caracteres), p. ej. kg."
+    )
 
     def a_comando(self) -> CrearProducto:
         return CrearProducto(
-            self.codigo, self.nombre, self.precio, self.tarifa_iva, self.stock_minimo
+            self.codigo,
+            self.nombre,
+            self.precio,
+            self.tarifa_iva,
+            self.stock_minimo,
+            codigos_barra=tuple(self.codigos_barra),
+            unidad_medida=self.unidad_medida,
         )
 
 
@@ -255,6 +278,8 @@ class ProductoRespuesta(Salida):
     precio: str = Field(examples=["8.00"])
     tarifa_iva: str = Field(examples=["4"])
     stock_minimo: str = Field(examples=["0"])
+    codigos_barra: list[str] = Field(examples=[["7861234567890"]])
+    unidad_medida: str | None = Field(examples=["kg"])
 
     @classmethod
     def desde(cls, producto: ProductoVista) -> Self:
@@ -265,6 +290,8 @@ class ProductoRespuesta(Salida):
             precio=precio(producto.precio),
             tarifa_iva=producto.tarifa_iva,
             stock_minimo=numero(producto.stock_minimo),
+            codigos_barra=list(producto.codigos_barra),
+            unidad_medida=producto.unidad_medida,
         )
 
 
@@ -296,6 +323,7 @@ class ClienteEntrada(Entrada):
             "razon_social": "María Pérez",
             "direccion": "Riobamba",
             "email": "maria@example.com",
+            "telefono": "0991234567",
         }
     )
 
@@ -307,6 +335,11 @@ class ClienteEntrada(Entrada):
     razon_social: Texto
     direccion: Texto | None = None
     email: Texto | None = None
+    telefono: Texto | None = Field(
+        default=None,
+        description="Un teléfono: de 7 a 15 dígitos, con espacios, + ( ) o - (hasta 20 "
+        "caracteres).",
+    )
 
     def a_comando(self) -> CrearCliente:
         return CrearCliente(
@@ -315,6 +348,7 @@ class ClienteEntrada(Entrada):
             self.razon_social,
             self.direccion,
             self.email,
+            telefono=self.telefono,
         )
 
 
@@ -328,6 +362,7 @@ class ClienteRespuesta(Salida):
     razon_social: str
     direccion: str | None
     email: str | None
+    telefono: str | None = None
     advertencias: list[str] = Field(default_factory=list)
 
     @classmethod
@@ -339,6 +374,7 @@ class ClienteRespuesta(Salida):
             razon_social=cliente.razon_social,
             direccion=cliente.direccion,
             email=cliente.email,
+            telefono=cliente.telefono,
             advertencias=list(cliente.advertencias),
         )
 

@@ -26,6 +26,7 @@ def comprador_de(cliente: Cliente | None) -> Comprador:
         cliente.razon_social,
         str(cliente.direccion) if cliente.direccion is not None else None,
         cliente.email,
+        cliente.telefono,
     )
 
 

@@ -153,8 +153,9 @@ def _nueva_linea(
     precio_unitario: Numero | None,
     descuento: Numero | None,
 ) -> NuevaLinea:
-    """A line of a catalog product: its code, name and tarifa; its list price unless the
-    caller gives one."""
+    """A line of a catalog product: its code, name and tarifa, its first barcode and unit
+    of measure (copied: later catalog edits never rewrite the line); its list price unless
+    the caller gives one."""
     producto = uow.catalogo.producto(producto_id)
     return NuevaLinea(
         producto_id=producto.id,
@@ -164,4 +165,6 @@ def _nueva_linea(
         precio_unitario=producto.precio if precio_unitario is None else Precio(precio_unitario),
         tarifa_iva=TarifaIva.de_codigo(producto.tarifa_iva),
         descuento=dinero_opcional(descuento),
+        codigo_auxiliar=producto.codigo_auxiliar,
+        unidad_medida=producto.unidad_medida,
     )

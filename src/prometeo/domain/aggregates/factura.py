@@ -73,6 +73,9 @@ class LineaFactura:
     porcentaje_iva: Decimal | None = None
     iva: Decimal | None = None
     iva_acreditado: Decimal = Decimal("0.00")
+    # Copied from the product when the line was entered (codigoAuxiliar, unidadMedida).
+    codigo_auxiliar: str | None = None
+    unidad_medida: str | None = None
 
     def para_totales(self) -> LineaParaTotales:
         return LineaParaTotales(
@@ -82,8 +85,9 @@ class LineaFactura:
 
 @dataclass(frozen=True, slots=True)
 class NuevaLinea:
-    """A line to add: the catalog product's code, name and tarifa, the quantity, the unit
-    price and an optional line discount."""
+    """A line to add: the catalog product's code, name and tarifa (and its first barcode
+    and unit of measure, if it has them), the quantity, the unit price and an optional
+    line discount."""
 
     producto_id: str
     codigo: str
@@ -92,6 +96,8 @@ class NuevaLinea:
     precio_unitario: Precio
     tarifa_iva: TarifaIva
     descuento: Dinero | None = None
+    codigo_auxiliar: str | None = None
+    unidad_medida: str | None = None
 
     def datos(self, numero_linea: int) -> DatosLinea:
         """The line as recorded, once its discount is checked against its gross value."""
@@ -122,6 +128,8 @@ class NuevaLinea:
             self.precio_unitario.valor,
             descuento.monto,
             self.tarifa_iva.codigo,
+            self.codigo_auxiliar,
+            self.unidad_medida,
         )
 
 
@@ -134,7 +142,8 @@ class Factura(ComprobanteElectronico):
     # 2: lines carry their IVA (snapshots of version 1 lack it; their events derive it).
     # 3: the emisor, establecimiento and clave de acceso of an emitted factura.
     # 4: the IVA credited per line. 5: the state of its electronic document.
-    VERSION_SNAPSHOT = 5
+    # 6: the buyer's telefono, each line's codigo_auxiliar and unidad_medida.
+    VERSION_SNAPSHOT = 6
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -197,6 +206,7 @@ class Factura(ComprobanteElectronico):
                     comprador.razon_social,
                     comprador.direccion,
                     comprador.email,
+                    comprador.telefono,
                 ),
                 fecha_emision=fecha_emision,
                 propina=propina.monto,
@@ -246,6 +256,8 @@ class Factura(ComprobanteElectronico):
                 precio_unitario=datos.precio_unitario,
                 descuento=datos.descuento,
                 tarifa_iva=datos.tarifa_iva,
+                codigo_auxiliar=datos.codigo_auxiliar,
+                unidad_medida=datos.unidad_medida,
             )
         )
         return datos.numero_linea
@@ -404,7 +416,12 @@ class Factura(ComprobanteElectronico):
                 self.cliente_id = evento.cliente_id
                 c = evento.comprador
                 self.comprador = Comprador(
-                    c.tipo_identificacion, c.identificacion, c.razon_social, c.direccion, c.email
+                    c.tipo_identificacion,
+                    c.identificacion,
+                    c.razon_social,
+                    c.direccion,
+                    c.email,
+                    c.telefono,
                 )
                 self.fecha_emision = evento.fecha_emision
                 self.propina = evento.propina
@@ -421,6 +438,8 @@ class Factura(ComprobanteElectronico):
                         ln.precio_unitario,
                         ln.descuento,
                         ln.tarifa_iva,
+                        codigo_auxiliar=ln.codigo_auxiliar,
+                        unidad_medida=ln.unidad_medida,
                     )
                     for ln in evento.lineas
                 ]
@@ -438,6 +457,8 @@ class Factura(ComprobanteElectronico):
                         evento.precio_unitario,
                         evento.descuento,
                         evento.tarifa_iva,
+                        codigo_auxiliar=evento.codigo_auxiliar,
+                        unidad_medida=evento.unidad_medida,
                     )
                 )
             case DescuentoAplicado():
@@ -467,6 +488,8 @@ class Factura(ComprobanteElectronico):
                         linea.valor_acreditado,
                         e.porcentaje_iva,
                         iva,
+                        codigo_auxiliar=linea.codigo_auxiliar,
+                        unidad_medida=linea.unidad_medida,
                     )
                     for linea, e, iva in zip(
                         self.lineas, evento.lineas, iva_de_lineas(evento), strict=True

@@ -62,7 +62,9 @@ class NotaCredito(ComprobanteElectronico):
 
     TIPO_STREAM = "nota_credito"
     TIPO_COMPROBANTE = "04"
-    VERSION_SNAPSHOT = 3  # v2: emisor, establecimiento, clave de acceso; v3: estado_sri
+    # v2: emisor, establecimiento, clave de acceso; v3: estado_sri; v4: the lines'
+    # codigo_auxiliar and the buyer's telefono.
+    VERSION_SNAPSHOT = 4
 
     def __init__(self, id: str) -> None:
         super().__init__(id)

@@ -22,6 +22,7 @@ class DatosComprador:
     razon_social: str
     direccion: str | None = None
     email: str | None = None
+    telefono: str | None = None  # None in events stored before it was copied
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,9 @@ class LineaCredito:
 
 @dataclass(frozen=True, slots=True)
 class DatosLinea:
-    """A line as the cajero entered it (the product's code and name copied onto it)."""
+    """A line as the cajero entered it (the product's code and name copied onto it, and
+    its first barcode and unit of measure: the XML's codigoAuxiliar and unidadMedida; None
+    when it had none, or in events stored before they were copied)."""
 
     numero_linea: int
     producto_id: str
@@ -88,6 +91,8 @@ class DatosLinea:
     precio_unitario: Decimal
     descuento: Decimal
     tarifa_iva: str
+    codigo_auxiliar: str | None = None
+    unidad_medida: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,8 @@ class FacturaCreada(EventoDominio):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LineaAgregada(EventoDominio):
+    """A line added to a draft; its fields as DatosLinea's."""
+
     factura_id: str
     numero_linea: int
     producto_id: str
@@ -128,6 +135,8 @@ class LineaAgregada(EventoDominio):
     precio_unitario: Decimal
     descuento: Decimal
     tarifa_iva: str
+    codigo_auxiliar: str | None = None
+    unidad_medida: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

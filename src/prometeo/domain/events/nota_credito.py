@@ -21,8 +21,8 @@ class LineaNotaCredito:
     The line as the document states it: the factura line's code and description, a unit
     price and a descuento ≥ 0 with valor (its subtotal, the base) = round2(cantidad ×
     precio_unitario) − descuento (a value-only line is one unit at its valor), and its
-    IVA, a share of the factura line's IVA. None/"" in events stored before they
-    existed."""
+    IVA, a share of the factura line's IVA; the factura line's codigo_auxiliar (the NC's
+    codigoAdicional). None/"" in events stored before they existed."""
 
     numero_linea_factura: int
     producto_id: str
@@ -36,6 +36,7 @@ class LineaNotaCredito:
     descuento: Decimal | None = None
     porcentaje_iva: Decimal | None = None
     iva: Decimal | None = None
+    codigo_auxiliar: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -187,6 +187,7 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
                     descuento=descuento,
                     porcentaje_iva=ln.porcentaje_iva,
                     iva=iva,
+                    codigo_auxiliar=ln.codigo_auxiliar,
                 )
             )
             if falta == 0:

@@ -68,7 +68,12 @@ def emitir_nota_credito(
         sucursal_id=factura.sucursal_id,
         bodega_id=factura.bodega_id,
         comprador=DatosComprador(
-            c.tipo_identificacion, c.identificacion, c.razon_social, c.direccion, c.email
+            c.tipo_identificacion,
+            c.identificacion,
+            c.razon_social,
+            c.direccion,
+            c.email,
+            c.telefono,
         ),
         motivo=motivo,
         fecha_emision=contexto.fecha_emision,

@@ -17,6 +17,7 @@ class Comprador:
     razon_social: str
     direccion: str | None = None
     email: str | None = None
+    telefono: str | None = None
 
     @classmethod
     def consumidor_final(cls) -> Comprador:

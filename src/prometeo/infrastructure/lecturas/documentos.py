@@ -162,6 +162,8 @@ def _linea_factura(ln: Any) -> LineaFacturaVista:
         valor_acreditado=de_centavos(ln.valor_acreditado),
         iva=_opcional(ln.iva),
         porcentaje_iva=_opcional(ln.porcentaje_iva),
+        codigo_auxiliar=ln.codigo_auxiliar,
+        unidad_medida=ln.unidad_medida,
     )
 
 
@@ -176,7 +178,12 @@ def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> Factu
         bodega_id=f.bodega_id,
         cliente_id=f.cliente_id,
         cliente=CompradorVista(
-            f.tipo_identificacion, f.identificacion, f.razon_social, f.direccion, f.email
+            f.tipo_identificacion,
+            f.identificacion,
+            f.razon_social,
+            f.direccion,
+            f.email,
+            f.telefono,
         ),
         lineas=lineas,
         totales=TotalesVista(
@@ -254,6 +261,7 @@ def _linea_nota(ln: Any) -> LineaNotaCreditoVista:
         descuento=_opcional(ln.descuento),
         porcentaje_iva=_opcional(ln.porcentaje_iva),
         iva=_opcional(ln.iva),
+        codigo_auxiliar=ln.codigo_auxiliar,
     )
 
 

@@ -83,6 +83,7 @@ def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
         "razon_social": c.razon_social,
         "direccion": c.direccion,
         "email": c.email,
+        "telefono": c.telefono,
         "descuento_tipo": None if descuento is None else descuento.tipo_descuento,
         "descuento_valor": None if descuento is None else texto(descuento.valor),
         "subtotal_sin_impuestos": "0.00",
@@ -122,6 +123,8 @@ def linea_agregada(factura_id: str, evento: LineaAgregada | DatosLinea) -> Fila:
         "valor_acreditado": 0,
         "iva": "0.00",
         "porcentaje_iva": None,
+        "codigo_auxiliar": evento.codigo_auxiliar,
+        "unidad_medida": evento.unidad_medida,
     }
 
 

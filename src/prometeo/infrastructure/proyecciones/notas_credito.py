@@ -135,6 +135,7 @@ def _lineas(evento: NotaCreditoCreada) -> list[Fila]:
             "descuento": _texto_o_nulo(ln.descuento),
             "porcentaje_iva": _texto_o_nulo(ln.porcentaje_iva),
             "iva": _texto_o_nulo(ln.iva),
+            "codigo_auxiliar": ln.codigo_auxiliar,
         }
         for renglon, ln in enumerate(evento.lineas, start=1)
     ]

@@ -158,6 +158,7 @@ class CompradorRespuesta(Salida):
     razon_social: str
     direccion: str | None = None
     email: str | None = None
+    telefono: str | None = None
 
     @classmethod
     def desde(cls, vista: CompradorVista) -> Self:
@@ -167,6 +168,7 @@ class CompradorRespuesta(Salida):
             razon_social=vista.razon_social,
             direccion=vista.direccion,
             email=vista.email,
+            telefono=vista.telefono,
         )
 
 
@@ -193,6 +195,12 @@ class LineaFacturaRespuesta(Salida):
         examples=["8.40"],
         description="IVA de la línea: las líneas de una tarifa suman exactamente su IVA.",
     )
+    codigo_auxiliar: str | None = Field(
+        default=None,
+        examples=["7861234567890"],
+        description="El primer código de barras del producto al registrar la línea.",
+    )
+    unidad_medida: str | None = Field(default=None, examples=["kg"])
 
     @classmethod
     def desde(cls, vista: LineaFacturaVista) -> Self:
@@ -212,6 +220,8 @@ class LineaFacturaRespuesta(Salida):
             cantidad_acreditada=numero(vista.cantidad_acreditada),
             valor_acreditado=dinero(vista.valor_acreditado),
             iva=dinero_opcional(vista.iva),
+            codigo_auxiliar=vista.codigo_auxiliar,
+            unidad_medida=vista.unidad_medida,
         )
 
 

@@ -90,6 +90,11 @@ class LineaNotaCreditoRespuesta(Salida):
     valor: str = Field(examples=["32.00"], description="El mismo subtotal (base imponible).")
     tarifa_iva: str = Field(examples=["4"])
     iva: str | None = Field(examples=["4.80"])
+    codigo_auxiliar: str | None = Field(
+        default=None,
+        examples=["7861234567890"],
+        description="El código auxiliar de la línea de la factura (su código de barras).",
+    )
 
     @classmethod
     def desde(cls, vista: LineaNotaCreditoVista) -> Self:
@@ -107,6 +112,7 @@ class LineaNotaCreditoRespuesta(Salida):
             valor=dinero(vista.valor),
             tarifa_iva=vista.tarifa_iva,
             iva=dinero_opcional(vista.iva),
+            codigo_auxiliar=vista.codigo_auxiliar,
         )
 
 

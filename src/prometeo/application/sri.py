@@ -30,8 +30,7 @@ class ComprobanteSinFirmar(Exception):
         self.mensaje = (
             "El documento está en borrador: tendrá comprobante electrónico al emitirse"
             if numero is None
-            else f"El comprobante {numero} todavía no está firmado: su XML existe cuando se "
-            "firma"
+            else f"El comprobante {numero} todavía no está firmado: su XML existe cuando se firma"
         )
         super().__init__(self.mensaje)
 

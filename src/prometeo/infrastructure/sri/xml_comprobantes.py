@@ -162,7 +162,7 @@ def _info_adicional(raiz: etree._Element, comprador: DatosComprador | Comprador)
     campos = [
         ("Dirección", comprador.direccion),
         ("Email", comprador.email),
-        ("Teléfono", getattr(comprador, "telefono", None)),
+        ("Teléfono", comprador.telefono),
     ]
     presentes = [(nombre, valor) for nombre, valor in campos if valor]
     if not presentes:
@@ -205,9 +205,9 @@ def _detalle_factura(detalles: etree._Element, linea: LineaFactura) -> None:
     base = linea.base_imponible or Decimal("0.00")
     detalle = _hijo(detalles, "detalle")
     _hijo(detalle, "codigoPrincipal", linea.codigo)
-    _opcional(detalle, "codigoAuxiliar", getattr(linea, "codigo_auxiliar", None))
+    _opcional(detalle, "codigoAuxiliar", linea.codigo_auxiliar)
     _hijo(detalle, "descripcion", linea.descripcion)
-    _opcional(detalle, "unidadMedida", getattr(linea, "unidad_medida", None))
+    _opcional(detalle, "unidadMedida", linea.unidad_medida)
     _hijo(detalle, "cantidad", _seis(linea.cantidad))
     _hijo(detalle, "precioUnitario", _seis(linea.precio_unitario))
     # The line's own discount plus its share of the global one.
@@ -345,7 +345,7 @@ def xml_nota_credito(nota: NotaCredito) -> ComprobanteXml:
         descuento = redondear2(cantidad * precio) - linea.valor
         detalle = _hijo(detalles, "detalle")
         _opcional(detalle, "codigoInterno", linea.codigo)
-        _opcional(detalle, "codigoAdicional", getattr(linea, "codigo_auxiliar", None))
+        _opcional(detalle, "codigoAdicional", linea.codigo_auxiliar)
         _hijo(detalle, "descripcion", linea.descripcion or linea.codigo or linea.producto_id)
         _hijo(detalle, "cantidad", _seis(cantidad))
         _hijo(detalle, "precioUnitario", _seis(precio))

@@ -10,6 +10,9 @@ loop's time, as part 1 does."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +72,24 @@ def _facturas(tienda: Tienda, n: int) -> list[bytes]:
     return xmls
 
 
+def _firmador_aparte(base: Path, p12: Path) -> subprocess.Popen[bytes]:
+    """`prometeo sri enviar` on the shop's database, in a process of its own."""
+    entorno = {k: v for k, v in os.environ.items() if not k.startswith("PROMETEO_")}
+    entorno.update(
+        PROMETEO_DATABASE_URL=f"sqlite:///{base}",
+        PROMETEO_FIRMA_ARCHIVO=str(p12),
+        PROMETEO_FIRMA_CLAVE=CLAVE.decode(),
+        PROMETEO_SRI_ENVIO="separado",
+    )
+    comando = [str(Path(sys.executable).with_name("prometeo")), "sri", "enviar"]
+    return subprocess.Popen(
+        [*comando, "--intervalo", str(SEGUNDOS_RONDA)],
+        env=entorno,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def _emitir(tienda: Tienda, n: int) -> float:
     reloj = Cronometro()
     for _ in range(n):
@@ -123,22 +144,32 @@ def ejecutar() -> Resultado:
         medida_paso = Medida(pasos)
         r.fila("comprobantes firmados y guardados por segundo", medida_paso, "docs/s")
 
-        # 3. Emission without and with the signer in the same process.
+        # 3. Emission without the signer, with it in the same process, and with it in a
+        # process of its own (PROMETEO_SRI_ENVIO=separado and `prometeo sri enviar`).
         sin = _tienda(dir_, "sin.db", p12)
         con = _tienda(dir_, "con.db", p12)
+        aparte = _tienda(dir_, "aparte.db", p12)
         firma = con.aplicacion.firmador
         assert firma is not None
         firma.intervalo = SEGUNDOS_RONDA
         firma.iniciar()
-        sin_firma, con_firma = [], []
-        for _ in range(REPETICIONES):
-            sin_firma.append(_emitir(sin, N_EMISION))
-            con_firma.append(_emitir(con, N_EMISION))
-        firma.parar()
+        proceso = _firmador_aparte(dir_ / "aparte.db", p12)
+        sin_firma, con_firma, con_aparte = [], [], []
+        try:
+            for _ in range(REPETICIONES):
+                sin_firma.append(_emitir(sin, N_EMISION))
+                con_firma.append(_emitir(con, N_EMISION))
+                con_aparte.append(_emitir(aparte, N_EMISION))
+        finally:
+            firma.parar()
+            proceso.terminate()
+            proceso.wait(timeout=30)
         pendientes_al_final = len(con.aplicacion.consultas.pendientes(10_000))  # type: ignore[attr-defined]
-        sin.aplicacion.cerrar()
-        con.aplicacion.cerrar()
+        pendientes_aparte = len(aparte.aplicacion.consultas.pendientes(10_000))  # type: ignore[attr-defined]
+        for tienda in (sin, con, aparte):
+            tienda.aplicacion.cerrar()
     medida_sin, medida_con = Medida(sin_firma), Medida(con_firma)
+    medida_aparte = Medida(con_aparte)
     proporcion = ratio(medida_con.mediana, medida_sin.mediana)
     r.fila("emisión sin firmador", medida_sin, "facturas/s")
     r.fila(
@@ -147,18 +178,29 @@ def ejecutar() -> Resultado:
         "facturas/s",
         texto_ratio(proporcion, "÷ sin firmador, objetivo ≥ 0.85"),
     )
+    r.fila(
+        "emisión con `prometeo sri enviar` en otro proceso",
+        medida_aparte,
+        "facturas/s",
+        texto_ratio(ratio(medida_aparte.mediana, medida_sin.mediana), "÷ sin firmador"),
+    )
     r.claves.update(
         firmas_por_s=redondear(medida_firma.mediana),
         firmados_guardados_por_s=redondear(medida_paso.mediana),
         emision_sin_firmador_por_s=redondear(medida_sin.mediana),
         emision_con_firmador_por_s=redondear(medida_con.mediana),
         ratio_emision_con_firmador=redondear(proporcion or 0),
+        emision_firmador_aparte_por_s=redondear(medida_aparte.mediana),
+        ratio_emision_firmador_aparte=redondear(
+            ratio(medida_aparte.mediana, medida_sin.mediana) or 0
+        ),
     )
     r.detalle.update(
         firmas=N_FIRMAS,
         emisiones=N_EMISION,
         segundos_ronda=SEGUNDOS_RONDA,
         pendientes_al_terminar=pendientes_al_final,
+        pendientes_al_terminar_aparte=pendientes_aparte,
     )
     r.segundos = time.perf_counter() - inicio
     return r

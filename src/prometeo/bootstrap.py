@@ -76,7 +76,11 @@ from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
 from prometeo.infrastructure.sri.configuracion_firma import ahora_ecuador, cargar_firma
-from prometeo.infrastructure.sri.firmador_fondo import EstadoFirma, FirmadorEnSegundoPlano
+from prometeo.infrastructure.sri.firmador_fondo import (
+    ContadorActividad,
+    EstadoFirma,
+    FirmadorEnSegundoPlano,
+)
 from prometeo.infrastructure.sri.ride import GeneradorRidePdf
 from prometeo.infrastructure.sri.xml_comprobantes import GeneradorXmlSri
 
@@ -245,8 +249,13 @@ def bootstrap(
         turnos=turno_de_escritura(engine),
         volcado_wal=volcado_wal,
     )
+    actividad = ContadorActividad()
+    aplicacion.observadores.append(actividad.observador)
     aplicacion.firmador = FirmadorEnSegundoPlano(
-        aplicacion.comprobantes, lambda: cargar_firma(settings)
+        aplicacion.comprobantes,
+        lambda: cargar_firma(settings),
+        actividad=lambda: actividad.valor,
+        cuota=settings.sri_cuota_firma,
     )
     if volcado_wal is not None:
         volcado_wal.iniciar()

@@ -41,3 +41,6 @@ class Settings(BaseSettings):
     # embebido: `prometeo serve` signs (and, with the next issue, sends) in the background;
     # separado: only `prometeo sri enviar` does; apagado: nobody does.
     sri_envio: Literal["embebido", "separado", "apagado"] = "embebido"
+    # The share of the time the embedded signer takes while cajeros are at work (it signs
+    # at full speed when nobody else writes).
+    sri_cuota_firma: float = Field(default=0.05, gt=0, le=1)

@@ -12,16 +12,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from prometeo.application.servicios.comprobantes import RondaFirma, ServicioComprobantes
+from prometeo.application.servicios.comprobantes import (
+    POR_TRANSACCION,
+    RondaFirma,
+    ServicioComprobantes,
+)
 from prometeo.application.sri import ErrorFirma, FirmaComprobantes
+from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
 
 logger = logging.getLogger("prometeo.sri")
 
 EstadoCertificado = Literal["ok", "no configurado", "error"]
+_PAUSA_MAXIMA = 5.0  # seconds: a slow batch never parks the signer for long
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +40,34 @@ class EstadoFirma:
     detalle: str | None = None
 
 
+class ContadorActividad:
+    """A UnidadDeTrabajoSql observer that counts the commits of everybody but the signer:
+    how the signer knows the cajeros are at work."""
+
+    def __init__(self) -> None:
+        self.valor = 0
+
+    def observador(
+        self,
+        _conexion: object,
+        _almacenados: Sequence[object],
+        eventos: Sequence[EventoDominio],
+        _checkpoints_movidos: int | None = None,
+    ) -> None:
+        if any(not isinstance(e, ComprobanteFirmado | ComprobanteNoValido) for e in eventos):
+            self.valor += 1  # a lost increment under a race only delays one pause
+
+
 class FirmadorEnSegundoPlano:
     """Signs pending documents in rounds: right away while there is work, every
     `intervalo` seconds when idle. `cargar_firma` gives the signer, None when no
-    certificate is configured, or raises ErrorFirma."""
+    certificate is configured, or raises ErrorFirma.
+
+    The signer yields to the cajeros: in the server it shares the process (and its GIL)
+    with every request, so while other commands commit (`actividad` moves) it keeps to
+    `cuota` of the time, pausing after each batch for as long as the batch took × (1 −
+    cuota) / cuota; when nobody else writes it signs at full speed. Under a load that
+    saturates the process it falls behind and catches up as soon as the load drops."""
 
     def __init__(
         self,
@@ -46,12 +77,16 @@ class FirmadorEnSegundoPlano:
         intervalo: float = 1.0,
         reintento_certificado: float = 30.0,
         lote: int = 100,
+        actividad: Callable[[], int] | None = None,
+        cuota: float = 0.1,
     ) -> None:
         self._servicio = servicio
         self._cargar_firma = cargar_firma
         self.intervalo = intervalo
         self._reintento = reintento_certificado
         self._lote = lote
+        self._actividad = actividad
+        self.cuota = cuota
         self._firma: FirmaComprobantes | None = None
         self._ultimo_intento = float("-inf")
         self.estado = EstadoFirma("no configurado")
@@ -84,13 +119,13 @@ class FirmadorEnSegundoPlano:
         self._firma_lista()
         return self.estado
 
-    def ronda(self) -> RondaFirma | None:
-        """One round; None when there is no usable certificate."""
+    def ronda(self, lote: int | None = None) -> RondaFirma | None:
+        """One round of up to `lote` documents; None without a usable certificate."""
         firma = self._firma_lista()
         if firma is None:
             return None
         try:
-            return self._servicio.firmar_pendientes(firma, self._lote)
+            return self._servicio.firmar_pendientes(firma, lote or self._lote)
         except ErrorFirma as error:
             # The certificate stopped being usable (it expired, say): load it again later.
             self._firma = None
@@ -98,19 +133,30 @@ class FirmadorEnSegundoPlano:
             self._error(error)
             return None
 
+    def pausa(self, duracion: float, otros_escribieron: bool) -> float:
+        """Seconds to rest after a batch that took `duracion`: none when nobody else
+        wrote meanwhile, else what keeps the signer to `cuota` of the time (capped)."""
+        if not otros_escribieron or self.cuota >= 1:
+            return 0.0
+        return min(duracion * (1 - self.cuota) / self.cuota, _PAUSA_MAXIMA)
+
     def despertar(self) -> None:
         """Start a round now (a document was just emitted)."""
         self._despertar.set()
 
     def _bucle(self) -> None:
         while not self._parar.is_set():
+            antes = self._actividad() if self._actividad is not None else None
+            inicio = time.monotonic()
             try:
-                ronda = self.ronda()
+                ronda = self.ronda(POR_TRANSACCION)
             except Exception:  # a round must never kill the thread; the next one retries
                 logger.exception("Falló una ronda de firma de comprobantes")
                 ronda = None
-            if ronda is not None and ronda.firmados == self._lote:
-                continue  # more are waiting
+            if ronda is not None and ronda.firmados == POR_TRANSACCION:  # more are waiting
+                otros = self._actividad is not None and self._actividad() != antes
+                self._parar.wait(self.pausa(time.monotonic() - inicio, otros))
+                continue
             self._despertar.wait(self.intervalo)
             self._despertar.clear()
 

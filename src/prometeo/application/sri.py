@@ -103,13 +103,93 @@ class ComprobantesPendientes(Protocol):
     def pendientes(self, limite: int) -> list[ComprobantePendiente]: ...
 
 
-class ServicioSri(Protocol):
-    """The SRI's reception and authorization web services."""
+@dataclass(frozen=True, slots=True)
+class MensajeSri:
+    """A message of the SRI's answer (identificador "43", mensaje "CLAVE ACCESO
+    REGISTRADA", informacionAdicional, tipo ERROR / ADVERTENCIA / INFORMATIVO)."""
 
-    def enviar(self, firmado: bytes) -> str:
-        """Hand a signed comprobante to Recepción; its answer's estado (RECIBIDA, DEVUELTA)."""
+    identificador: str
+    mensaje: str
+    informacion_adicional: str | None = None
+    tipo: str = "ERROR"
+
+
+@dataclass(frozen=True, slots=True)
+class RespuestaRecepcion:
+    """Recepción's answer: RECIBIDA or DEVUELTA with its messages. An answer with no
+    `estado` element (error 35, "ConversionArchivoXMLException") is DEVUELTA."""
+
+    estado: str  # "RECIBIDA" | "DEVUELTA"
+    mensajes: tuple[MensajeSri, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Autorizacion:
+    """One `autorizacion` entry: AUTORIZADO, NO AUTORIZADO or EN PROCESO, with the SRI's
+    own copy of the comprobante (`comprobante`, the CDATA's text) and `xml`, the whole
+    `<autorizacion>` element as the SRI sent it (served as /autorizacion.xml)."""
+
+    estado: str
+    numero_autorizacion: str | None = None
+    fecha_autorizacion: datetime | None = None
+    ambiente: str | None = None  # "PRUEBAS" | "PRODUCCIÓN"
+    comprobante: str | None = None
+    mensajes: tuple[MensajeSri, ...] = ()
+    xml: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RespuestaAutorizacion:
+    """Autorización's answer for a clave: its entries (none while the SRI has nothing
+    for it), or RECHAZADA with messages for a query it refused (80: a malformed clave)."""
+
+    autorizaciones: tuple[Autorizacion, ...] = ()
+    rechazada: bool = False
+    mensajes: tuple[MensajeSri, ...] = ()
+
+    def vigente(self) -> Autorizacion | None:
+        """The entry that counts: the AUTORIZADO one when there is one (earlier NO
+        AUTORIZADO attempts may come with it), else the last; None when there are none."""
+        for autorizacion in self.autorizaciones:
+            if autorizacion.estado == "AUTORIZADO":
+                return autorizacion
+        return self.autorizaciones[-1] if self.autorizaciones else None
+
+
+class ErrorTransitorioSri(Exception):
+    """The SRI did not answer usefully this time (timeout, refused connection, HTTP 5xx or
+    an HTML page, soap:Fault, unreadable body): try again later. Never a verdict on the
+    document."""
+
+
+class ServicioSri(Protocol):
+    """The SRI's offline reception and authorization web services."""
+
+    def enviar(self, firmado: bytes) -> RespuestaRecepcion:
+        """Hand a signed comprobante to Recepción; ErrorTransitorioSri when there is no
+        usable answer."""
         ...
 
-    def autorizacion(self, clave_acceso: str) -> str:
-        """Ask Autorización about a clave de acceso; its answer's estado."""
+    def autorizacion(self, clave_acceso: str) -> RespuestaAutorizacion:
+        """Ask Autorización about a clave de acceso; ErrorTransitorioSri when there is
+        no usable answer."""
+        ...
+
+
+class ErrorCorreo(Exception):
+    """A mail could not be handed to the SMTP server (it is tried again later)."""
+
+
+class EnvioCorreo(Protocol):
+    """Mails a document to its buyer."""
+
+    def enviar(
+        self,
+        para: str,
+        asunto: str,
+        cuerpo: str,
+        adjuntos: Sequence[tuple[str, str, bytes]],
+    ) -> None:
+        """Send one mail with (file name, MIME type, content) attachments; ErrorCorreo
+        when the server refuses it or cannot be reached."""
         ...

@@ -505,5 +505,10 @@ class ServicioConsultas(ConsultasCatalogo):
         ComprobanteSinFirmar while it is not signed."""
 
     @abstractmethod
+    def autorizacion_sri(self, tipo: str, documento_id: str) -> bytes | None:
+        """The SRI's <autorizacion> document of an authorized comprobante, byte for byte
+        as stored; None while it is not authorized."""
+
+    @abstractmethod
     def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:
         """The event log in commit order (positions greater than `desde`)."""

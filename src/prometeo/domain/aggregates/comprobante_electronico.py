@@ -10,7 +10,17 @@ from typing import ClassVar
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.errores import OperacionNoPermitida
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
+from prometeo.domain.events.comprobante import (
+    ComprobanteAutorizado,
+    ComprobanteDevuelto,
+    ComprobanteEnProceso,
+    ComprobanteEnviado,
+    ComprobanteFirmado,
+    ComprobanteNoAutorizado,
+    ComprobanteNoValido,
+    ComprobanteRecibido,
+    MensajeSriDatos,
+)
 
 
 class EstadoSri(StrEnum):
@@ -38,6 +48,11 @@ class ComprobanteElectronico(Agregado):
         self.clave_acceso: str | None = None
         self.estado_sri = EstadoSri.PENDIENTE
         self.errores_xml: tuple[str, ...] = ()
+        # Sent to Recepción with no answer recorded yet (a crash may leave it so).
+        self.en_vuelo = False
+        self.envios = 0
+        self.mensajes_sri: tuple[MensajeSriDatos, ...] = ()
+        self.numero_autorizacion: str | None = None
 
     def _exigir_pendiente(self, accion: str) -> str:
         if self.numero is None or self.clave_acceso is None:
@@ -78,6 +93,130 @@ class ComprobanteElectronico(Agregado):
             )
         )
 
+    # -- the SRI's process (SRI-ELECTRONICO.md §5) ------------------------------------------
+
+    @property
+    def debe_enviarse(self) -> bool:
+        """Signed and never handed to Recepción (or sent with no answer, and the SRI then
+        said it has nothing for this clave: see `registrar_autorizacion`)."""
+        return self.estado_sri is EstadoSri.FIRMADO and not self.en_vuelo
+
+    @property
+    def debe_consultarse(self) -> bool:
+        """Waiting for Autorización: received or in process; sent with no answer recorded
+        (asked about before anything is sent again); or returned with 70 (clave in
+        processing) or 43/45 (clave or secuencial already registered: perhaps by an earlier
+        send of ours), which are never resent blindly."""
+        if self.estado_sri in (EstadoSri.RECIBIDA, EstadoSri.EN_PROCESO) or self.en_vuelo:
+            return True
+        return self.estado_sri is EstadoSri.DEVUELTA and any(
+            m.identificador in _DEVUELTA_CONSULTABLE for m in self.mensajes_sri
+        )
+
+    def registrar_envio(self, ahora: datetime) -> ComprobanteEnviado:
+        """Record that the signed document is being handed to Recepción now."""
+        if not self.debe_enviarse:
+            raise OperacionNoPermitida(
+                "ComprobantePorEnviar",
+                f"El comprobante {self.numero} está {self.estado_sri.value}: no se envía",
+            )
+        assert self.clave_acceso is not None
+        evento = ComprobanteEnviado(
+            documento_id=self.id,
+            tipo_comprobante=self.TIPO_COMPROBANTE,
+            clave_acceso=self.clave_acceso,
+            intento=self.envios + 1,
+            enviado_en=ahora,
+        )
+        self._registrar(evento)
+        return evento
+
+    def registrar_recepcion(
+        self, recibida: bool, mensajes: tuple[MensajeSriDatos, ...], ahora: datetime
+    ) -> None:
+        """Recepción's answer to the send in flight."""
+        if not self.en_vuelo:
+            raise OperacionNoPermitida(
+                "ComprobanteEnviado",
+                f"El comprobante {self.numero} no espera respuesta de Recepción",
+            )
+        if recibida:
+            self._registrar(
+                ComprobanteRecibido(
+                    documento_id=self.id,
+                    tipo_comprobante=self.TIPO_COMPROBANTE,
+                    recibido_en=ahora,
+                    mensajes=mensajes,
+                )
+            )
+        else:
+            self._registrar(
+                ComprobanteDevuelto(
+                    documento_id=self.id,
+                    tipo_comprobante=self.TIPO_COMPROBANTE,
+                    devuelto_en=ahora,
+                    mensajes=mensajes,
+                )
+            )
+
+    def registrar_autorizacion(
+        self,
+        estado: str | None,
+        ahora: datetime,
+        *,
+        mensajes: tuple[MensajeSriDatos, ...] = (),
+        numero_autorizacion: str | None = None,
+        fecha_autorizacion: datetime | None = None,
+        ambiente: str | None = None,
+        autorizacion: str | None = None,
+    ) -> None:
+        """Autorización's answer: AUTORIZADO, NO AUTORIZADO, EN PROCESO, or None when the
+        SRI has nothing for the clave. Nothing for a clave sent with no answer recorded
+        means it never arrived: it may be sent again (`debe_enviarse`)."""
+        if not self.debe_consultarse:
+            raise OperacionNoPermitida(
+                "ComprobantePorAutorizar",
+                f"El comprobante {self.numero} está {self.estado_sri.value}: no se consulta",
+            )
+        comunes = {"documento_id": self.id, "tipo_comprobante": self.TIPO_COMPROBANTE}
+        if estado == EstadoSri.AUTORIZADO.value:
+            if numero_autorizacion is None or fecha_autorizacion is None:
+                raise ValueError("Una autorización trae su número y su fecha")
+            self._registrar(
+                ComprobanteAutorizado(
+                    **comunes,
+                    numero_autorizacion=numero_autorizacion,
+                    fecha_autorizacion=fecha_autorizacion,
+                    ambiente=ambiente or "",
+                    autorizacion=autorizacion or "",
+                    mensajes=mensajes,
+                )
+            )
+        elif estado == EstadoSri.NO_AUTORIZADO.value:
+            self._registrar(
+                ComprobanteNoAutorizado(**comunes, consultado_en=ahora, mensajes=mensajes)
+            )
+        elif estado == EstadoSri.EN_PROCESO.value:
+            if self.estado_sri is not EstadoSri.EN_PROCESO:
+                self._registrar(ComprobanteEnProceso(**comunes, consultado_en=ahora))
+        elif self.en_vuelo:
+            # Sent, yet unknown to the SRI: the send never arrived. Sending again is safe
+            # (a reception the SRI did get answers 43, which leads back here).
+            self._registrar(
+                ComprobanteDevuelto(
+                    **comunes,
+                    devuelto_en=ahora,
+                    mensajes=(
+                        MensajeSriDatos(
+                            "0",
+                            "El SRI no tiene este comprobante: se vuelve a enviar",
+                            None,
+                            "INFORMATIVO",
+                        ),
+                    ),
+                )
+            )
+
     def _aplicar_sri(self, evento: EventoDominio) -> bool:
         """Apply an event of the comprobante's life; False for any other event."""
         match evento:
@@ -86,6 +225,36 @@ class ComprobanteElectronico(Agregado):
                 self.errores_xml = ()
             case ComprobanteNoValido():
                 self.errores_xml = evento.errores
+            case ComprobanteEnviado():
+                self.en_vuelo = True
+                self.envios = evento.intento
+            case ComprobanteRecibido():
+                self.en_vuelo = False
+                self.estado_sri = EstadoSri.RECIBIDA
+                self.mensajes_sri = evento.mensajes
+            case ComprobanteDevuelto():
+                # "0" is ours: the SRI had nothing for a send in flight, so it goes again.
+                volver = any(m.identificador == "0" for m in evento.mensajes) and self.en_vuelo
+                self.en_vuelo = False
+                self.estado_sri = EstadoSri.FIRMADO if volver else EstadoSri.DEVUELTA
+                self.mensajes_sri = evento.mensajes
+            case ComprobanteEnProceso():
+                self.en_vuelo = False
+                self.estado_sri = EstadoSri.EN_PROCESO
+            case ComprobanteAutorizado():
+                self.en_vuelo = False
+                self.estado_sri = EstadoSri.AUTORIZADO
+                self.mensajes_sri = evento.mensajes
+                self.numero_autorizacion = evento.numero_autorizacion
+            case ComprobanteNoAutorizado():
+                self.en_vuelo = False
+                self.estado_sri = EstadoSri.NO_AUTORIZADO
+                self.mensajes_sri = evento.mensajes
             case _:
                 return False
         return True
+
+
+# DEVUELTA answers that mean "ask Autorización, do not resend": 70 clave en procesamiento,
+# 43 clave registrada, 45 secuencial registrado (perhaps by an earlier send of ours).
+_DEVUELTA_CONSULTABLE = frozenset({"70", "43", "45"})

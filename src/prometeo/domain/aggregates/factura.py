@@ -143,7 +143,8 @@ class Factura(ComprobanteElectronico):
     # 3: the emisor, establecimiento and clave de acceso of an emitted factura.
     # 4: the IVA credited per line. 5: the state of its electronic document.
     # 6: the buyer's telefono, each line's codigo_auxiliar and unidad_medida.
-    VERSION_SNAPSHOT = 6
+    # 7: the SRI's process (sent, messages, authorization).
+    VERSION_SNAPSHOT = 7
 
     def __init__(self, id: str) -> None:
         super().__init__(id)

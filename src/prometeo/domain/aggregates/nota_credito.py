@@ -64,7 +64,7 @@ class NotaCredito(ComprobanteElectronico):
     TIPO_COMPROBANTE = "04"
     # v2: emisor, establecimiento, clave de acceso; v3: estado_sri; v4: the lines'
     # codigo_auxiliar and the buyer's telefono.
-    VERSION_SNAPSHOT = 4
+    VERSION_SNAPSHOT = 5  # v5: the SRI's process (sent, messages, authorization)
 
     def __init__(self, id: str) -> None:
         super().__init__(id)

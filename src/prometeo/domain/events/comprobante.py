@@ -62,3 +62,82 @@ class ComprobanteNoValido(EventoDominio):
     tipo_comprobante: str
     errores: tuple[str, ...]
     detectado_en: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MensajeSriDatos:
+    """A message of the SRI's answer, as recorded (identificador "43", its text, the
+    informacionAdicional, tipo ERROR / ADVERTENCIA / INFORMATIVO)."""
+
+    identificador: str
+    mensaje: str
+    informacion_adicional: str | None = None
+    tipo: str = "ERROR"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteEnviado(EventoDominio):
+    """The signed document is about to be handed to the SRI's Recepción (recorded, and
+    committed, before the call: a document found in this state after a crash is asked
+    about before anything is sent again). `intento` counts the sends of this clave."""
+
+    documento_id: str
+    tipo_comprobante: str
+    clave_acceso: str
+    intento: int
+    enviado_en: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteRecibido(EventoDominio):
+    """Recepción answered RECIBIDA."""
+
+    documento_id: str
+    tipo_comprobante: str
+    recibido_en: datetime
+    mensajes: tuple[MensajeSriDatos, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteDevuelto(EventoDominio):
+    """Recepción answered DEVUELTA, with the SRI's reasons."""
+
+    documento_id: str
+    tipo_comprobante: str
+    devuelto_en: datetime
+    mensajes: tuple[MensajeSriDatos, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteEnProceso(EventoDominio):
+    """Autorización said the document is still being processed (recorded once, when
+    first seen; later EN PROCESO answers change nothing)."""
+
+    documento_id: str
+    tipo_comprobante: str
+    consultado_en: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteAutorizado(EventoDominio):
+    """The SRI authorized the document: its number and date, and its own copy of the
+    comprobante (`comprobante`, the authoritative XML from now on) inside `autorizacion`,
+    the whole `<autorizacion>` document as the SRI sent it."""
+
+    documento_id: str
+    tipo_comprobante: str
+    numero_autorizacion: str
+    fecha_autorizacion: datetime
+    ambiente: str
+    autorizacion: str
+    mensajes: tuple[MensajeSriDatos, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteNoAutorizado(EventoDominio):
+    """The SRI refused to authorize the document, with its reasons."""
+
+    documento_id: str
+    tipo_comprobante: str
+    consultado_en: datetime
+    mensajes: tuple[MensajeSriDatos, ...] = ()

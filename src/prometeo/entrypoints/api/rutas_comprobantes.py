@@ -64,7 +64,10 @@ def _ride(ctx: Contexto, tipo: str, documento_id: str) -> Response:
 
 def _autorizacion(ctx: Contexto, tipo: str, documento_id: str) -> Response:
     sri = _sri(ctx, tipo, documento_id)
-    raise NoAutorizado(sri.clave_acceso, sri.estado)
+    autorizacion = ctx.servicios.consultas.autorizacion_sri(tipo, documento_id)
+    if autorizacion is None:
+        raise NoAutorizado(sri.clave_acceso, sri.estado)
+    return Response(autorizacion, media_type="application/xml")
 
 
 def _registrar(tipo: str, nombre: str) -> None:

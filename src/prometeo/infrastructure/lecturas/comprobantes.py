@@ -26,6 +26,9 @@ _x = vista_xml_comprobantes
 _XML = select(_x.c.xml).where(
     _x.c.documento_id == bindparam("id"), _x.c.tipo_comprobante == bindparam("tipo")
 )
+_AUTORIZACION = select(_x.c.autorizacion).where(
+    _x.c.documento_id == bindparam("id"), _x.c.tipo_comprobante == bindparam("tipo")
+)
 _EXISTE = {
     tipo: select(t.c.id, t.c.numero).where(t.c.id == bindparam("id")) for tipo, t in _TABLAS.items()
 }
@@ -93,6 +96,14 @@ def leer_xml_firmado(conexion: Connection, tipo: str, documento_id: str) -> byte
     if xml is None:
         raise ComprobanteSinFirmar(documento.numero)
     return str(xml).encode("utf-8")
+
+
+def leer_autorizacion(conexion: Connection, tipo: str, documento_id: str) -> bytes | None:
+    """The SRI's <autorizacion> document as stored, None while not authorized."""
+    autorizacion = conexion.execute(
+        _AUTORIZACION, {"id": documento_id, "tipo": tipo}
+    ).scalar_one_or_none()
+    return None if autorizacion is None else str(autorizacion).encode("utf-8")
 
 
 def leer_pendientes(conexion: Connection, limite: int) -> list[ComprobantePendiente]:

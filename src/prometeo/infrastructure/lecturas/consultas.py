@@ -30,6 +30,7 @@ from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.tablas import eventos, productos
 from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
 from prometeo.infrastructure.lecturas.comprobantes import (
+    leer_autorizacion,
     leer_comprobantes,
     leer_pendientes,
     leer_xml_firmado,
@@ -244,6 +245,10 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
     def xml_firmado(self, tipo: str, documento_id: str) -> bytes:
         with self._leer() as conexion:
             return leer_xml_firmado(conexion, tipo, documento_id)
+
+    def autorizacion_sri(self, tipo: str, documento_id: str) -> bytes | None:
+        with self._leer() as conexion:
+            return leer_autorizacion(conexion, tipo, documento_id)
 
     def pendientes(self, limite: int) -> list[ComprobantePendiente]:
         """The signer's queue (ComprobantesPendientes)."""

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, select
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DescuentoAplicado,
@@ -74,7 +73,8 @@ class ProyeccionFacturas(Proyeccion):
     tablas = (vista_notas_factura, vista_lineas_factura, vista_facturas)
     tipos = frozenset(
         {FacturaCreada, LineaAgregada, DescuentoAplicado, FacturaEmitida, CreditoAplicado}
-        | {FacturaAnulada, ComprobanteFirmado, ComprobanteNoValido}
+        | {FacturaAnulada}
+        | filas.TIPOS_SRI
     )
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
@@ -104,7 +104,7 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
         nueva.por_calcular = True
         lote.memoria[evento.factura_id] = nueva
         return
-    if isinstance(evento, ComprobanteFirmado | ComprobanteNoValido):
+    if isinstance(evento, filas.EventoSri):
         if evento.tipo_comprobante == TipoComprobante.FACTURA.value:
             cambios = filas.estado_sri(evento)
             en_memoria = lote.memoria.get(evento.documento_id)

@@ -8,7 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from prometeo.domain.aggregates.factura import iva_de_lineas
-from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
+from prometeo.domain.events.comprobante import (
+    ComprobanteAutorizado,
+    ComprobanteDevuelto,
+    ComprobanteEnProceso,
+    ComprobanteEnviado,
+    ComprobanteFirmado,
+    ComprobanteNoAutorizado,
+    ComprobanteNoValido,
+    ComprobanteRecibido,
+    MensajeSriDatos,
+)
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DatosLinea,
@@ -238,21 +248,77 @@ SIN_SRI: Fila = {
 PENDIENTE_SRI: Fila = {**SIN_SRI, "estado_sri": "PENDIENTE", "mensajes_sri": "[]"}
 
 
-def estado_sri(evento: ComprobanteFirmado | ComprobanteNoValido) -> Fila:
-    """What a step of the comprobante's life changes on its document's row."""
-    if isinstance(evento, ComprobanteFirmado):
-        return {"estado_sri": "FIRMADO", "mensajes_sri": "[]"}
-    return {
-        "estado_sri": "PENDIENTE",
-        "mensajes_sri": a_json(
-            [
-                {
-                    "identificador": "XSD",
-                    "mensaje": "El XML no cumple el esquema del SRI; no se envía",
-                    "informacion_adicional": error,
-                    "tipo": "ERROR",
-                }
-                for error in evento.errores
-            ]
-        ),
+EventoSri = (
+    ComprobanteFirmado
+    | ComprobanteNoValido
+    | ComprobanteEnviado
+    | ComprobanteRecibido
+    | ComprobanteDevuelto
+    | ComprobanteEnProceso
+    | ComprobanteAutorizado
+    | ComprobanteNoAutorizado
+)
+TIPOS_SRI = frozenset(
+    {
+        ComprobanteFirmado,
+        ComprobanteNoValido,
+        ComprobanteEnviado,
+        ComprobanteRecibido,
+        ComprobanteDevuelto,
+        ComprobanteEnProceso,
+        ComprobanteAutorizado,
+        ComprobanteNoAutorizado,
     }
+)
+
+
+def _mensajes(mensajes: Iterable[MensajeSriDatos]) -> str:
+    return a_json(
+        [
+            {
+                "identificador": m.identificador,
+                "mensaje": m.mensaje,
+                "informacion_adicional": m.informacion_adicional,
+                "tipo": m.tipo,
+            }
+            for m in mensajes
+        ]
+    )
+
+
+def estado_sri(evento: EventoSri) -> Fila:
+    """What a step of the comprobante's life changes on its document's row (always the
+    same four columns, so that a batch updates them in one statement)."""
+    fila: Fila = {**SIN_SRI, "mensajes_sri": "[]"}
+    match evento:
+        case ComprobanteFirmado() | ComprobanteEnviado():
+            fila["estado_sri"] = "FIRMADO"
+        case ComprobanteNoValido():
+            fila["estado_sri"] = "PENDIENTE"
+            fila["mensajes_sri"] = _mensajes(
+                MensajeSriDatos(
+                    "XSD", "El XML no cumple el esquema del SRI; no se envía", error, "ERROR"
+                )
+                for error in evento.errores
+            )
+        case ComprobanteRecibido():
+            fila.update(estado_sri="RECIBIDA", mensajes_sri=_mensajes(evento.mensajes))
+        case ComprobanteDevuelto():
+            # "0" is prometeo's own: the SRI had nothing for a send in flight; it goes again.
+            otra_vez = any(m.identificador == "0" for m in evento.mensajes)
+            fila.update(
+                estado_sri="FIRMADO" if otra_vez else "DEVUELTA",
+                mensajes_sri=_mensajes(evento.mensajes),
+            )
+        case ComprobanteEnProceso():
+            fila["estado_sri"] = "EN PROCESO"
+        case ComprobanteAutorizado():
+            fila.update(
+                estado_sri="AUTORIZADO",
+                mensajes_sri=_mensajes(evento.mensajes),
+                numero_autorizacion=evento.numero_autorizacion,
+                fecha_autorizacion=evento.fecha_autorizacion.isoformat(),
+            )
+        case ComprobanteNoAutorizado():
+            fila.update(estado_sri="NO AUTORIZADO", mensajes_sri=_mensajes(evento.mensajes))
+    return fila

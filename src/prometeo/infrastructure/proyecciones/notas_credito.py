@@ -10,7 +10,6 @@ from sqlalchemy import Connection
 
 from prometeo.domain.aggregates.nota_credito import importes_de_lineas
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion, texto
@@ -18,6 +17,8 @@ from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave,
 from prometeo.infrastructure.proyecciones.facturas_filas import (
     PENDIENTE_SRI,
     SIN_SRI,
+    TIPOS_SRI,
+    EventoSri,
     estado_sri,
     importes_json,
 )
@@ -37,9 +38,7 @@ class ProyeccionNotasCredito(Proyeccion):
 
     nombre = "notas_credito"
     tablas = (vista_lineas_nota_credito, vista_notas_credito)
-    tipos = frozenset(
-        {NotaCreditoCreada, NotaCreditoEmitida, ComprobanteFirmado, ComprobanteNoValido}
-    )
+    tipos = frozenset({NotaCreditoCreada, NotaCreditoEmitida}) | TIPOS_SRI
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
         nuevas: dict[str, Fila] = {}
@@ -58,7 +57,7 @@ class ProyeccionNotasCredito(Proyeccion):
                 else:
                     emitidas.append({"id": evento.nota_credito_id, **cambios})
             elif (
-                isinstance(evento, ComprobanteFirmado | ComprobanteNoValido)
+                isinstance(evento, EventoSri)
                 and evento.tipo_comprobante == TipoComprobante.NOTA_CREDITO.value
             ):
                 cambios = estado_sri(evento)

@@ -209,6 +209,8 @@ vista_xml_comprobantes = Table(
     Column("clave_acceso", String(49), nullable=False),
     Column("firmado_en", String(40), nullable=False),
     Column("xml", Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb"), nullable=False),
+    # The SRI's <autorizacion> document once AUTORIZADO (migration 0011).
+    Column("autorizacion", Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")),
 )
 
 vista_lineas_nota_credito = Table(

@@ -1,0 +1,148 @@
+"""Sending signed documents to the SRI and following them to their authorization, as the
+process rules say (SRI-ELECTRONICO.md §5), one step per call, each step recorded as an
+event on the document's own stream.
+
+A send is recorded (ComprobanteEnviado, committed) BEFORE the network call, so a document
+found in flight after a crash is first asked about, never blindly sent again; and two
+dispatchers racing for one document conflict on that commit, so only one of them sends.
+The network calls happen outside any transaction. A transient failure (ErrorTransitorioSri)
+leaves the document as it was for the next try; the caller schedules it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from prometeo.application.bus import BusDeMensajes
+from prometeo.application.config import Configuracion
+from prometeo.application.servicios.base import FabricaUnidadDeTrabajo, ServicioAplicacion
+from prometeo.application.sri import (
+    ComprobantePendiente,
+    MensajeSri,
+    RespuestaAutorizacion,
+    ServicioSri,
+)
+from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.nota_credito import NotaCredito
+from prometeo.domain.events.comprobante import MensajeSriDatos
+from prometeo.domain.reloj import Reloj
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+
+USUARIO_SRI = "envio-sri"
+
+
+class Paso(StrEnum):
+    """What one step did."""
+
+    ENVIADO = "enviado"  # handed to Recepción (its answer recorded)
+    CONSULTADO = "consultado"  # Autorización asked (its answer recorded)
+    NADA = "nada"  # nothing to do (already done by someone else, or a final state)
+
+
+class ServicioEnvioSri(ServicioAplicacion):
+    """One step of the SRI's process for one document: ask Autorización when the rules
+    say so, else send it when it is signed and unsent."""
+
+    def __init__(
+        self,
+        uow_factory: FabricaUnidadDeTrabajo,
+        reloj: Reloj,
+        bus: BusDeMensajes,
+        *,
+        sri: ServicioSri,
+        xml_firmado: Callable[[str, str], bytes],
+        ahora: Callable[[], datetime],
+        config: Configuracion | None = None,
+    ) -> None:
+        super().__init__(uow_factory, reloj, bus, config)
+        self._sri = sri
+        self._xml_firmado = xml_firmado
+        self._ahora = ahora
+
+    def paso(self, pendiente: ComprobantePendiente) -> Paso:
+        """Do the next step for the document. ErrorTransitorioSri propagates (nothing was
+        recorded for the failed call; a send in flight is asked about next time)."""
+        documento = self._leer(pendiente)
+        if documento.debe_consultarse:
+            assert documento.clave_acceso is not None
+            respuesta = self._sri.autorizacion(documento.clave_acceso)
+            return self._registrar_autorizacion(pendiente, respuesta)
+        if documento.debe_enviarse:
+            return self._enviar(pendiente)
+        return Paso.NADA
+
+    def _enviar(self, pendiente: ComprobantePendiente) -> Paso:
+        xml = self._xml_firmado(pendiente.tipo, pendiente.documento_id)
+
+        def reservar(uow: UnidadDeTrabajo) -> bool:
+            documento = _cargar(uow, pendiente)
+            if not documento.debe_enviarse:
+                return False  # another dispatcher got there first
+            documento.registrar_envio(self._ahora())
+            return True
+
+        if not self._ejecutar(reservar, _metadatos()):
+            return Paso.NADA
+        respuesta = self._sri.enviar(xml)
+
+        def anotar(uow: UnidadDeTrabajo) -> None:
+            _cargar(uow, pendiente).registrar_recepcion(
+                respuesta.estado == "RECIBIDA", _datos(respuesta.mensajes), self._ahora()
+            )
+
+        self._ejecutar(anotar, _metadatos())
+        return Paso.ENVIADO
+
+    def _registrar_autorizacion(
+        self, pendiente: ComprobantePendiente, respuesta: RespuestaAutorizacion
+    ) -> Paso:
+        def anotar(uow: UnidadDeTrabajo) -> Paso:
+            documento = _cargar(uow, pendiente)
+            if not documento.debe_consultarse:
+                return Paso.NADA  # another dispatcher recorded it meanwhile
+            ahora = self._ahora()
+            if respuesta.rechazada:
+                # The SRI refused the query itself (80: a malformed clave): a bug to look at.
+                documento.registrar_autorizacion(
+                    "NO AUTORIZADO", ahora, mensajes=_datos(respuesta.mensajes)
+                )
+                return Paso.CONSULTADO
+            vigente = respuesta.vigente()
+            if vigente is None:
+                documento.registrar_autorizacion(None, ahora)
+            else:
+                documento.registrar_autorizacion(
+                    vigente.estado,
+                    ahora,
+                    mensajes=_datos(vigente.mensajes),
+                    numero_autorizacion=vigente.numero_autorizacion,
+                    fecha_autorizacion=vigente.fecha_autorizacion,
+                    ambiente=vigente.ambiente,
+                    autorizacion=vigente.xml,
+                )
+            return Paso.CONSULTADO
+
+        return self._ejecutar(anotar, _metadatos())
+
+    def _leer(self, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
+        with self._uow_factory(_metadatos()) as uow:
+            return _cargar(uow, pendiente)
+
+
+def _metadatos() -> Metadatos:
+    return Metadatos(usuario=USUARIO_SRI)
+
+
+def _datos(mensajes: tuple[MensajeSri, ...]) -> tuple[MensajeSriDatos, ...]:
+    return tuple(
+        MensajeSriDatos(m.identificador, m.mensaje, m.informacion_adicional, m.tipo)
+        for m in mensajes
+    )
+
+
+def _cargar(uow: UnidadDeTrabajo, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
+    if pendiente.tipo == TipoComprobante.FACTURA.value:
+        return uow.facturas.obtener(pendiente.documento_id)
+    return uow.notas_credito.obtener(pendiente.documento_id)

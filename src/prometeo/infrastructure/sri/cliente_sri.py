@@ -81,15 +81,16 @@ class ClienteSri:
         respuesta = _respuesta(
             self._post(self._url_recepcion, sobre), "RespuestaRecepcionComprobante"
         )
-        estado = _texto(respuesta, "estado") or "DEVUELTA"  # error 35 comes without one
+        mensajes = _mensajes(respuesta, "{*}comprobantes/{*}comprobante/{*}mensajes/{*}mensaje")
+        estado = _texto(respuesta, "estado")
+        if estado is None and mensajes:
+            estado = "DEVUELTA"  # error 35 comes without one
         if estado not in ESTADOS_RECEPCION:
+            # A verdict needs a known state, or at least the messages of a refusal.
             raise ErrorTransitorioSri(
-                f"Recepción del SRI respondió un estado desconocido: {estado[:_EXTRACTO]}"
+                f"Recepción del SRI respondió sin un estado conocido: {(estado or '')[:_EXTRACTO]}"
             )
-        return RespuestaRecepcion(
-            estado=estado,
-            mensajes=_mensajes(respuesta, "{*}comprobantes/{*}comprobante/{*}mensajes/{*}mensaje"),
-        )
+        return RespuestaRecepcion(estado=estado, mensajes=mensajes)
 
     def autorizacion(self, clave_acceso: str) -> RespuestaAutorizacion:
         """Ask Autorización about `clave_acceso`: its entries in the SRI's order."""
@@ -170,6 +171,10 @@ def _respuesta(cuerpo: bytes, nombre: str) -> etree._Element:
     except (etree.XMLSyntaxError, ValueError):
         logger.warning("El SRI respondió algo que no es XML: %r", cuerpo[:_EXTRACTO])
         raise ErrorTransitorioSri("El SRI respondió algo que no es XML") from None
+    if raiz.getroottree().docinfo.doctype:
+        # SOAP 1.1 forbids a DTD; one here is not the SRI speaking (and its entities are
+        # never resolved).
+        raise ErrorTransitorioSri("El SRI respondió un XML con DTD, que SOAP no admite")
     falla = _falla_de(raiz)
     if falla is not None:
         raise ErrorTransitorioSri(f"El SRI respondió con un soap:Fault: {falla}")

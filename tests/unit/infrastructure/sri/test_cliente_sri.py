@@ -396,7 +396,30 @@ def test_an_unknown_reception_state_is_transient() -> None:
     cuerpo = grabada("recepcion_recibida.xml").replace(b"RECIBIDA", b"PENDIENTE")
     cliente, _ = sri(xml(cuerpo))
 
-    with pytest.raises(ErrorTransitorioSri, match="PENDIENTE"):
+    with pytest.raises(ErrorTransitorioSri, match="sin un estado conocido: PENDIENTE"):
+        cliente.enviar(FIRMADO)
+
+
+def test_a_reception_answer_without_state_or_messages_is_transient() -> None:
+    cuerpo = grabada("recepcion_recibida.xml").replace(b"<estado>RECIBIDA</estado>", b"")
+    cliente, _ = sri(xml(cuerpo))
+
+    with pytest.raises(ErrorTransitorioSri, match="sin un estado conocido"):
+        cliente.enviar(FIRMADO)
+
+
+def test_an_answer_with_a_dtd_is_transient(
+    tmp_path: Path,
+) -> None:
+    secreto = tmp_path / "secreto.txt"
+    secreto.write_text("RECIBIDA")
+    dtd = f'<!DOCTYPE soap:Envelope [<!ENTITY e SYSTEM "{secreto.as_uri()}">]>'
+    cuerpo = grabada("recepcion_devuelta_43.xml").replace(
+        b"<soap:Envelope", dtd.encode() + b"<soap:Envelope", 1
+    )
+    cliente, _ = sri(xml(cuerpo.replace(b"<estado>DEVUELTA</estado>", b"<estado>&e;</estado>")))
+
+    with pytest.raises(ErrorTransitorioSri, match="DTD"):
         cliente.enviar(FIRMADO)
 
 

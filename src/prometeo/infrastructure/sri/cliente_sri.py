@@ -204,20 +204,22 @@ def _falla_de(raiz: etree._Element) -> str | None:
 
 
 def _autorizacion(entrada: etree._Element) -> Autorizacion:
+    estado = _texto(entrada, "estado")
+    if estado is None:
+        raise ErrorTransitorioSri("Autorización del SRI respondió una entrada sin estado")
     limpia = copy.deepcopy(entrada)
     etree.cleanup_namespaces(limpia)  # drop the envelope's declarations it does not use
+    # In UTF-8 every character fits, so the CDATA comes out as sent (lxml writes a
+    # character its encoding lacks as a literal "&#...;" inside CDATA).
+    xml = etree.tostring(limpia, encoding="UTF-8", xml_declaration=True, with_tail=False)
     return Autorizacion(
-        estado=_texto(entrada, "estado") or "",
+        estado=estado,
         numero_autorizacion=_texto(entrada, "numeroAutorizacion"),
         fecha_autorizacion=_fecha(_texto(entrada, "fechaAutorizacion")),
         ambiente=_texto(entrada, "ambiente"),
         comprobante=_texto(entrada, "comprobante"),
         mensajes=_mensajes(entrada),
-        # In UTF-8 every character fits, so the CDATA comes out as sent (lxml writes an
-        # unencodable character inside CDATA as a literal "&#...;").
-        xml=etree.tostring(limpia, encoding="UTF-8", xml_declaration=True, with_tail=False).decode(
-            "utf-8"
-        ),
+        xml=xml.decode("utf-8"),
     )
 
 

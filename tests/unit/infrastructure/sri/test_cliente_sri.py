@@ -247,6 +247,7 @@ def test_a_date_without_milliseconds_or_offset_is_ecuadors_time() -> None:
     (autorizado,) = cliente.autorizacion(CLAVE).autorizaciones
 
     assert autorizado.fecha_autorizacion == datetime(2022, 12, 3, 10, 15, 34, tzinfo=ECUADOR)
+    assert autorizado.fecha_autorizacion.utcoffset() == timedelta(hours=-5)
 
 
 def test_recepcion_request_is_the_soap_envelope_with_the_signed_bytes() -> None:
@@ -398,6 +399,14 @@ def test_an_unknown_reception_state_is_transient() -> None:
 
     with pytest.raises(ErrorTransitorioSri, match="sin un estado conocido: PENDIENTE"):
         cliente.enviar(FIRMADO)
+
+
+def test_an_authorization_entry_without_state_is_transient() -> None:
+    cuerpo = grabada("autorizacion_en_proceso.xml").replace(b"<estado>EN PROCESO</estado>", b"")
+    cliente, _ = sri(xml(cuerpo))
+
+    with pytest.raises(ErrorTransitorioSri, match="entrada sin estado"):
+        cliente.autorizacion(CLAVE)
 
 
 def test_a_reception_answer_without_state_or_messages_is_transient() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from prometeo.application.servicios import (
     ServicioNotasCredito,
 )
 from prometeo.application.servicios.comprobantes import ServicioComprobantes
+from prometeo.application.servicios.envio_sri import ServicioEnvioSri
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.reloj import Reloj, RelojFijo
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
@@ -75,7 +77,9 @@ from prometeo.infrastructure.seguimiento import EventoAparcado, Seguidor, listar
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
+from prometeo.infrastructure.sri.cliente_sri import ClienteSriPorAmbiente, url_por_ambiente
 from prometeo.infrastructure.sri.configuracion_firma import ahora_ecuador, cargar_firma
+from prometeo.infrastructure.sri.despachador import DespachadorSri
 from prometeo.infrastructure.sri.firmador_fondo import (
     ContadorActividad,
     EstadoFirma,
@@ -131,6 +135,7 @@ class Aplicacion:
     cache: CacheAgregados = field(default_factory=CacheAgregados)
     cache_catalogo: CacheCatalogo = field(default_factory=CacheCatalogo)
     firmador: FirmadorEnSegundoPlano | None = None
+    despachador: DespachadorSri | None = None
     turnos: TurnoEscritura | None = None
     # SQLite file databases: WAL checkpoints in a thread, not inside commits.
     volcado_wal: VolcadoWal | None = None
@@ -161,6 +166,8 @@ class Aplicacion:
     def cerrar(self) -> None:
         if self.firmador is not None:
             self.firmador.parar()
+        if self.despachador is not None:
+            self.despachador.parar()
         if self.volcado_wal is not None:
             self.volcado_wal.parar()
         if self.turnos is not None:
@@ -256,6 +263,21 @@ def bootstrap(
         lambda: cargar_firma(settings),
         actividad=lambda: actividad.valor,
         cuota=settings.sri_cuota_firma,
+    )
+    envio = ServicioEnvioSri(
+        fabrica,
+        reloj,
+        bus,
+        sri=ClienteSriPorAmbiente(
+            lambda: settings.sri_url or url_por_ambiente(consultas.emisor().ambiente),
+            timeout=settings.sri_timeout,
+        ),
+        xml_firmado=consultas.xml_firmado,
+        ahora=ahora_ecuador,
+        config=config,
+    )
+    aplicacion.despachador = DespachadorSri(
+        engine, envio, dueno=f"{socket.gethostname()}:{os.getpid()}:{id(aplicacion)}"
     )
     if volcado_wal is not None:
         volcado_wal.iniciar()

@@ -35,6 +35,8 @@ def entorno(url: str, **extra: str) -> dict[str, str]:
         PROMETEO_DATABASE_URL=url,
         PROMETEO_ADMIN_TOKEN=TOKEN_ADMIN,
         PROMETEO_HOY=HOY.isoformat(),
+        # Never the real SRI from a test: a closed local port unless a test says otherwise.
+        PROMETEO_SRI_URL="http://127.0.0.1:9",
     )
     variables.update(extra)
     return variables

@@ -51,9 +51,14 @@ def crear_app_servidor() -> FastAPI:
 
 def iniciar_firma(aplicacion: Aplicacion) -> None:
     """With PROMETEO_SRI_ENVIO=embebido the server signs emitted documents in a thread of
-    its own (several workers may each run one: a document is still signed once)."""
-    if aplicacion.settings.sri_envio == "embebido" and aplicacion.firmador is not None:
+    its own (several workers may each run one: a document is still signed once) and sends
+    them to the SRI in another (one per database: the dispatcher holds a lease)."""
+    if aplicacion.settings.sri_envio != "embebido":
+        return
+    if aplicacion.firmador is not None:
         aplicacion.firmador.iniciar()
+    if aplicacion.despachador is not None:
+        aplicacion.despachador.iniciar()
 
 
 def serve(

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # embebido: `prometeo serve` signs (and, with the next issue, sends) in the background;
     # separado: only `prometeo sri enviar` does; apagado: nobody does.
     sri_envio: Literal["embebido", "separado", "apagado"] = "embebido"
+    # The SRI's web services; unset: by the emisor's ambiente (celcer pruebas, cel producción).
+    sri_url: str | None = None
+    sri_timeout: float = Field(default=30.0, gt=0, le=300)
     # The share of the time the embedded signer takes while cajeros are at work (it signs
     # at full speed when nobody else writes).
     sri_cuota_firma: float = Field(default=0.05, gt=0, le=1)

@@ -64,7 +64,7 @@ class ServicioEnvioSri(ServicioAplicacion):
     def paso(self, pendiente: ComprobantePendiente) -> Paso:
         """Do the next step for the document. ErrorTransitorioSri propagates (nothing was
         recorded for the failed call; a send in flight is asked about next time)."""
-        documento = self._leer(pendiente)
+        documento = self.documento(pendiente)
         if documento.debe_consultarse:
             assert documento.clave_acceso is not None
             respuesta = self._sri.autorizacion(documento.clave_acceso)
@@ -126,7 +126,8 @@ class ServicioEnvioSri(ServicioAplicacion):
 
         return self._ejecutar(anotar, _metadatos())
 
-    def _leer(self, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
+    def documento(self, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
+        """The document as stored now (to see where its process stands)."""
         with self._uow_factory(_metadatos()) as uow:
             return _cargar(uow, pendiente)
 

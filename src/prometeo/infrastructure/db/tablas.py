@@ -180,3 +180,26 @@ eventos_aparcados = Table(
     Column("error", Text, nullable=False),
     Column("aparcado_en", DateTime(timezone=True), nullable=False),
 )
+
+# The SRI dispatcher's schedule (migration 0012): when each document in the SRI's process
+# is looked at next, how many tries in a row failed and why. Operational state, not
+# history: the document's own events say what happened; this says only when to go back.
+envios_sri = Table(
+    "envios_sri",
+    metadata,
+    Column("documento_id", String(100), primary_key=True),
+    Column("tipo_comprobante", String(2), nullable=False),
+    Column("proximo_ms", BigInteger, nullable=False),  # Unix time, milliseconds
+    Column("intentos", Integer, nullable=False),
+    Column("ultimo_error", Text),
+)
+
+# Leases (migration 0012): one holder at a time for work that must run once per database
+# (the SRI dispatcher), even with several processes; a holder that dies loses it at `hasta`.
+arriendos = Table(
+    "arriendos",
+    metadata,
+    Column("nombre", String(60), primary_key=True),
+    Column("dueno", String(100), nullable=False),
+    Column("hasta_ms", BigInteger, nullable=False),
+)

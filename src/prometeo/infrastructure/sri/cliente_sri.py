@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import copy
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
 
@@ -256,3 +257,30 @@ def _fecha(texto: str | None) -> datetime | None:
         logger.warning("fechaAutorizacion ilegible: %r", texto[:_EXTRACTO])
         return None
     return fecha if fecha.tzinfo is not None else fecha.replace(tzinfo=HORA_ECUADOR)
+
+
+class ClienteSriPorAmbiente:
+    """The ServicioSri of the configured URL (PROMETEO_SRI_URL) or, unset, of the emisor's
+    ambiente as it is when each call is made (pruebas or producción), one client per URL."""
+
+    def __init__(self, url: Callable[[], str], *, timeout: float = 30.0) -> None:
+        self._url = url
+        self._timeout = timeout
+        self._clientes: dict[str, ClienteSri] = {}
+
+    def _cliente(self) -> ClienteSri:
+        url = self._url()
+        cliente = self._clientes.get(url)
+        if cliente is None:
+            cliente = self._clientes[url] = ClienteSri(url, timeout=self._timeout)
+        return cliente
+
+    def enviar(self, firmado: bytes) -> RespuestaRecepcion:
+        return self._cliente().enviar(firmado)
+
+    def autorizacion(self, clave_acceso: str) -> RespuestaAutorizacion:
+        return self._cliente().autorizacion(clave_acceso)
+
+    def cerrar(self) -> None:
+        for cliente in self._clientes.values():
+            cliente.cerrar()

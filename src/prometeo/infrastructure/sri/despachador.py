@@ -1,0 +1,261 @@
+"""The SRI dispatcher: takes signed documents through Recepción and Autorización, in
+emission order, one ServicioEnvioSri step at a time, on a schedule of its own.
+
+- One dispatcher per database: a lease row (`arriendos`, name "sri") renewed every round;
+  a process that dies loses it after ARRIENDO seconds and another takes over. Several
+  dispatchers at once would still never send a clave twice (the send is reserved by a
+  commit, see ServicioEnvioSri); the lease only saves them the wasted work.
+- When to go back to a document lives in `envios_sri` (not in its events): right after a
+  send, Autorización is asked ESPERA_PRIMERA_CONSULTA later, then on CONSULTAS (the SRI
+  answers within 24 h); a transient failure (the SRI down, a timeout, a 502) backs off
+  on REINTENTOS and ends the round, so an outage is not hammered; the error and the next
+  try are kept for /health and `prometeo sri estado`.
+- A document whose process stopped (DEVUELTA for a reason a person must fix, NO
+  AUTORIZADO, AUTORIZADO) is dropped from the schedule."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, literal, or_, select, union_all, update
+
+from prometeo.application.servicios.envio_sri import Paso, ServicioEnvioSri
+from prometeo.application.sri import ComprobantePendiente, ErrorTransitorioSri
+from prometeo.domain.aggregates.comprobante_electronico import EstadoSri
+from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.infrastructure.db.tablas import arriendos, envios_sri
+from prometeo.infrastructure.proyecciones.tablas import vista_facturas, vista_notas_credito
+
+logger = logging.getLogger("prometeo.sri")
+
+ARRIENDO = 30.0  # seconds a dispatcher holds the lease without renewing it
+ESPERA_PRIMERA_CONSULTA = 1.0
+# Autorización again after these seconds (by query number), then every 30 minutes.
+CONSULTAS = (2.0, 5.0, 30.0, 60.0, 120.0, 300.0, 900.0, 1800.0)
+# A transient failure: try again after these seconds (by failure in a row), capped.
+REINTENTOS = (2.0, 5.0, 15.0, 30.0, 60.0, 300.0, 900.0)
+# The states the dispatcher works on (DEVUELTA: 70/43/45 are asked about; others stop).
+EN_CURSO = (
+    EstadoSri.FIRMADO.value,
+    EstadoSri.RECIBIDA.value,
+    EstadoSri.EN_PROCESO.value,
+    EstadoSri.DEVUELTA.value,
+)
+_TERMINADOS = frozenset({EstadoSri.AUTORIZADO, EstadoSri.NO_AUTORIZADO})
+_DETENIDO = 2**62  # "never", in milliseconds
+
+
+@dataclass(frozen=True, slots=True)
+class RondaDespacho:
+    """What one round did."""
+
+    enviados: int = 0
+    consultados: int = 0
+    transitorios: int = 0
+    sin_arriendo: bool = False
+    ultimo_error: str | None = None
+
+
+def _ms(segundos: float) -> int:
+    return int(segundos * 1000)
+
+
+class Arriendo:
+    """The lease named `nombre`, held by `dueno` until `hasta_ms`."""
+
+    def __init__(self, engine: Engine, nombre: str, dueno: str, reloj: Callable[[], float]) -> None:
+        self._engine = engine
+        self._nombre = nombre
+        self._dueno = dueno
+        self._reloj = reloj
+
+    def tomar(self) -> bool:
+        """Take or renew the lease; False while someone else holds it."""
+        ahora = _ms(self._reloj())
+        hasta = ahora + _ms(ARRIENDO)
+        a = arriendos
+        with self._engine.begin() as conexion:
+            renovado = conexion.execute(
+                update(a)
+                .where(a.c.nombre == self._nombre)
+                .where(or_(a.c.dueno == self._dueno, a.c.hasta_ms < ahora))
+                .values(dueno=self._dueno, hasta_ms=hasta)
+            ).rowcount
+            if renovado:
+                return True
+            existe = conexion.execute(select(a.c.nombre).where(a.c.nombre == self._nombre))
+            if existe.first() is not None:
+                return False
+            conexion.execute(
+                insert(a).values(nombre=self._nombre, dueno=self._dueno, hasta_ms=hasta)
+            )
+            return True
+
+    def soltar(self) -> None:
+        with self._engine.begin() as conexion:
+            conexion.execute(
+                update(arriendos)
+                .where(arriendos.c.nombre == self._nombre, arriendos.c.dueno == self._dueno)
+                .values(hasta_ms=0)
+            )
+
+
+def _por_despachar(conexion: Connection, ahora_ms: int, limite: int) -> list[ComprobantePendiente]:
+    """Documents in the SRI's process that are due, oldest emission first."""
+    partes = [
+        select(
+            literal(tipo).label("tipo"),
+            t.c.id,
+            t.c.fecha_emision,
+            t.c.posicion,
+        ).where(t.c.estado_sri.in_(EN_CURSO))
+        for tipo, t in (
+            (TipoComprobante.FACTURA.value, vista_facturas),
+            (TipoComprobante.NOTA_CREDITO.value, vista_notas_credito),
+        )
+    ]
+    d: Any = union_all(*partes).subquery()
+    e = envios_sri
+    consulta = (
+        select(d.c.tipo, d.c.id)
+        .select_from(d.outerjoin(e, e.c.documento_id == d.c.id))
+        .where(or_(e.c.proximo_ms.is_(None), e.c.proximo_ms <= ahora_ms))
+        .order_by(d.c.fecha_emision, d.c.posicion)
+        .limit(limite)
+    )
+    return [ComprobantePendiente(f.tipo, f.id) for f in conexion.execute(consulta)]
+
+
+def _programar(
+    conexion: Connection,
+    pendiente: ComprobantePendiente,
+    proximo_ms: int,
+    intentos: int,
+    error: str | None,
+) -> None:
+    e = envios_sri
+    valores = {"proximo_ms": proximo_ms, "intentos": intentos, "ultimo_error": error}
+    cambiadas = conexion.execute(
+        update(e).where(e.c.documento_id == pendiente.documento_id).values(**valores)
+    ).rowcount
+    if not cambiadas:
+        conexion.execute(
+            insert(e).values(
+                documento_id=pendiente.documento_id,
+                tipo_comprobante=pendiente.tipo,
+                **valores,
+            )
+        )
+
+
+def _intentos(conexion: Connection, documento_id: str) -> int:
+    fila = conexion.execute(
+        select(envios_sri.c.intentos).where(envios_sri.c.documento_id == documento_id)
+    ).first()
+    return int(fila.intentos) if fila is not None else 0
+
+
+class DespachadorSri:
+    """Rounds of the SRI's process over due documents (see the module docstring)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        servicio: ServicioEnvioSri,
+        *,
+        dueno: str,
+        lote: int = 50,
+        intervalo: float = 0.5,
+        reloj: Callable[[], float] = time.time,
+    ) -> None:
+        self._engine = engine
+        self._servicio = servicio
+        self._lote = lote
+        self.intervalo = intervalo
+        self._reloj = reloj
+        self.arriendo = Arriendo(engine, "sri", dueno, reloj)
+        self.ultimo_error: str | None = None
+        self.activo = False
+        self._parar = threading.Event()
+        self._hilo: threading.Thread | None = None
+
+    def ronda(self) -> RondaDespacho:
+        if not self.arriendo.tomar():
+            self.activo = False
+            return RondaDespacho(sin_arriendo=True)
+        self.activo = True
+        with self._engine.connect() as conexion:
+            pendientes = _por_despachar(conexion, _ms(self._reloj()), self._lote)
+        enviados = consultados = 0
+        for pendiente in pendientes:
+            try:
+                paso = self._servicio.paso(pendiente)
+            except ErrorTransitorioSri as error:
+                self._fallo(pendiente, str(error))
+                return RondaDespacho(enviados, consultados, 1, ultimo_error=str(error))
+            enviados += paso is Paso.ENVIADO
+            consultados += paso is Paso.CONSULTADO
+            self._siguiente(pendiente, paso)
+        self.ultimo_error = None
+        return RondaDespacho(enviados, consultados)
+
+    def _siguiente(self, pendiente: ComprobantePendiente, paso: Paso) -> None:
+        """Schedule the document's next look, from where its process stands now."""
+        documento = self._servicio.documento(pendiente)
+        ahora = self._reloj()
+        with self._engine.begin() as conexion:
+            if documento.estado_sri is EstadoSri.DEVUELTA and not documento.debe_consultarse:
+                # Stopped until a person fixes it: out of the rounds, kept to be shown.
+                _programar(conexion, pendiente, _DETENIDO, 0, None)
+                return
+            if documento.estado_sri in _TERMINADOS:
+                conexion.execute(
+                    delete(envios_sri).where(envios_sri.c.documento_id == pendiente.documento_id)
+                )
+                return
+            if paso is Paso.ENVIADO or documento.debe_enviarse:
+                _programar(conexion, pendiente, _ms(ahora + ESPERA_PRIMERA_CONSULTA), 0, None)
+                return
+            consultas = _intentos(conexion, pendiente.documento_id)
+            espera = CONSULTAS[min(consultas, len(CONSULTAS) - 1)]
+            _programar(conexion, pendiente, _ms(ahora + espera), consultas + 1, None)
+
+    def _fallo(self, pendiente: ComprobantePendiente, error: str) -> None:
+        logger.warning("El SRI no respondió para %s: %s", pendiente.documento_id, error)
+        self.ultimo_error = error
+        with self._engine.begin() as conexion:
+            fallos = _intentos(conexion, pendiente.documento_id)
+            espera = REINTENTOS[min(fallos, len(REINTENTOS) - 1)]
+            _programar(conexion, pendiente, _ms(self._reloj() + espera), fallos + 1, error[:500])
+
+    def _bucle(self) -> None:
+        while not self._parar.is_set():
+            try:
+                ronda = self.ronda()
+            except Exception:  # a round must never kill the thread; the next one retries
+                logger.exception("Falló una ronda del despacho al SRI")
+                ronda = RondaDespacho()
+            if ronda.enviados + ronda.consultados >= self._lote:
+                continue
+            self._parar.wait(self.intervalo)
+
+    def iniciar(self) -> None:
+        self._hilo = threading.Thread(target=self._bucle, name="despacho-sri", daemon=True)
+        self._hilo.start()
+
+    def parar(self) -> None:
+        self._parar.set()
+        if self._hilo is not None:
+            self._hilo.join(timeout=10)
+        self.arriendo.soltar()
+
+
+def programados(conexion: Connection) -> Sequence[Any]:
+    """The schedule, next first (for `prometeo sri estado`)."""
+    e = envios_sri
+    return list(conexion.execute(select(e).order_by(e.c.proximo_ms)))

@@ -21,19 +21,23 @@ consola = Console()
 @sri.command("enviar")
 def enviar(
     una_vez: Annotated[
-        bool, typer.Option("--una-vez", help="Firma lo pendiente y termina.")
+        bool, typer.Option("--una-vez", help="Hace lo que toca ahora y termina.")
     ] = False,
     intervalo: Annotated[
         float, typer.Option("--intervalo", min=0.1, help="Segundos entre rondas en reposo.")
-    ] = 2.0,
+    ] = 1.0,
 ) -> None:
-    """Firma los comprobantes emitidos que esperan (PENDIENTE), en orden de emisión.
+    """Firma los comprobantes emitidos que esperan (PENDIENTE), en orden de emisión, y los
+    lleva por la Recepción y la Autorización del SRI (PROMETEO_SRI_URL o, sin ella, el
+    ambiente del emisor).
 
     Necesita PROMETEO_FIRMA_ARCHIVO y PROMETEO_FIRMA_CLAVE (o PROMETEO_FIRMA_CLAVE_ARCHIVO).
-    El envío al SRI y su autorización llegan con la próxima versión."""
+    Con --una-vez firma todo lo pendiente, hace lo que toca ahora con el SRI y termina;
+    sin él sigue hasta Ctrl+C."""
     aplicacion = bootstrap()
-    firmador = aplicacion.firmador
+    firmador, despachador = aplicacion.firmador, aplicacion.despachador
     assert firmador is not None
+    assert despachador is not None
     try:
         estado = firmador.comprobar()
         if estado.certificado != "ok":
@@ -41,7 +45,7 @@ def enviar(
             consola.print(f"[red]No se puede firmar: {motivo}[/red]")
             raise typer.Exit(1)
         total = comprobantes_pendientes(aplicacion)
-        firmados = no_validos = 0
+        firmados = no_validos = enviados = consultados = 0
         with Progress(
             TextColumn("Firmando"), BarColumn(), MofNCompleteColumn(), console=consola
         ) as progreso:
@@ -54,12 +58,26 @@ def enviar(
                 firmados += ronda.firmados
                 no_validos += ronda.no_validos
                 progreso.advance(tarea, ronda.firmados + ronda.no_validos + ronda.ya_firmados)
-                if ronda.firmados:
+                despacho = despachador.ronda()
+                enviados += despacho.enviados
+                consultados += despacho.consultados
+                if despacho.sin_arriendo and una_vez:
+                    consola.print(
+                        "[yellow]Otro proceso está despachando al SRI (prometeo serve o "
+                        "prometeo sri enviar): aquí solo se firmó.[/yellow]"
+                    )
+                    break
+                if ronda.firmados or despacho.enviados or despacho.consultados:
                     continue
                 if una_vez:
                     break
                 time.sleep(intervalo)
-        consola.print(f"[green]{firmados} comprobantes firmados.[/green]")
+        consola.print(
+            f"[green]{firmados} comprobantes firmados; {enviados} enviados al SRI y "
+            f"{consultados} consultas de autorización.[/green]"
+        )
+        if despachador.ultimo_error:
+            consola.print(f"[yellow]El SRI no respondió: {despachador.ultimo_error}[/yellow]")
         if no_validos:
             consola.print(
                 f"[red]{no_validos} comprobantes no cumplen el esquema del SRI y esperan "

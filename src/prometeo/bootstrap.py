@@ -86,6 +86,7 @@ from prometeo.infrastructure.sri.firmador_fondo import (
     FirmadorEnSegundoPlano,
 )
 from prometeo.infrastructure.sri.ride import GeneradorRidePdf
+from prometeo.infrastructure.sri.simulador import SimuladorSri
 from prometeo.infrastructure.sri.xml_comprobantes import GeneradorXmlSri
 
 # What the command line names (explicit re-exports: entry points import only this module).
@@ -98,6 +99,7 @@ __all__ = [
     "BrokerNoConfigurado",
     "Servicios",
     "Settings",
+    "SimuladorSri",
     "actualizar_esquema",
     "bootstrap",
     "comprobantes_pendientes",
@@ -111,6 +113,7 @@ __all__ = [
     "reconstruir_proyecciones",
     "refrescar_metricas",
     "servir_metricas",
+    "servir_simulador_sri",
 ]
 
 
@@ -379,6 +382,17 @@ def comprobantes_pendientes(aplicacion: Aplicacion) -> int:
     """How many emitted documents wait for their signature."""
     with conexion_de_lectura(aplicacion.engine) as conexion:
         return contar_pendientes(conexion)
+
+
+def servir_simulador_sri(
+    host: str, puerto: int, demora: float, al_escuchar: Callable[[SimuladorSri], None]
+) -> None:
+    """`prometeo sri simulador`: a local stand-in for the SRI's web services (no tax
+    validity), served in this thread until KeyboardInterrupt; `al_escuchar` is told
+    once it listens (the port may have been 0)."""
+    simulador = SimuladorSri(host, puerto, demora=demora)
+    al_escuchar(simulador)
+    simulador.servir()
 
 
 def refrescar_metricas(aplicacion: Aplicacion) -> None:

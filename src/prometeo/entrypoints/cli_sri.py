@@ -4,6 +4,7 @@ embebido the server signs too, and the two never sign one document twice."""
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from prometeo.bootstrap import bootstrap, comprobantes_pendientes, crear_firma_de_prueba
+from prometeo.bootstrap import (
+    SimuladorSri,
+    bootstrap,
+    comprobantes_pendientes,
+    crear_firma_de_prueba,
+    servir_simulador_sri,
+)
 
 sri = typer.Typer(help="Comprobantes electrónicos del SRI.", no_args_is_help=True)
 consola = Console()
@@ -109,6 +116,46 @@ def certificado_prueba(
             f"[yellow]Certificado de PRUEBA (sin validez legal) para el RUC {ruc} en "
             f"{archivo}; su contraseña, en {clave_archivo}.[/yellow]"
         )
+
+
+@sri.command("simulador")
+def simulador(
+    host: Annotated[str, typer.Option("--host", help="Dirección en la que escuchar.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Puerto (0: uno libre).")
+    ] = 8081,
+    demora: Annotated[
+        float,
+        typer.Option(
+            "--demora", min=0, help="Segundos que un comprobante recibido pasa EN PROCESO."
+        ),
+    ] = 0.5,
+) -> None:
+    """Sirve un SIMULADOR local de los servicios web del SRI (recepción y autorización),
+    sin validez tributaria: para pruebas y demostraciones, nunca en lugar del SRI.
+    Verifica el esquema y la firma, y se programa por HTTP (POST /simulador/programar)."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    def anunciar(simulado: SimuladorSri) -> None:
+        consola.print(
+            "[bold yellow]SIMULADOR del SRI — sin validez[/bold yellow] "
+            "(no es el SRI: nada de lo que autoriza vale ante el SRI)\n"
+            f"  Recepción:    {simulado.url_recepcion}\n"
+            f"  Autorización: {simulado.url_autorizacion}\n"
+            f"  Control:      POST {simulado.url}/simulador/programar\n"
+            "Ctrl+C para detener.",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    try:
+        servir_simulador_sri(host, port, demora, anunciar)
+    except KeyboardInterrupt:
+        consola.print("Simulador del SRI detenido.")
 
 
 def registrar(app: typer.Typer) -> None:

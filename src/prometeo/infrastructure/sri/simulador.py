@@ -76,7 +76,10 @@ class SimuladorSri:
         self.sri.reiniciar()
 
     def iniciar(self) -> SimuladorSri:
-        hilo = threading.Thread(target=self._http.serve_forever, name="simulador-sri")
+        # A short poll: detener() waits up to one interval for the loop to notice.
+        hilo = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, name="simulador-sri"
+        )
         hilo.daemon = True
         hilo.start()
         self._hilo = hilo

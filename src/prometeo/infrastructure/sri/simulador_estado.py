@@ -5,9 +5,6 @@ registered yet, and the signature, which only authorization reports (39)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import copy
 import logging
 import re
 import threading
@@ -17,12 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lxml import etree
-
 from prometeo.application.sri import Autorizacion, MensajeSri
-from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
-from prometeo.infrastructure.sri.firma import DS, HORA_ECUADOR
+from prometeo.infrastructure.sri.firma import HORA_ECUADOR
 from prometeo.infrastructure.sri.simulador_casos import DEVOLUCIONES, Caso, Servicio, TipoCaso
+from prometeo.infrastructure.sri.simulador_recibido import ComprobanteRecibido, leer_comprobante
 from prometeo.infrastructure.sri.simulador_soap import (
     PAGINA_502,
     TIPO_XML,
@@ -33,14 +28,10 @@ from prometeo.infrastructure.sri.simulador_soap import (
     respuesta_recepcion,
     soap_fault,
 )
-from prometeo.infrastructure.sri.verificacion import FirmaInvalida, verificar_firma
-from prometeo.infrastructure.sri.xml_comprobantes import errores_de_esquema
 
 ETIQUETA = "Simulador de prometeo"
 _registro = logging.getLogger("prometeo.sri.simulador")
-_TIPOS = {"factura": TipoComprobante.FACTURA, "notaCredito": TipoComprobante.NOTA_CREDITO}
 _CLAVE = re.compile(r"[0-9]{49}")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _NO_ES_XML = MensajeSri(
     "35",
     "ARCHIVO NO CUMPLE ESTRUCTURA XML",
@@ -64,23 +55,11 @@ class RespuestaHttp:
     cuerpo: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class _Recibido:
-    """A decoded comprobante: its clave, its text as echoed back, its schema errors and,
-    when it has none, why its signature fails (None: it verifies)."""
-
-    clave: str | None
-    texto: str
-    ambiente: str
-    errores: tuple[str, ...]
-    falla_firma: str | None
-
-
 @dataclass
 class _Documento:
     """The comprobante the simulated SRI holds for a clave, until and after its verdict."""
 
-    recibido: _Recibido
+    recibido: ComprobanteRecibido
     recibido_en: float
     en_proceso: bool = False
     veredicto: Autorizacion | None = None
@@ -140,7 +119,7 @@ class SriSimulado:
 
     def recepcion(self, cuerpo: bytes) -> RespuestaHttp:
         peticion = _peticion(cuerpo, "validarComprobante", "xml")
-        recibido = _leer(peticion.argumento) if isinstance(peticion, Peticion) else None
+        recibido = leer_comprobante(peticion.argumento) if isinstance(peticion, Peticion) else None
         clave = recibido.clave if recibido else None
         with self._cerrojo:
             if clave:
@@ -226,7 +205,7 @@ class SriSimulado:
         actual = [documento.veredicto] if documento and documento.veredicto else []
         return [*registro.anteriores, *actual]
 
-    def _veredicto(self, clave: str, recibido: _Recibido) -> Autorizacion:
+    def _veredicto(self, clave: str, recibido: ComprobanteRecibido) -> Autorizacion:
         if recibido.falla_firma is not None:
             return self._no_autorizado(recibido, f"{ETIQUETA}: {recibido.falla_firma}")
         # fechaAutorizacion to the millisecond, as the real one writes it.
@@ -235,7 +214,7 @@ class SriSimulado:
         avisos = (_AVISO_PRUEBAS,) if recibido.ambiente == "PRUEBAS" else ()
         return Autorizacion("AUTORIZADO", clave, ahora, recibido.ambiente, recibido.texto, avisos)
 
-    def _no_autorizado(self, recibido: _Recibido | None, motivo: str) -> Autorizacion:
+    def _no_autorizado(self, recibido: ComprobanteRecibido | None, motivo: str) -> Autorizacion:
         """39 FIRMA INVALIDA, with the simulator's reason after the real text."""
         mensaje = MensajeSri("39", "FIRMA INVALIDA", f"{_FIRMA_INVALIDA} ({motivo})")
         return Autorizacion(
@@ -285,39 +264,6 @@ def _peticion(cuerpo: bytes, operacion: str, argumento: str) -> Peticion | Petic
         return leer_peticion(cuerpo, operacion, argumento)
     except PeticionNoValida as error:
         return error
-
-
-def _leer(base64_xml: str) -> _Recibido | None:
-    """The comprobante in a validarComprobante, or None when it is not a UTF-8 XML
-    factura or notaCredito (the real 35 without `estado`)."""
-    try:
-        contenido = base64.b64decode("".join(base64_xml.split()), validate=True)
-        texto = contenido.decode("utf-8")
-        raiz = etree.fromstring(contenido, _PARSER)
-    except (binascii.Error, ValueError, etree.XMLSyntaxError):
-        return None
-    tipo = _TIPOS.get(raiz.tag) if isinstance(raiz.tag, str) else None
-    if tipo is None:
-        return None
-    clave = raiz.findtext("infoTributaria/claveAcceso")
-    ambiente = "PRODUCCIÓN" if raiz.findtext("infoTributaria/ambiente") == "2" else "PRUEBAS"
-    # The XSDs do not allow ds:Signature: the schema is checked on the document without it.
-    sin_firma = copy.deepcopy(raiz)
-    for firma in sin_firma.findall(f"{{{DS}}}Signature"):
-        sin_firma.remove(firma)
-    errores = tuple(_sin_linea(e) for e in errores_de_esquema(sin_firma, tipo))
-    falla_firma = None
-    if not errores:
-        try:
-            verificar_firma(raiz)
-        except FirmaInvalida as error:
-            falla_firma = str(error)
-    return _Recibido(clave, texto, ambiente, errores, falla_firma)
-
-
-def _sin_linea(error: str) -> str:
-    """The XSD message alone, as the SRI's informacionAdicional carries it."""
-    return error.split(": ", 1)[1] if error.startswith("línea ") else error
 
 
 def _recepcion(clave: str | None, estado: str | None, *mensajes: MensajeSri) -> RespuestaHttp:

@@ -6,6 +6,7 @@ rebuild, with a RIDE."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from apoyo_http import API, TiendaHttp, exigir
 from prometeo.bootstrap import Aplicacion, reconstruir_proyecciones
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
+from prometeo.infrastructure.sri.simulador import SimuladorSri
+from prometeo.infrastructure.sri.simulador_casos import Caso, Servicio
 from prometeo.infrastructure.sri.xml_comprobantes import errores_de_esquema
 
 RUC = "1790011674001"  # TiendaHttp's emisor
@@ -146,3 +149,91 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
     reconstruir_proyecciones(["facturas", "xml_comprobantes"], settings=firmante.settings)
     assert http.get(f"{API}/facturas/{factura['id']}/xml").content == xml_antes
     assert exigir(http.get(f"{API}/facturas/{factura['id']}"), 200)["sri"]["estado"] == "FIRMADO"
+
+
+DEMORA_LENTA = 2.0  # the slow SRI's delay, beyond the client's 1-second timeout
+
+
+class Reloj:
+    """A clock the test moves (the dispatcher's schedule reads it)."""
+
+    def __init__(self) -> None:
+        self.t = time.time()
+
+    def __call__(self) -> float:
+        return self.t
+
+    def avanzar(self, segundos: float) -> None:
+        self.t += segundos
+
+
+def _rondas(aplicacion: Aplicacion, reloj: Reloj, veces: int = 10) -> None:
+    """Sign, dispatch, and let the schedule's time pass, a few times."""
+    assert aplicacion.firmador is not None
+    assert aplicacion.despachador is not None
+    for _ in range(veces):
+        aplicacion.firmador.ronda()
+        ronda = aplicacion.despachador.ronda()
+        if "a tiempo" in (ronda.ultimo_error or ""):
+            # The client gave up on a slow SRI (DEMORA_LENTA) that is still taking the
+            # document in: let it finish, as time would, before the next round asks.
+            time.sleep(DEMORA_LENTA)
+        reloj.avanzar(60)
+
+
+def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: SimuladorSri) -> None:
+    """A factura and a nota go PENDIENTE → AUTORIZADO through the simulated SRI, received
+    once each, through an outage (502s), a send whose answer was lost, and in order."""
+    assert aplicacion.despachador is not None
+    reloj = Reloj()
+    aplicacion.despachador.reloj = reloj
+    tienda = TiendaHttp(http).sembrar()
+    tienda.ingresar("cafe", "10", "4.00")
+    factura = tienda.facturar(("cafe", "3"))
+    nota = tienda.post(
+        "/notas-credito",
+        {
+            "factura_id": factura["id"],
+            "motivo": "Devolución de una unidad",
+            "devolucion_inventario": True,
+            "lineas": [{"producto_id": tienda.ids["cafe"], "cantidad": "1"}],
+        },
+    )
+    segunda = tienda.facturar(("cafe", "1"))
+    # The SRI is down for the first two tries; the second factura's answer gets lost
+    # (the SRI takes longer than the client waits: the send did arrive).
+    simulador.programar(None, Caso.http_502(Servicio.RECEPCION, veces=2))
+    simulador.programar(
+        segunda["clave_acceso"], Caso.demora(Servicio.RECEPCION, segundos=DEMORA_LENTA)
+    )
+    _rondas(aplicacion, reloj)
+    # Requests that carried each clave. A 502 leaves the send unanswered: the document is
+    # asked about first (the SRI has nothing) and only then sent again. The first 502 hit
+    # the factura (round 1); in round 2 the factura was asked about and the nota's send
+    # hit the second 502; each then went once more. The second factura's answer was lost
+    # behind a slow SRI: it was asked about and found, never sent again.
+    intentos = {factura["id"]: 2, nota["id"]: 2, segunda["id"]: 1}
+    for documento, recurso in (
+        (factura, "facturas"),
+        (nota, "notas-credito"),
+        (segunda, "facturas"),
+    ):
+        vista = exigir(http.get(f"{API}/{recurso}/{documento['id']}"), 200)
+        sri = vista["sri"]
+        assert sri["estado"] == "AUTORIZADO", sri
+        assert sri["numero_autorizacion"] == documento["clave_acceso"]
+        assert sri["fecha_autorizacion"] is not None
+        assert simulador.recibidos(documento["clave_acceso"]) == intentos[documento["id"]], (
+            recurso,
+            simulador.recibidos(documento["clave_acceso"]),
+        )
+        autorizacion = http.get(f"{API}/{recurso}/{documento['id']}/autorizacion.xml")
+        assert autorizacion.status_code == 200
+        raiz = etree.fromstring(autorizacion.content)
+        assert raiz.findtext("estado") == "AUTORIZADO"
+        assert raiz.findtext("numeroAutorizacion") == documento["clave_acceso"]
+        texto = _texto_pdf(http.get(f"{API}/{recurso}/{documento['id']}/ride.pdf").content)
+        assert "SIN AUTORIZACI" not in texto.upper()
+        assert documento["clave_acceso"] in texto
+    autorizados = tienda.get("/comprobantes", estado_sri="AUTORIZADO")["items"]
+    assert [c["id"] for c in autorizados] == [factura["id"], nota["id"], segunda["id"]]

@@ -278,6 +278,8 @@ def bootstrap(
         xml_firmado=consultas.xml_firmado,
         ahora=ahora_ecuador,
         config=config,
+        # Past twice the client's timeout, an unanswered send surely did not arrive.
+        margen_en_vuelo=2 * settings.sri_timeout,
     )
     aplicacion.despachador = DespachadorSri(
         engine, envio, dueno=f"{socket.gethostname()}:{os.getpid()}:{id(aplicacion)}"

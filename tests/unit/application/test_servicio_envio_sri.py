@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from escenario import CAFE, Escenario
@@ -87,7 +87,7 @@ def montaje(
     servicio = ServicioEnvioSri(
         tienda.fabrica, tienda.reloj, tienda.bus,
         sri=sri, xml_firmado=lambda _t, _i: b"<firmado/>", ahora=lambda: INSTANTE,
-        config=tienda.config,
+        config=tienda.config, margen_en_vuelo=0,
     )  # fmt: skip
     return tienda, sri, servicio, pendiente
 
@@ -212,3 +212,25 @@ def test_dos_despachadores_no_envian_dos_veces(montaje) -> None:  # type: ignore
     sri.autorizaciones.append(_en_proceso())
     assert servicio.paso(pendiente) is Paso.CONSULTADO
     assert len(sri.recibidos) == 1
+
+
+def test_un_envio_reciente_sin_respuesta_no_se_reenvia_todavia(montaje) -> None:  # type: ignore[no-untyped-def]
+    """Another dispatcher's send may still be on its way: until the margin passes, the SRI
+    having nothing is not taken as lost."""
+    tienda, sri, _, pendiente = montaje
+    reloj = [INSTANTE]
+    servicio = ServicioEnvioSri(
+        tienda.fabrica, tienda.reloj, tienda.bus,
+        sri=sri, xml_firmado=lambda _t, _i: b"<firmado/>", ahora=lambda: reloj[0],
+        config=tienda.config, margen_en_vuelo=60,
+    )  # fmt: skip
+    sri.recepciones.append(ErrorTransitorioSri("502"))
+    with pytest.raises(ErrorTransitorioSri):
+        servicio.paso(pendiente)
+    sri.autorizaciones.append(RespuestaAutorizacion(()))
+    assert servicio.paso(pendiente) is Paso.CONSULTADO
+    assert tienda.factura(pendiente.documento_id).en_vuelo  # still waiting for it
+    reloj[0] = INSTANTE + timedelta(seconds=61)
+    sri.autorizaciones.append(RespuestaAutorizacion(()))
+    servicio.paso(pendiente)
+    assert tienda.factura(pendiente.documento_id).debe_enviarse  # surely lost: goes again

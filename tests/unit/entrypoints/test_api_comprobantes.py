@@ -11,10 +11,11 @@ import pytest
 from entorno_api import TOKEN_ADMIN, ajustes
 from fastapi.testclient import TestClient
 
-from apoyo_comprobantes import CLAVE, certificado_de_prueba, recorrido_firma
+from apoyo_comprobantes import CLAVE, certificado_de_prueba, recorrido_firma, recorrido_sri
 from apoyo_http import TiendaHttp, exigir
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.entrypoints.api.app import crear_app
+from prometeo.infrastructure.sri.simulador import SimuladorSri
 
 
 @pytest.fixture
@@ -83,3 +84,24 @@ def test_un_borrador_no_tiene_comprobante(tienda: TiendaHttp) -> None:
         assert "borrador" in respuesta.json()["errores"][0]["mensaje"]
     assert tienda.http.get("/api/v1/facturas/no-existe/xml").status_code == 404
     assert tienda.http.get("/api/v1/notas-credito/no-existe/ride.pdf").status_code == 404
+
+
+def test_del_pendiente_al_autorizado_con_el_sri_simulado(
+    url_api: str, certificado: tuple[Path, Path]
+) -> None:
+    with SimuladorSri(demora=0) as simulador:
+        wired = bootstrap(
+            ajustes(
+                url_api,
+                firma_archivo=certificado[0],
+                firma_clave=CLAVE,
+                sri_url=simulador.url,
+                sri_timeout=1.0,
+            )
+        )
+        try:
+            cabeceras = {"Authorization": f"Bearer {TOKEN_ADMIN}"}
+            with TestClient(crear_app(wired), headers=cabeceras) as http:
+                recorrido_sri(http, wired, simulador)
+        finally:
+            wired.cerrar()

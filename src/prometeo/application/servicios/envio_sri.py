@@ -11,7 +11,7 @@ leaves the document as it was for the next try; the caller schedules it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from prometeo.application.bus import BusDeMensajes
@@ -55,8 +55,10 @@ class ServicioEnvioSri(ServicioAplicacion):
         xml_firmado: Callable[[str, str], bytes],
         ahora: Callable[[], datetime],
         config: Configuracion | None = None,
+        margen_en_vuelo: float = 60.0,
     ) -> None:
         super().__init__(uow_factory, reloj, bus, config)
+        self._margen = timedelta(seconds=margen_en_vuelo)
         self._sri = sri
         self._xml_firmado = xml_firmado
         self._ahora = ahora
@@ -87,13 +89,16 @@ class ServicioEnvioSri(ServicioAplicacion):
             return Paso.NADA
         respuesta = self._sri.enviar(xml)
 
-        def anotar(uow: UnidadDeTrabajo) -> None:
-            _cargar(uow, pendiente).registrar_recepcion(
+        def anotar(uow: UnidadDeTrabajo) -> Paso:
+            documento = _cargar(uow, pendiente)
+            if not documento.en_vuelo:
+                return Paso.NADA  # someone recorded the outcome meanwhile
+            documento.registrar_recepcion(
                 respuesta.estado == "RECIBIDA", _datos(respuesta.mensajes), self._ahora()
             )
+            return Paso.ENVIADO
 
-        self._ejecutar(anotar, _metadatos())
-        return Paso.ENVIADO
+        return self._ejecutar(anotar, _metadatos())
 
     def _registrar_autorizacion(
         self, pendiente: ComprobantePendiente, respuesta: RespuestaAutorizacion
@@ -111,6 +116,12 @@ class ServicioEnvioSri(ServicioAplicacion):
                 return Paso.CONSULTADO
             vigente = respuesta.vigente()
             if vigente is None:
+                enviado = documento.enviado_en
+                if documento.en_vuelo and enviado is not None and ahora - enviado < self._margen:
+                    # A send this recent may still be on its way (another dispatcher's,
+                    # whose lease lapsed mid-call): only once it is surely lost is it sent
+                    # again, or the SRI would get the clave twice.
+                    return Paso.CONSULTADO
                 documento.registrar_autorizacion(None, ahora)
             else:
                 documento.registrar_autorizacion(

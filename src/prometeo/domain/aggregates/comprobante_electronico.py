@@ -50,6 +50,7 @@ class ComprobanteElectronico(Agregado):
         self.errores_xml: tuple[str, ...] = ()
         # Sent to Recepción with no answer recorded yet (a crash may leave it so).
         self.en_vuelo = False
+        self.enviado_en: datetime | None = None
         self.envios = 0
         self.mensajes_sri: tuple[MensajeSriDatos, ...] = ()
         self.numero_autorizacion: str | None = None
@@ -227,6 +228,7 @@ class ComprobanteElectronico(Agregado):
                 self.errores_xml = evento.errores
             case ComprobanteEnviado():
                 self.en_vuelo = True
+                self.enviado_en = evento.enviado_en
                 self.envios = evento.intento
             case ComprobanteRecibido():
                 self.en_vuelo = False

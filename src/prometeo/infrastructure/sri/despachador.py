@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, literal, or_, select, union_all, update
+from sqlalchemy.exc import IntegrityError
 
 from prometeo.application.servicios.envio_sri import Paso, ServicioEnvioSri
 from prometeo.application.sri import ComprobantePendiente, ErrorTransitorioSri
@@ -143,13 +144,21 @@ def _programar(
     cambiadas = conexion.execute(
         update(e).where(e.c.documento_id == pendiente.documento_id).values(**valores)
     ).rowcount
-    if not cambiadas:
-        conexion.execute(
-            insert(e).values(
-                documento_id=pendiente.documento_id,
-                tipo_comprobante=pendiente.tipo,
-                **valores,
+    if cambiadas:
+        return
+    try:
+        with conexion.begin_nested():
+            conexion.execute(
+                insert(e).values(
+                    documento_id=pendiente.documento_id,
+                    tipo_comprobante=pendiente.tipo,
+                    **valores,
+                )
             )
+    except IntegrityError:
+        # Another dispatcher scheduled it between our UPDATE and INSERT: ours wins.
+        conexion.execute(
+            update(e).where(e.c.documento_id == pendiente.documento_id).values(**valores)
         )
 
 
@@ -177,8 +186,8 @@ class DespachadorSri:
         self._servicio = servicio
         self._lote = lote
         self.intervalo = intervalo
-        self._reloj = reloj
-        self.arriendo = Arriendo(engine, "sri", dueno, reloj)
+        self.reloj = reloj
+        self.arriendo = Arriendo(engine, "sri", dueno, lambda: self.reloj())
         self.ultimo_error: str | None = None
         self.activo = False
         self._parar = threading.Event()
@@ -190,7 +199,7 @@ class DespachadorSri:
             return RondaDespacho(sin_arriendo=True)
         self.activo = True
         with self._engine.connect() as conexion:
-            pendientes = _por_despachar(conexion, _ms(self._reloj()), self._lote)
+            pendientes = _por_despachar(conexion, _ms(self.reloj()), self._lote)
         enviados = consultados = 0
         for pendiente in pendientes:
             try:
@@ -198,6 +207,10 @@ class DespachadorSri:
             except ErrorTransitorioSri as error:
                 self._fallo(pendiente, str(error))
                 return RondaDespacho(enviados, consultados, 1, ultimo_error=str(error))
+            except Exception as error:  # one document's bug must not stop the others
+                logger.exception("Falló el paso del SRI de %s", pendiente.documento_id)
+                self._fallo(pendiente, f"{type(error).__name__}: {error}")
+                continue
             enviados += paso is Paso.ENVIADO
             consultados += paso is Paso.CONSULTADO
             self._siguiente(pendiente, paso)
@@ -207,7 +220,7 @@ class DespachadorSri:
     def _siguiente(self, pendiente: ComprobantePendiente, paso: Paso) -> None:
         """Schedule the document's next look, from where its process stands now."""
         documento = self._servicio.documento(pendiente)
-        ahora = self._reloj()
+        ahora = self.reloj()
         with self._engine.begin() as conexion:
             if documento.estado_sri is EstadoSri.DEVUELTA and not documento.debe_consultarse:
                 # Stopped until a person fixes it: out of the rounds, kept to be shown.
@@ -231,7 +244,7 @@ class DespachadorSri:
         with self._engine.begin() as conexion:
             fallos = _intentos(conexion, pendiente.documento_id)
             espera = REINTENTOS[min(fallos, len(REINTENTOS) - 1)]
-            _programar(conexion, pendiente, _ms(self._reloj() + espera), fallos + 1, error[:500])
+            _programar(conexion, pendiente, _ms(self.reloj() + espera), fallos + 1, error[:500])
 
     def _bucle(self) -> None:
         while not self._parar.is_set():

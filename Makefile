@@ -53,12 +53,20 @@ TOKEN_ADMIN      := .prometeo-admin-token
 # Without PROMETEO_FIRMA_ARCHIVO the demo signs with a TEST certificate made on first run.
 FIRMA_DEMO       := .prometeo-demo-firma.p12
 FIRMA_DEMO_CLAVE := .prometeo-demo-firma.clave
+# Without PROMETEO_SRI_URL the demo talks to a local SRI SIMULATOR (no internet needed).
+SIMULADOR_PUERTO := 8081
 
 run: $(STAMP)
 	@set -e; \
 	export PROMETEO_DATABASE_URL='$(RUN_DATABASE_URL)'; \
 	$(BIN)/prometeo db upgrade; \
 	$(BIN)/prometeo demo; \
+	if [ -z "$$PROMETEO_SRI_URL" ]; then \
+		$(BIN)/prometeo sri simulador --port $(SIMULADOR_PUERTO) > .prometeo-simulador.log 2>&1 & \
+		simulador=$$!; trap 'kill $$simulador 2>/dev/null' EXIT INT TERM; \
+		export PROMETEO_SRI_URL=http://127.0.0.1:$(SIMULADOR_PUERTO); \
+		echo "  SRI SIMULADO (sin validez) en $$PROMETEO_SRI_URL: los comprobantes llegan a AUTORIZADO sin internet"; \
+	fi; \
 	if [ -z "$$PROMETEO_FIRMA_ARCHIVO" ]; then \
 		$(BIN)/prometeo sri certificado-prueba --archivo $(FIRMA_DEMO) --clave-archivo $(FIRMA_DEMO_CLAVE); \
 		export PROMETEO_FIRMA_ARCHIVO=$(FIRMA_DEMO) PROMETEO_FIRMA_CLAVE_ARCHIVO=$(FIRMA_DEMO_CLAVE); \
@@ -78,7 +86,7 @@ run: $(STAMP)
 	echo "  Documentación interactiva: http://127.0.0.1:8000/docs"; \
 	echo "  Ejemplo: curl -H \"Authorization: Bearer $$PROMETEO_ADMIN_TOKEN\" http://127.0.0.1:8000/api/v1/productos"; \
 	echo ""; \
-	exec $(BIN)/prometeo serve --host 127.0.0.1 --port 8000
+	$(BIN)/prometeo serve --host 127.0.0.1 --port 8000
 
 # Benchmarks (benchmarks/README.md): BENCH_QUICK=1 make bench runs in under two minutes.
 BENCH_STAMP := $(VENV)/.bench-installed

@@ -39,6 +39,7 @@ from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.servicios.envio_sri import ServicioEnvioSri
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.reloj import Reloj, RelojFijo
+from prometeo.infrastructure.correo import CorreoSmtp
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
@@ -79,6 +80,7 @@ from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
 from prometeo.infrastructure.sri.cliente_sri import ClienteSriPorAmbiente, url_por_ambiente
 from prometeo.infrastructure.sri.configuracion_firma import ahora_ecuador, cargar_firma
+from prometeo.infrastructure.sri.correo_comprobantes import CorreoComprobantesSmtp
 from prometeo.infrastructure.sri.despachador import DespachadorSri
 from prometeo.infrastructure.sri.firmador_fondo import (
     ContadorActividad,
@@ -267,6 +269,18 @@ def bootstrap(
         actividad=lambda: actividad.valor,
         cuota=settings.sri_cuota_firma,
     )
+    correo = (
+        CorreoComprobantesSmtp(
+            consultas,
+            CorreoSmtp(
+                settings.smtp_url.get_secret_value(),
+                settings.correo_remitente or "",
+                timeout=settings.sri_timeout,
+            ),
+        )
+        if settings.smtp_url is not None
+        else None
+    )
     envio = ServicioEnvioSri(
         fabrica,
         reloj,
@@ -280,9 +294,13 @@ def bootstrap(
         config=config,
         # Past twice the client's timeout, an unanswered send surely did not arrive.
         margen_en_vuelo=2 * settings.sri_timeout,
+        correo=correo,
     )
     aplicacion.despachador = DespachadorSri(
-        engine, envio, dueno=f"{socket.gethostname()}:{os.getpid()}:{id(aplicacion)}"
+        engine,
+        envio,
+        dueno=f"{socket.gethostname()}:{os.getpid()}:{id(aplicacion)}",
+        con_correo=correo is not None,
     )
     if volcado_wal is not None:
         volcado_wal.iniciar()

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # The SRI's web services; unset: by the emisor's ambiente (celcer pruebas, cel producción).
     sri_url: str | None = None
     sri_timeout: float = Field(default=30.0, gt=0, le=300)
+    # Where set, each AUTORIZADO document is mailed (XML + RIDE) to the buyer's email.
+    smtp_url: SecretStr | None = None
+    correo_remitente: str | None = None
     # The share of the time the embedded signer takes while cajeros are at work (it signs
     # at full speed when nobody else writes).
     sri_cuota_firma: float = Field(default=0.05, gt=0, le=1)

@@ -4,15 +4,26 @@ explained without revealing it."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from entorno_api import TOKEN_ADMIN, ajustes
 from fastapi.testclient import TestClient
 
-from apoyo_comprobantes import CLAVE, certificado_de_prueba, recorrido_firma, recorrido_sri
-from apoyo_http import TiendaHttp, exigir
+from apoyo_comprobantes import (
+    CLAVE,
+    Reloj,
+    certificado_de_prueba,
+    recorrido_firma,
+    recorrido_sri,
+)
+from apoyo_http import API, TiendaHttp, exigir
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.infrastructure.sri.simulador import SimuladorSri
@@ -105,3 +116,84 @@ def test_del_pendiente_al_autorizado_con_el_sri_simulado(
                 recorrido_sri(http, wired, simulador)
         finally:
             wired.cerrar()
+
+
+class _Buzon:
+    def __init__(self) -> None:
+        self.mensajes: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        mensaje = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(mensaje, EmailMessage)
+        self.mensajes.append(mensaje)
+        return "250 OK"
+
+
+def _puerto_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        puerto: int = s.getsockname()[1]
+        return puerto
+
+
+def test_el_comprobante_autorizado_se_envia_por_correo_al_comprador(
+    url_api: str, certificado: tuple[Path, Path]
+) -> None:
+    buzon, puerto = _Buzon(), _puerto_libre()
+    smtp = Controller(buzon, hostname="127.0.0.1", port=puerto)
+    smtp.start()
+    try:
+        with SimuladorSri(demora=0) as simulador:
+            wired = bootstrap(
+                ajustes(
+                    url_api,
+                    firma_archivo=certificado[0],
+                    firma_clave=CLAVE,
+                    sri_url=simulador.url,
+                    sri_timeout=1.0,
+                    smtp_url=f"smtp://127.0.0.1:{puerto}",
+                    correo_remitente="facturas@andina.ec",
+                )
+            )
+            try:
+                cabeceras = {"Authorization": f"Bearer {TOKEN_ADMIN}"}
+                with TestClient(crear_app(wired), headers=cabeceras) as http:
+                    tienda = TiendaHttp(http).sembrar()
+                    cliente = tienda.post(
+                        "/clientes",
+                        {
+                            "tipo_identificacion": "05",
+                            "identificacion": "1710034065",
+                            "razon_social": "Jorge Andrade",
+                            "email": "jorge@example.ec",
+                        },
+                    )
+                    tienda.ingresar("cafe", "10", "4.00")
+                    factura = tienda.facturar(("cafe", "1"), cliente_id=cliente["id"])
+                    anonimo = tienda.facturar(("cafe", "1"), cliente_id=None)
+                    assert wired.firmador is not None
+                    assert wired.despachador is not None
+                    reloj = Reloj()
+                    wired.despachador.reloj = reloj
+                    for _ in range(6):
+                        wired.firmador.ronda()
+                        wired.despachador.ronda()
+                        reloj.avanzar(60)
+                    vista = tienda.get(f"/facturas/{anonimo['id']}")
+                    assert vista["sri"]["estado"] == "AUTORIZADO"
+                    autorizacion = http.get(f"{API}/facturas/{factura['id']}/autorizacion.xml")
+                    assert autorizacion.status_code == 200
+            finally:
+                wired.cerrar()
+    finally:
+        smtp.stop()
+    # Only the identified buyer gets it (a consumidor final has no mail), once.
+    (mensaje,) = buzon.mensajes
+    assert mensaje["To"] == "jorge@example.ec"
+    assert mensaje["From"] == "facturas@andina.ec"
+    assert factura["numero"] in mensaje["Subject"]
+    adjuntos = {a.get_filename(): a for a in mensaje.iter_attachments()}
+    xml = next(a for n, a in adjuntos.items() if n and n.endswith(".xml"))
+    pdf = next(a for n, a in adjuntos.items() if n and n.endswith(".pdf"))
+    assert xml.get_content() in (autorizacion.content, autorizacion.content.decode())
+    assert pdf.get_content().startswith(b"%PDF")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from prometeo.application.bus import BusDeMensajes
 from prometeo.application.config import Configuracion
@@ -33,11 +34,19 @@ from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 USUARIO_SRI = "envio-sri"
 
 
+class CorreoComprobantes(Protocol):
+    """Mails an authorized document (its SRI authorization XML and its RIDE) to `para`;
+    ErrorCorreo when it cannot."""
+
+    def enviar(self, pendiente: ComprobantePendiente, numero: str, para: str) -> None: ...
+
+
 class Paso(StrEnum):
     """What one step did."""
 
     ENVIADO = "enviado"  # handed to Recepción (its answer recorded)
     CONSULTADO = "consultado"  # Autorización asked (its answer recorded)
+    CORREO = "correo"  # the authorized document mailed to the buyer
     NADA = "nada"  # nothing to do (already done by someone else, or a final state)
 
 
@@ -56,8 +65,10 @@ class ServicioEnvioSri(ServicioAplicacion):
         ahora: Callable[[], datetime],
         config: Configuracion | None = None,
         margen_en_vuelo: float = 60.0,
+        correo: CorreoComprobantes | None = None,
     ) -> None:
         super().__init__(uow_factory, reloj, bus, config)
+        self._correo = correo
         self._margen = timedelta(seconds=margen_en_vuelo)
         self._sri = sri
         self._xml_firmado = xml_firmado
@@ -73,7 +84,29 @@ class ServicioEnvioSri(ServicioAplicacion):
             return self._registrar_autorizacion(pendiente, respuesta)
         if documento.debe_enviarse:
             return self._enviar(pendiente)
+        if documento.debe_enviarse_correo and self._correo is not None:
+            return self._enviar_correo(pendiente, documento)
         return Paso.NADA
+
+    def _enviar_correo(
+        self, pendiente: ComprobantePendiente, documento: Factura | NotaCredito
+    ) -> Paso:
+        """Mail the authorized XML and RIDE, then record it: at least once (a crash between
+        the two mails it again). ErrorCorreo propagates and nothing is recorded."""
+        assert self._correo is not None
+        para = documento.correo_del_comprador()
+        assert para is not None
+        assert documento.numero is not None
+        self._correo.enviar(pendiente, documento.numero, para)
+
+        def anotar(uow: UnidadDeTrabajo) -> Paso:
+            actual = _cargar(uow, pendiente)
+            if not actual.debe_enviarse_correo:
+                return Paso.NADA
+            actual.registrar_correo(para, self._ahora())
+            return Paso.CORREO
+
+        return self._ejecutar(anotar, _metadatos())
 
     def _enviar(self, pendiente: ComprobantePendiente) -> Paso:
         xml = self._xml_firmado(pendiente.tipo, pendiente.documento_id)

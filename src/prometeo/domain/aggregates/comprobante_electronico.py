@@ -19,6 +19,7 @@ from prometeo.domain.events.comprobante import (
     ComprobanteNoAutorizado,
     ComprobanteNoValido,
     ComprobanteRecibido,
+    CorreoEnviado,
     MensajeSriDatos,
 )
 
@@ -54,6 +55,7 @@ class ComprobanteElectronico(Agregado):
         self.envios = 0
         self.mensajes_sri: tuple[MensajeSriDatos, ...] = ()
         self.numero_autorizacion: str | None = None
+        self.correo_enviado = False
 
     def _exigir_pendiente(self, accion: str) -> str:
         if self.numero is None or self.clave_acceso is None:
@@ -112,6 +114,34 @@ class ComprobanteElectronico(Agregado):
             return True
         return self.estado_sri is EstadoSri.DEVUELTA and any(
             m.identificador in _DEVUELTA_CONSULTABLE for m in self.mensajes_sri
+        )
+
+    def correo_del_comprador(self) -> str | None:
+        """Where the authorized document goes: the buyer's email, never a consumidor
+        final's (the document's own copy of the buyer)."""
+        raise NotImplementedError
+
+    @property
+    def debe_enviarse_correo(self) -> bool:
+        return (
+            self.estado_sri is EstadoSri.AUTORIZADO
+            and not self.correo_enviado
+            and self.correo_del_comprador() is not None
+        )
+
+    def registrar_correo(self, para: str, ahora: datetime) -> None:
+        """The authorized document was mailed to the buyer (at least once)."""
+        if not self.debe_enviarse_correo:
+            raise OperacionNoPermitida(
+                "CorreoPendiente", f"El comprobante {self.numero} no espera correo"
+            )
+        self._registrar(
+            CorreoEnviado(
+                documento_id=self.id,
+                tipo_comprobante=self.TIPO_COMPROBANTE,
+                para=para,
+                enviado_en=ahora,
+            )
         )
 
     def registrar_envio(self, ahora: datetime) -> ComprobanteEnviado:
@@ -252,6 +282,8 @@ class ComprobanteElectronico(Agregado):
                 self.en_vuelo = False
                 self.estado_sri = EstadoSri.NO_AUTORIZADO
                 self.mensajes_sri = evento.mensajes
+            case CorreoEnviado():
+                self.correo_enviado = True
             case _:
                 return False
         return True

@@ -388,6 +388,11 @@ class Factura(ComprobanteElectronico):
 
     # -- helpers --------------------------------------------------------------------------
 
+    def correo_del_comprador(self) -> str | None:
+        if self.comprador.es_consumidor_final:
+            return None
+        return self.comprador.email
+
     def porcentajes_iva(self) -> dict[str, Decimal]:
         """The percentage each tarifa code was charged at on this (emitted) factura."""
         return {

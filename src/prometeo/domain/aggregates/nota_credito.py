@@ -19,6 +19,7 @@ from prometeo.domain.events.nota_credito import (
 )
 from prometeo.domain.services.totales import porcentaje_de, totales_por_tarifa
 from prometeo.domain.value_objects.clave_acceso import ClaveAcceso, codigo_numerico_de
+from prometeo.domain.value_objects.comprador import TIPO_CONSUMIDOR_FINAL
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante, TipoComprobante
 
@@ -172,6 +173,12 @@ class NotaCredito(ComprobanteElectronico):
         )
         self._registrar(evento)
         return evento
+
+    def correo_del_comprador(self) -> str | None:
+        c = self.comprador
+        if c is None or c.tipo_identificacion == TIPO_CONSUMIDOR_FINAL:
+            return None
+        return c.email
 
     def _aplicar(self, evento: EventoDominio) -> None:
         match evento:

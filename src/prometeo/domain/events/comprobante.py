@@ -141,3 +141,13 @@ class ComprobanteNoAutorizado(EventoDominio):
     tipo_comprobante: str
     consultado_en: datetime
     mensajes: tuple[MensajeSriDatos, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorreoEnviado(EventoDominio):
+    """The authorized document (its XML and RIDE) was mailed to the buyer."""
+
+    documento_id: str
+    tipo_comprobante: str
+    para: str
+    enviado_en: datetime

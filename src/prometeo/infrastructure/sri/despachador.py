@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, delete, insert, literal, or_, select,
 from sqlalchemy.exc import IntegrityError
 
 from prometeo.application.servicios.envio_sri import Paso, ServicioEnvioSri
-from prometeo.application.sri import ComprobantePendiente, ErrorTransitorioSri
+from prometeo.application.sri import ComprobantePendiente, ErrorCorreo, ErrorTransitorioSri
 from prometeo.domain.aggregates.comprobante_electronico import EstadoSri
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db.tablas import arriendos, envios_sri
@@ -59,6 +59,7 @@ class RondaDespacho:
     consultados: int = 0
     transitorios: int = 0
     sin_arriendo: bool = False
+    correos: int = 0
     ultimo_error: str | None = None
 
 
@@ -108,20 +109,27 @@ class Arriendo:
 
 def _por_despachar(conexion: Connection, ahora_ms: int, limite: int) -> list[ComprobantePendiente]:
     """Documents in the SRI's process that are due, oldest emission first."""
+    e = envios_sri
     partes = [
         select(
             literal(tipo).label("tipo"),
             t.c.id,
             t.c.fecha_emision,
             t.c.posicion,
-        ).where(t.c.estado_sri.in_(EN_CURSO))
+        ).where(
+            or_(
+                t.c.estado_sri.in_(EN_CURSO),
+                # Authorized and still scheduled: its mail to the buyer is pending.
+                (t.c.estado_sri == EstadoSri.AUTORIZADO.value)
+                & t.c.id.in_(select(e.c.documento_id)),
+            )
+        )
         for tipo, t in (
             (TipoComprobante.FACTURA.value, vista_facturas),
             (TipoComprobante.NOTA_CREDITO.value, vista_notas_credito),
         )
     ]
     d: Any = union_all(*partes).subquery()
-    e = envios_sri
     consulta = (
         select(d.c.tipo, d.c.id)
         .select_from(d.outerjoin(e, e.c.documento_id == d.c.id))
@@ -181,8 +189,10 @@ class DespachadorSri:
         lote: int = 50,
         intervalo: float = 0.5,
         reloj: Callable[[], float] = time.time,
+        con_correo: bool = False,
     ) -> None:
         self._engine = engine
+        self.con_correo = con_correo
         self._servicio = servicio
         self._lote = lote
         self.intervalo = intervalo
@@ -200,22 +210,26 @@ class DespachadorSri:
         self.activo = True
         with self._engine.connect() as conexion:
             pendientes = _por_despachar(conexion, _ms(self.reloj()), self._lote)
-        enviados = consultados = 0
+        enviados = consultados = correos = 0
         for pendiente in pendientes:
             try:
                 paso = self._servicio.paso(pendiente)
             except ErrorTransitorioSri as error:
                 self._fallo(pendiente, str(error))
                 return RondaDespacho(enviados, consultados, 1, ultimo_error=str(error))
+            except ErrorCorreo as error:  # the mail waits; the SRI's work goes on
+                self._fallo(pendiente, str(error))
+                continue
             except Exception as error:  # one document's bug must not stop the others
                 logger.exception("Falló el paso del SRI de %s", pendiente.documento_id)
                 self._fallo(pendiente, f"{type(error).__name__}: {error}")
                 continue
             enviados += paso is Paso.ENVIADO
+            correos += paso is Paso.CORREO
             consultados += paso is Paso.CONSULTADO
             self._siguiente(pendiente, paso)
         self.ultimo_error = None
-        return RondaDespacho(enviados, consultados)
+        return RondaDespacho(enviados, consultados, correos=correos)
 
     def _siguiente(self, pendiente: ComprobantePendiente, paso: Paso) -> None:
         """Schedule the document's next look, from where its process stands now."""
@@ -225,6 +239,10 @@ class DespachadorSri:
             if documento.estado_sri is EstadoSri.DEVUELTA and not documento.debe_consultarse:
                 # Stopped until a person fixes it: out of the rounds, kept to be shown.
                 _programar(conexion, pendiente, _DETENIDO, 0, None)
+                return
+            if documento.debe_enviarse_correo and self.con_correo:
+                fallos = _intentos(conexion, pendiente.documento_id) if paso is Paso.NADA else 0
+                _programar(conexion, pendiente, _ms(ahora), fallos, None)
                 return
             if documento.estado_sri in _TERMINADOS:
                 conexion.execute(
@@ -253,7 +271,7 @@ class DespachadorSri:
             except Exception:  # a round must never kill the thread; the next one retries
                 logger.exception("Falló una ronda del despacho al SRI")
                 ronda = RondaDespacho()
-            if ronda.enviados + ronda.consultados >= self._lote:
+            if ronda.enviados + ronda.consultados + ronda.correos >= self._lote:
                 continue
             self._parar.wait(self.intervalo)
 

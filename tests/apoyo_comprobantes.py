@@ -142,7 +142,11 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
     firmados = tienda.get("/comprobantes", estado_sri="FIRMADO")["items"]
     assert [(c["tipo"], c["id"]) for c in firmados] == [("01", factura["id"]), ("04", nota["id"])]
     assert tienda.get("/comprobantes", estado_sri="PENDIENTE")["items"] == []
-    assert exigir(http.get("/health"), 200)["sri"]["pendientes"] == 0
+    salud = exigir(http.get("/health"), 200)["sri"]
+    assert salud["pendientes"] == 0
+    # Signed, not sent (no dispatcher round here): both wait for the SRI.
+    assert salud["en_curso"] == 2
+    assert salud["segundos_sin_autorizar"] is not None
 
     # The read models rebuilt from the log serve the very same bytes.
     xml_antes = http.get(f"{API}/facturas/{factura['id']}/xml").content
@@ -235,5 +239,7 @@ def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: Simulador
         texto = _texto_pdf(http.get(f"{API}/{recurso}/{documento['id']}/ride.pdf").content)
         assert "SIN AUTORIZACI" not in texto.upper()
         assert documento["clave_acceso"] in texto
+    salud = exigir(http.get("/health"), 200)["sri"]
+    assert (salud["despacho"], salud["en_curso"], salud["error_sri"]) == ("activo", 0, None)
     autorizados = tienda.get("/comprobantes", estado_sri="AUTORIZADO")["items"]
     assert [c["id"] for c in autorizados] == [factura["id"], nota["id"], segunda["id"]]

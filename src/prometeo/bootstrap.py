@@ -14,6 +14,7 @@ import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from prometheus_client import start_http_server
@@ -48,7 +49,7 @@ from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
-from prometeo.infrastructure.lecturas.comprobantes import contar_pendientes
+from prometeo.infrastructure.lecturas.comprobantes import contar_pendientes, en_curso_sri
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.mensajeria import (
     NOMBRE_RELAY,
@@ -79,7 +80,11 @@ from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
 from prometeo.infrastructure.sri.cliente_sri import ClienteSriPorAmbiente, url_por_ambiente
-from prometeo.infrastructure.sri.configuracion_firma import ahora_ecuador, cargar_firma
+from prometeo.infrastructure.sri.configuracion_firma import (
+    HORA_ECUADOR,
+    ahora_ecuador,
+    cargar_firma,
+)
 from prometeo.infrastructure.sri.correo_comprobantes import CorreoComprobantesSmtp
 from prometeo.infrastructure.sri.despachador import DespachadorSri
 from prometeo.infrastructure.sri.firmador_fondo import (
@@ -348,8 +353,27 @@ class OperacionAplicacion(ServicioOperacion):
         estado = firmador.comprobar() if firmador is not None else EstadoFirma("no configurado")
         pendientes = comprobantes_pendientes(aplicacion)
         self._metricas.comprobantes_pendientes.set(pendientes)
+        with conexion_de_lectura(aplicacion.engine) as conexion:
+            en_curso, antigua = en_curso_sri(conexion)
+        despachador = aplicacion.despachador
+        if aplicacion.settings.sri_envio != "embebido" or despachador is None:
+            despacho = "detenido"
+        else:
+            despacho = "activo" if despachador.activo else "en otro proceso"
+        edad = None
+        if antigua is not None:
+            inicio = datetime.combine(antigua, datetime.min.time(), tzinfo=HORA_ECUADOR)
+            edad = max((ahora_ecuador() - inicio).total_seconds(), 0.0)
+        self._metricas.comprobantes_sin_autorizar.set(en_curso)
         return EstadoComprobantes(
-            aplicacion.settings.sri_envio, estado.certificado, estado.detalle, pendientes
+            aplicacion.settings.sri_envio,
+            estado.certificado,
+            estado.detalle,
+            pendientes,
+            despacho=despacho,
+            error_sri=despachador.ultimo_error if despachador is not None else None,
+            en_curso=en_curso,
+            segundos_sin_autorizar=edad,
         )
 
     def medir_comando(self, comando: str, segundos: float) -> None:

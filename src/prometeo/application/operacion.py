@@ -21,6 +21,13 @@ class EstadoComprobantes:
     certificado: EstadoCertificado
     detalle: str | None
     pendientes: int
+    # The SRI dispatcher: "activo" here, "en otro proceso" (another holds the lease),
+    # or "detenido" (PROMETEO_SRI_ENVIO is not embebido); its last SRI error; how many
+    # documents are between signed and a final answer, and the oldest one's age.
+    despacho: str = "detenido"
+    error_sri: str | None = None
+    en_curso: int = 0
+    segundos_sin_autorizar: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,12 @@ class Metricas:
             ["tipo"],
             registry=self.registro,
         )
+        self.comprobantes_sin_autorizar = Gauge(
+            "prometeo_comprobantes_sin_autorizar",
+            "Comprobantes firmados que esperan la respuesta final del SRI (FIRMADO, "
+            "RECIBIDA, EN PROCESO).",
+            registry=self.registro,
+        )
         self.comprobantes_pendientes = Gauge(
             "prometeo_comprobantes_pendientes",
             "Comprobantes emitidos que esperan su firma.",

@@ -25,6 +25,11 @@ def test_salud_sin_broker(anonimo: TestClient) -> None:
             "certificado": "no configurado",
             "detalle": None,
             "pendientes": 0,
+            # The test app never starts the dispatcher thread: no round took the lease.
+            "despacho": "en otro proceso",
+            "error_sri": None,
+            "en_curso": 0,
+            "segundos_sin_autorizar": None,
         },
     }
 

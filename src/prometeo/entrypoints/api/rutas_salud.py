@@ -37,6 +37,10 @@ def salud(wired: Annotated[Servicios, Depends(servicios)], respuesta: Response) 
             certificado=sri.certificado,
             detalle=sri.detalle,
             pendientes=sri.pendientes,
+            despacho=sri.despacho,  # type: ignore[arg-type]
+            error_sri=sri.error_sri,
+            en_curso=sri.en_curso,
+            segundos_sin_autorizar=sri.segundos_sin_autorizar,
         ),
     )
 

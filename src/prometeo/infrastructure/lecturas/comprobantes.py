@@ -125,3 +125,19 @@ def contar_pendientes(conexion: Connection) -> int:
         consulta = select(func.count()).select_from(tabla).where(tabla.c.estado_sri == "PENDIENTE")
         total += conexion.execute(consulta).scalar_one()
     return total
+
+
+def en_curso_sri(conexion: Connection) -> tuple[int, date | None]:
+    """Documents signed and not yet finally answered by the SRI (FIRMADO, RECIBIDA, EN
+    PROCESO), and the oldest one's emission date."""
+    total, antigua = 0, None
+    for tabla in _TABLAS.values():
+        fila = conexion.execute(
+            select(func.count(), func.min(tabla.c.fecha_emision)).where(
+                tabla.c.estado_sri.in_(("FIRMADO", "RECIBIDA", "EN PROCESO"))
+            )
+        ).one()
+        total += fila[0]
+        if fila[1] is not None and (antigua is None or fila[1] < antigua):
+            antigua = fila[1]
+    return total, antigua

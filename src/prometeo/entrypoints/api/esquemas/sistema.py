@@ -90,6 +90,15 @@ class SaludSri(Salida):
     )
     detalle: str | None = Field(description="Por qué no se puede firmar, si es el caso.")
     pendientes: int = Field(description="Comprobantes emitidos que esperan su firma.")
+    despacho: Literal["activo", "en otro proceso", "detenido"] = Field(
+        description="El despachador al SRI: activo en este proceso, en otro proceso (que "
+        "tiene el arriendo) o detenido (PROMETEO_SRI_ENVIO no es embebido)."
+    )
+    error_sri: str | None = Field(description="El último error del SRI, si lo hubo.")
+    en_curso: int = Field(description="Firmados que esperan la respuesta final del SRI.")
+    segundos_sin_autorizar: float | None = Field(
+        description="Desde la emisión del más antiguo de ellos (el SRI responde en 24 h)."
+    )
 
 
 class Salud(Salida):

@@ -147,6 +147,8 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
     # Signed, not sent (no dispatcher round here): both wait for the SRI.
     assert salud["en_curso"] == 2
     assert salud["segundos_sin_autorizar"] is not None
+    metricas = http.get("/metrics").text
+    assert 'prometeo_comprobantes_por_estado_sri{estado="FIRMADO"} 2.0' in metricas
 
     # The read models rebuilt from the log serve the very same bytes.
     xml_antes = http.get(f"{API}/facturas/{factura['id']}/xml").content

@@ -49,7 +49,11 @@ from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
-from prometeo.infrastructure.lecturas.comprobantes import contar_pendientes, en_curso_sri
+from prometeo.infrastructure.lecturas.comprobantes import (
+    contar_pendientes,
+    en_curso_sri,
+    por_estado_sri,
+)
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.mensajeria import (
     NOMBRE_RELAY,
@@ -86,7 +90,7 @@ from prometeo.infrastructure.sri.configuracion_firma import (
     cargar_firma,
 )
 from prometeo.infrastructure.sri.correo_comprobantes import CorreoComprobantesSmtp
-from prometeo.infrastructure.sri.despachador import DespachadorSri
+from prometeo.infrastructure.sri.despachador import DespachadorSri, programados
 from prometeo.infrastructure.sri.firmador_fondo import (
     ContadorActividad,
     EstadoFirma,
@@ -116,6 +120,7 @@ __all__ = [
     "crear_servicios",
     "crear_token",
     "crear_worker",
+    "estado_sri",
     "eventos_aparcados",
     "reconstruir_proyecciones",
     "refrescar_metricas",
@@ -439,9 +444,44 @@ def servir_simulador_sri(
     simulador.servir()
 
 
+def estado_sri(aplicacion: Aplicacion) -> tuple[dict[str, int], list[ProgramadoSri]]:
+    """For `prometeo sri estado`: documents per SRI state, and the dispatcher's schedule
+    (next first) with each document's failures in a row and last error."""
+    with conexion_de_lectura(aplicacion.engine) as conexion:
+        cuenta = por_estado_sri(conexion)
+        filas = programados(conexion)
+    return cuenta, [
+        ProgramadoSri(
+            f.documento_id,
+            f.tipo_comprobante,
+            datetime.fromtimestamp(f.proximo_ms / 1000, HORA_ECUADOR)
+            if f.proximo_ms < 2**61
+            else None,
+            f.intentos,
+            f.ultimo_error,
+        )
+        for f in filas
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramadoSri:
+    """A document in the dispatcher's schedule: when it is looked at next (None: stopped
+    until a person fixes it), tries in a row and the last error."""
+
+    documento_id: str
+    tipo: str
+    proximo: datetime | None
+    intentos: int
+    ultimo_error: str | None
+
+
 def refrescar_metricas(aplicacion: Aplicacion) -> None:
     """Bring the state gauges up to date before a scrape: how far behind the log each
     projection is and, when a broker is configured, the outbox backlog."""
+    with conexion_de_lectura(aplicacion.engine) as conexion:
+        for estado, n in por_estado_sri(conexion).items():
+            aplicacion.metricas.comprobantes_por_estado.labels(estado=estado).set(n)
     if aplicacion.proyector is not None:
         publicar_retraso(aplicacion.engine, aplicacion.proyector, aplicacion.metricas)
     if aplicacion.settings.broker_url:

@@ -78,6 +78,12 @@ def test_separado_solo_firma_prometeo_sri_enviar(tmp_path: Path) -> None:
         assert "2 comprobantes firmados" in resultado.stdout
         assert exigir(http.get(f"{API}{ruta}"), 200)["sri"]["estado"] == "FIRMADO"
         verificar(http.get(f"{API}{ruta}/xml").content, ca)
+        # The SRI (a closed port here) did not answer: the queue says so, and when.
+        cola = ejecutar(url, "sri", "estado", COLUMNS="250", **variables)
+        assert cola.returncode == 0, cola.stderr
+        assert "FIRMADO" in cola.stdout
+        assert "Fallos seguidos" in cola.stdout
+        assert "No se pudo hablar con el SRI (ConnectError" in cola.stdout
 
 
 def test_sri_enviar_sin_certificado_lo_dice(tmp_path: Path) -> None:

@@ -12,12 +12,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
 
 from prometeo.bootstrap import (
     SimuladorSri,
     bootstrap,
     comprobantes_pendientes,
     crear_firma_de_prueba,
+    estado_sri,
     servir_simulador_sri,
 )
 
@@ -156,6 +158,29 @@ def simulador(
         servir_simulador_sri(host, port, demora, anunciar)
     except KeyboardInterrupt:
         consola.print("Simulador del SRI detenido.")
+
+
+@sri.command("estado")
+def estado() -> None:
+    """Muestra cuántos comprobantes hay en cada estado del SRI y la cola del despachador:
+    cuándo se vuelve a mirar cada documento, sus fallos seguidos y el último error."""
+    aplicacion = bootstrap()
+    try:
+        cuenta, cola = estado_sri(aplicacion)
+    finally:
+        aplicacion.cerrar()
+    resumen = Table("Estado del SRI", "Comprobantes")
+    for nombre in sorted(cuenta):
+        resumen.add_row(nombre, str(cuenta[nombre]))
+    consola.print(resumen)
+    if not cola:
+        consola.print("[green]La cola del despachador está vacía.[/green]")
+        return
+    tabla = Table("Documento", "Tipo", "Próximo intento", "Fallos seguidos", "Último error")
+    for p in cola:
+        proximo = p.proximo.isoformat(timespec="seconds") if p.proximo else "detenido"
+        tabla.add_row(p.documento_id, p.tipo, proximo, str(p.intentos), p.ultimo_error or "")
+    consola.print(tabla)
 
 
 def registrar(app: typer.Typer) -> None:

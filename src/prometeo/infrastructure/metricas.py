@@ -84,6 +84,12 @@ class Metricas:
             ["tipo"],
             registry=self.registro,
         )
+        self.comprobantes_por_estado = Gauge(
+            "prometeo_comprobantes_por_estado_sri",
+            "Comprobantes emitidos por estado del SRI.",
+            ["estado"],
+            registry=self.registro,
+        )
         self.comprobantes_sin_autorizar = Gauge(
             "prometeo_comprobantes_sin_autorizar",
             "Comprobantes firmados que esperan la respuesta final del SRI (FIRMADO, "

@@ -141,3 +141,17 @@ def en_curso_sri(conexion: Connection) -> tuple[int, date | None]:
         if fila[1] is not None and (antigua is None or fila[1] < antigua):
             antigua = fila[1]
     return total, antigua
+
+
+def por_estado_sri(conexion: Connection) -> dict[str, int]:
+    """How many emitted documents are in each SRI state."""
+    cuenta: dict[str, int] = {}
+    for tabla in _TABLAS.values():
+        filas = conexion.execute(
+            select(tabla.c.estado_sri, func.count())
+            .where(tabla.c.estado_sri.is_not(None))
+            .group_by(tabla.c.estado_sri)
+        )
+        for estado, n in filas:
+            cuenta[estado] = cuenta.get(estado, 0) + n
+    return cuenta

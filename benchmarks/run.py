@@ -30,6 +30,7 @@ PARTES = {
     "5": "benchmarks.parte5_http",
     "6": "benchmarks.parte6_memoria",
     "7": "benchmarks.parte7_firma",
+    "8": "benchmarks.parte8_sri",
 }
 CLAVES = (
     "emision_facturas_por_s",
@@ -71,6 +72,7 @@ OBJETIVOS = (
     ("ratio_rss", "<=", 1.2, "RSS tras N2 ÷ tras N1"),
     ("firmas_por_s", ">=", 300, "firmas XAdES-BES por segundo (1 núcleo)"),
     ("ratio_emision_con_firmador", ">=", 0.85, "emisión con firmador ÷ sin firmador"),
+    ("ratio_emision_con_despachador", ">=", 0.8, "emisión con firmador y despachador ÷ sin"),
 )
 
 

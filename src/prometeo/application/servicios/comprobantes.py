@@ -82,7 +82,7 @@ class ServicioComprobantes(ServicioAplicacion):
         """The XML an emitted document will be signed with (to print its RIDE before it is
         signed); NoEncontrado, or XmlNoValido when it breaks the schema. Reads only."""
         with self._uow_factory(Metadatos(usuario=USUARIO_FIRMA)) as uow:
-            documento = _cargar(uow, ComprobantePendiente(tipo, documento_id))
+            documento = cargar_documento(uow, ComprobantePendiente(tipo, documento_id))
             return self._generador.xml(documento)
 
     def ride(
@@ -135,7 +135,7 @@ class ServicioComprobantes(ServicioAplicacion):
     def _firmar_uno(
         self, uow: UnidadDeTrabajo, pendiente: ComprobantePendiente, firma: FirmaComprobantes
     ) -> _Resultado:
-        documento = _cargar(uow, pendiente)
+        documento = cargar_documento(uow, pendiente)
         if documento.estado_sri is not EstadoSri.PENDIENTE:
             return _Resultado()
         try:
@@ -157,7 +157,10 @@ class ServicioComprobantes(ServicioAplicacion):
         return _Resultado(firmado=True)
 
 
-def _cargar(uow: UnidadDeTrabajo, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
+def cargar_documento(
+    uow: UnidadDeTrabajo, pendiente: ComprobantePendiente
+) -> Factura | NotaCredito:
+    """The factura or nota de crédito a pending comprobante names."""
     if pendiente.tipo == TipoComprobante.FACTURA.value:
         return uow.facturas.obtener(pendiente.documento_id)
     return uow.notas_credito.obtener(pendiente.documento_id)

@@ -18,6 +18,7 @@ from typing import Protocol
 from prometeo.application.bus import BusDeMensajes
 from prometeo.application.config import Configuracion
 from prometeo.application.servicios.base import FabricaUnidadDeTrabajo, ServicioAplicacion
+from prometeo.application.servicios.comprobantes import cargar_documento
 from prometeo.application.sri import (
     ComprobantePendiente,
     MensajeSri,
@@ -29,7 +30,6 @@ from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.events.comprobante import MensajeSriDatos
 from prometeo.domain.reloj import Reloj
-from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 USUARIO_SRI = "envio-sri"
 
@@ -100,7 +100,7 @@ class ServicioEnvioSri(ServicioAplicacion):
         self._correo.enviar(pendiente, documento.numero, para)
 
         def anotar(uow: UnidadDeTrabajo) -> Paso:
-            actual = _cargar(uow, pendiente)
+            actual = cargar_documento(uow, pendiente)
             if not actual.debe_enviarse_correo:
                 return Paso.NADA
             actual.registrar_correo(para, self._ahora())
@@ -112,7 +112,7 @@ class ServicioEnvioSri(ServicioAplicacion):
         xml = self._xml_firmado(pendiente.tipo, pendiente.documento_id)
 
         def reservar(uow: UnidadDeTrabajo) -> bool:
-            documento = _cargar(uow, pendiente)
+            documento = cargar_documento(uow, pendiente)
             if not documento.debe_enviarse:
                 return False  # another dispatcher got there first
             documento.registrar_envio(self._ahora())
@@ -123,7 +123,7 @@ class ServicioEnvioSri(ServicioAplicacion):
         respuesta = self._sri.enviar(xml)
 
         def anotar(uow: UnidadDeTrabajo) -> Paso:
-            documento = _cargar(uow, pendiente)
+            documento = cargar_documento(uow, pendiente)
             if not documento.en_vuelo:
                 return Paso.NADA  # someone recorded the outcome meanwhile
             documento.registrar_recepcion(
@@ -137,7 +137,7 @@ class ServicioEnvioSri(ServicioAplicacion):
         self, pendiente: ComprobantePendiente, respuesta: RespuestaAutorizacion
     ) -> Paso:
         def anotar(uow: UnidadDeTrabajo) -> Paso:
-            documento = _cargar(uow, pendiente)
+            documento = cargar_documento(uow, pendiente)
             if not documento.debe_consultarse:
                 return Paso.NADA  # another dispatcher recorded it meanwhile
             ahora = self._ahora()
@@ -173,7 +173,7 @@ class ServicioEnvioSri(ServicioAplicacion):
     def documento(self, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
         """The document as stored now (to see where its process stands)."""
         with self._uow_factory(_metadatos()) as uow:
-            return _cargar(uow, pendiente)
+            return cargar_documento(uow, pendiente)
 
 
 def _metadatos() -> Metadatos:
@@ -185,9 +185,3 @@ def _datos(mensajes: tuple[MensajeSri, ...]) -> tuple[MensajeSriDatos, ...]:
         MensajeSriDatos(m.identificador, m.mensaje, m.informacion_adicional, m.tipo)
         for m in mensajes
     )
-
-
-def _cargar(uow: UnidadDeTrabajo, pendiente: ComprobantePendiente) -> Factura | NotaCredito:
-    if pendiente.tipo == TipoComprobante.FACTURA.value:
-        return uow.facturas.obtener(pendiente.documento_id)
-    return uow.notas_credito.obtener(pendiente.documento_id)

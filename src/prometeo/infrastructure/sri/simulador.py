@@ -117,8 +117,8 @@ class _Manejador(BaseHTTPRequestHandler):
     server: _ServidorHttp
     # Keep-alive, as clients pool connections: every answer carries Content-Length.
     protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes: with Nagle on, the body waits for the
-    # client's delayed ACK of the headers (~40 ms a request on a kept-alive connection).
+    # Headers and body go out in two writes: with Nagle on, the body would wait for the
+    # client's delayed ACK of the headers on every request of a kept-alive connection.
     disable_nagle_algorithm = True
     server_version = "SimuladorSRI-prometeo"
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLVerifier
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
-from apoyo_http import API, TiendaHttp, exigir
+from apoyo_http import API, TiendaHttp, exigir, reglas
 from prometeo.bootstrap import Aplicacion, reconstruir_proyecciones
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
@@ -95,15 +95,7 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
     salud = exigir(http.get("/health"), 200)["sri"]
     assert (salud["certificado"], salud["pendientes"]) == ("ok", 1)
 
-    nota = tienda.post(
-        "/notas-credito",
-        {
-            "factura_id": factura["id"],
-            "motivo": "Devolución de una unidad",
-            "devolucion_inventario": True,
-            "lineas": [{"producto_id": tienda.ids["cafe"], "cantidad": "1"}],
-        },
-    )
+    nota = tienda.devolver(factura)
     assert nota["sri"]["estado"] == "PENDIENTE"
     assert firmante.firmador is not None
     ronda = firmante.firmador.ronda()
@@ -196,15 +188,7 @@ def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: Simulador
     tienda = TiendaHttp(http).sembrar()
     tienda.ingresar("cafe", "10", "4.00")
     factura = tienda.facturar(("cafe", "3"))
-    nota = tienda.post(
-        "/notas-credito",
-        {
-            "factura_id": factura["id"],
-            "motivo": "Devolución de una unidad",
-            "devolucion_inventario": True,
-            "lineas": [{"producto_id": tienda.ids["cafe"], "cantidad": "1"}],
-        },
-    )
+    nota = tienda.devolver(factura)
     segunda = tienda.facturar(("cafe", "1"))
     # The SRI is down for the first two tries; the second factura's answer gets lost
     # (the SRI takes longer than the client waits: the send did arrive).
@@ -245,3 +229,72 @@ def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: Simulador
     assert (salud["despacho"], salud["en_curso"], salud["error_sri"]) == ("activo", 0, None)
     autorizados = tienda.get("/comprobantes", estado_sri="AUTORIZADO")["items"]
     assert [c["id"] for c in autorizados] == [factura["id"], nota["id"], segunda["id"]]
+
+
+def recorrido_correccion(http: TestClient, aplicacion: Aplicacion, simulador: SimuladorSri) -> None:
+    """A factura the SRI refuses (NO AUTORIZADO 39) is signed anew and resent by prometeo
+    once, refused again, then corrected by an admin with the right buyer and authorized
+    under the same clave; a nota returned (DEVUELTA 65) waits for a person and goes once
+    corrected. Corrections are refused to other roles, without a reason, for an unknown
+    cliente and for documents the SRI has not stopped, changing nothing."""
+    assert aplicacion.despachador is not None
+    reloj = Reloj()
+    aplicacion.despachador.reloj = reloj
+    tienda = TiendaHttp(http).sembrar()
+    tienda.ingresar("cafe", "10", "4.00")
+    factura = tienda.facturar(("cafe", "2"))
+    correcto = tienda.post(
+        "/clientes",
+        {"tipo_identificacion": "05", "identificacion": "1710034065", "razon_social": "Jorge"},
+    )
+    nota = tienda.devolver(factura)
+    simulador.programar(factura["clave_acceso"], Caso.no_autorizado(veces=2))
+    simulador.programar(nota["clave_acceso"], Caso.devuelta("65"))
+    _rondas(aplicacion, reloj)
+
+    ruta = f"{API}/facturas/{factura['id']}"
+    vista = exigir(http.get(ruta), 200)
+    assert vista["sri"]["estado"] == "NO AUTORIZADO"
+    assert "39" in {m["identificador"] for m in vista["sri"]["mensajes"]}
+    assert simulador.recibidos(factura["clave_acceso"]) == 2  # sent, then resent once
+    nota_vista = exigir(http.get(f"{API}/notas-credito/{nota['id']}"), 200)
+    assert nota_vista["sri"]["estado"] == "DEVUELTA"
+    assert simulador.recibidos(nota["clave_acceso"]) == 1  # 65 is never resent alone
+
+    token = exigir(http.post(f"{API}/tokens", json={"nombre": "Caja", "rol": "cajero"}), 201)
+    cajero = {"Authorization": f"Bearer {token['token']}"}
+    cuerpo = {"motivo": "Cédula del comprador errada", "cliente_id": correcto["id"]}
+    assert http.post(f"{ruta}/correccion", json=cuerpo, headers=cajero).status_code == 403
+    assert http.post(f"{ruta}/correccion", json={"motivo": " "}).status_code == 422
+    desconocido = {"motivo": "x", "cliente_id": "no-existe"}
+    assert http.post(f"{ruta}/correccion", json=desconocido).status_code == 404
+    assert exigir(http.get(ruta), 200) == vista  # nothing changed
+    corregida = exigir(http.post(f"{ruta}/correccion", json=cuerpo), 200)
+    assert corregida["sri"]["estado"] == "PENDIENTE"
+    assert corregida["sri"]["clave_acceso"] == factura["clave_acceso"]
+    assert corregida["cliente"]["identificacion"] == "1710034065"
+    assert corregida["numero"] == factura["numero"]
+    assert corregida["totales"] == factura["totales"]
+    assert http.get(f"{ruta}/xml").status_code == 409  # the refused XML is no longer served
+    # Twice is refused: it is no longer stopped.
+    assert reglas(http.post(f"{ruta}/correccion", json=cuerpo)) == {"ComprobanteDetenido"}
+    nota_ruta = f"{API}/notas-credito/{nota['id']}"
+    exigir(http.post(f"{nota_ruta}/correccion", json={"motivo": "Fecha corregida"}), 200)
+    _rondas(aplicacion, reloj)
+
+    vista = exigir(http.get(ruta), 200)
+    assert vista["sri"]["estado"] == "AUTORIZADO", vista["sri"]
+    assert simulador.recibidos(factura["clave_acceso"]) == 3
+    firmado = http.get(f"{ruta}/xml").content
+    assert b"<identificacionComprador>1710034065<" in firmado
+    autorizacion = http.get(f"{ruta}/autorizacion.xml").content
+    assert b"1710034065" in autorizacion
+    assert exigir(http.get(nota_ruta), 200)["sri"]["estado"] == "AUTORIZADO"
+    assert simulador.recibidos(nota["clave_acceso"]) == 2
+    assert reglas(http.post(f"{ruta}/correccion", json=cuerpo)) == {"ComprobanteDetenido"}
+    # The read models rebuilt from the log serve the corrected document.
+    reconstruir_proyecciones(
+        ["facturas", "notas_credito", "xml_comprobantes"], settings=aplicacion.settings
+    )
+    assert http.get(f"{ruta}/xml").content == firmado
+    assert exigir(http.get(ruta), 200) == vista

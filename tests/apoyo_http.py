@@ -109,6 +109,18 @@ class TiendaHttp:
     def facturar(self, *lineas: tuple[str, Any], **extra: Any) -> Any:
         return exigir(self.intentar_factura(*lineas, **extra), 201)
 
+    def devolver(self, factura: dict[str, Any], cantidad: str = "1", producto: str = "cafe") -> Any:
+        """A nota de crédito returning `cantidad` of `producto` to stock."""
+        return self.post(
+            "/notas-credito",
+            {
+                "factura_id": factura["id"],
+                "motivo": "Devolución",
+                "devolucion_inventario": True,
+                "lineas": [{"producto_id": self.ids[producto], "cantidad": cantidad}],
+            },
+        )
+
     def stock(self, producto: str, bodega: str = "bodega") -> dict[str, Any]:
         items = self.get(
             "/inventario/stock", producto_id=self.ids[producto], bodega_id=self.ids[bodega]

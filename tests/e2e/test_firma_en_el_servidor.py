@@ -27,15 +27,7 @@ def _esperar_firmado(http: httpx.Client, ruta: str, limite: float = 60) -> dict[
 def _vender(tienda: TiendaHttp) -> tuple[dict[str, Any], dict[str, Any]]:
     tienda.ingresar("cafe", "10", "4.00")
     factura = tienda.facturar(("cafe", "2"))
-    nota = tienda.post(
-        "/notas-credito",
-        {
-            "factura_id": factura["id"],
-            "motivo": "Devolución",
-            "devolucion_inventario": True,
-            "lineas": [{"producto_id": tienda.ids["cafe"], "cantidad": "1"}],
-        },
-    )
+    nota = tienda.devolver(factura)
     return factura, nota
 
 

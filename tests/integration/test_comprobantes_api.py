@@ -4,12 +4,19 @@ verified, with their RIDE, on every backend (the same walk as the SQLite unit te
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from apoyo_comprobantes import CLAVE, certificado_de_prueba, recorrido_firma, recorrido_sri
+from apoyo_comprobantes import (
+    CLAVE,
+    certificado_de_prueba,
+    recorrido_correccion,
+    recorrido_firma,
+    recorrido_sri,
+)
 from apoyo_http import TiendaHttp
 from bases_de_datos import todos_los_backends
 from prometeo.bootstrap import Aplicacion, bootstrap
@@ -51,17 +58,30 @@ def test_documentos_firmados_por_la_api(url_base: str, tmp_path: Path) -> None:
         aplicacion.cerrar()
 
 
-@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
-def test_del_pendiente_al_autorizado_con_el_sri_simulado(url_base: str, tmp_path: Path) -> None:
+def _con_sri_simulado(
+    url_base: str,
+    tmp_path: Path,
+    recorrido: Callable[[TestClient, Aplicacion, SimuladorSri], None],
+) -> None:
     p12, _ = certificado_de_prueba(tmp_path)
     with SimuladorSri(demora=0) as simulador:
         aplicacion = bootstrap(_ajustes(url_base, p12, simulador.url))
         try:
             cabeceras = {"Authorization": f"Bearer {TOKEN}"}
             with TestClient(crear_app(aplicacion), headers=cabeceras) as http:
-                recorrido_sri(http, aplicacion, simulador)
+                recorrido(http, aplicacion, simulador)
         finally:
             aplicacion.cerrar()
+
+
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_del_pendiente_al_autorizado_con_el_sri_simulado(url_base: str, tmp_path: Path) -> None:
+    _con_sri_simulado(url_base, tmp_path, recorrido_sri)
+
+
+@pytest.mark.parametrize("url_base", ["postgresql"], indirect=True)
+def test_un_comprobante_detenido_se_corrige_y_reenvia(url_base: str, tmp_path: Path) -> None:
+    _con_sri_simulado(url_base, tmp_path, recorrido_correccion)
 
 
 @pytest.mark.parametrize("url_base", ["postgresql"], indirect=True)

@@ -191,6 +191,18 @@ class EmitirNotaCredito:
     nota_credito_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CorregirComprobante:
+    """Send a factura ("01") or nota de crédito ("04") the SRI stopped back to be signed
+    and resent, same clave de acceso, once the cause is fixed; with `cliente_id` the buyer
+    printed on it becomes that cliente's current data."""
+
+    tipo_comprobante: str
+    documento_id: str
+    motivo: str
+    cliente_id: str | None = None
+
+
 # -- Inventario ---------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from escenario import CAFE, Escenario
 
+from prometeo.application.comandos import CorregirComprobante, CrearCliente
 from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.servicios.envio_sri import Paso, ServicioEnvioSri
 from prometeo.application.sri import (
@@ -20,6 +21,8 @@ from prometeo.application.sri import (
 from prometeo.domain.aggregates.comprobante_electronico import EstadoSri
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.nota_credito import NotaCredito
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
+from prometeo.domain.events.comprobante import ComprobanteFirmado
 
 INSTANTE = datetime(2026, 11, 29, 10, 30, tzinfo=UTC)
 AUTORIZADO = Autorizacion(
@@ -145,15 +148,15 @@ def test_devuelta_70_o_45_no_se_reenvia(montaje, codigo: str) -> None:  # type: 
     assert len(sri.recibidos) == 1
 
 
-def test_otra_devuelta_o_no_autorizado_se_detienen(montaje) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("codigo", ["65", "35"])
+def test_otra_devuelta_se_detiene_sin_reenvio_automatico(montaje, codigo: str) -> None:  # type: ignore[no-untyped-def]
     tienda, sri, servicio, pendiente = montaje
-    sri.recepciones.append(
-        RespuestaRecepcion("DEVUELTA", (MensajeSri("65", "FECHA EXTEMPORANEA"),))
-    )
+    sri.recepciones.append(RespuestaRecepcion("DEVUELTA", (MensajeSri(codigo, "RECHAZO"),)))
     servicio.paso(pendiente)
     factura = tienda.factura(pendiente.documento_id)
     assert factura.estado_sri is EstadoSri.DEVUELTA
-    assert [m.identificador for m in factura.mensajes_sri] == ["65"]
+    assert [m.identificador for m in factura.mensajes_sri] == [codigo]
+    assert not factura.reenvio_automatico
     assert servicio.paso(pendiente) is Paso.NADA  # stopped: waits for a person
 
 
@@ -161,12 +164,13 @@ def test_no_autorizado_se_detiene(montaje) -> None:  # type: ignore[no-untyped-d
     tienda, sri, servicio, pendiente = montaje
     sri.recepciones.append(RespuestaRecepcion("RECIBIDA"))
     servicio.paso(pendiente)
-    motivo = MensajeSri("39", "FIRMA INVALIDA")
+    motivo = MensajeSri("56", "ESTABLECIMIENTO CERRADO")
     sri.autorizaciones.append(
         RespuestaAutorizacion((Autorizacion("NO AUTORIZADO", mensajes=(motivo,)),))
     )
     servicio.paso(pendiente)
     assert _estado(tienda, pendiente) is EstadoSri.NO_AUTORIZADO
+    assert tienda.factura(pendiente.documento_id).detenido
     assert servicio.paso(pendiente) is Paso.NADA
 
 
@@ -234,3 +238,131 @@ def test_un_envio_reciente_sin_respuesta_no_se_reenvia_todavia(montaje) -> None:
     sri.autorizaciones.append(RespuestaAutorizacion(()))
     servicio.paso(pendiente)
     assert tienda.factura(pendiente.documento_id).debe_enviarse  # surely lost: goes again
+
+
+# -- stopped documents: one automatic resend ever, then a person's correction ---------------
+
+
+@pytest.fixture
+def firmas(montaje) -> ServicioComprobantes:  # type: ignore[no-untyped-def]
+    """Signs the factura of `montaje` when it waits for a signature."""
+    tienda, _, _, pendiente = montaje
+
+    class Cola:
+        def pendientes(self, limite: int) -> list[ComprobantePendiente]:
+            return [pendiente]
+
+    return ServicioComprobantes(
+        tienda.fabrica, tienda.reloj, tienda.bus,
+        pendientes=Cola(), generador=GeneradorCliente(), ahora=lambda: INSTANTE,
+    )  # fmt: skip
+
+
+class GeneradorCliente:
+    """The XML names the buyer, so that a correction shows in what is sent."""
+
+    def xml(self, documento: Factura | NotaCredito) -> bytes:
+        assert isinstance(documento, Factura)
+        c = documento.comprador
+        return f"<comprobante clave='{documento.clave_acceso}' id='{c.identificacion}'/>".encode()
+
+
+def _no_autorizado(codigo: str) -> RespuestaAutorizacion:
+    motivo = MensajeSri(codigo, "FIRMA INVALIDA" if codigo == "39" else "ERROR")
+    return RespuestaAutorizacion((Autorizacion("NO AUTORIZADO", mensajes=(motivo,)),))
+
+
+def _recibir_y_negar(sri: SriGuionado, servicio: ServicioEnvioSri, pendiente, codigo: str):  # type: ignore[no-untyped-def]
+    sri.recepciones.append(RespuestaRecepcion("RECIBIDA"))
+    assert servicio.paso(pendiente) is Paso.ENVIADO
+    sri.autorizaciones.append(_no_autorizado(codigo))
+    assert servicio.paso(pendiente) is Paso.CONSULTADO
+
+
+def test_no_autorizado_39_se_firma_y_reenvia_solo_una_vez(montaje, firmas) -> None:  # type: ignore[no-untyped-def]
+    tienda, sri, servicio, pendiente = montaje
+    _recibir_y_negar(sri, servicio, pendiente, "39")
+    factura = tienda.factura(pendiente.documento_id)
+    assert factura.estado_sri is EstadoSri.PENDIENTE  # back to be signed anew
+    assert factura.reenvio_automatico
+    assert "ComprobanteCorregido" in tienda.tipos()
+    assert firmas.firmar_pendientes(FirmaFalsa()).firmados == 1
+    _recibir_y_negar(sri, servicio, pendiente, "39")
+    factura = tienda.factura(pendiente.documento_id)
+    assert factura.estado_sri is EstadoSri.NO_AUTORIZADO  # never a second time
+    assert factura.detenido
+    assert len(sri.recibidos) == 2
+    assert factura.envios == 2
+
+
+def test_una_correccion_cambia_el_comprador_y_reenvia_con_la_misma_clave(  # type: ignore[no-untyped-def]
+    montaje, firmas
+) -> None:
+    tienda, sri, servicio, pendiente = montaje
+    tienda.catalogo_service.crear_cliente(
+        CrearCliente("05", "1710034065", "Juan Andrade", "Quito", "j@x.ec", cliente_id="c2")
+    )
+    _recibir_y_negar(sri, servicio, pendiente, "56")
+    antes = tienda.factura(pendiente.documento_id)
+    firmas.corregir(CorregirComprobante("01", pendiente.documento_id, "Cédula errada", "c2"))
+    factura = tienda.factura(pendiente.documento_id)
+    assert factura.estado_sri is EstadoSri.PENDIENTE
+    assert factura.comprador.identificacion == "1710034065"
+    assert factura.cliente_id == "c2"
+    assert factura.correcciones == 1
+    assert factura.clave_acceso == antes.clave_acceso
+    assert factura.numero == antes.numero
+    assert factura.totales() == antes.totales()  # amounts never change
+    firmas.firmar_pendientes(FirmaFalsa())
+    firmados = [
+        e.xml
+        for e in tienda.almacen.eventos(f"factura-{pendiente.documento_id}")
+        if isinstance(e, ComprobanteFirmado)
+    ]
+    assert len(firmados) == 2
+    assert "id='1710034065'" in firmados[1]  # signed anew from the corrected buyer
+    assert f"clave='{antes.clave_acceso}'" in firmados[1]
+    sri.recepciones.append(RespuestaRecepcion("RECIBIDA"))
+    assert servicio.paso(pendiente) is Paso.ENVIADO
+    sri.autorizaciones.append(RespuestaAutorizacion((AUTORIZADO,)))
+    servicio.paso(pendiente)
+    assert _estado(tienda, pendiente) is EstadoSri.AUTORIZADO
+
+
+def test_una_correccion_sin_cliente_conserva_el_comprador(montaje, firmas) -> None:  # type: ignore[no-untyped-def]
+    tienda, sri, servicio, pendiente = montaje
+    _recibir_y_negar(sri, servicio, pendiente, "56")
+    antes = tienda.factura(pendiente.documento_id).comprador
+    firmas.corregir(CorregirComprobante("01", pendiente.documento_id, "Se reabrió el local"))
+    factura = tienda.factura(pendiente.documento_id)
+    assert factura.estado_sri is EstadoSri.PENDIENTE
+    assert factura.comprador == antes
+
+
+@pytest.mark.parametrize("respuesta", ["RECIBIDA", "70", "AUTORIZADO"])
+def test_solo_se_corrige_un_comprobante_detenido(montaje, firmas, respuesta: str) -> None:  # type: ignore[no-untyped-def]
+    tienda, sri, servicio, pendiente = montaje
+    if respuesta == "70":
+        sri.recepciones.append(
+            RespuestaRecepcion("DEVUELTA", (MensajeSri("70", "CLAVE EN PROCESAMIENTO"),))
+        )
+    else:
+        sri.recepciones.append(RespuestaRecepcion("RECIBIDA"))
+    servicio.paso(pendiente)
+    if respuesta == "AUTORIZADO":
+        sri.autorizaciones.append(RespuestaAutorizacion((AUTORIZADO,)))
+        servicio.paso(pendiente)
+    with pytest.raises(OperacionNoPermitida) as error:
+        firmas.corregir(CorregirComprobante("01", pendiente.documento_id, "porque sí"))
+    assert error.value.reglas == ("ComprobanteDetenido",)
+    assert "DEVUELTA o NO AUTORIZADO" in str(error.value)
+    assert not tienda.factura(pendiente.documento_id).correcciones
+
+
+@pytest.mark.parametrize("motivo", ["", "   ", "x" * 301])
+def test_una_correccion_exige_motivo(montaje, firmas, motivo: str) -> None:  # type: ignore[no-untyped-def]
+    tienda, sri, servicio, pendiente = montaje
+    _recibir_y_negar(sri, servicio, pendiente, "56")
+    with pytest.raises(ValorInvalido):
+        firmas.corregir(CorregirComprobante("01", pendiente.documento_id, motivo))
+    assert _estado(tienda, pendiente) is EstadoSri.NO_AUTORIZADO

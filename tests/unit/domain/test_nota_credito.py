@@ -11,8 +11,7 @@ from negocio import HOY, Negocio, unidades, valor
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito
 from prometeo.domain.errores import OperacionNoPermitida, ReglasIncumplidas, ValorInvalido
-from prometeo.domain.events.comprobante import DatosEstablecimiento
-from prometeo.domain.events.factura import DatosComprador
+from prometeo.domain.events.comprobante import DatosComprador, DatosEstablecimiento
 from prometeo.domain.events.inventario import StockIncrementado
 from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito

@@ -5,7 +5,7 @@ explained without revealing it."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,6 +20,7 @@ from apoyo_comprobantes import (
     CLAVE,
     Reloj,
     certificado_de_prueba,
+    recorrido_correccion,
     recorrido_firma,
     recorrido_sri,
 )
@@ -97,8 +98,10 @@ def test_un_borrador_no_tiene_comprobante(tienda: TiendaHttp) -> None:
     assert tienda.http.get("/api/v1/notas-credito/no-existe/ride.pdf").status_code == 404
 
 
-def test_del_pendiente_al_autorizado_con_el_sri_simulado(
-    url_api: str, certificado: tuple[Path, Path]
+def _con_sri_simulado(
+    url_api: str,
+    certificado: tuple[Path, Path],
+    recorrido: Callable[[TestClient, Aplicacion, SimuladorSri], None],
 ) -> None:
     with SimuladorSri(demora=0) as simulador:
         wired = bootstrap(
@@ -113,9 +116,21 @@ def test_del_pendiente_al_autorizado_con_el_sri_simulado(
         try:
             cabeceras = {"Authorization": f"Bearer {TOKEN_ADMIN}"}
             with TestClient(crear_app(wired), headers=cabeceras) as http:
-                recorrido_sri(http, wired, simulador)
+                recorrido(http, wired, simulador)
         finally:
             wired.cerrar()
+
+
+def test_del_pendiente_al_autorizado_con_el_sri_simulado(
+    url_api: str, certificado: tuple[Path, Path]
+) -> None:
+    _con_sri_simulado(url_api, certificado, recorrido_sri)
+
+
+def test_un_comprobante_detenido_por_el_sri_se_corrige_y_reenvia(
+    url_api: str, certificado: tuple[Path, Path]
+) -> None:
+    _con_sri_simulado(url_api, certificado, recorrido_correccion)
 
 
 class _Buzon:

@@ -36,6 +36,8 @@ OPERACIONES: list[tuple[str, str, Any, set[Rol]]] = [
     ("POST", "/facturas/x/emitir", None, {ADMIN, CAJERO}),
     ("POST", "/facturas/x/anular", {}, {ADMIN, CAJERO}),
     ("POST", "/notas-credito", {}, {ADMIN, CAJERO}),
+    ("POST", "/facturas/x/correccion", {}, {ADMIN}),
+    ("POST", "/notas-credito/x/correccion", {}, {ADMIN}),
     ("GET", "/emisor", None, TODOS),
     ("GET", "/productos", None, TODOS),
     ("GET", "/clientes", None, TODOS),

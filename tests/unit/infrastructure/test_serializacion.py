@@ -25,8 +25,8 @@ from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import EstadoNotaCredito, NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import DatosEmisor
-from prometeo.domain.events.factura import DatosComprador, LineaAgregada
+from prometeo.domain.events.comprobante import DatosComprador, DatosEmisor
+from prometeo.domain.events.factura import LineaAgregada
 from prometeo.domain.events.inventario import ConsumoLote, StockReducido
 from prometeo.domain.reloj import RelojFijo
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prometeo.application.bus import BusDeMensajes
+from prometeo.application.comandos import CorregirComprobante
 from prometeo.application.config import Configuracion
 from prometeo.application.servicios.base import FabricaUnidadDeTrabajo, ServicioAplicacion
+from prometeo.application.servicios.conversiones import comprador_de
 from prometeo.application.sri import (
     ComprobantePendiente,
     ComprobantesPendientes,
@@ -102,6 +104,22 @@ class ServicioComprobantes(ServicioAplicacion):
             numero_autorizacion=numero_autorizacion,
             fecha_autorizacion=fecha_autorizacion,
         )
+
+    def corregir(self, cmd: CorregirComprobante, metadatos: Metadatos | None = None) -> None:
+        """Record a person's correction of a document the SRI stopped: it goes back to
+        PENDIENTE and the signer signs and sends it again under the same clave."""
+        pendiente = ComprobantePendiente(cmd.tipo_comprobante, cmd.documento_id)
+
+        def operacion(uow: UnidadDeTrabajo) -> None:
+            documento = cargar_documento(uow, pendiente)
+            datos = None
+            if cmd.cliente_id is not None:
+                datos = comprador_de(uow.catalogo.cliente(cmd.cliente_id)).datos()
+            documento.corregir(
+                cmd.motivo, self._ahora(), comprador=datos, cliente_id=cmd.cliente_id
+            )
+
+        self._ejecutar(operacion, metadatos)
 
     def firmar_pendientes(self, firma: FirmaComprobantes, limite: int = 100) -> RondaFirma:
         """Sign up to `limite` waiting documents, oldest first, POR_TRANSACCION to a unit

@@ -8,10 +8,11 @@ from enum import StrEnum
 from typing import ClassVar
 
 from prometeo.domain.aggregates.base import Agregado
-from prometeo.domain.errores import OperacionNoPermitida
+from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.comprobante import (
     ComprobanteAutorizado,
+    ComprobanteCorregido,
     ComprobanteDevuelto,
     ComprobanteEnProceso,
     ComprobanteEnviado,
@@ -20,6 +21,7 @@ from prometeo.domain.events.comprobante import (
     ComprobanteNoValido,
     ComprobanteRecibido,
     CorreoEnviado,
+    DatosComprador,
     MensajeSriDatos,
 )
 
@@ -39,7 +41,8 @@ class EstadoSri(StrEnum):
 
 class ComprobanteElectronico(Agregado):
     """The base of Factura and NotaCredito. An emitted document is PENDIENTE until it is
-    signed, once; its signed XML never changes afterwards."""
+    signed; its signed XML changes only when the SRI stopped it and a correction sends it
+    back to be signed again, under the same clave de acceso."""
 
     TIPO_COMPROBANTE: ClassVar[str]
 
@@ -56,6 +59,9 @@ class ComprobanteElectronico(Agregado):
         self.mensajes_sri: tuple[MensajeSriDatos, ...] = ()
         self.numero_autorizacion: str | None = None
         self.correo_enviado = False
+        # prometeo resends a stopped document on its own once in its whole life.
+        self.reenvio_automatico = False
+        self.correcciones = 0
 
     def _exigir_pendiente(self, accion: str) -> str:
         if self.numero is None or self.clave_acceso is None:
@@ -72,7 +78,8 @@ class ComprobanteElectronico(Agregado):
         return self.clave_acceso
 
     def registrar_firma(self, xml: str, firmado_en: datetime) -> ComprobanteFirmado:
-        """Record the signed XML (once: a signed document is never signed again)."""
+        """Record the signed XML (a signed document is signed again only after a
+        correction)."""
         clave = self._exigir_pendiente("firmar")
         evento = ComprobanteFirmado(
             documento_id=self.id,
@@ -115,6 +122,72 @@ class ComprobanteElectronico(Agregado):
         return self.estado_sri is EstadoSri.DEVUELTA and any(
             m.identificador in _DEVUELTA_CONSULTABLE for m in self.mensajes_sri
         )
+
+    @property
+    def detenido(self) -> bool:
+        """Stopped by the SRI until it is corrected and resent: NO AUTORIZADO, or DEVUELTA
+        for a reason other than 70/43/45."""
+        if self.estado_sri is EstadoSri.NO_AUTORIZADO:
+            return True
+        return self.estado_sri is EstadoSri.DEVUELTA and not self.debe_consultarse
+
+    def corregir(
+        self,
+        motivo: str,
+        ahora: datetime,
+        *,
+        comprador: DatosComprador | None = None,
+        cliente_id: str | None = None,
+    ) -> ComprobanteCorregido:
+        """A person fixed why the SRI stopped the document (the buyer as printed, given
+        here; or something outside it: the certificate, the RUC's registration): it is
+        signed again and resent with the same clave de acceso and secuencial."""
+        if not self.detenido:
+            raise OperacionNoPermitida(
+                "ComprobanteDetenido",
+                f"El comprobante {self.numero} está {self.estado_sri.value}: solo se corrige y "
+                "reenvía uno DEVUELTA o NO AUTORIZADO por el SRI",
+            )
+        texto = motivo.strip()
+        if not texto or len(texto) > LARGO_MAXIMO_MOTIVO:
+            raise ValorInvalido(
+                "MotivoCorreccion",
+                f"Indique el motivo de la corrección (de 1 a {LARGO_MAXIMO_MOTIVO} caracteres)",
+            )
+        evento = ComprobanteCorregido(
+            documento_id=self.id,
+            tipo_comprobante=self.TIPO_COMPROBANTE,
+            motivo=texto,
+            corregido_en=ahora,
+            cliente_id=cliente_id if comprador is not None else None,
+            comprador=comprador,
+        )
+        self._registrar(evento)
+        return evento
+
+    def _reenviar_si_cabe(self, ahora: datetime) -> None:
+        """Right after the SRI stopped the document: resend it once, signed anew, when its
+        answer is one a new signature may fix; never a second time (the SRI blocks a
+        document for a day after repeated NO AUTORIZADO answers)."""
+        if not self.detenido or self.reenvio_automatico:
+            return
+        codigos = sorted({m.identificador for m in self.mensajes_sri} & _REENVIO_AUTOMATICO)
+        if not codigos:
+            return
+        self._registrar(
+            ComprobanteCorregido(
+                documento_id=self.id,
+                tipo_comprobante=self.TIPO_COMPROBANTE,
+                motivo=f"Reenvío automático tras el error {', '.join(codigos)} del SRI: se "
+                "firma de nuevo",
+                corregido_en=ahora,
+                automatico=True,
+            )
+        )
+
+    def _corregir_comprador(self, comprador: DatosComprador, cliente_id: str | None) -> None:
+        """Take the corrected buyer (each document keeps its own copy)."""
+        raise NotImplementedError
 
     def correo_del_comprador(self) -> str | None:
         """Where the authorized document goes: the buyer's email, never a consumidor
@@ -189,6 +262,7 @@ class ComprobanteElectronico(Agregado):
                     mensajes=mensajes,
                 )
             )
+            self._reenviar_si_cabe(ahora)
 
     def registrar_autorizacion(
         self,
@@ -227,6 +301,7 @@ class ComprobanteElectronico(Agregado):
             self._registrar(
                 ComprobanteNoAutorizado(**comunes, consultado_en=ahora, mensajes=mensajes)
             )
+            self._reenviar_si_cabe(ahora)
         elif estado == EstadoSri.EN_PROCESO.value:
             if self.estado_sri is not EstadoSri.EN_PROCESO:
                 self._registrar(ComprobanteEnProceso(**comunes, consultado_en=ahora))
@@ -284,11 +359,28 @@ class ComprobanteElectronico(Agregado):
                 self.mensajes_sri = evento.mensajes
             case CorreoEnviado():
                 self.correo_enviado = True
+            case ComprobanteCorregido():
+                self.estado_sri = EstadoSri.PENDIENTE
+                self.en_vuelo = False
+                self.mensajes_sri = ()
+                self.errores_xml = ()
+                self.numero_autorizacion = None
+                if evento.automatico:
+                    self.reenvio_automatico = True
+                else:
+                    self.correcciones += 1
+                if evento.comprador is not None:
+                    self._corregir_comprador(evento.comprador, evento.cliente_id)
             case _:
                 return False
         return True
 
 
+LARGO_MAXIMO_MOTIVO = 300
+# Answers a new signature of the same document may fix, so prometeo resends it once on its
+# own: 39 firma inválida (a signature altered on its way), 50 error interno general. Any
+# other reason needs a person: resending unchanged would only be refused again.
+_REENVIO_AUTOMATICO = frozenset({"39", "50"})
 # DEVUELTA answers that mean "ask Autorización, do not resend": 70 clave en procesamiento,
 # 43 clave registrada, 45 secuencial registrado (perhaps by an earlier send of ours).
 _DEVUELTA_CONSULTABLE = frozenset({"70", "43", "45"})

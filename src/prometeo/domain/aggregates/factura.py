@@ -11,10 +11,13 @@ from enum import StrEnum
 from prometeo.domain.aggregates.comprobante_electronico import ComprobanteElectronico
 from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
+from prometeo.domain.events.comprobante import (
+    DatosComprador,
+    DatosEmisor,
+    DatosEstablecimiento,
+)
 from prometeo.domain.events.factura import (
     CreditoAplicado,
-    DatosComprador,
     DatosDescuento,
     DatosLinea,
     DatosPago,
@@ -143,8 +146,8 @@ class Factura(ComprobanteElectronico):
     # 3: the emisor, establecimiento and clave de acceso of an emitted factura.
     # 4: the IVA credited per line. 5: the state of its electronic document.
     # 6: the buyer's telefono, each line's codigo_auxiliar and unidad_medida.
-    # 7: the SRI's process (sent, messages, authorization).
-    VERSION_SNAPSHOT = 7
+    # 7: the SRI's process (sent, messages, authorization). 8: its corrections and resend.
+    VERSION_SNAPSHOT = 8
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -201,14 +204,7 @@ class Factura(ComprobanteElectronico):
                 sucursal_id=sucursal_id,
                 bodega_id=bodega_id,
                 cliente_id=cliente_id,
-                comprador=DatosComprador(
-                    comprador.tipo_identificacion,
-                    comprador.identificacion,
-                    comprador.razon_social,
-                    comprador.direccion,
-                    comprador.email,
-                    comprador.telefono,
-                ),
+                comprador=comprador.datos(),
                 fecha_emision=fecha_emision,
                 propina=propina.monto,
                 pagos=tuple(_datos_pago(p) for p in pagos),
@@ -388,6 +384,10 @@ class Factura(ComprobanteElectronico):
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _corregir_comprador(self, comprador: DatosComprador, cliente_id: str | None) -> None:
+        self.comprador = Comprador.de_datos(comprador)
+        self.cliente_id = cliente_id
+
     def correo_del_comprador(self) -> str | None:
         if self.comprador.es_consumidor_final:
             return None
@@ -420,15 +420,7 @@ class Factura(ComprobanteElectronico):
                 self.sucursal_id = evento.sucursal_id
                 self.bodega_id = evento.bodega_id
                 self.cliente_id = evento.cliente_id
-                c = evento.comprador
-                self.comprador = Comprador(
-                    c.tipo_identificacion,
-                    c.identificacion,
-                    c.razon_social,
-                    c.direccion,
-                    c.email,
-                    c.telefono,
-                )
+                self.comprador = Comprador.de_datos(evento.comprador)
                 self.fecha_emision = evento.fecha_emision
                 self.propina = evento.propina
                 self.pagos = evento.pagos

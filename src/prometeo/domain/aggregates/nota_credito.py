@@ -10,8 +10,8 @@ from enum import StrEnum
 from prometeo.domain.aggregates.comprobante_electronico import ComprobanteElectronico
 from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
-from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
+from prometeo.domain.events.comprobante import DatosComprador, DatosEmisor, DatosEstablecimiento
+from prometeo.domain.events.factura import ImportePorTarifa
 from prometeo.domain.events.nota_credito import (
     LineaNotaCredito,
     NotaCreditoCreada,
@@ -65,7 +65,8 @@ class NotaCredito(ComprobanteElectronico):
     TIPO_COMPROBANTE = "04"
     # v2: emisor, establecimiento, clave de acceso; v3: estado_sri; v4: the lines'
     # codigo_auxiliar and the buyer's telefono.
-    VERSION_SNAPSHOT = 5  # v5: the SRI's process (sent, messages, authorization)
+    # v5: the SRI's process (sent, messages, authorization); v6: its corrections and resend.
+    VERSION_SNAPSHOT = 6
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -173,6 +174,9 @@ class NotaCredito(ComprobanteElectronico):
         )
         self._registrar(evento)
         return evento
+
+    def _corregir_comprador(self, comprador: DatosComprador, cliente_id: str | None) -> None:
+        self.comprador = comprador
 
     def correo_del_comprador(self) -> str | None:
         c = self.comprador

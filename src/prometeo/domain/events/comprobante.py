@@ -37,6 +37,19 @@ class DatosEstablecimiento:
     punto_emision: str
 
 
+@dataclass(frozen=True, slots=True)
+class DatosComprador:
+    """The buyer as printed on the document (a copy: later edits of the customer do not
+    rewrite issued documents)."""
+
+    tipo_identificacion: str
+    identificacion: str
+    razon_social: str
+    direccion: str | None = None
+    email: str | None = None
+    telefono: str | None = None  # None in events stored before it was copied
+
+
 # -- the electronic document's life (on the document's own stream) ---------------------------
 
 
@@ -151,3 +164,20 @@ class CorreoEnviado(EventoDominio):
     tipo_comprobante: str
     para: str
     enviado_en: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteCorregido(EventoDominio):
+    """A document the SRI returned or did not authorize goes back to be signed again and
+    resent, with the same clave de acceso and secuencial (SRI-ELECTRONICO.md §5). A
+    person's correction may bring the buyer as it should have been printed (`comprador`,
+    copied from the cliente `cliente_id`); amounts and stock never change. `automatico`:
+    prometeo's own single resend after an answer a new signature may fix (no buyer)."""
+
+    documento_id: str
+    tipo_comprobante: str
+    motivo: str
+    corregido_en: datetime
+    automatico: bool = False
+    cliente_id: str | None = None
+    comprador: DatosComprador | None = None

@@ -8,21 +8,12 @@ from decimal import Decimal
 from typing import ClassVar, Literal
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
+from prometeo.domain.events.comprobante import (
+    DatosComprador,
+    DatosEmisor,
+    DatosEstablecimiento,
+)
 from prometeo.domain.events.inventario import ConsumoLote
-
-
-@dataclass(frozen=True, slots=True)
-class DatosComprador:
-    """The buyer as printed on the document (a copy: later edits of the customer do not
-    rewrite issued documents)."""
-
-    tipo_identificacion: str
-    identificacion: str
-    razon_social: str
-    direccion: str | None = None
-    email: str | None = None
-    telefono: str | None = None  # None in events stored before it was copied
 
 
 @dataclass(frozen=True, slots=True)

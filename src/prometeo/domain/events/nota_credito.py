@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import ClassVar
 
 from prometeo.domain.events.base import EventoDominio
-from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
-from prometeo.domain.events.factura import DatosComprador, ImportePorTarifa
+from prometeo.domain.events.comprobante import DatosComprador, DatosEmisor, DatosEstablecimiento
+from prometeo.domain.events.factura import ImportePorTarifa
 
 
 @dataclass(frozen=True, slots=True)

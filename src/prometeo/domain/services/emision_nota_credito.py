@@ -11,7 +11,7 @@ from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
-from prometeo.domain.events.factura import DatosComprador, LineaCredito
+from prometeo.domain.events.factura import LineaCredito
 from prometeo.domain.reloj import Reloj
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.specifications.nota_credito import (
@@ -58,7 +58,6 @@ def emitir_nota_credito(
     )
     reglas_nota_credito().exigir(contexto)
     lineas = contexto.acreditacion.lineas
-    c = factura.comprador
     nota = NotaCredito.crear(
         nota_credito_id,
         factura_id=factura.id,
@@ -67,14 +66,7 @@ def emitir_nota_credito(
         punto_emision_id=factura.punto_emision_id,
         sucursal_id=factura.sucursal_id,
         bodega_id=factura.bodega_id,
-        comprador=DatosComprador(
-            c.tipo_identificacion,
-            c.identificacion,
-            c.razon_social,
-            c.direccion,
-            c.email,
-            c.telefono,
-        ),
+        comprador=factura.comprador.datos(),
         motivo=motivo,
         fecha_emision=contexto.fecha_emision,
         devolucion_inventario=devolucion_inventario,

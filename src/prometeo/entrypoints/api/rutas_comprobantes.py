@@ -11,15 +11,22 @@ from fastapi import APIRouter, Query, Response
 from prometeo.application.consultas import SriVista
 from prometeo.application.sri import ComprobanteSinFirmar, NoAutorizado
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
-from prometeo.entrypoints.api.esquemas.comprobantes import ComprobanteRespuesta, ListaComprobantes
+from prometeo.entrypoints.api.esquemas.comprobantes import (
+    ComprobanteRespuesta,
+    CorreccionEntrada,
+    ListaComprobantes,
+)
 from prometeo.entrypoints.api.esquemas.comunes import Fecha
+from prometeo.entrypoints.api.esquemas.facturas import FacturaRespuesta
+from prometeo.entrypoints.api.esquemas.notas_credito import NotaCreditoRespuesta
 from prometeo.entrypoints.api.parametros import IdRuta
-from prometeo.entrypoints.api.seguridad import Contexto, Lectura
+from prometeo.entrypoints.api.seguridad import Contexto, Correccion, Lectura
 
 router = APIRouter(tags=["comprobantes electrónicos"])
 
 _FACTURA, _NOTA = TipoComprobante.FACTURA.value, TipoComprobante.NOTA_CREDITO.value
 _RUTAS = {_FACTURA: "/facturas", _NOTA: "/notas-credito"}
+_RESPUESTAS = {_FACTURA: FacturaRespuesta, _NOTA: NotaCreditoRespuesta}
 _XML = {200: {"content": {"application/xml": {}}, "description": "El comprobante firmado."}}
 _PDF = {200: {"content": {"application/pdf": {}}, "description": "El RIDE."}}
 
@@ -70,6 +77,16 @@ def _autorizacion(ctx: Contexto, tipo: str, documento_id: str) -> Response:
     return Response(autorizacion, media_type="application/xml")
 
 
+_CORRECCION = (
+    "Solo para un comprobante que el SRI devolvió (DEVUELTA, salvo 43, 45 y 70, que se "
+    "consultan solos) o no autorizó: queda PENDIENTE, se firma de nuevo con los datos "
+    "corregidos y se reenvía con la misma clave de acceso y el mismo secuencial; importes e "
+    "inventario no cambian. prometeo reenvía por su cuenta una sola vez, y solo ante los "
+    "errores 39 (firma inválida) y 50 (error interno del SRI). 422 (ComprobanteDetenido) si el "
+    "comprobante no está detenido por el SRI. Rol: admin."
+)
+
+
 def _registrar(tipo: str, nombre: str) -> None:
     ruta = _RUTAS[tipo]
 
@@ -107,6 +124,25 @@ def _registrar(tipo: str, nombre: str) -> None:
     )
     def autorizacion(documento_id: IdRuta, ctx: Lectura) -> Response:
         return _autorizacion(ctx, tipo, documento_id)
+
+    @router.post(
+        f"{ruta}/{{documento_id}}/correccion",
+        summary=f"Corregir y reenviar al SRI {nombre} devuelta o no autorizada",
+        description=_CORRECCION,
+        response_model=_RESPUESTAS[tipo],
+        name=f"correccion_{tipo}",
+    )
+    async def correccion(
+        documento_id: IdRuta, cuerpo: CorreccionEntrada, ctx: Correccion
+    ) -> FacturaRespuesta | NotaCreditoRespuesta:
+        def corregir() -> FacturaRespuesta | NotaCreditoRespuesta:
+            ctx.servicios.comprobantes.corregir(cuerpo.a_comando(tipo, documento_id), ctx.metadatos)
+            consultas = ctx.servicios.consultas
+            if tipo == _FACTURA:
+                return FacturaRespuesta.desde(consultas.factura(documento_id))
+            return NotaCreditoRespuesta.desde(consultas.nota_credito(documento_id))
+
+        return await ctx.comando(corregir)
 
 
 _registrar(_FACTURA, "una factura")

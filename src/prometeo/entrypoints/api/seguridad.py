@@ -121,6 +121,9 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
 Lectura = Annotated[Contexto, Depends(permitido(TODOS, "consultar"))]
 Caja = Annotated[Contexto, Depends(permitido(CAJA, "emitir facturas ni notas de crédito"))]
 Bodega = Annotated[Contexto, Depends(permitido(BODEGA, "mover inventario"))]
+Correccion = Annotated[
+    Contexto, Depends(permitido(ADMINISTRACION, "corregir ni reenviar comprobantes al SRI"))
+]
 Administracion = Annotated[
     Contexto, Depends(permitido(ADMINISTRACION, "modificar el catálogo ni crear tokens"))
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, select
 
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.comprobante import ComprobanteCorregido
 from prometeo.domain.events.factura import (
     CreditoAplicado,
     DescuentoAplicado,
@@ -61,6 +62,7 @@ class _Lote:
     anulaciones: list[Fila] = field(default_factory=list)
     notas: list[Fila] = field(default_factory=list)
     sri: list[Fila] = field(default_factory=list)
+    compradores: list[Fila] = field(default_factory=list)
 
 
 class ProyeccionFacturas(Proyeccion):
@@ -112,6 +114,12 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
                 lote.sri.append({"id": evento.documento_id, **cambios})
             else:
                 en_memoria.fila.update(cambios)
+            if isinstance(evento, ComprobanteCorregido) and evento.comprador is not None:
+                comprador = filas.columnas_comprador(evento.cliente_id, evento.comprador)
+                if en_memoria is None:
+                    lote.compradores.append({"id": evento.documento_id, **comprador})
+                else:
+                    en_memoria.fila.update(comprador)
         return
     assert isinstance(
         evento,
@@ -246,4 +254,5 @@ def _escribir(conexion: Connection, lote: _Lote) -> None:
     )
     actualizar_por_clave(conexion, vista_facturas, ("id",), lote.anulaciones)
     actualizar_por_clave(conexion, vista_facturas, ("id",), lote.sri)
+    actualizar_por_clave(conexion, vista_facturas, ("id",), lote.compradores)
     insertar(conexion, vista_notas_factura, lote.notas)

@@ -10,6 +10,7 @@ from typing import Any
 from prometeo.domain.aggregates.factura import iva_de_lineas
 from prometeo.domain.events.comprobante import (
     ComprobanteAutorizado,
+    ComprobanteCorregido,
     ComprobanteDevuelto,
     ComprobanteEnProceso,
     ComprobanteEnviado,
@@ -17,6 +18,7 @@ from prometeo.domain.events.comprobante import (
     ComprobanteNoAutorizado,
     ComprobanteNoValido,
     ComprobanteRecibido,
+    DatosComprador,
     MensajeSriDatos,
 )
 from prometeo.domain.events.factura import (
@@ -76,7 +78,6 @@ def pagos_json(pagos: Iterable[DatosPago]) -> str:
 def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
     """A new draft, with the global discount it was created with; its totals are zero
     until `recalcular_borrador` sees its lines."""
-    c = evento.comprador
     descuento = evento.descuento_global
     return {
         "id": evento.factura_id,
@@ -87,13 +88,7 @@ def factura_creada(proyectado: EventoProyectado, evento: FacturaCreada) -> Fila:
         "punto_emision_id": evento.punto_emision_id,
         "sucursal_id": evento.sucursal_id,
         "bodega_id": evento.bodega_id,
-        "cliente_id": evento.cliente_id,
-        "tipo_identificacion": c.tipo_identificacion,
-        "identificacion": c.identificacion,
-        "razon_social": c.razon_social,
-        "direccion": c.direccion,
-        "email": c.email,
-        "telefono": c.telefono,
+        **columnas_comprador(evento.cliente_id, evento.comprador),
         "descuento_tipo": None if descuento is None else descuento.tipo_descuento,
         "descuento_valor": None if descuento is None else texto(descuento.valor),
         "subtotal_sin_impuestos": "0.00",
@@ -250,6 +245,7 @@ PENDIENTE_SRI: Fila = {**SIN_SRI, "estado_sri": "PENDIENTE", "mensajes_sri": "[]
 
 EventoSri = (
     ComprobanteFirmado
+    | ComprobanteCorregido
     | ComprobanteNoValido
     | ComprobanteEnviado
     | ComprobanteRecibido
@@ -261,6 +257,7 @@ EventoSri = (
 TIPOS_SRI = frozenset(
     {
         ComprobanteFirmado,
+        ComprobanteCorregido,
         ComprobanteNoValido,
         ComprobanteEnviado,
         ComprobanteRecibido,
@@ -321,4 +318,29 @@ def estado_sri(evento: EventoSri) -> Fila:
             )
         case ComprobanteNoAutorizado():
             fila.update(estado_sri="NO AUTORIZADO", mensajes_sri=_mensajes(evento.mensajes))
+        case ComprobanteCorregido():
+            fila["estado_sri"] = "PENDIENTE"
+            fila["mensajes_sri"] = _mensajes(
+                (
+                    MensajeSriDatos(
+                        "CORRECCION",
+                        "Corregido: se firma y se envía de nuevo al SRI",
+                        evento.motivo,
+                        "INFORMATIVO",
+                    ),
+                )
+            )
     return fila
+
+
+def columnas_comprador(cliente_id: str | None, c: DatosComprador) -> Fila:
+    """The buyer's columns (written at creation, rewritten by a correction)."""
+    return {
+        "cliente_id": cliente_id,
+        "tipo_identificacion": c.tipo_identificacion,
+        "identificacion": c.identificacion,
+        "razon_social": c.razon_social,
+        "direccion": c.direccion,
+        "email": c.email,
+        "telefono": c.telefono,
+    }

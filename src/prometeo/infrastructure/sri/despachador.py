@@ -11,7 +11,8 @@ emission order, one ServicioEnvioSri step at a time, on a schedule of its own.
   on REINTENTOS and ends the round, so an outage is not hammered; the error and the next
   try are kept for /health and `prometeo sri estado`.
 - A document whose process stopped (DEVUELTA for a reason a person must fix, NO
-  AUTORIZADO, AUTORIZADO) is dropped from the schedule."""
+  AUTORIZADO, AUTORIZADO) is dropped from the schedule; once corrected and signed again
+  it is sent like a new one."""
 
 from __future__ import annotations
 
@@ -116,6 +117,7 @@ def _por_despachar(conexion: Connection, ahora_ms: int, limite: int) -> list[Com
             t.c.id,
             t.c.fecha_emision,
             t.c.posicion,
+            t.c.estado_sri,
         ).where(
             or_(
                 t.c.estado_sri.in_(EN_CURSO),
@@ -133,7 +135,14 @@ def _por_despachar(conexion: Connection, ahora_ms: int, limite: int) -> list[Com
     consulta = (
         select(d.c.tipo, d.c.id)
         .select_from(d.outerjoin(e, e.c.documento_id == d.c.id))
-        .where(or_(e.c.proximo_ms.is_(None), e.c.proximo_ms <= ahora_ms))
+        .where(
+            or_(
+                e.c.proximo_ms.is_(None),
+                e.c.proximo_ms <= ahora_ms,
+                # Stopped, then corrected and signed again: its stop no longer holds.
+                (e.c.proximo_ms == _DETENIDO) & (d.c.estado_sri == EstadoSri.FIRMADO.value),
+            )
+        )
         .order_by(d.c.fecha_emision, d.c.posicion)
         .limit(limite)
     )
@@ -239,6 +248,10 @@ class DespachadorSri:
             if documento.estado_sri is EstadoSri.DEVUELTA and not documento.debe_consultarse:
                 # Stopped until a person fixes it: out of the rounds, kept to be shown.
                 _programar(conexion, pendiente, _DETENIDO, 0, None)
+                return
+            if documento.estado_sri is EstadoSri.PENDIENTE:
+                # Sent back to be signed (a resend): it is sent as soon as it is signed.
+                _programar(conexion, pendiente, _ms(ahora), 0, None)
                 return
             if documento.debe_enviarse_correo and self.con_correo:
                 fallos = _intentos(conexion, pendiente.documento_id) if paso is Paso.NADA else 0

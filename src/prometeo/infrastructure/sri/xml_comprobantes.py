@@ -22,8 +22,7 @@ from lxml import etree
 from prometeo.application.sri import XmlNoValido
 from prometeo.domain.aggregates.factura import Factura, LineaFactura
 from prometeo.domain.aggregates.nota_credito import NotaCredito, importes_de_lineas
-from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
-from prometeo.domain.events.factura import DatosComprador
+from prometeo.domain.events.comprobante import DatosComprador, DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.nota_credito import LineaNotaCredito
 from prometeo.domain.services.totales import prorratear
 from prometeo.domain.value_objects.comprador import Comprador

@@ -8,8 +8,9 @@ from typing import Self
 
 from pydantic import Field
 
+from prometeo.application.comandos import CorregirComprobante
 from prometeo.application.consultas import ComprobanteVista, MensajeSriVista, SriVista
-from prometeo.entrypoints.api.esquemas.comunes import Salida
+from prometeo.entrypoints.api.esquemas.comunes import Entrada, Id, Salida, Texto, ejemplos
 
 
 class MensajeSriRespuesta(Salida):
@@ -87,3 +88,22 @@ class ListaComprobantes(Salida):
     """Comprobantes electrónicos."""
 
     items: list[ComprobanteRespuesta]
+
+
+class CorreccionEntrada(Entrada):
+    """Corrección de un comprobante que el SRI devolvió o no autorizó: se vuelve a firmar y
+    se reenvía con la misma clave de acceso y el mismo secuencial. Nunca cambia importes
+    ni inventario."""
+
+    model_config = ejemplos({"motivo": "Cédula del comprador errada", "cliente_id": "c-17"})
+
+    motivo: Texto = Field(description="Qué se corrigió y por qué (queda en el historial).")
+    cliente_id: Id | None = Field(
+        default=None,
+        description="El comprador correcto: se copian los datos actuales de este cliente. "
+        "Sin él, el comprador queda como está (la causa estaba fuera del documento, p. ej. "
+        "el certificado o el RUC del emisor).",
+    )
+
+    def a_comando(self, tipo: str, documento_id: str) -> CorregirComprobante:
+        return CorregirComprobante(tipo, documento_id, self.motivo, self.cliente_id)

@@ -6,6 +6,7 @@ rebuild, with a RIDE."""
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -229,6 +230,17 @@ def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: Simulador
     assert (salud["despacho"], salud["en_curso"], salud["error_sri"]) == ("activo", 0, None)
     autorizados = tienda.get("/comprobantes", estado_sri="AUTORIZADO")["items"]
     assert [c["id"] for c in autorizados] == [factura["id"], nota["id"], segunda["id"]]
+    # Every call to the SRI was timed: answered ones and the outage's 502s.
+    metricas = http.get("/metrics").text
+    for servicio, resultado in (
+        ("recepcion", "ok"),
+        ("recepcion", "error"),
+        ("autorizacion", "ok"),
+    ):
+        serie = (
+            f'prometeo_sri_latencia_segundos_count{{resultado="{resultado}",servicio="{servicio}"}}'
+        )
+        assert re.search(re.escape(serie) + r" [1-9]", metricas), serie
 
 
 def recorrido_correccion(http: TestClient, aplicacion: Aplicacion, simulador: SimuladorSri) -> None:

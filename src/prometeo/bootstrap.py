@@ -298,6 +298,7 @@ def bootstrap(
         sri=ClienteSriPorAmbiente(
             lambda: settings.sri_url or url_por_ambiente(consultas.emisor().ambiente),
             timeout=settings.sri_timeout,
+            al_responder=aplicacion.metricas.llamada_sri,
         ),
         xml_firmado=consultas.xml_firmado,
         ahora=ahora_ecuador,

@@ -29,6 +29,9 @@ TIPO_CONTENIDO = CONTENT_TYPE_LATEST
 # Commands run from a few milliseconds (a catalog insert) to seconds (a large factura
 # under contention, with retries).
 _CUBETAS_COMANDOS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# The SRI answers in tens of milliseconds to tens of seconds (its calls time out at
+# PROMETEO_SRI_TIMEOUT, 30 s by default).
+_CUBETAS_SRI = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
 
 
 class Metricas:
@@ -101,6 +104,14 @@ class Metricas:
             "Comprobantes emitidos que esperan su firma.",
             registry=self.registro,
         )
+        self.latencia_sri = Histogram(
+            "prometeo_sri_latencia_segundos",
+            "Duración de las llamadas a los servicios web del SRI, por servicio (recepcion, "
+            "autorizacion) y resultado (ok: respondió HTTP 2xx; error: sin respuesta útil).",
+            ["servicio", "resultado"],
+            buckets=_CUBETAS_SRI,
+            registry=self.registro,
+        )
         self.latencia_comandos = Histogram(
             "prometeo_comando_duracion_segundos",
             "Duración de los comandos, por nombre de comando.",
@@ -131,6 +142,10 @@ class Metricas:
 
     def contar_xml_no_valido(self, tipo: str, _errores: tuple[str, ...]) -> None:
         self.comprobantes_xml_no_valido.labels(tipo=tipo).inc()
+
+    def llamada_sri(self, servicio: str, resultado: str, segundos: float) -> None:
+        """A call to the SRI's web services took `segundos`."""
+        self.latencia_sri.labels(servicio=servicio, resultado=resultado).observe(segundos)
 
     def fijar_pendientes_outbox(self, pendientes: int) -> None:
         self.pendientes_outbox.set(pendientes)

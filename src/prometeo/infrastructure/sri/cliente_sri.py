@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import copy
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
@@ -43,6 +44,10 @@ ESTADOS_RECEPCION = frozenset({"RECIBIDA", "DEVUELTA"})
 HORA_ECUADOR = timezone(timedelta(hours=-5))
 _EXTRACTO = 200  # characters of an unusable answer that reach a log or a message
 
+# Told of every call: (servicio "recepcion" | "autorizacion", resultado "ok" when the SRI
+# answered HTTP 2xx else "error", seconds it took).
+Observador = Callable[[str, str, float], None]
+
 # An answer is data, never instructions: no entities, no DTD, no network. CDATA is kept so
 # that the `<autorizacion>` element re-serializes as the SRI sent it.
 _LECTOR = etree.XMLParser(
@@ -67,9 +72,15 @@ class ClienteSri:
     closes the client only when this object made it."""
 
     def __init__(
-        self, url_base: str, *, timeout: float = 30.0, cliente: httpx.Client | None = None
+        self,
+        url_base: str,
+        *,
+        timeout: float = 30.0,
+        cliente: httpx.Client | None = None,
+        al_responder: Observador | None = None,
     ) -> None:
         base = url_base.rstrip("/")
+        self._al_responder = al_responder
         self._url_recepcion = base + RUTA_RECEPCION
         self._url_autorizacion = base + RUTA_AUTORIZACION
         self._timeout = httpx.Timeout(timeout)
@@ -131,6 +142,18 @@ class ClienteSri:
         self.cerrar()
 
     def _post(self, url: str, sobre: bytes) -> bytes:
+        inicio = time.perf_counter()
+        resultado = "error"
+        try:
+            contenido = self._llamar(url, sobre)
+            resultado = "ok"
+            return contenido
+        finally:
+            if self._al_responder is not None:
+                servicio = "recepcion" if url == self._url_recepcion else "autorizacion"
+                self._al_responder(servicio, resultado, time.perf_counter() - inicio)
+
+    def _llamar(self, url: str, sobre: bytes) -> bytes:
         try:
             respuesta = self._cliente.post(
                 url, content=sobre, headers=CABECERAS, timeout=self._timeout
@@ -263,16 +286,25 @@ class ClienteSriPorAmbiente:
     """The ServicioSri of the configured URL (PROMETEO_SRI_URL) or, unset, of the emisor's
     ambiente as it is when each call is made (pruebas or producción), one client per URL."""
 
-    def __init__(self, url: Callable[[], str], *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: Callable[[], str],
+        *,
+        timeout: float = 30.0,
+        al_responder: Observador | None = None,
+    ) -> None:
         self._url = url
         self._timeout = timeout
+        self._al_responder = al_responder
         self._clientes: dict[str, ClienteSri] = {}
 
     def _cliente(self) -> ClienteSri:
         url = self._url()
         cliente = self._clientes.get(url)
         if cliente is None:
-            cliente = self._clientes[url] = ClienteSri(url, timeout=self._timeout)
+            cliente = self._clientes[url] = ClienteSri(
+                url, timeout=self._timeout, al_responder=self._al_responder
+            )
         return cliente
 
     def enviar(self, firmado: bytes) -> RespuestaRecepcion:

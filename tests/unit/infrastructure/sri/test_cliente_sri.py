@@ -7,6 +7,7 @@ garbage) is ErrorTransitorioSri, with nothing of the document in its message."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -384,6 +385,32 @@ def test_no_usable_answer_is_transient(servicio: str, respuesta: Respuesta, dice
         llamar(cliente, servicio)
 
     assert base64.b64encode(FIRMADO)[:40].decode() not in str(error.value)
+
+
+@SERVICIOS
+@pytest.mark.parametrize(
+    ("respuesta", "resultado"),
+    [
+        pytest.param(httpx.ConnectError("refused"), "error", id="refused"),
+        pytest.param(httpx.Response(502, text=HTML_502), "error", id="502"),
+        pytest.param(xml(grabada("recepcion_recibida.xml")), "ok", id="answered"),
+    ],
+)
+def test_every_call_is_told_with_its_service_result_and_duration(
+    servicio: str, respuesta: Respuesta, resultado: str
+) -> None:
+    llamadas: list[tuple[str, str, float]] = []
+    falso = SriFalso(respuesta)
+    cliente = ClienteSri(
+        URL,
+        cliente=httpx.Client(transport=httpx.MockTransport(falso)),
+        al_responder=lambda *llamada: llamadas.append(llamada),
+    )
+    with contextlib.suppress(ErrorTransitorioSri):
+        llamar(cliente, servicio)
+    ((quien, como, segundos),) = llamadas
+    assert (quien, como) == (servicio, resultado)
+    assert segundos >= 0
 
 
 def test_the_other_services_answer_is_transient() -> None:

@@ -22,6 +22,7 @@ from apoyo_http import API, TiendaHttp, exigir, reglas
 from prometeo.bootstrap import Aplicacion, reconstruir_proyecciones
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
+from prometeo.infrastructure.sri.despachador import REINTENTOS
 from prometeo.infrastructure.sri.simulador import SimuladorSri
 from prometeo.infrastructure.sri.simulador_casos import Caso, Servicio
 from prometeo.infrastructure.sri.xml_comprobantes import errores_de_esquema
@@ -81,6 +82,8 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
         "numero_autorizacion": None,
         "fecha_autorizacion": None,
         "mensajes": [],
+        "proximo_intento": None,
+        "ultimo_error": None,
     }
     ruta = f"{API}/facturas/{factura['id']}"
     # Not signed yet: no XML (409 naming the rule), but a RIDE marked as not authorized.
@@ -135,13 +138,18 @@ def recorrido_firma(http: TestClient, firmante: Aplicacion, ca: Path) -> None:
     firmados = tienda.get("/comprobantes", estado_sri="FIRMADO")["items"]
     assert [(c["tipo"], c["id"]) for c in firmados] == [("01", factura["id"]), ("04", nota["id"])]
     assert tienda.get("/comprobantes", estado_sri="PENDIENTE")["items"] == []
+    # A scrape alone brings the gauges up to date (before anyone asks /health).
+    metricas = http.get("/metrics").text
+    assert 'prometeo_comprobantes_por_estado_sri{estado="FIRMADO"} 2.0' in metricas
+    assert "\nprometeo_comprobantes_pendientes 0.0" in metricas
+    assert "\nprometeo_comprobantes_sin_autorizar 2.0" in metricas
+    edad = re.search(r"\nprometeo_comprobantes_sin_autorizar_edad_segundos (\S+)", metricas)
+    assert edad is not None
     salud = exigir(http.get("/health"), 200)["sri"]
     assert salud["pendientes"] == 0
     # Signed, not sent (no dispatcher round here): both wait for the SRI.
     assert salud["en_curso"] == 2
-    assert salud["segundos_sin_autorizar"] is not None
-    metricas = http.get("/metrics").text
-    assert 'prometeo_comprobantes_por_estado_sri{estado="FIRMADO"} 2.0' in metricas
+    assert salud["segundos_sin_autorizar"] == pytest.approx(float(edad.group(1)), abs=5)
 
     # The read models rebuilt from the log serve the very same bytes.
     xml_antes = http.get(f"{API}/facturas/{factura['id']}/xml").content
@@ -197,6 +205,15 @@ def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: Simulador
     simulador.programar(
         segunda["clave_acceso"], Caso.demora(Servicio.RECEPCION, segundos=DEMORA_LENTA)
     )
+    caida = reloj()
+    _rondas(aplicacion, reloj, veces=1)
+    # The outage is visible on the document: why the last try failed, and when the next is.
+    caido = exigir(http.get(f"{API}/facturas/{factura['id']}"), 200)["sri"]
+    assert "HTTP 502" in caido["ultimo_error"], caido
+    proximo = datetime.fromisoformat(caido["proximo_intento"])
+    assert proximo.timestamp() == pytest.approx(caida + REINTENTOS[0], abs=1)
+    (en_lista,) = [c for c in tienda.get("/comprobantes")["items"] if c["id"] == factura["id"]]
+    assert en_lista["sri"] == caido
     _rondas(aplicacion, reloj)
     # Requests that carried each clave. A 502 leaves the send unanswered: the document is
     # asked about first (the SRI has nothing) and only then sent again. The first 502 hit
@@ -218,6 +235,7 @@ def recorrido_sri(http: TestClient, aplicacion: Aplicacion, simulador: Simulador
             recurso,
             simulador.recibidos(documento["clave_acceso"]),
         )
+        assert (sri["proximo_intento"], sri["ultimo_error"]) == (None, None)
         autorizacion = http.get(f"{API}/{recurso}/{documento['id']}/autorizacion.xml")
         assert autorizacion.status_code == 200
         raiz = etree.fromstring(autorizacion.content)

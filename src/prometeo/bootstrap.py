@@ -55,6 +55,7 @@ from prometeo.infrastructure.lecturas.comprobantes import (
     por_estado_sri,
 )
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
+from prometeo.infrastructure.lecturas.documentos import instante_programado
 from prometeo.infrastructure.mensajeria import (
     NOMBRE_RELAY,
     PublicadorRabbitMQ,
@@ -77,18 +78,14 @@ from prometeo.infrastructure.proyecciones.trabajador import (
     crear_seguidor_proyecciones,
     publicar_retraso,
 )
-from prometeo.infrastructure.reloj import RelojSistema
+from prometeo.infrastructure.reloj import HORA_ECUADOR, RelojSistema
 from prometeo.infrastructure.salud import base_de_datos_responde, estado_broker
 from prometeo.infrastructure.seguimiento import EventoAparcado, Seguidor, listar_aparcados
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
 from prometeo.infrastructure.sri.cliente_sri import ClienteSriPorAmbiente, url_por_ambiente
-from prometeo.infrastructure.sri.configuracion_firma import (
-    HORA_ECUADOR,
-    ahora_ecuador,
-    cargar_firma,
-)
+from prometeo.infrastructure.sri.configuracion_firma import ahora_ecuador, cargar_firma
 from prometeo.infrastructure.sri.correo_comprobantes import CorreoComprobantesSmtp
 from prometeo.infrastructure.sri.despachador import DespachadorSri, programados
 from prometeo.infrastructure.sri.firmador_fondo import (
@@ -357,20 +354,12 @@ class OperacionAplicacion(ServicioOperacion):
         aplicacion = self._aplicacion
         firmador = aplicacion.firmador
         estado = firmador.comprobar() if firmador is not None else EstadoFirma("no configurado")
-        pendientes = comprobantes_pendientes(aplicacion)
-        self._metricas.comprobantes_pendientes.set(pendientes)
-        with conexion_de_lectura(aplicacion.engine) as conexion:
-            en_curso, antigua = en_curso_sri(conexion)
+        pendientes, en_curso, edad = medir_comprobantes(aplicacion)
         despachador = aplicacion.despachador
         if aplicacion.settings.sri_envio != "embebido" or despachador is None:
             despacho = "detenido"
         else:
             despacho = "activo" if despachador.activo else "en otro proceso"
-        edad = None
-        if antigua is not None:
-            inicio = datetime.combine(antigua, datetime.min.time(), tzinfo=HORA_ECUADOR)
-            edad = max((ahora_ecuador() - inicio).total_seconds(), 0.0)
-        self._metricas.comprobantes_sin_autorizar.set(en_curso)
         return EstadoComprobantes(
             aplicacion.settings.sri_envio,
             estado.certificado,
@@ -455,9 +444,7 @@ def estado_sri(aplicacion: Aplicacion) -> tuple[dict[str, int], list[ProgramadoS
         ProgramadoSri(
             f.documento_id,
             f.tipo_comprobante,
-            datetime.fromtimestamp(f.proximo_ms / 1000, HORA_ECUADOR)
-            if f.proximo_ms < 2**61
-            else None,
+            instante_programado(f.proximo_ms),
             f.intentos,
             f.ultimo_error,
         )
@@ -477,9 +464,29 @@ class ProgramadoSri:
     ultimo_error: str | None
 
 
+def medir_comprobantes(aplicacion: Aplicacion) -> tuple[int, int, float | None]:
+    """Documents waiting for their signature, signed ones waiting for the SRI's final
+    answer, and the age in seconds of the oldest of those (from the start of its emission
+    day; None when none waits); the gauges are set to them."""
+    with conexion_de_lectura(aplicacion.engine) as conexion:
+        pendientes = contar_pendientes(conexion)
+        en_curso, antigua = en_curso_sri(conexion)
+    edad = None
+    if antigua is not None:
+        inicio = datetime.combine(antigua, datetime.min.time(), tzinfo=HORA_ECUADOR)
+        edad = max((ahora_ecuador() - inicio).total_seconds(), 0.0)
+    metricas = aplicacion.metricas
+    metricas.comprobantes_pendientes.set(pendientes)
+    metricas.comprobantes_sin_autorizar.set(en_curso)
+    metricas.comprobantes_sin_autorizar_edad.set(edad or 0.0)
+    return pendientes, en_curso, edad
+
+
 def refrescar_metricas(aplicacion: Aplicacion) -> None:
-    """Bring the state gauges up to date before a scrape: how far behind the log each
-    projection is and, when a broker is configured, the outbox backlog."""
+    """Bring the state gauges up to date before a scrape: the comprobantes by SRI state
+    and waiting, how far behind the log each projection is and, when a broker is
+    configured, the outbox backlog."""
+    medir_comprobantes(aplicacion)
     with conexion_de_lectura(aplicacion.engine) as conexion:
         for estado, n in por_estado_sri(conexion).items():
             aplicacion.metricas.comprobantes_por_estado.labels(estado=estado).set(n)

@@ -138,6 +138,9 @@ class SriVista:
     numero_autorizacion: str | None = None
     fecha_autorizacion: datetime | None = None
     mensajes: list[MensajeSriVista] = field(default_factory=list)
+    # While the dispatcher works on it: when it tries next, and why the last try failed.
+    proximo_intento: datetime | None = None
+    ultimo_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

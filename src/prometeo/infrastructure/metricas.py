@@ -99,6 +99,12 @@ class Metricas:
             "RECIBIDA, EN PROCESO).",
             registry=self.registro,
         )
+        self.comprobantes_sin_autorizar_edad = Gauge(
+            "prometeo_comprobantes_sin_autorizar_edad_segundos",
+            "Edad del comprobante más antiguo que espera la respuesta final del SRI, desde "
+            "el inicio de su día de emisión (0 si no hay ninguno; el SRI responde en 24 h).",
+            registry=self.registro,
+        )
         self.comprobantes_pendientes = Gauge(
             "prometeo_comprobantes_pendientes",
             "Comprobantes emitidos que esperan su firma.",

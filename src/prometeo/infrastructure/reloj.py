@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+# Ecuador (continental) keeps UTC-05:00 all year, no daylight saving time: a fixed offset
+# (the SRI's servers are in Quito; its dates without an offset are read in it).
+HORA_ECUADOR = timezone(timedelta(hours=-5))
 
 
 class RelojSistema:

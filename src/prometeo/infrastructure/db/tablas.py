@@ -184,6 +184,8 @@ eventos_aparcados = Table(
 # The SRI dispatcher's schedule (migration 0012): when each document in the SRI's process
 # is looked at next, how many tries in a row failed and why. Operational state, not
 # history: the document's own events say what happened; this says only when to go back.
+# A proximo_ms that never comes: the document waits for a person, out of the rounds.
+NUNCA_MS = 2**62
 envios_sri = Table(
     "envios_sri",
     metadata,

@@ -12,7 +12,7 @@ from prometeo.application.consultas import ComprobanteVista
 from prometeo.application.sri import ComprobantePendiente, ComprobanteSinFirmar
 from prometeo.domain.errores import NoEncontrado
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
-from prometeo.infrastructure.lecturas.documentos import sri_de
+from prometeo.infrastructure.lecturas.documentos import envios_de, sri_de
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_facturas,
     vista_notas_credito,
@@ -76,9 +76,11 @@ def leer_comprobantes(
     if hasta is not None:
         consulta = consulta.where(e.c.fecha_emision <= hasta)
     consulta = consulta.limit(limite).offset(desplazamiento)
+    filas = list(conexion.execute(consulta))
+    envios = envios_de(conexion, filas)
     vistas = []
-    for fila in conexion.execute(consulta):
-        sri = sri_de(fila)
+    for fila in filas:
+        sri = sri_de(fila, envios.get(fila.id))
         if sri is not None:
             vistas.append(
                 ComprobanteVista(fila.tipo, fila.id, fila.numero, fila.fecha_emision, sri)

@@ -28,6 +28,7 @@ from prometeo.application.consultas import (
     SriVista,
     TotalesVista,
 )
+from prometeo.infrastructure.db.tablas import NUNCA_MS, envios_sri
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_facturas,
@@ -36,6 +37,7 @@ from prometeo.infrastructure.proyecciones.tablas import (
     vista_notas_credito,
     vista_notas_factura,
 )
+from prometeo.infrastructure.reloj import HORA_ECUADOR
 from prometeo.infrastructure.sql.sentencias import consultar
 
 _f, _lf, _nf = vista_facturas, vista_lineas_factura, vista_notas_factura
@@ -77,8 +79,44 @@ _LINEAS_NOTAS = (
 _AMBIENTE_EN_CLAVE = 23
 
 
-def sri_de(fila: Any) -> SriVista | None:
-    """The `sri` block of a document's row: None while a draft (no clave de acceso)."""
+# The states in which the SRI dispatcher keeps a document on its schedule (envios_sri).
+_EN_DESPACHO = frozenset({"FIRMADO", "RECIBIDA", "EN PROCESO", "DEVUELTA"})
+_e = envios_sri
+_ENVIO = select(_e.c.documento_id, _e.c.proximo_ms, _e.c.ultimo_error).where(
+    _e.c.documento_id == bindparam("id")
+)
+_ENVIOS = select(_e.c.documento_id, _e.c.proximo_ms, _e.c.ultimo_error).where(
+    _e.c.documento_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def instante_programado(proximo_ms: int) -> datetime | None:
+    """When the dispatcher looks at a document next, in Ecuador's time; None: never (it
+    waits for a person)."""
+    if proximo_ms >= NUNCA_MS:
+        return None
+    return datetime.fromtimestamp(proximo_ms / 1000, HORA_ECUADOR)
+
+
+def envios_de(conexion: Connection, filas: Sequence[Any]) -> dict[str, Any]:
+    """The dispatcher's schedule of the documents among `filas` it works on, by id (one
+    query, none when no document is in the SRI's process)."""
+    ids = [f.id for f in filas if f.estado_sri in _EN_DESPACHO]
+    if not ids:
+        return {}
+    return {e.documento_id: e for e in conexion.execute(_ENVIOS, {"ids": ids})}
+
+
+def _envio(conexion: Connection, fila: Any) -> Any:
+    if fila.estado_sri not in _EN_DESPACHO:
+        return None
+    envios = consultar(conexion, _ENVIO, {"id": fila.id})
+    return envios[0] if envios else None
+
+
+def sri_de(fila: Any, envio: Any = None) -> SriVista | None:
+    """The `sri` block of a document's row, with its schedule row (`envio`) when the
+    dispatcher has one: None while a draft (no clave de acceso)."""
     if fila.clave_acceso is None:
         return None
     fecha = fila.fecha_autorizacion
@@ -94,6 +132,8 @@ def sri_de(fila: Any) -> SriVista | None:
             )
             for m in json.loads(fila.mensajes_sri or "[]")
         ],
+        proximo_intento=None if envio is None else instante_programado(envio.proximo_ms),
+        ultimo_error=None if envio is None else envio.ultimo_error,
     )
 
 
@@ -117,7 +157,7 @@ def leer_factura(conexion: Connection, factura_id: str) -> FacturaVista | None:
         return None
     lineas = [_linea_factura(ln) for ln in consultar(conexion, _LINEAS_FACTURA, parametros)]
     notas = [n.nota_credito_id for n in consultar(conexion, _NOTAS_FACTURA, parametros)]
-    return _factura(filas[0], lineas, notas)
+    return _factura(filas[0], lineas, notas, _envio(conexion, filas[0]))
 
 
 def factura_de_filas(fila: Mapping[str, Any], lineas: Sequence[Mapping[str, Any]]) -> FacturaVista:
@@ -141,7 +181,8 @@ def leer_facturas(conexion: Connection, consulta: Select[Any]) -> list[FacturaVi
     notas: dict[str, list[str]] = {i: [] for i in ids}
     for factura_id, nota_id in conexion.execute(_NOTAS_FACTURAS, {"ids": ids}):
         notas[factura_id].append(nota_id)
-    return [_factura(f, lineas[f.id], notas[f.id]) for f in filas]
+    envios = envios_de(conexion, filas)
+    return [_factura(f, lineas[f.id], notas[f.id], envios.get(f.id)) for f in filas]
 
 
 def _linea_factura(ln: Any) -> LineaFacturaVista:
@@ -167,7 +208,9 @@ def _linea_factura(ln: Any) -> LineaFacturaVista:
     )
 
 
-def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> FacturaVista:
+def _factura(
+    f: Any, lineas: list[LineaFacturaVista], notas: list[str], envio: Any = None
+) -> FacturaVista:
     return FacturaVista(
         id=f.id,
         numero=f.numero,
@@ -203,7 +246,7 @@ def _factura(f: Any, lineas: list[LineaFacturaVista], notas: list[str]) -> Factu
         notas_credito=notas,
         motivo_anulacion=f.motivo_anulacion,
         clave_acceso=f.clave_acceso,
-        sri=sri_de(f),
+        sri=sri_de(f, envio),
     )
 
 
@@ -219,9 +262,8 @@ def leer_nota(conexion: Connection, nota_credito_id: str) -> NotaCreditoVista | 
     filas = consultar(conexion, _NOTA, parametros)
     if not filas:
         return None
-    return _nota(
-        filas[0], [_linea_nota(ln) for ln in consultar(conexion, _LINEAS_NOTA, parametros)]
-    )
+    lineas = [_linea_nota(ln) for ln in consultar(conexion, _LINEAS_NOTA, parametros)]
+    return _nota(filas[0], lineas, _envio(conexion, filas[0]))
 
 
 def leer_notas_de(conexion: Connection, factura_id: str | None) -> list[NotaCreditoVista]:
@@ -242,7 +284,8 @@ def leer_notas(
     lineas: dict[str, list[LineaNotaCreditoVista]] = {i: [] for i in ids}
     for ln in conexion.execute(_LINEAS_NOTAS, {"ids": ids}):
         lineas[ln.nota_credito_id].append(_linea_nota(ln))
-    return [_nota(n, lineas[n.id]) for n in filas]
+    envios = envios_de(conexion, filas)
+    return [_nota(n, lineas[n.id], envios.get(n.id)) for n in filas]
 
 
 def _linea_nota(ln: Any) -> LineaNotaCreditoVista:
@@ -265,7 +308,7 @@ def _linea_nota(ln: Any) -> LineaNotaCreditoVista:
     )
 
 
-def _nota(n: Any, lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVista:
+def _nota(n: Any, lineas: Sequence[LineaNotaCreditoVista], envio: Any = None) -> NotaCreditoVista:
     return NotaCreditoVista(
         id=n.id,
         numero=n.numero,
@@ -281,5 +324,5 @@ def _nota(n: Any, lineas: Sequence[LineaNotaCreditoVista]) -> NotaCreditoVista:
         iva=Decimal(n.iva),
         valor_modificacion=Decimal(n.valor_modificacion),
         clave_acceso=n.clave_acceso,
-        sri=sri_de(n),
+        sri=sri_de(n, envio),
     )

@@ -14,7 +14,7 @@ import copy
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from types import TracebackType
 
 import httpx
@@ -27,6 +27,7 @@ from prometeo.application.sri import (
     RespuestaAutorizacion,
     RespuestaRecepcion,
 )
+from prometeo.infrastructure.reloj import HORA_ECUADOR
 
 logger = logging.getLogger("prometeo.sri")
 
@@ -39,9 +40,6 @@ RECEPCION = "http://ec.gob.sri.ws.recepcion"
 AUTORIZACION = "http://ec.gob.sri.ws.autorizacion"
 CABECERAS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
 ESTADOS_RECEPCION = frozenset({"RECIBIDA", "DEVUELTA"})
-# The SRI's servers are in Quito, and mainland Ecuador keeps UTC-5 all year: a date sent
-# without an offset is read in it.
-HORA_ECUADOR = timezone(timedelta(hours=-5))
 _EXTRACTO = 200  # characters of an unusable answer that reach a log or a message
 
 # Told of every call: (servicio "recepcion" | "autorizacion", resultado "ok" when the SRI

@@ -5,15 +5,13 @@ message free of secrets."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from prometeo.application.sri import FirmaComprobantes
+from prometeo.infrastructure.reloj import HORA_ECUADOR
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificados import leer_credencial
 from prometeo.infrastructure.sri.firma import FirmadorXades
-
-# Ecuador (continental) keeps UTC−05:00 all year: no daylight saving time.
-HORA_ECUADOR = timezone(timedelta(hours=-5))
 
 
 def ahora_ecuador() -> datetime:

@@ -30,7 +30,7 @@ from prometeo.application.servicios.envio_sri import Paso, ServicioEnvioSri
 from prometeo.application.sri import ComprobantePendiente, ErrorCorreo, ErrorTransitorioSri
 from prometeo.domain.aggregates.comprobante_electronico import EstadoSri
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
-from prometeo.infrastructure.db.tablas import arriendos, envios_sri
+from prometeo.infrastructure.db.tablas import NUNCA_MS, arriendos, envios_sri
 from prometeo.infrastructure.proyecciones.tablas import vista_facturas, vista_notas_credito
 
 logger = logging.getLogger("prometeo.sri")
@@ -49,7 +49,6 @@ EN_CURSO = (
     EstadoSri.DEVUELTA.value,
 )
 _TERMINADOS = frozenset({EstadoSri.AUTORIZADO, EstadoSri.NO_AUTORIZADO})
-_DETENIDO = 2**62  # "never", in milliseconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +139,7 @@ def _por_despachar(conexion: Connection, ahora_ms: int, limite: int) -> list[Com
                 e.c.proximo_ms.is_(None),
                 e.c.proximo_ms <= ahora_ms,
                 # Stopped, then corrected and signed again: its stop no longer holds.
-                (e.c.proximo_ms == _DETENIDO) & (d.c.estado_sri == EstadoSri.FIRMADO.value),
+                (e.c.proximo_ms == NUNCA_MS) & (d.c.estado_sri == EstadoSri.FIRMADO.value),
             )
         )
         .order_by(d.c.fecha_emision, d.c.posicion)
@@ -247,7 +246,7 @@ class DespachadorSri:
         with self._engine.begin() as conexion:
             if documento.estado_sri is EstadoSri.DEVUELTA and not documento.debe_consultarse:
                 # Stopped until a person fixes it: out of the rounds, kept to be shown.
-                _programar(conexion, pendiente, _DETENIDO, 0, None)
+                _programar(conexion, pendiente, NUNCA_MS, 0, None)
                 return
             if documento.estado_sri is EstadoSri.PENDIENTE:
                 # Sent back to be signed (a resend): it is sent as soon as it is signed.

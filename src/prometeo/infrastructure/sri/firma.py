@@ -12,12 +12,13 @@ import base64
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
+from prometeo.infrastructure.reloj import HORA_ECUADOR
 from prometeo.infrastructure.sri.certificados import CredencialFirma, ErrorCertificado
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -27,8 +28,6 @@ RSA_SHA1 = DS + "rsa-sha1"
 SHA1 = DS + "sha1"
 ENVELOPED = DS + "enveloped-signature"
 TIPO_SIGNED_PROPERTIES = "http://uri.etsi.org/01903#SignedProperties"
-# Ecuador (continental) keeps UTC-5 all year: a fixed offset, no DST rules to consult.
-HORA_ECUADOR = timezone(timedelta(hours=-5))
 RAICES = frozenset({"factura", "notaCredito"})
 
 _DECLARACION = b'<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from prometeo.application.sri import Autorizacion, MensajeSri
-from prometeo.infrastructure.sri.firma import HORA_ECUADOR
+from prometeo.infrastructure.reloj import HORA_ECUADOR
 from prometeo.infrastructure.sri.simulador_casos import DEVOLUCIONES, Caso, Servicio, TipoCaso
 from prometeo.infrastructure.sri.simulador_recibido import ComprobanteRecibido, leer_comprobante
 from prometeo.infrastructure.sri.simulador_soap import (

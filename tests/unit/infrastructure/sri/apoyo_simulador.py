@@ -12,9 +12,10 @@ from functools import cache
 import httpx
 from lxml import etree
 
+from prometeo.infrastructure.reloj import HORA_ECUADOR
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
 from prometeo.infrastructure.sri.certificados import CredencialFirma, cargar_credencial
-from prometeo.infrastructure.sri.firma import HORA_ECUADOR, FirmadorXades
+from prometeo.infrastructure.sri.firma import FirmadorXades
 from prometeo.infrastructure.sri.xml_comprobantes import xml_de
 from unit.domain.negocio import EMISOR, Negocio
 

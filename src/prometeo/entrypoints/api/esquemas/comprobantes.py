@@ -47,6 +47,15 @@ class SriRespuesta(Salida):
     numero_autorizacion: str | None
     fecha_autorizacion: datetime | None
     mensajes: list[MensajeSriRespuesta]
+    proximo_intento: datetime | None = Field(
+        description="Mientras prometeo lo lleva al SRI: cuándo lo envía o consulta de nuevo "
+        "(tras un fallo, con espera creciente). null: nada programado (recién firmado, "
+        "terminado, o detenido hasta que alguien lo corrija).",
+    )
+    ultimo_error: str | None = Field(
+        description="Por qué falló el último intento (el SRI no respondió, HTTP 502...); "
+        "null si el último intento salió bien.",
+    )
 
     @classmethod
     def desde(cls, vista: SriVista) -> Self:
@@ -57,6 +66,8 @@ class SriRespuesta(Salida):
             numero_autorizacion=vista.numero_autorizacion,
             fecha_autorizacion=vista.fecha_autorizacion,
             mensajes=[MensajeSriRespuesta.desde(m) for m in vista.mensajes],
+            proximo_intento=vista.proximo_intento,
+            ultimo_error=vista.ultimo_error,
         )
 
     @classmethod

@@ -4,11 +4,17 @@ moves them. Either way a checkpoint only ever claims events its projection appli
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 from apoyo_proyecciones import abrir, contar_sentencias, sembrar
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from prometeo.application.comandos import CrearFactura, LineaFacturaCmd, RegistrarIngreso
+from prometeo.infrastructure.db.almacen_eventos import EventoNuevo, almacen_eventos
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 
 _cp = checkpoints_proyeccion
@@ -67,3 +73,68 @@ def test_una_proyeccion_atrasada_no_avanza_con_el_append(url_base: str) -> None:
         }
     finally:
         aplicacion.cerrar()
+
+
+@pytest.mark.parametrize("url_base", ["postgresql"], indirect=True)
+def test_un_append_que_espero_a_otro_proceso_mueve_los_checkpoints(url_base: str) -> None:
+    """Two processes append at once: the second waits for the first's position lock. Its
+    statement began before the first committed, so in its snapshot the checkpoints are
+    one batch behind; it must still find them right before its own batch, or every
+    embedded read model would stop where it is for good."""
+    aplicacion = abrir(url_base)
+    try:
+        sembrar(aplicacion)
+        nombres = list(_checkpoints(aplicacion))
+        with aplicacion.engine.connect() as primera, aplicacion.engine.connect() as segunda:
+            primera.begin()
+            almacen_eventos(primera).agregar_moviendo([_evento("prueba-1")], nombres)
+            resultado: list[int | None] = []
+
+            def agregar_despues() -> None:
+                segunda.begin()
+                _, movidos = almacen_eventos(segunda).agregar_moviendo(
+                    [_evento("prueba-2")], nombres
+                )
+                resultado.append(movidos)
+                segunda.commit()
+
+            hilo = threading.Thread(target=agregar_despues)
+            hilo.start()
+            _esperar_bloqueo(aplicacion)  # the second statement has begun and waits
+            primera.commit()
+            hilo.join(timeout=30)
+        assert resultado == [len(nombres)]
+        with aplicacion.unidad_de_trabajo() as uow:
+            ultima = uow.store.ultima_posicion()
+        assert set(_checkpoints(aplicacion).values()) == {ultima}
+    finally:
+        aplicacion.cerrar()
+
+
+def _evento(stream: str) -> EventoNuevo:
+    return EventoNuevo(
+        str(uuid.uuid4()),
+        stream,
+        "prueba",
+        1,
+        "EventoDePrueba",
+        1,
+        "{}",
+        '{"usuario":"test"}',
+        datetime(2026, 11, 29, 12, 0, tzinfo=UTC),
+    )
+
+
+def _esperar_bloqueo(aplicacion: object, plazo: float = 10.0) -> None:
+    """Until some backend of this database waits for a lock."""
+    limite = time.monotonic() + plazo
+    consulta = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    while time.monotonic() < limite:
+        with aplicacion.engine.connect() as conexion:  # type: ignore[attr-defined]
+            if conexion.execute(consulta).scalar_one():
+                return
+        time.sleep(0.02)
+    raise AssertionError("El segundo append nunca esperó el bloqueo de la posición")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from apoyo_comprobantes import (
     CLAVE,
@@ -21,6 +22,8 @@ from apoyo_http import TiendaHttp
 from bases_de_datos import todos_los_backends
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.entrypoints.api.app import crear_app
+from prometeo.infrastructure.db.tablas import eventos
+from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.simulador import SimuladorSri
 
@@ -125,6 +128,12 @@ def test_dos_despachadores_nunca_envian_dos_veces_la_misma_clave(
                     # by Autorización.
                     respuestas = {"ComprobanteRecibido", "ComprobanteEnProceso"}
                     assert (respuestas | {"ComprobanteAutorizado"}) & set(tipos), tipos
+                # Both wrote at once, as two processes would: the read models of each
+                # kept up with every event (their checkpoints moved with every append).
+                with primera.engine.connect() as conexion:
+                    ultima = conexion.execute(select(func.max(eventos.c.posicion))).scalar()
+                    puntos = conexion.execute(select(checkpoints_proyeccion.c.posicion))
+                    assert set(puntos.scalars()) == {ultima}
         finally:
             primera.cerrar()
             segunda.cerrar()

@@ -21,6 +21,14 @@ from prometeo.infrastructure.sql.ejecucion import comenzar_con, ejecutar_sql
 # the order given. With `checkpoints`, it also moves the embedded projections' checkpoints
 # that sit right before the batch to its end (what `Proyector.observador` would do in a
 # second round trip): the checkpoint rows are locked right after the position row.
+#
+# Under READ COMMITTED the statement's snapshot is taken when it begins, before it waits
+# for another writer's position lock: in that snapshot the checkpoints may still be a
+# batch behind. A plain `WHERE posicion = ultima - n` would filter them out on that stale
+# value (only rows that pass on the snapshot are re-checked against their latest version),
+# so they would never move again. `k` reads them FOR UPDATE, which returns their latest
+# committed values, and the test on those values decides; joining `p` makes the locks come
+# after the position lock (the rows are locked as the join yields them).
 
 
 def _sql_agregar(cuantos: str, filas: str, checkpoints: str | None) -> str:
@@ -41,9 +49,13 @@ WITH p AS (
         return sql + "\nSELECT ultima FROM p"
     return (
         sql
-        + f""", c AS (
-    UPDATE checkpoints_proyeccion SET posicion = p.ultima FROM p
-    WHERE nombre = ANY({checkpoints}::text[]) AND posicion = p.ultima - {cuantos}
+        + f""", k AS (
+    SELECT cp.nombre, cp.posicion FROM checkpoints_proyeccion cp, p
+    WHERE cp.nombre = ANY({checkpoints}::text[])
+    FOR UPDATE OF cp
+), c AS (
+    UPDATE checkpoints_proyeccion cp SET posicion = p.ultima FROM p, k
+    WHERE cp.nombre = k.nombre AND k.posicion = p.ultima - {cuantos}
     RETURNING 1
 )
 SELECT ultima, (SELECT count(*) FROM c) FROM p"""

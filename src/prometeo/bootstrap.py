@@ -39,6 +39,9 @@ from prometeo.application.servicios import (
 from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.servicios.envio_sri import ServicioEnvioSri
 from prometeo.application.unidad_de_trabajo import Metadatos
+from prometeo.domain.events.comprobante import ComprobanteCorregido, ComprobanteFirmado
+from prometeo.domain.events.factura import FacturaEmitida
+from prometeo.domain.events.nota_credito import NotaCreditoEmitida
 from prometeo.domain.reloj import Reloj, RelojFijo
 from prometeo.infrastructure.correo import CorreoSmtp
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
@@ -310,6 +313,7 @@ def bootstrap(
         dueno=f"{socket.gethostname()}:{os.getpid()}:{id(aplicacion)}",
         con_correo=correo is not None,
     )
+    _despertar_al_firmar_y_emitir(aplicacion)
     if volcado_wal is not None:
         volcado_wal.iniciar()
     # Keep it the last observer: it counts events that are about to commit.
@@ -450,6 +454,18 @@ def estado_sri(aplicacion: Aplicacion) -> tuple[dict[str, int], list[ProgramadoS
         )
         for f in filas
     ]
+
+
+def _despertar_al_firmar_y_emitir(aplicacion: Aplicacion) -> None:
+    """A document emitted (or corrected) in this process wakes the signer, and one signed
+    wakes the dispatcher, so that it reaches the SRI right away rather than at their next
+    poll (which remains for documents other processes emit)."""
+    firmador, despachador = aplicacion.firmador, aplicacion.despachador
+    if firmador is not None:
+        for tipo in (FacturaEmitida, NotaCreditoEmitida, ComprobanteCorregido):
+            aplicacion.bus.suscribir(tipo, lambda _evento: firmador.despertar())
+    if despachador is not None:
+        aplicacion.bus.suscribir(ComprobanteFirmado, lambda _evento: despachador.despertar())
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,7 +209,12 @@ class DespachadorSri:
         self.ultimo_error: str | None = None
         self.activo = False
         self._parar = threading.Event()
+        self._despertar = threading.Event()
         self._hilo: threading.Thread | None = None
+
+    def despertar(self) -> None:
+        """Start a round now (a document was just signed)."""
+        self._despertar.set()
 
     def ronda(self) -> RondaDespacho:
         if not self.arriendo.tomar():
@@ -285,7 +290,8 @@ class DespachadorSri:
                 ronda = RondaDespacho()
             if ronda.enviados + ronda.consultados + ronda.correos >= self._lote:
                 continue
-            self._parar.wait(self.intervalo)
+            self._despertar.wait(self.intervalo)
+            self._despertar.clear()
 
     def iniciar(self) -> None:
         self._hilo = threading.Thread(target=self._bucle, name="despacho-sri", daemon=True)
@@ -293,6 +299,7 @@ class DespachadorSri:
 
     def parar(self) -> None:
         self._parar.set()
+        self._despertar.set()
         if self._hilo is not None:
             self._hilo.join(timeout=10)
         self.arriendo.soltar()

@@ -29,6 +29,7 @@ logger = logging.getLogger("prometeo.sri")
 
 EstadoCertificado = Literal["ok", "no configurado", "error"]
 _PAUSA_MAXIMA = 5.0  # seconds: a slow batch never parks the signer for long
+_AGRUPAR = 0.1  # seconds a woken signer waits for the rest of a burst of emissions
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,10 @@ class FirmadorEnSegundoPlano:
                 otros = self._actividad is not None and self._actividad() != antes
                 self._parar.wait(self.pausa(time.monotonic() - inicio, otros))
                 continue
-            self._despertar.wait(self.intervalo)
+            if self._despertar.wait(self.intervalo):
+                # Woken by an emission: let the rest of a burst arrive, to sign it in one
+                # unit of work rather than one commit per document.
+                self._parar.wait(_AGRUPAR)
             self._despertar.clear()
 
     def iniciar(self) -> None:

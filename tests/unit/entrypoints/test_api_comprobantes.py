@@ -218,33 +218,22 @@ def test_el_comprobante_autorizado_se_envia_por_correo_al_comprador(
 def test_un_documento_emitido_llega_al_sri_sin_esperar_la_siguiente_ronda(
     url_api: str, certificado: tuple[Path, Path]
 ) -> None:
+    _con_sri_simulado(url_api, certificado, _llega_sin_esperar)
+
+
+def _llega_sin_esperar(http: TestClient, wired: Aplicacion, simulador: SimuladorSri) -> None:
     """The signer and the dispatcher poll seldom here (30 s): an emission wakes the signer,
     its signature wakes the dispatcher, and the factura is received at once."""
-    with SimuladorSri(demora=0) as simulador:
-        wired = bootstrap(
-            ajustes(
-                url_api,
-                firma_archivo=certificado[0],
-                firma_clave=CLAVE,
-                sri_url=simulador.url,
-                sri_timeout=1.0,
-            )
-        )
-        assert wired.firmador is not None
-        assert wired.despachador is not None
-        wired.firmador.intervalo = wired.despachador.intervalo = 30.0
-        try:
-            cabeceras = {"Authorization": f"Bearer {TOKEN_ADMIN}"}
-            with TestClient(crear_app(wired), headers=cabeceras) as http:
-                tienda = TiendaHttp(http).sembrar()
-                tienda.ingresar("cafe", "10", "4.00")
-                wired.firmador.iniciar()
-                wired.despachador.iniciar()
-                time.sleep(0.5)  # both past their first round, now idle for 30 s
-                factura = tienda.facturar(("cafe", "1"))
-                limite = time.monotonic() + 10
-                while simulador.recibidos(factura["clave_acceso"]) == 0:
-                    assert time.monotonic() < limite, tienda.get(f"/facturas/{factura['id']}")
-                    time.sleep(0.05)
-        finally:
-            wired.cerrar()
+    assert wired.firmador is not None
+    assert wired.despachador is not None
+    wired.firmador.intervalo = wired.despachador.intervalo = 30.0
+    tienda = TiendaHttp(http).sembrar()
+    tienda.ingresar("cafe", "10", "4.00")
+    wired.firmador.iniciar()
+    wired.despachador.iniciar()
+    time.sleep(0.5)  # both past their first round, now idle for 30 s
+    factura = tienda.facturar(("cafe", "1"))
+    limite = time.monotonic() + 10
+    while simulador.recibidos(factura["clave_acceso"]) == 0:
+        assert time.monotonic() < limite, tienda.get(f"/facturas/{factura['id']}")
+        time.sleep(0.05)

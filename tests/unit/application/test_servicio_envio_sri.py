@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from escenario import CAFE, Escenario
 
-from prometeo.application.comandos import CorregirComprobante, CrearCliente
+from prometeo.application.comandos import AnularFactura, CorregirComprobante, CrearCliente
 from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.servicios.envio_sri import Paso, ServicioEnvioSri
 from prometeo.application.sri import (
@@ -366,3 +366,15 @@ def test_una_correccion_exige_motivo(montaje, firmas, motivo: str) -> None:  # t
     with pytest.raises(ValorInvalido):
         firmas.corregir(CorregirComprobante("01", pendiente.documento_id, motivo))
     assert _estado(tienda, pendiente) is EstadoSri.NO_AUTORIZADO
+
+
+def test_una_factura_anulada_no_se_corrige_ni_se_reenvia(montaje, firmas) -> None:  # type: ignore[no-untyped-def]
+    tienda, sri, servicio, pendiente = montaje
+    tienda.facturas.anular_factura(AnularFactura(pendiente.documento_id, "Venta cancelada"))
+    _recibir_y_negar(sri, servicio, pendiente, "39")
+    factura = tienda.factura(pendiente.documento_id)
+    assert factura.estado_sri is EstadoSri.NO_AUTORIZADO  # no automatic resend either
+    assert not factura.reenvio_automatico
+    with pytest.raises(OperacionNoPermitida) as error:
+        firmas.corregir(CorregirComprobante("01", pendiente.documento_id, "Reenviar"))
+    assert error.value.reglas == ("ComprobanteVigente",)

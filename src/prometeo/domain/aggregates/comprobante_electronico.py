@@ -148,6 +148,11 @@ class ComprobanteElectronico(Agregado):
                 f"El comprobante {self.numero} está {self.estado_sri.value}: solo se corrige y "
                 "reenvía uno DEVUELTA o NO AUTORIZADO por el SRI",
             )
+        if not self.vigente:
+            raise OperacionNoPermitida(
+                "ComprobanteVigente",
+                f"El comprobante {self.numero} está anulado: no se corrige ni se reenvía al SRI",
+            )
         texto = motivo.strip()
         if not texto or len(texto) > LARGO_MAXIMO_MOTIVO:
             raise ValorInvalido(
@@ -169,7 +174,7 @@ class ComprobanteElectronico(Agregado):
         """Right after the SRI stopped the document: resend it once, signed anew, when its
         answer is one a new signature may fix; never a second time (the SRI blocks a
         document for a day after repeated NO AUTORIZADO answers)."""
-        if not self.detenido or self.reenvio_automatico:
+        if not self.detenido or self.reenvio_automatico or not self.vigente:
             return
         codigos = sorted({m.identificador for m in self.mensajes_sri} & _REENVIO_AUTOMATICO)
         if not codigos:
@@ -184,6 +189,11 @@ class ComprobanteElectronico(Agregado):
                 automatico=True,
             )
         )
+
+    @property
+    def vigente(self) -> bool:
+        """Not annulled (an annulled sale is never sent to the SRI again)."""
+        return True
 
     def _corregir_comprador(self, comprador: DatosComprador, cliente_id: str | None) -> None:
         """Take the corrected buyer (each document keeps its own copy)."""

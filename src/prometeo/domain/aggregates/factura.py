@@ -384,6 +384,10 @@ class Factura(ComprobanteElectronico):
 
     # -- helpers --------------------------------------------------------------------------
 
+    @property
+    def vigente(self) -> bool:
+        return self.estado is not EstadoFactura.ANULADA
+
     def _corregir_comprador(self, comprador: DatosComprador, cliente_id: str | None) -> None:
         self.comprador = Comprador.de_datos(comprador)
         self.cliente_id = cliente_id

@@ -82,8 +82,9 @@ _CORRECCION = (
     "consultan solos) o no autorizó: queda PENDIENTE, se firma de nuevo con los datos "
     "corregidos y se reenvía con la misma clave de acceso y el mismo secuencial; importes e "
     "inventario no cambian. prometeo reenvía por su cuenta una sola vez, y solo ante los "
-    "errores 39 (firma inválida) y 50 (error interno del SRI). 422 (ComprobanteDetenido) si el "
-    "comprobante no está detenido por el SRI. Rol: admin."
+    "errores 39 (firma inválida) y 50 (error interno del SRI). 422 si el comprobante no "
+    "está detenido por el SRI (ComprobanteDetenido) o si la factura está anulada "
+    "(ComprobanteVigente). Rol: admin."
 )
 
 

@@ -71,6 +71,10 @@ class SimuladorSri:
         """How many validarComprobante carried this clave, whatever they were answered."""
         return self.sri.recibidos(clave)
 
+    def claves_recibidas(self) -> list[str]:
+        """The claves received, each once, in the order each first came."""
+        return self.sri.claves_recibidas()
+
     def reiniciar(self) -> None:
         """Forget every document and every programmed case."""
         self.sri.reiniciar()

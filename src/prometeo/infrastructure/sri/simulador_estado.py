@@ -96,6 +96,8 @@ class SriSimulado:
         self._dormir = dormir
         self._cerrojo = threading.Lock()
         self._claves: defaultdict[str, _Clave] = defaultdict(_Clave)
+        # Each clave once, when its first validarComprobante arrived.
+        self._llegadas: list[str] = []
         self._programados: defaultdict[tuple[Servicio, str | None], deque[_Programado]] = (
             defaultdict(deque)
         )
@@ -112,9 +114,16 @@ class SriSimulado:
             registro = self._claves.get(clave)
             return registro.recibidos if registro else 0
 
+    def claves_recibidas(self) -> list[str]:
+        """Every clave a validarComprobante carried, once, in the order each first came
+        (whatever it was answered)."""
+        with self._cerrojo:
+            return list(self._llegadas)
+
     def reiniciar(self) -> None:
         with self._cerrojo:
             self._claves.clear()
+            self._llegadas.clear()
             self._programados.clear()
 
     def recepcion(self, cuerpo: bytes) -> RespuestaHttp:
@@ -123,7 +132,10 @@ class SriSimulado:
         clave = recibido.clave if recibido else None
         with self._cerrojo:
             if clave:
-                self._claves[clave].recibidos += 1
+                registro = self._claves[clave]
+                if registro.recibidos == 0:
+                    self._llegadas.append(clave)
+                registro.recibidos += 1
             caso = self._tomar(Servicio.RECEPCION, clave)
         # A failure of the service comes before it reads anything.
         falla = self._falla(caso)

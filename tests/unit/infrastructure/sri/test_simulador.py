@@ -364,6 +364,23 @@ def test_lo_programado_para_una_clave_va_antes_que_lo_de_cualquiera(
     assert (simulador.recibidos(clave), simulador.recibidos(otra)) == (1, 2)
 
 
+def test_las_claves_recibidas_en_el_orden_en_que_llegaron_por_primera_vez(
+    simulador: SimuladorSri, emisora: Emisora
+) -> None:
+    primera, primer_firmado = emisora.firmada()
+    segunda, segundo_firmado = emisora.firmada()
+    tercera, tercer_firmado = emisora.firmada()
+    simulador.programar(tercera, Caso.http_502(Servicio.RECEPCION))
+
+    # Not in emission order, one of them twice, one answered with a 502.
+    for firmado in (segundo_firmado, tercer_firmado, primer_firmado, segundo_firmado):
+        enviar(simulador.url_recepcion, firmado)
+
+    assert simulador.claves_recibidas() == [segunda, tercera, primera]
+    simulador.reiniciar()
+    assert simulador.claves_recibidas() == []
+
+
 def test_reiniciar_olvida_documentos_y_casos(simulador: SimuladorSri, emisora: Emisora) -> None:
     clave, firmado = emisora.firmada()
     enviar(simulador.url_recepcion, firmado)

@@ -312,6 +312,7 @@ def bootstrap(
         envio,
         dueno=f"{socket.gethostname()}:{os.getpid()}:{id(aplicacion)}",
         con_correo=correo is not None,
+        arriendo=settings.sri_arriendo,
     )
     _despertar_al_firmar_y_emitir(aplicacion)
     if volcado_wal is not None:

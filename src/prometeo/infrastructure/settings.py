@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     # The SRI's web services; unset: by the emisor's ambiente (celcer pruebas, cel producción).
     sri_url: str | None = None
     sri_timeout: float = Field(default=30.0, gt=0, le=300)
+    # How long the SRI dispatcher's lease outlives its last renewal: after a crash, the
+    # wait before another process dispatches. It is renewed as each round starts (every
+    # half second when idle); a round that outlasts it (a slow SRI) lets a second
+    # dispatcher join in, which wastes work but never sends a clave twice.
+    sri_arriendo: float = Field(default=30.0, ge=2, le=3600)
     # Where set, each AUTORIZADO document is mailed (XML + RIDE) to the buyer's email.
     smtp_url: SecretStr | None = None
     correo_remitente: str | None = None

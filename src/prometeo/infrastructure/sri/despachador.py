@@ -2,9 +2,10 @@
 emission order, one ServicioEnvioSri step at a time, on a schedule of its own.
 
 - One dispatcher per database: a lease row (`arriendos`, name "sri") renewed every round;
-  a process that dies loses it after ARRIENDO seconds and another takes over. Several
-  dispatchers at once would still never send a clave twice (the send is reserved by a
-  commit, see ServicioEnvioSri); the lease only saves them the wasted work.
+  a process that dies loses it after ARRIENDO seconds (PROMETEO_SRI_ARRIENDO) and another
+  takes over. Several dispatchers at once would still never send a clave twice (the send
+  is reserved by a commit, see ServicioEnvioSri); the lease only saves them the wasted
+  work.
 - When to go back to a document lives in `envios_sri` (not in its events): right after a
   send, Autorización is asked ESPERA_PRIMERA_CONSULTA later, then on CONSULTAS (the SRI
   answers within 24 h); a transient failure (the SRI down, a timeout, a 502) backs off
@@ -35,7 +36,7 @@ from prometeo.infrastructure.proyecciones.tablas import vista_facturas, vista_no
 
 logger = logging.getLogger("prometeo.sri")
 
-ARRIENDO = 30.0  # seconds a dispatcher holds the lease without renewing it
+ARRIENDO = 30.0  # seconds a dispatcher holds the lease without renewing it (by default)
 ESPERA_PRIMERA_CONSULTA = 1.0
 # Autorización again after these seconds (by query number), then every 30 minutes.
 CONSULTAS = (2.0, 5.0, 30.0, 60.0, 120.0, 300.0, 900.0, 1800.0)
@@ -68,18 +69,27 @@ def _ms(segundos: float) -> int:
 
 
 class Arriendo:
-    """The lease named `nombre`, held by `dueno` until `hasta_ms`."""
+    """The lease named `nombre`, held by `dueno` until `hasta_ms`: `duracion` seconds after
+    it was last taken or renewed."""
 
-    def __init__(self, engine: Engine, nombre: str, dueno: str, reloj: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        nombre: str,
+        dueno: str,
+        reloj: Callable[[], float],
+        duracion: float = ARRIENDO,
+    ) -> None:
         self._engine = engine
         self._nombre = nombre
         self._dueno = dueno
         self._reloj = reloj
+        self._duracion = duracion
 
     def tomar(self) -> bool:
         """Take or renew the lease; False while someone else holds it."""
         ahora = _ms(self._reloj())
-        hasta = ahora + _ms(ARRIENDO)
+        hasta = ahora + _ms(self._duracion)
         a = arriendos
         with self._engine.begin() as conexion:
             renovado = conexion.execute(
@@ -198,6 +208,7 @@ class DespachadorSri:
         intervalo: float = 0.5,
         reloj: Callable[[], float] = time.time,
         con_correo: bool = False,
+        arriendo: float = ARRIENDO,
     ) -> None:
         self._engine = engine
         self.con_correo = con_correo
@@ -205,7 +216,7 @@ class DespachadorSri:
         self._lote = lote
         self.intervalo = intervalo
         self.reloj = reloj
-        self.arriendo = Arriendo(engine, "sri", dueno, lambda: self.reloj())
+        self.arriendo = Arriendo(engine, "sri", dueno, lambda: self.reloj(), arriendo)
         self.ultimo_error: str | None = None
         self.activo = False
         self._parar = threading.Event()

@@ -1,0 +1,183 @@
+"""The SRI dispatcher inside the real `prometeo serve` process, against the simulated SRI
+over HTTP: a process killed (SIGKILL) with a document in the SRI's hands is followed by
+the next one to AUTORIZADO without sending anything twice; an SRI that is down when the
+documents are emitted gets every one of them, once and in emission order, once it is up."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from servidor_real import Servidor, ejecutar, puerto_libre, servidor
+
+from apoyo_comprobantes import CLAVE, certificado_de_prueba
+from apoyo_http import API, TiendaHttp, exigir
+from prometeo.infrastructure.sri.simulador import Caso, Servicio, SimuladorSri
+
+T = TypeVar("T")
+# A client timeout short enough for a test: a send left unanswered is taken as lost (and
+# sent again) after twice this, and Recepción's programmed delay stays under it.
+TIMEOUT_SRI = 2.0
+# The lease a killed dispatcher keeps: how long the restarted process waits to dispatch.
+ARRIENDO = 3.0
+# A delay that never passes: the simulated SRI answers the first query about a received
+# document EN PROCESO and decides at the next one (ESPERA_PRIMERA_CONSULTA + CONSULTAS[0]
+# = 3 s after reception), so a document stays received and unauthorized that long.
+SIN_DEMORA_PROPIA = 3600.0
+EN_VUELO = "en vuelo"
+RECIBIDO = "recibido"
+
+
+def _variables(p12: Path, url_sri: str) -> dict[str, str]:
+    return {
+        "PROMETEO_FIRMA_ARCHIVO": str(p12),
+        "PROMETEO_FIRMA_CLAVE": CLAVE,
+        "PROMETEO_SRI_URL": url_sri,
+        "PROMETEO_SRI_TIMEOUT": str(TIMEOUT_SRI),
+        "PROMETEO_SRI_ARRIENDO": str(ARRIENDO),
+    }
+
+
+def _esperar(
+    srv: Servidor, obtener: Callable[[], T], cumple: Callable[[T], bool], limite: float, que: str
+) -> T:
+    """Poll `obtener` until what it gives satisfies `cumple`; after `limite` seconds, fail
+    naming what was awaited, what was seen last and the end of the server's log."""
+    fin = time.monotonic() + limite
+    while True:
+        valor = obtener()
+        if cumple(valor):
+            return valor
+        if time.monotonic() > fin:
+            raise AssertionError(
+                f"{que}: no ocurrió en {limite:.0f} s; lo último: {valor!r}\n"
+                f"{srv.registro.read_text()[-3000:]}"
+            )
+        time.sleep(0.1)
+
+
+def _estados(srv: Servidor, rutas: list[str]) -> Callable[[], list[str]]:
+    def leer() -> list[str]:
+        with srv.cliente() as http:
+            return [exigir(http.get(f"{API}{ruta}"), 200)["sri"]["estado"] for ruta in rutas]
+
+    return leer
+
+
+def _todos_en(srv: Servidor, rutas: list[str], estados: set[str], limite: float) -> list[str]:
+    return _esperar(
+        srv, _estados(srv, rutas), lambda vistos: set(vistos) <= estados, limite, f"{estados}"
+    )
+
+
+def _por_estado(url: str) -> dict[str, int]:
+    """Documents per SRI state, as `prometeo sri estado` prints them from the database."""
+    salida = ejecutar(url, "sri", "estado", COLUMNS="200")
+    assert salida.returncode == 0, salida.stdout + salida.stderr
+    filas = re.findall(r"│ ([A-Z ]+?) +│ +(\d+) +│", salida.stdout)
+    return {estado: int(n) for estado, n in filas}
+
+
+@pytest.mark.parametrize("momento", [EN_VUELO, RECIBIDO])
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_muerto_con_un_documento_en_manos_del_sri(
+    url_base: str, momento: str, tmp_path: Path
+) -> None:
+    """kill -9 of the server while Recepción is taking the factura in (sent, no answer
+    recorded), or once both documents are received and not yet authorized; the next server
+    on the same database asks the SRI before sending anything: AUTORIZADO, received once."""
+    p12, _ = certificado_de_prueba(tmp_path)
+    with SimuladorSri(demora=SIN_DEMORA_PROPIA) as simulador:
+        variables = _variables(p12, simulador.url)
+        with servidor(url_base, tmp_path, **variables) as srv, srv.cliente() as http:
+            tienda = TiendaHttp(http).sembrar()
+            tienda.ingresar("cafe", "10", "4.00")
+            if momento == EN_VUELO:
+                # The first reception (the factura's: documents go in emission order) takes
+                # its time to answer; less than the client waits, so no answer is lost.
+                simulador.programar(None, Caso.demora(Servicio.RECEPCION, TIMEOUT_SRI * 0.75))
+            factura = tienda.facturar(("cafe", "2"))
+            nota = tienda.devolver(factura)
+            rutas = [f"/facturas/{factura['id']}", f"/notas-credito/{nota['id']}"]
+            claves = [factura["clave_acceso"], nota["clave_acceso"]]
+            if momento == EN_VUELO:
+                _esperar(srv, lambda: simulador.recibidos(claves[0]), bool, 30, "la recepción")
+            else:
+                _todos_en(srv, rutas, {"RECIBIDA", "EN PROCESO"}, 30)
+            srv.proceso.kill()  # the server process itself: servidor() runs no wrapper
+            srv.proceso.wait(timeout=10)
+
+        # What the dead process left (read from the database while no process runs): the
+        # factura sent with no answer recorded, so still FIRMADO, and the nota behind it
+        # never sent; or both received; none authorized. The kill hit the moment meant.
+        dejado = _por_estado(url_base)
+        if momento == EN_VUELO:
+            assert dejado == {"FIRMADO": 2}, dejado
+            assert simulador.recibidos(claves[1]) == 0
+        else:
+            assert sum(dejado.get(e, 0) for e in ("RECIBIDA", "EN PROCESO")) == 2, dejado
+
+        with servidor(url_base, tmp_path, **variables) as srv, srv.cliente() as http:
+            # Once the dead process's lease lapses, this one asks about the factura in
+            # flight (the SRI has it, so it is not sent again) or the received ones.
+            _todos_en(srv, rutas, {"AUTORIZADO"}, ARRIENDO + 30)
+            for ruta, clave in zip(rutas, claves, strict=True):
+                assert simulador.recibidos(clave) == 1, (ruta, simulador.recibidos(clave))
+                vista = exigir(http.get(f"{API}{ruta}"), 200)["sri"]
+                assert vista["numero_autorizacion"] == clave
+                autorizacion = http.get(f"{API}{ruta}/autorizacion.xml")
+                assert autorizacion.status_code == 200
+                assert b"<estado>AUTORIZADO</estado>" in autorizacion.content
+
+
+def _enviados(tienda: TiendaHttp) -> list[str]:
+    """The claves of every ComprobanteEnviado in the log, in log order."""
+    claves, desde = [], 0
+    while pagina := tienda.get("/eventos", desde=desde, limite=500)["items"]:
+        claves += [e["datos"]["clave_acceso"] for e in pagina if e["tipo"] == "ComprobanteEnviado"]
+        desde = pagina[-1]["posicion"]
+    return claves
+
+
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_el_sri_caido_y_luego_de_vuelta(url_base: str, tmp_path: Path) -> None:
+    """Three facturas emitted while nothing listens at PROMETEO_SRI_URL: /health reports
+    the SRI's error, each is tried and stays FIRMADO; once the SRI is up on that port, all
+    three are authorized, each received once, in emission order."""
+    p12, _ = certificado_de_prueba(tmp_path)
+    puerto = puerto_libre()
+    variables = _variables(p12, f"http://127.0.0.1:{puerto}")
+    with servidor(url_base, tmp_path, **variables) as srv, srv.cliente() as http:
+        tienda = TiendaHttp(http).sembrar()
+        tienda.ingresar("cafe", "10", "4.00")
+        facturas = [tienda.facturar(("cafe", "1")) for _ in range(3)]
+        rutas = [f"/facturas/{f['id']}" for f in facturas]
+        claves = [f["clave_acceso"] for f in facturas]
+
+        def error_sri() -> str | None:
+            error: str | None = exigir(http.get("/health"), 200)["sri"]["error_sri"]
+            return error
+
+        error = _esperar(srv, error_sri, bool, 30, "el error del SRI en /health")
+        assert "No se pudo hablar con el SRI" in str(error)
+        # The outage lasts until each has been handed to the closed port (recorded as
+        # sent before the call, so from then on it is asked about before any resend).
+        _esperar(
+            srv, lambda: sorted(_enviados(tienda)), lambda e: e == sorted(claves), 30, "3 envíos"
+        )
+        assert _estados(srv, rutas)() == ["FIRMADO"] * 3
+
+        with SimuladorSri(puerto=puerto, demora=0) as simulador:
+            # About 10 s: each is asked about REINTENTOS[0] after its failure; the SRI has
+            # nothing, but the send is younger than twice the client timeout, so it is asked
+            # again later; then, surely lost, it is sent again and authorized. The bound
+            # only catches a document left behind.
+            _todos_en(srv, rutas, {"AUTORIZADO"}, 60)
+            assert [simulador.recibidos(c) for c in claves] == [1, 1, 1]
+            assert simulador.claves_recibidas() == claves
+        salud = exigir(http.get("/health"), 200)["sri"]
+        assert (salud["error_sri"], salud["en_curso"]) == (None, 0)

@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from servidor_real import Servidor, ejecutar, puerto_libre, servidor
@@ -60,17 +60,25 @@ def _esperar(
         time.sleep(0.1)
 
 
-def _estados(srv: Servidor, rutas: list[str]) -> Callable[[], list[str]]:
-    def leer() -> list[str]:
+def _bloques_sri(srv: Servidor, rutas: list[str]) -> Callable[[], list[dict[str, Any]]]:
+    """What reads the `sri` block of each document."""
+
+    def leer() -> list[dict[str, Any]]:
         with srv.cliente() as http:
-            return [exigir(http.get(f"{API}{ruta}"), 200)["sri"]["estado"] for ruta in rutas]
+            return [exigir(http.get(f"{API}{ruta}"), 200)["sri"] for ruta in rutas]
 
     return leer
 
 
-def _todos_en(srv: Servidor, rutas: list[str], estados: set[str], limite: float) -> list[str]:
+def _todos_en(
+    srv: Servidor, rutas: list[str], estados: set[str], limite: float
+) -> list[dict[str, Any]]:
     return _esperar(
-        srv, _estados(srv, rutas), lambda vistos: set(vistos) <= estados, limite, f"{estados}"
+        srv,
+        _bloques_sri(srv, rutas),
+        lambda bloques: {b["estado"] for b in bloques} <= estados,
+        limite,
+        f"todos en {estados}",
     )
 
 
@@ -124,23 +132,13 @@ def test_muerto_con_un_documento_en_manos_del_sri(
         with servidor(url_base, tmp_path, **variables) as srv, srv.cliente() as http:
             # Once the dead process's lease lapses, this one asks about the factura in
             # flight (the SRI has it, so it is not sent again) or the received ones.
-            _todos_en(srv, rutas, {"AUTORIZADO"}, ARRIENDO + 30)
-            for ruta, clave in zip(rutas, claves, strict=True):
+            autorizados = _todos_en(srv, rutas, {"AUTORIZADO"}, ARRIENDO + 30)
+            for ruta, clave, bloque in zip(rutas, claves, autorizados, strict=True):
                 assert simulador.recibidos(clave) == 1, (ruta, simulador.recibidos(clave))
-                vista = exigir(http.get(f"{API}{ruta}"), 200)["sri"]
-                assert vista["numero_autorizacion"] == clave
+                assert bloque["numero_autorizacion"] == clave
                 autorizacion = http.get(f"{API}{ruta}/autorizacion.xml")
                 assert autorizacion.status_code == 200
                 assert b"<estado>AUTORIZADO</estado>" in autorizacion.content
-
-
-def _enviados(tienda: TiendaHttp) -> list[str]:
-    """The claves of every ComprobanteEnviado in the log, in log order."""
-    claves, desde = [], 0
-    while pagina := tienda.get("/eventos", desde=desde, limite=500)["items"]:
-        claves += [e["datos"]["clave_acceso"] for e in pagina if e["tipo"] == "ComprobanteEnviado"]
-        desde = pagina[-1]["posicion"]
-    return claves
 
 
 @pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
@@ -164,20 +162,29 @@ def test_el_sri_caido_y_luego_de_vuelta(url_base: str, tmp_path: Path) -> None:
 
         error = _esperar(srv, error_sri, bool, 30, "el error del SRI en /health")
         assert "No se pudo hablar con el SRI" in str(error)
-        # The outage lasts until each has been handed to the closed port (recorded as
-        # sent before the call, so from then on it is asked about before any resend).
-        _esperar(
-            srv, lambda: sorted(_enviados(tienda)), lambda e: e == sorted(claves), 30, "3 envíos"
+        # The outage lasts until each has failed once. Its first try was a send, recorded
+        # before the call: from then on it is asked about before it may go again.
+        caidos = _esperar(
+            srv,
+            _bloques_sri(srv, rutas),
+            lambda bloques: all(b["ultimo_error"] for b in bloques),
+            30,
+            "un fallo de cada factura",
         )
-        assert _estados(srv, rutas)() == ["FIRMADO"] * 3
+        for bloque in caidos:
+            assert bloque["estado"] == "FIRMADO", bloque
+            assert "No se pudo hablar con el SRI" in bloque["ultimo_error"], bloque
+            assert bloque["proximo_intento"] is not None, bloque
 
         with SimuladorSri(puerto=puerto, demora=0) as simulador:
             # About 10 s: each is asked about REINTENTOS[0] after its failure; the SRI has
             # nothing, but the send is younger than twice the client timeout, so it is asked
             # again later; then, surely lost, it is sent again and authorized. The bound
             # only catches a document left behind.
-            _todos_en(srv, rutas, {"AUTORIZADO"}, 60)
+            autorizados = _todos_en(srv, rutas, {"AUTORIZADO"}, 60)
             assert [simulador.recibidos(c) for c in claves] == [1, 1, 1]
             assert simulador.claves_recibidas() == claves
+        despejados = [(b["ultimo_error"], b["proximo_intento"]) for b in autorizados]
+        assert despejados == [(None, None)] * 3
         salud = exigir(http.get("/health"), 200)["sri"]
         assert (salud["error_sri"], salud["en_curso"]) == (None, 0)

@@ -75,7 +75,7 @@ def test_separado_solo_firma_prometeo_sri_enviar(tmp_path: Path) -> None:
         assert cola.returncode == 0, cola.stderr
         assert "FIRMADO" in cola.stdout
         assert "Fallos seguidos" in cola.stdout
-        assert "No se pudo hablar con el SRI (ConnectError" in cola.stdout
+        assert "No se pudo conectar con el SRI (ConnectError" in cola.stdout
 
 
 def test_sri_enviar_sin_certificado_lo_dice(tmp_path: Path) -> None:

@@ -144,8 +144,8 @@ def test_muerto_con_un_documento_en_manos_del_sri(
 @pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
 def test_el_sri_caido_y_luego_de_vuelta(url_base: str, tmp_path: Path) -> None:
     """Three facturas emitted while nothing listens at PROMETEO_SRI_URL: /health reports
-    the SRI's error, each is tried and stays FIRMADO; once the SRI is up on that port, all
-    three are authorized, each received once, in emission order."""
+    the SRI's error, each is tried and stays FIRMADO; once the SRI is up on that port, a
+    fourth is emitted; all four are authorized, each received once, in emission order."""
     p12, _ = certificado_de_prueba(tmp_path)
     puerto = puerto_libre()
     variables = _variables(p12, f"http://127.0.0.1:{puerto}")
@@ -161,30 +161,34 @@ def test_el_sri_caido_y_luego_de_vuelta(url_base: str, tmp_path: Path) -> None:
             return error
 
         error = _esperar(srv, error_sri, bool, 30, "el error del SRI en /health")
-        assert "No se pudo hablar con el SRI" in str(error)
-        # The outage lasts until each has failed once. Its first try was a send, recorded
-        # before the call: from then on it is asked about before it may go again.
+        assert "No se pudo conectar con el SRI" in str(error)
+        # Two failures in a row tell the dispatcher the SRI is down: it pauses, so the
+        # two oldest show the error and when they go again; the third waits its turn.
         caidos = _esperar(
             srv,
             _bloques_sri(srv, rutas),
-            lambda bloques: all(b["ultimo_error"] for b in bloques),
+            lambda bloques: all(b["ultimo_error"] for b in bloques[:2]),
             30,
-            "un fallo de cada factura",
+            "un fallo de las dos primeras facturas",
         )
-        for bloque in caidos:
-            assert bloque["estado"] == "FIRMADO", bloque
-            assert "No se pudo hablar con el SRI" in bloque["ultimo_error"], bloque
+        for bloque in caidos[:2]:
+            assert "No se pudo conectar con el SRI" in bloque["ultimo_error"], bloque
             assert bloque["proximo_intento"] is not None, bloque
+        assert [b["estado"] for b in caidos] == ["FIRMADO"] * 3
 
         with SimuladorSri(puerto=puerto, demora=0) as simulador:
-            # About 10 s: each is asked about REINTENTOS[0] after its failure; the SRI has
-            # nothing, but the send is younger than twice the client timeout, so it is asked
-            # again later; then, surely lost, it is sent again and authorized. The bound
-            # only catches a document left behind.
+            # Emitted once the SRI is back, while the dispatcher still waits out its pause:
+            # it must not overtake the three older ones.
+            tardia = tienda.facturar(("cafe", "1"))
+            rutas.append(f"/facturas/{tardia['id']}")
+            claves.append(tardia["clave_acceso"])
+            # The sends that failed never connected (nothing listened), so once the pause
+            # is over they go again at once, oldest first. The bound only catches a
+            # document left behind.
             autorizados = _todos_en(srv, rutas, {"AUTORIZADO"}, 60)
-            assert [simulador.recibidos(c) for c in claves] == [1, 1, 1]
+            assert [simulador.recibidos(c) for c in claves] == [1, 1, 1, 1]
             assert simulador.claves_recibidas() == claves
         despejados = [(b["ultimo_error"], b["proximo_intento"]) for b in autorizados]
-        assert despejados == [(None, None)] * 3
+        assert despejados == [(None, None)] * 4
         salud = exigir(http.get("/health"), 200)["sri"]
         assert (salud["error_sri"], salud["en_curso"]) == (None, 0)

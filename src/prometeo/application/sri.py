@@ -159,7 +159,12 @@ class RespuestaAutorizacion:
 class ErrorTransitorioSri(Exception):
     """The SRI did not answer usefully this time (timeout, refused connection, HTTP 5xx or
     an HTML page, soap:Fault, unreadable body): try again later. Never a verdict on the
-    document."""
+    document. `quizas_recibido` is False only when nothing reached the SRI (no connection
+    was made), so a send that failed so is surely lost."""
+
+    def __init__(self, mensaje: str, *, quizas_recibido: bool = True) -> None:
+        super().__init__(mensaje)
+        self.quizas_recibido = quizas_recibido
 
 
 class ServicioSri(Protocol):

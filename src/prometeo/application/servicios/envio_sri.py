@@ -3,7 +3,8 @@ process rules say (SRI-ELECTRONICO.md §5), one step per call, each step recorde
 event on the document's own stream.
 
 A send is recorded (ComprobanteEnviado, committed) BEFORE the network call, so a document
-found in flight after a crash is first asked about, never blindly sent again; and two
+found in flight after a crash is first asked about, never blindly sent again (unless no
+connection was even made: then ComprobanteNoEntregado says it surely never arrived); and two
 dispatchers racing for one document conflict on that commit, so only one of them sends.
 The network calls happen outside any transaction. A transient failure (ErrorTransitorioSri)
 leaves the document as it was for the next try; the caller schedules it."""
@@ -21,6 +22,7 @@ from prometeo.application.servicios.base import FabricaUnidadDeTrabajo, Servicio
 from prometeo.application.servicios.comprobantes import cargar_documento
 from prometeo.application.sri import (
     ComprobantePendiente,
+    ErrorTransitorioSri,
     MensajeSri,
     RespuestaAutorizacion,
     ServicioSri,
@@ -120,7 +122,12 @@ class ServicioEnvioSri(ServicioAplicacion):
 
         if not self._ejecutar(reservar, _metadatos()):
             return Paso.NADA
-        respuesta = self._sri.enviar(xml)
+        try:
+            respuesta = self._sri.enviar(xml)
+        except ErrorTransitorioSri as error:
+            if not error.quizas_recibido:
+                self._ejecutar(self._no_entregado(pendiente, str(error)), _metadatos())
+            raise
 
         def anotar(uow: UnidadDeTrabajo) -> Paso:
             documento = cargar_documento(uow, pendiente)
@@ -132,6 +139,16 @@ class ServicioEnvioSri(ServicioAplicacion):
             return Paso.ENVIADO
 
         return self._ejecutar(anotar, _metadatos())
+
+    def _no_entregado(
+        self, pendiente: ComprobantePendiente, motivo: str
+    ) -> Callable[[UnidadDeTrabajo], None]:
+        def anotar(uow: UnidadDeTrabajo) -> None:
+            documento = cargar_documento(uow, pendiente)
+            if documento.en_vuelo:
+                documento.registrar_no_entregado(motivo, self._ahora())
+
+        return anotar
 
     def _registrar_autorizacion(
         self, pendiente: ComprobantePendiente, respuesta: RespuestaAutorizacion

@@ -18,6 +18,7 @@ from prometeo.domain.events.comprobante import (
     ComprobanteEnviado,
     ComprobanteFirmado,
     ComprobanteNoAutorizado,
+    ComprobanteNoEntregado,
     ComprobanteNoValido,
     ComprobanteRecibido,
     CorreoEnviado,
@@ -245,6 +246,22 @@ class ComprobanteElectronico(Agregado):
         self._registrar(evento)
         return evento
 
+    def registrar_no_entregado(self, motivo: str, ahora: datetime) -> None:
+        """The send in flight surely never reached the SRI: it may go again at once."""
+        if not self.en_vuelo:
+            raise OperacionNoPermitida(
+                "ComprobanteEnviado",
+                f"El comprobante {self.numero} no tiene un envío en curso",
+            )
+        self._registrar(
+            ComprobanteNoEntregado(
+                documento_id=self.id,
+                tipo_comprobante=self.TIPO_COMPROBANTE,
+                motivo=motivo[:LARGO_MAXIMO_MOTIVO],
+                detectado_en=ahora,
+            )
+        )
+
     def registrar_recepcion(
         self, recibida: bool, mensajes: tuple[MensajeSriDatos, ...], ahora: datetime
     ) -> None:
@@ -345,6 +362,8 @@ class ComprobanteElectronico(Agregado):
                 self.en_vuelo = True
                 self.enviado_en = evento.enviado_en
                 self.envios = evento.intento
+            case ComprobanteNoEntregado():
+                self.en_vuelo = False
             case ComprobanteRecibido():
                 self.en_vuelo = False
                 self.estado_sri = EstadoSri.RECIBIDA

@@ -102,6 +102,17 @@ class ComprobanteEnviado(EventoDominio):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ComprobanteNoEntregado(EventoDominio):
+    """The send in flight never reached the SRI (no connection could be made): the
+    document is sent again, with no need to ask about it first."""
+
+    documento_id: str
+    tipo_comprobante: str
+    motivo: str
+    detectado_en: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ComprobanteRecibido(EventoDominio):
     """Recepción answered RECIBIDA."""
 

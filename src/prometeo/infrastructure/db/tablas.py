@@ -182,8 +182,9 @@ eventos_aparcados = Table(
 )
 
 # The SRI dispatcher's schedule (migration 0012): when each document in the SRI's process
-# is looked at next, how many tries in a row failed and why. Operational state, not
-# history: the document's own events say what happened; this says only when to go back.
+# is looked at next, how many tries in a row failed and why, how many queries it had.
+# Operational state, not history: the document's own events say what happened; this says
+# only when to go back.
 # A proximo_ms that never comes: the document waits for a person, out of the rounds.
 NUNCA_MS = 2**62
 envios_sri = Table(
@@ -192,8 +193,10 @@ envios_sri = Table(
     Column("documento_id", String(100), primary_key=True),
     Column("tipo_comprobante", String(2), nullable=False),
     Column("proximo_ms", BigInteger, nullable=False),  # Unix time, milliseconds
-    Column("intentos", Integer, nullable=False),
+    Column("intentos", Integer, nullable=False),  # failures in a row
     Column("ultimo_error", Text),
+    # Authorization queries so far (migration 0013): where it is in CONSULTAS.
+    Column("consultas", Integer, nullable=False, server_default="0"),
 )
 
 # Leases (migration 0012): one holder at a time for work that must run once per database

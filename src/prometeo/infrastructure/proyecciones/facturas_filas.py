@@ -16,6 +16,7 @@ from prometeo.domain.events.comprobante import (
     ComprobanteEnviado,
     ComprobanteFirmado,
     ComprobanteNoAutorizado,
+    ComprobanteNoEntregado,
     ComprobanteNoValido,
     ComprobanteRecibido,
     DatosComprador,
@@ -246,6 +247,7 @@ PENDIENTE_SRI: Fila = {**SIN_SRI, "estado_sri": "PENDIENTE", "mensajes_sri": "[]
 EventoSri = (
     ComprobanteFirmado
     | ComprobanteCorregido
+    | ComprobanteNoEntregado
     | ComprobanteNoValido
     | ComprobanteEnviado
     | ComprobanteRecibido
@@ -258,6 +260,7 @@ TIPOS_SRI = frozenset(
     {
         ComprobanteFirmado,
         ComprobanteCorregido,
+        ComprobanteNoEntregado,
         ComprobanteNoValido,
         ComprobanteEnviado,
         ComprobanteRecibido,
@@ -288,7 +291,7 @@ def estado_sri(evento: EventoSri) -> Fila:
     same four columns, so that a batch updates them in one statement)."""
     fila: Fila = {**SIN_SRI, "mensajes_sri": "[]"}
     match evento:
-        case ComprobanteFirmado() | ComprobanteEnviado():
+        case ComprobanteFirmado() | ComprobanteEnviado() | ComprobanteNoEntregado():
             fila["estado_sri"] = "FIRMADO"
         case ComprobanteNoValido():
             fila["estado_sri"] = "PENDIENTE"

@@ -156,6 +156,13 @@ class ClienteSri:
             respuesta = self._cliente.post(
                 url, content=sobre, headers=CABECERAS, timeout=self._timeout
             )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # No connection, so not a byte of the request reached the SRI.
+            raise ErrorTransitorioSri(
+                f"No se pudo conectar con el SRI ({type(error).__name__}: "
+                f"{str(error)[:_EXTRACTO]})",
+                quizas_recibido=False,
+            ) from error
         except httpx.TimeoutException as error:
             raise ErrorTransitorioSri(
                 f"El SRI no respondió a tiempo ({type(error).__name__})"

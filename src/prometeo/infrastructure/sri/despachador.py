@@ -8,9 +8,14 @@ emission order, one ServicioEnvioSri step at a time, on a schedule of its own.
   work.
 - When to go back to a document lives in `envios_sri` (not in its events): right after a
   send, Autorización is asked ESPERA_PRIMERA_CONSULTA later, then on CONSULTAS (the SRI
-  answers within 24 h); a transient failure (the SRI down, a timeout, a 502) backs off
-  on REINTENTOS and ends the round, so an outage is not hammered; the error and the next
-  try are kept for /health and `prometeo sri estado`.
+  answers within 24 h).
+- A transient failure (the SRI down, a timeout, a 502) is told apart by the next call of
+  the round: if the SRI answers it, the failure was that document's own, which backs off
+  alone on REINTENTOS; if not (or nothing follows), the SRI is down and the whole
+  dispatcher pauses, REINTENTOS by rounds failed in a row. While paused nothing is sent,
+  so a document emitted during an outage never overtakes an older one, and the outage is
+  not hammered. The error stays on /health until the SRI answers again; the documents'
+  own error and next try are on their `sri` block and in `prometeo sri estado`.
 - A document whose process stopped (DEVUELTA for a reason a person must fix, NO
   AUTORIZADO, AUTORIZADO) is dropped from the schedule; once corrected and signed again
   it is sent like a new one."""
@@ -59,9 +64,10 @@ class RondaDespacho:
     enviados: int = 0
     consultados: int = 0
     transitorios: int = 0
-    sin_arriendo: bool = False
     correos: int = 0
     ultimo_error: str | None = None
+    sin_arriendo: bool = False
+    en_pausa: bool = False
 
 
 def _ms(segundos: float) -> int:
@@ -164,9 +170,14 @@ def _programar(
     proximo_ms: int,
     intentos: int,
     error: str | None,
+    consultas: int | None = None,
 ) -> None:
+    """Write the document's schedule row (`consultas` None: keep the stored count)."""
     e = envios_sri
-    valores = {"proximo_ms": proximo_ms, "intentos": intentos, "ultimo_error": error}
+    valores: dict[str, Any] = {"proximo_ms": proximo_ms, "intentos": intentos}
+    valores["ultimo_error"] = error
+    if consultas is not None:
+        valores["consultas"] = consultas
     cambiadas = conexion.execute(
         update(e).where(e.c.documento_id == pendiente.documento_id).values(**valores)
     ).rowcount
@@ -188,11 +199,13 @@ def _programar(
         )
 
 
-def _intentos(conexion: Connection, documento_id: str) -> int:
+def _cuentas(conexion: Connection, documento_id: str) -> tuple[int, int]:
+    """(failures in a row, authorization queries) of the document's schedule row."""
+    e = envios_sri
     fila = conexion.execute(
-        select(envios_sri.c.intentos).where(envios_sri.c.documento_id == documento_id)
+        select(e.c.intentos, e.c.consultas).where(e.c.documento_id == documento_id)
     ).first()
-    return int(fila.intentos) if fila is not None else 0
+    return (int(fila.intentos), int(fila.consultas)) if fila is not None else (0, 0)
 
 
 class DespachadorSri:
@@ -219,6 +232,9 @@ class DespachadorSri:
         self.arriendo = Arriendo(engine, "sri", dueno, lambda: self.reloj(), arriendo)
         self.ultimo_error: str | None = None
         self.activo = False
+        # Rounds that found the SRI down, in a row; no round before pausa_hasta (reloj).
+        self._fallos_seguidos = 0
+        self.pausa_hasta = float("-inf")
         self._parar = threading.Event()
         self._despertar = threading.Event()
         self._hilo: threading.Thread | None = None
@@ -232,15 +248,27 @@ class DespachadorSri:
             self.activo = False
             return RondaDespacho(sin_arriendo=True)
         self.activo = True
+        if self.reloj() < self.pausa_hasta:
+            # The SRI was down at the last try: nothing goes before the retry time, so
+            # that when it is back the oldest documents go first.
+            return RondaDespacho(en_pausa=True, ultimo_error=self.ultimo_error)
         with self._engine.connect() as conexion:
             pendientes = _por_despachar(conexion, _ms(self.reloj()), self._lote)
-        enviados = consultados = correos = 0
+        enviados = consultados = correos = transitorios = 0
+        # A failure is the SRI's (down) or the document's own: told apart by the next call.
+        fallido: tuple[ComprobantePendiente, str] | None = None
         for pendiente in pendientes:
             try:
                 paso = self._servicio.paso(pendiente)
             except ErrorTransitorioSri as error:
-                self._fallo(pendiente, str(error))
-                return RondaDespacho(enviados, consultados, 1, ultimo_error=str(error))
+                transitorios += 1
+                if fallido is not None:  # two in a row: the SRI is down
+                    self._pausar([fallido, (pendiente, str(error))])
+                    return RondaDespacho(
+                        enviados, consultados, transitorios, correos, ultimo_error=str(error)
+                    )
+                fallido = (pendiente, str(error))
+                continue
             except ErrorCorreo as error:  # the mail waits; the SRI's work goes on
                 self._fallo(pendiente, str(error))
                 continue
@@ -251,9 +279,20 @@ class DespachadorSri:
             enviados += paso is Paso.ENVIADO
             correos += paso is Paso.CORREO
             consultados += paso is Paso.CONSULTADO
+            if paso in (Paso.ENVIADO, Paso.CONSULTADO):
+                # The SRI answered: it is up, and an earlier failure was that document's.
+                self._fallos_seguidos = 0
+                self.ultimo_error = None
+                if fallido is not None:
+                    self._fallo(*fallido)
+                    fallido = None
             self._siguiente(pendiente, paso)
-        self.ultimo_error = None
-        return RondaDespacho(enviados, consultados, correos=correos)
+        if fallido is not None:  # nothing after it answered: take the SRI as down
+            self._pausar([fallido])
+            return RondaDespacho(
+                enviados, consultados, transitorios, correos, ultimo_error=fallido[1]
+            )
+        return RondaDespacho(enviados, consultados, transitorios, correos)
 
     def _siguiente(self, pendiente: ComprobantePendiente, paso: Paso) -> None:
         """Schedule the document's next look, from where its process stands now."""
@@ -262,15 +301,17 @@ class DespachadorSri:
         with self._engine.begin() as conexion:
             if documento.estado_sri is EstadoSri.DEVUELTA and not documento.debe_consultarse:
                 # Stopped until a person fixes it: out of the rounds, kept to be shown.
-                _programar(conexion, pendiente, NUNCA_MS, 0, None)
+                _programar(conexion, pendiente, NUNCA_MS, 0, None, 0)
                 return
             if documento.estado_sri is EstadoSri.PENDIENTE:
                 # Sent back to be signed (a resend): it is sent as soon as it is signed.
-                _programar(conexion, pendiente, _ms(ahora), 0, None)
+                _programar(conexion, pendiente, _ms(ahora), 0, None, 0)
                 return
             if documento.debe_enviarse_correo and self.con_correo:
-                fallos = _intentos(conexion, pendiente.documento_id) if paso is Paso.NADA else 0
-                _programar(conexion, pendiente, _ms(ahora), fallos, None)
+                fallos, _ = _cuentas(conexion, pendiente.documento_id)
+                _programar(
+                    conexion, pendiente, _ms(ahora), fallos if paso is Paso.NADA else 0, None
+                )
                 return
             if documento.estado_sri in _TERMINADOS:
                 conexion.execute(
@@ -278,19 +319,34 @@ class DespachadorSri:
                 )
                 return
             if paso is Paso.ENVIADO or documento.debe_enviarse:
-                _programar(conexion, pendiente, _ms(ahora + ESPERA_PRIMERA_CONSULTA), 0, None)
+                espera = ESPERA_PRIMERA_CONSULTA
+                _programar(conexion, pendiente, _ms(ahora + espera), 0, None, 0)
                 return
-            consultas = _intentos(conexion, pendiente.documento_id)
+            _, consultas = _cuentas(conexion, pendiente.documento_id)
             espera = CONSULTAS[min(consultas, len(CONSULTAS) - 1)]
-            _programar(conexion, pendiente, _ms(ahora + espera), consultas + 1, None)
+            _programar(conexion, pendiente, _ms(ahora + espera), 0, None, consultas + 1)
 
-    def _fallo(self, pendiente: ComprobantePendiente, error: str) -> None:
+    def _pausar(self, fallidos: Sequence[tuple[ComprobantePendiente, str]]) -> None:
+        """The SRI is down: no round before the retry time (longer the more rounds failed
+        in a row); the documents that failed are due again then."""
+        espera = REINTENTOS[min(self._fallos_seguidos, len(REINTENTOS) - 1)]
+        self._fallos_seguidos += 1
+        self.pausa_hasta = self.reloj() + espera
+        for pendiente, error in fallidos:
+            self._fallo(pendiente, error, self.pausa_hasta)
+
+    def _fallo(
+        self, pendiente: ComprobantePendiente, error: str, hasta: float | None = None
+    ) -> None:
+        """Record a failed try of this document, due again at `hasta` or, if None, after
+        its own backoff (a failure of its own: the SRI answered the others)."""
         logger.warning("El SRI no respondió para %s: %s", pendiente.documento_id, error)
         self.ultimo_error = error
         with self._engine.begin() as conexion:
-            fallos = _intentos(conexion, pendiente.documento_id)
-            espera = REINTENTOS[min(fallos, len(REINTENTOS) - 1)]
-            _programar(conexion, pendiente, _ms(self.reloj() + espera), fallos + 1, error[:500])
+            fallos, _ = _cuentas(conexion, pendiente.documento_id)
+            if hasta is None:
+                hasta = self.reloj() + REINTENTOS[min(fallos, len(REINTENTOS) - 1)]
+            _programar(conexion, pendiente, _ms(hasta), fallos + 1, error[:500])
 
     def _bucle(self) -> None:
         while not self._parar.is_set():

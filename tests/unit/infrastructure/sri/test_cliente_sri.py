@@ -359,7 +359,7 @@ SERVICIOS = pytest.mark.parametrize("servicio", ["recepcion", "autorizacion"])
     ("respuesta", "dice"),
     [
         pytest.param(httpx.ReadTimeout("timed out"), "a tiempo", id="read-timeout"),
-        pytest.param(httpx.ConnectTimeout("timed out"), "a tiempo", id="connect-timeout"),
+        pytest.param(httpx.ConnectTimeout("timed out"), "conectar", id="connect-timeout"),
         pytest.param(
             httpx.ConnectError("[Errno 111] Connection refused"), "Connection refused", id="refused"
         ),
@@ -411,6 +411,27 @@ def test_every_call_is_told_with_its_service_result_and_duration(
     ((quien, como, segundos),) = llamadas
     assert (quien, como) == (servicio, resultado)
     assert segundos >= 0
+
+
+@SERVICIOS
+@pytest.mark.parametrize(
+    ("respuesta", "quizas"),
+    [
+        pytest.param(httpx.ConnectError("refused"), False, id="refused"),
+        pytest.param(httpx.ConnectTimeout("timed out"), False, id="connect-timeout"),
+        pytest.param(httpx.ReadTimeout("timed out"), True, id="read-timeout"),
+        pytest.param(httpx.WriteTimeout("timed out"), True, id="write-timeout"),
+        pytest.param(httpx.RemoteProtocolError("peer closed"), True, id="cut"),
+        pytest.param(httpx.Response(502, text=HTML_502), True, id="502"),
+    ],
+)
+def test_only_a_failed_connection_means_the_sri_surely_got_nothing(
+    servicio: str, respuesta: Respuesta, quizas: bool
+) -> None:
+    cliente, _ = sri(respuesta)
+    with pytest.raises(ErrorTransitorioSri) as error:
+        llamar(cliente, servicio)
+    assert error.value.quizas_recibido is quizas
 
 
 def test_the_other_services_answer_is_transient() -> None:

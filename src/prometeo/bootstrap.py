@@ -24,6 +24,7 @@ from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido
 from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
 from prometeo.application.config import Configuracion
 from prometeo.application.consultas import ServicioConsultas
+from prometeo.application.idempotencia import RegistroIdempotencia
 from prometeo.application.operacion import (
     EstadoBroker,
     EstadoComprobantes,
@@ -47,6 +48,7 @@ from prometeo.infrastructure.correo import CorreoSmtp
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
+from prometeo.infrastructure.db.idempotencia import RegistroIdempotenciaSql
 from prometeo.infrastructure.db.migracion import esta_al_dia, migrar
 from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
@@ -335,6 +337,7 @@ class Servicios:
     consultas: ServicioConsultas
     comprobantes: ServicioComprobantes
     tokens: RegistroTokens
+    idempotencia: RegistroIdempotencia
     operacion: ServicioOperacion
     # Whether the writers of this process take turns for one write lock (SQLite) rather
     # than run concurrently: how many commands are worth running at once depends on it.
@@ -394,6 +397,7 @@ def crear_servicios(aplicacion: Aplicacion) -> Servicios:
         consultas=aplicacion.consultas,
         comprobantes=aplicacion.comprobantes,
         tokens=AlmacenTokens(aplicacion.engine, aplicacion.settings.admin_token),
+        idempotencia=RegistroIdempotenciaSql(aplicacion.engine),
         operacion=OperacionAplicacion(aplicacion),
         escritores_en_turno=aplicacion.engine.dialect.name == "sqlite",
     )

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Self
 from uuid import uuid4
 
+from prometeo.application.idempotencia import ReservaIdempotencia
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.repositories import (
     RepositorioCatalogo,
@@ -26,6 +27,9 @@ class Metadatos:
     usuario: str = "sistema"
     correlation_id: str = field(default_factory=lambda: str(uuid4()))
     causation_id: str | None = None
+    # The idempotency key this command runs under, marked done in its own transaction
+    # (not stored with the events).
+    idempotencia: ReservaIdempotencia | None = None
 
 
 @dataclass(frozen=True, slots=True)

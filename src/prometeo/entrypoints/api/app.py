@@ -28,6 +28,7 @@ from prometeo.entrypoints.api import (
 from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadores
 from prometeo.entrypoints.api.esquemas.comunes import Problema
 from prometeo.entrypoints.api.hilos import limitador_comandos
+from prometeo.entrypoints.api.idempotencia import MiddlewareIdempotencia
 from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
 
 PREFIJO = "/api/v1"
@@ -127,6 +128,8 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
     app.state.limitador_comandos = limitador_comandos(servicios)
     registrar_manejadores(app)
     app.add_middleware(MedirComandos, operacion=servicios.operacion)
+    # Outermost of the two: a replayed answer is not a command to measure.
+    app.add_middleware(MiddlewareIdempotencia, registro=lambda: servicios.idempotencia)
 
     # Each module's router straight under the app: FastAPI matches a request by walking
     # the tree of included routers, twice per level, so one level less is less routing.

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from prometeo.application.idempotencia import ClaveIdempotenciaPerdida
 from prometeo.application.sri import ComprobanteSinFirmar, NoAutorizado, XmlNoValido
 from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado, ReglasIncumplidas
 from prometeo.entrypoints.api.esquemas.comunes import ErrorRegla, Problema
@@ -102,6 +103,11 @@ def _conflicto(_: Request, error: Exception) -> JSONResponse:
         [("SinConflictoDeConcurrencia", mensaje)],
         tipo="urn:prometeo:problema:conflicto-concurrencia",
     )
+
+
+def _clave_perdida(_: Request, error: Exception) -> JSONResponse:
+    mensaje = str(error)
+    return problema(409, "Idempotency-Key", mensaje, [("IdempotencyKeyLibre", mensaje)])
 
 
 def _comprobante_no_disponible(_: Request, error: Exception) -> JSONResponse:
@@ -211,6 +217,7 @@ def registrar_manejadores(app: FastAPI) -> None:
     app.add_exception_handler(NoEncontrado, _no_encontrado)
     app.add_exception_handler(Duplicado, _duplicado)
     app.add_exception_handler(ErrorDeConcurrencia, _conflicto)
+    app.add_exception_handler(ClaveIdempotenciaPerdida, _clave_perdida)
     app.add_exception_handler(ErrorAutorizacion, _autorizacion)
     app.add_exception_handler(ComprobanteSinFirmar, _comprobante_no_disponible)
     app.add_exception_handler(NoAutorizado, _comprobante_no_disponible)

@@ -25,6 +25,7 @@ from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.bootstrap import Servicios
 from prometeo.entrypoints.api.errores import ErrorAutorizacion
 from prometeo.entrypoints.api.hilos import en_hilo
+from prometeo.entrypoints.api.idempotencia import ESTADO_IDEMPOTENCIA
 
 T = TypeVar("T")
 
@@ -112,7 +113,11 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
                 "RolAutorizado",
                 f"El rol {portador.rol.value} no puede {que}; pueden: {permitidos}",
             )
-        metadatos = Metadatos(usuario=portador.nombre, correlation_id=_correlacion(request))
+        metadatos = Metadatos(
+            usuario=portador.nombre,
+            correlation_id=_correlacion(request),
+            idempotencia=getattr(request.state, ESTADO_IDEMPOTENCIA, None),
+        )
         return Contexto(wired, portador, metadatos, estado.limitador_comandos)
 
     return dependencia

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -197,6 +198,22 @@ envios_sri = Table(
     Column("ultimo_error", Text),
     # Authorization queries so far (migration 0013): where it is in CONSULTAS.
     Column("consultas", Integer, nullable=False, server_default="0"),
+)
+
+# Idempotency keys (migration 0014): per caller (`alcance`, a digest of its token) and key,
+# the request's digest, who holds it, its state and, once answered, the first answer.
+claves_idempotencia = Table(
+    "claves_idempotencia",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of alcance + clave
+    Column("huella", String(64), nullable=False),  # sha256 of method, path and body
+    Column("dueno", String(36), nullable=False),
+    Column("estado", String(15), nullable=False),  # en_curso, hecha, respondida
+    Column("creado_ms", BigInteger, nullable=False, index=True),
+    Column("tomado_ms", BigInteger, nullable=False),
+    Column("estado_http", Integer),
+    Column("tipo_contenido", String(100)),
+    Column("cuerpo", LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")),
 )
 
 # Leases (migration 0012): one holder at a time for work that must run once per database

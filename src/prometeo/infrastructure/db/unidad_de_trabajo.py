@@ -19,6 +19,7 @@ from prometeo.infrastructure.db.almacen_eventos import (
 )
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
+from prometeo.infrastructure.db.idempotencia import marcar_hecha
 from prometeo.infrastructure.db.repositorios import (
     AlmacenAgregados,
     RepositorioFacturasSql,
@@ -159,6 +160,9 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
                 )
             for observador in self.observadores:
                 observador(conexion, almacenados, dominio, movidos)
+            if self.metadatos.idempotencia is not None:
+                # The key is done exactly when the command commits.
+                marcar_hecha(conexion, self.metadatos.idempotencia)
             confirmar(conexion, self._transaccion.commit)
         self._escribio = bool(nuevos)
         if self.cache is not None:

@@ -6,6 +6,7 @@ suite, so a test that passes on a fake means the same on the real thing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +29,7 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
-from prometeo.domain.errores import NoEncontrado
+from prometeo.domain.errores import Duplicado, NoEncontrado, ValorInvalido
 from prometeo.domain.repositories import RepositorioCatalogo
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.domain.value_objects.direccion import Direccion
@@ -36,7 +37,7 @@ from prometeo.domain.value_objects.identificacion import Ruc, crear_identificaci
 
 # A company RUC whose check digit fails: accepted, with a warning.
 RUC_CON_ADVERTENCIA = "1791234567001"
-TOKEN_ADMIN = "admin-del-contrato-0123456789"
+TOKEN_ADMIN = "admin-del-contrato-0123456789abcdefghij"
 
 # Stores catalog entities the way the implementation under test will read them.
 Sembrar = Callable[[Callable[[RepositorioCatalogo], None]], None]
@@ -196,21 +197,54 @@ class ContratoConsultasCatalogo:
         assert error.value.id == "nada"
 
 
+class RelojMovil:
+    """A clock the test moves (expiry and revocation times)."""
+
+    def __init__(self) -> None:
+        self.momento = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+    def ahora(self) -> datetime:
+        return self.momento
+
+    def avanzar(self, **cuanto: float) -> None:
+        self.momento += timedelta(**cuanto)
+
+
 class ContratoRegistroTokens:
-    """Subclasses provide `registro`, built with TOKEN_ADMIN as the admin token, and
-    `registro_sin_admin`, built without one."""
+    """Subclasses provide `registro`, built with TOKEN_ADMIN as the admin token and the
+    clock `reloj.ahora`, and `registro_sin_admin`, built without one."""
+
+    @pytest.fixture
+    def reloj(self) -> RelojMovil:
+        return RelojMovil()
 
     def test_un_token_emitido_nombra_a_su_portador(self, registro: RegistroTokens) -> None:
         emitido = registro.emitir("  caja 1  ", "cajero")
         assert (emitido.nombre, emitido.rol) == ("caja 1", Rol.CAJERO)
-        assert registro.portador(emitido.token) == Portador("caja 1", Rol.CAJERO)
+        assert registro.portador(emitido.token) == Portador("caja 1", Rol.CAJERO, emitido.id)
         assert not registro.es_admin(emitido.token)
 
     def test_cada_token_es_otro(self, registro: RegistroTokens) -> None:
         uno = registro.emitir("caja", Rol.CAJERO)
-        otro = registro.emitir("caja", Rol.CONTADOR)
+        otro = registro.emitir("contabilidad", Rol.CONTADOR)
         assert uno.token != otro.token
-        assert registro.portador(otro.token) == Portador("caja", Rol.CONTADOR)
+        assert uno.id != otro.id
+        assert registro.portador(otro.token) == Portador("contabilidad", Rol.CONTADOR, otro.id)
+
+    @pytest.mark.parametrize("repetido", ["caja", "CAJA", " Caja "])
+    def test_los_nombres_no_se_repiten(self, registro: RegistroTokens, repetido: str) -> None:
+        registro.emitir("caja", Rol.CAJERO)
+        with pytest.raises(Duplicado) as error:
+            registro.emitir(repetido, Rol.CONTADOR)
+        assert error.value.regla == "NombreTokenUnico"
+        assert [t.nombre for t in registro.listar()] == ["caja"]
+
+    @pytest.mark.parametrize("nombre", ["admin", "ADMIN", " Admin "])
+    def test_nadie_se_llama_como_el_token_admin(
+        self, registro: RegistroTokens, nombre: str
+    ) -> None:
+        with pytest.raises(ValueError, match="PROMETEO_ADMIN_TOKEN"):
+            registro.emitir(nombre, Rol.CAJERO)
 
     def test_un_token_desconocido_no_es_nadie(self, registro: RegistroTokens) -> None:
         registro.emitir("caja", Rol.CAJERO)
@@ -221,6 +255,7 @@ class ContratoRegistroTokens:
         assert registro.es_admin(TOKEN_ADMIN)
         assert registro.portador(TOKEN_ADMIN) == ADMIN
         assert not registro.es_admin(TOKEN_ADMIN + "x")
+        assert registro.listar() == []
 
     def test_sin_token_admin_nadie_es_admin(self, registro_sin_admin: RegistroTokens) -> None:
         assert not registro_sin_admin.es_admin(TOKEN_ADMIN)
@@ -231,7 +266,53 @@ class ContratoRegistroTokens:
     def test_un_nombre_invalido_no_emite_nada(self, registro: RegistroTokens, nombre: str) -> None:
         with pytest.raises(ValueError, match="nombre del token"):
             registro.emitir(nombre, Rol.CAJERO)
+        assert registro.listar() == []
 
     def test_un_rol_desconocido_no_emite_nada(self, registro: RegistroTokens) -> None:
         with pytest.raises(ValueError, match="gerente"):
             registro.emitir("caja", "gerente")
+
+    def test_la_lista_dice_todo_menos_el_secreto(
+        self, registro: RegistroTokens, reloj: RelojMovil
+    ) -> None:
+        vence = reloj.ahora() + timedelta(days=30)
+        emitido = registro.emitir("caja", Rol.CAJERO, vence)
+        (vista,) = registro.listar()
+        assert (vista.id, vista.nombre, vista.rol) == (emitido.id, "caja", Rol.CAJERO)
+        assert (vista.creado_en, vista.expira_en) == (reloj.ahora(), vence)
+        assert (vista.revocado_en, vista.ultimo_uso) == (None, None)
+        assert emitido.token not in repr(vista)
+
+    def test_el_uso_se_anota(self, registro: RegistroTokens, reloj: RelojMovil) -> None:
+        emitido = registro.emitir("caja", Rol.CAJERO)
+        reloj.avanzar(minutes=5)
+        assert registro.portador(emitido.token) is not None
+        (vista,) = registro.listar()
+        assert vista.ultimo_uso == reloj.ahora()
+
+    def test_un_token_revocado_ya_no_vale(
+        self, registro: RegistroTokens, reloj: RelojMovil
+    ) -> None:
+        emitido = registro.emitir("caja", Rol.CAJERO)
+        otro = registro.emitir("bodega", Rol.BODEGUERO)
+        revocado = registro.revocar(emitido.id)
+        assert revocado.revocado_en == reloj.ahora()
+        assert registro.portador(emitido.token) is None
+        assert registro.portador(otro.token) is not None
+        reloj.avanzar(hours=1)
+        assert registro.revocar(emitido.id).revocado_en == revocado.revocado_en
+        with pytest.raises(NoEncontrado):
+            registro.revocar("no-existe")
+
+    def test_un_token_vencido_ya_no_vale(self, registro: RegistroTokens, reloj: RelojMovil) -> None:
+        emitido = registro.emitir("caja", Rol.CAJERO, reloj.ahora() + timedelta(hours=1))
+        assert registro.portador(emitido.token) is not None
+        reloj.avanzar(hours=1)
+        assert registro.portador(emitido.token) is None
+
+    def test_no_se_emite_un_token_ya_vencido(
+        self, registro: RegistroTokens, reloj: RelojMovil
+    ) -> None:
+        with pytest.raises(ValorInvalido):
+            registro.emitir("caja", Rol.CAJERO, reloj.ahora())
+        assert registro.listar() == []

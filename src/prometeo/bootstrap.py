@@ -20,7 +20,7 @@ from pathlib import Path
 from prometheus_client import start_http_server
 from sqlalchemy import Engine
 
-from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido
+from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido, TokenVista
 from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
 from prometeo.application.config import Configuracion
 from prometeo.application.consultas import ServicioConsultas
@@ -40,6 +40,7 @@ from prometeo.application.servicios import (
 from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.servicios.envio_sri import ServicioEnvioSri
 from prometeo.application.unidad_de_trabajo import Metadatos
+from prometeo.domain.errores import NoEncontrado
 from prometeo.domain.events.comprobante import ComprobanteCorregido, ComprobanteFirmado
 from prometeo.domain.events.factura import FacturaEmitida
 from prometeo.domain.events.nota_credito import NotaCreditoEmitida
@@ -124,8 +125,10 @@ __all__ = [
     "crear_worker",
     "estado_sri",
     "eventos_aparcados",
+    "listar_tokens",
     "reconstruir_proyecciones",
     "refrescar_metricas",
+    "revocar_token",
     "servir_metricas",
     "servir_simulador_sri",
 ]
@@ -575,11 +578,35 @@ def actualizar_esquema(settings: Settings | None = None) -> bool:
         return True
 
 
-def crear_token(nombre: str, rol: Rol | str, settings: Settings | None = None) -> TokenEmitido:
-    """Issue an access token (on a current schema); ValueError for an invalid name."""
+def crear_token(
+    nombre: str,
+    rol: Rol | str,
+    settings: Settings | None = None,
+    expira_en: datetime | None = None,
+) -> TokenEmitido:
+    """Issue an access token (on a current schema); ValueError for an invalid name,
+    Duplicado for a name in use."""
     with _engine_de(settings) as engine:
         migrar(engine)
-        return AlmacenTokens(engine).emitir(nombre, rol)
+        return AlmacenTokens(engine).emitir(nombre, rol, expira_en)
+
+
+def listar_tokens(settings: Settings | None = None) -> list[TokenVista]:
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return AlmacenTokens(engine).listar()
+
+
+def revocar_token(id_o_nombre: str, settings: Settings | None = None) -> TokenVista:
+    """Revoke the token with this id or (ignoring case) this name; NoEncontrado if none."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        almacen = AlmacenTokens(engine)
+        buscado = id_o_nombre.strip()
+        for vista in almacen.listar():
+            if buscado == vista.id or buscado.casefold() == vista.nombre.casefold():
+                return almacen.revocar(vista.id)
+        raise NoEncontrado("un token", buscado)
 
 
 def eventos_aparcados(

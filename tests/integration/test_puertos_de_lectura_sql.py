@@ -11,7 +11,12 @@ import pytest
 from sqlalchemy import Engine, event
 
 from bases_de_datos import todos_los_backends
-from contrato_lecturas import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
+from contrato_lecturas import (
+    TOKEN_ADMIN,
+    ContratoConsultasCatalogo,
+    ContratoRegistroTokens,
+    RelojMovil,
+)
 from prometeo.application.consultas import ConsultasCatalogo
 from prometeo.domain.entities.catalogo import Producto
 from prometeo.domain.repositories import RepositorioCatalogo
@@ -68,8 +73,8 @@ def test_las_lecturas_por_id_usan_la_cache_del_catalogo(engine: Engine) -> None:
 @todos_los_backends
 class TestAlmacenTokens(ContratoRegistroTokens):
     @pytest.fixture
-    def registro(self, engine: Engine) -> AlmacenTokens:
-        return AlmacenTokens(engine, TOKEN_ADMIN)
+    def registro(self, engine: Engine, reloj: RelojMovil) -> AlmacenTokens:
+        return AlmacenTokens(engine, TOKEN_ADMIN, reloj=reloj.ahora)
 
     @pytest.fixture
     def registro_sin_admin(self, engine: Engine) -> AlmacenTokens:

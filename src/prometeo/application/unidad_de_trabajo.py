@@ -27,6 +27,8 @@ class Metadatos:
     usuario: str = "sistema"
     correlation_id: str = field(default_factory=lambda: str(uuid4()))
     causation_id: str | None = None
+    # The id of the token that asked (names are for people and may be reused).
+    token_id: str | None = None
     # The idempotency key this command runs under, marked done in its own transaction
     # (not stored with the events).
     idempotencia: ReservaIdempotencia | None = None

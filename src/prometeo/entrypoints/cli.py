@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from prometeo.bootstrap import (
@@ -32,6 +33,22 @@ cli_servidor.registrar(app)  # serve, demo, token
 cli_seguimiento.registrar(app)  # aparcados
 cli_sri.registrar(app)  # sri enviar
 consola = Console()
+
+
+@app.callback()
+def _configuracion_valida() -> None:
+    """Every command first checks the PROMETEO_* settings: a bad one stops it with a
+    clear message, never a traceback (and never a secret's value)."""
+    try:
+        Settings()
+    except ValidationError as error:
+        for problema in error.errors():
+            campo = "PROMETEO_" + str(problema["loc"][0]).upper() if problema["loc"] else ""
+            mensaje = str(problema["msg"]).removeprefix("Value error, ")
+            dicho = mensaje if campo in mensaje else f"{campo}: {mensaje}"
+            Console(stderr=True).print(f"[red]Configuración inválida:[/red] {dicho}")
+        raise typer.Exit(2) from None
+
 
 # The options the log's followers (relay, worker) share.
 Lote = Annotated[int, typer.Option("--lote", min=1, help="Eventos por lote.")]

@@ -4,10 +4,12 @@ on the Typer app in cli.py)."""
 from __future__ import annotations
 
 import gc
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from prometeo.application.acceso import Rol
 from prometeo.bootstrap import (
@@ -17,7 +19,10 @@ from prometeo.bootstrap import (
     bootstrap,
     crear_servicios,
     crear_token,
+    listar_tokens,
+    revocar_token,
 )
+from prometeo.domain.errores import Duplicado, NoEncontrado
 from prometeo.entrypoints.demo import cargar_demo
 
 if TYPE_CHECKING:
@@ -116,22 +121,77 @@ def demo() -> None:
     )
 
 
+tokens = typer.Typer(
+    help="Tokens de acceso: `prometeo token --rol R --nombre N` crea uno; `listar`, `revocar`.",
+    invoke_without_command=True,
+)
+
+
+@tokens.callback()
 def token(
-    rol: Annotated[Rol, typer.Option("--rol", help="admin, cajero, bodeguero o contador.")],
-    nombre: Annotated[str, typer.Option("--nombre", help="Quién usará el token.")],
+    ctx: typer.Context,
+    rol: Annotated[
+        Rol | None, typer.Option("--rol", help="admin, cajero, bodeguero o contador.")
+    ] = None,
+    nombre: Annotated[str | None, typer.Option("--nombre", help="Quién usará el token.")] = None,
+    dias: Annotated[
+        int | None,
+        typer.Option("--dias", min=1, max=36500, help="Vence en tantos días (sin él, no vence)."),
+    ] = None,
 ) -> None:
     """Crea un token de acceso y lo imprime (solo se guarda su hash)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if rol is None or nombre is None:
+        errores.print(
+            "[red]Para crear un token indique --rol y --nombre[/red] (o use `prometeo token "
+            "listar` o `prometeo token revocar ID_O_NOMBRE`)"
+        )
+        raise typer.Exit(2)
+    expira_en = None if dias is None else datetime.now(UTC) + timedelta(days=dias)
     try:
-        emitido = crear_token(nombre, rol)
-    except ValueError as error:
+        emitido = crear_token(nombre, rol, expira_en=expira_en)
+    except (ValueError, Duplicado) as error:
         errores.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
-    errores.print(f"Token de rol {emitido.rol.value} para «{emitido.nombre}»; guárdelo:")
+    vence = "" if emitido.expira_en is None else f", vence {emitido.expira_en:%Y-%m-%d %H:%M} UTC"
+    errores.print(
+        f"Token {emitido.id} de rol {emitido.rol.value} para «{emitido.nombre}»{vence}; guárdelo:"
+    )
     # Alone on stdout, so that scripts can capture it.
     print(emitido.token)
+
+
+@tokens.command("listar")
+def listar() -> None:
+    """Lista los tokens emitidos (nunca su secreto): vigencia y último uso."""
+    tabla = Table("Id", "Nombre", "Rol", "Creado", "Vence", "Revocado", "Último uso")
+    for v in listar_tokens():
+        tabla.add_row(
+            v.id, v.nombre, v.rol.value, _fecha(v.creado_en), _fecha(v.expira_en),
+            _fecha(v.revocado_en), _fecha(v.ultimo_uso),
+        )  # fmt: skip
+    consola.print(tabla)
+
+
+@tokens.command("revocar")
+def revocar(
+    id_o_nombre: Annotated[str, typer.Argument(help="El id del token o su nombre.")],
+) -> None:
+    """Revoca un token: desde ya no vale."""
+    try:
+        vista = revocar_token(id_o_nombre)
+    except NoEncontrado:
+        errores.print(f"[red]No hay un token con id o nombre «{id_o_nombre}»[/red]")
+        raise typer.Exit(1) from None
+    consola.print(f"Token «{vista.nombre}» ({vista.id}) revocado el {_fecha(vista.revocado_en)}.")
+
+
+def _fecha(momento: datetime | None) -> str:
+    return "" if momento is None else f"{momento:%Y-%m-%d %H:%M}"
 
 
 def registrar(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("demo")(demo)
-    app.command("token")(token)
+    app.add_typer(tokens, name="token")

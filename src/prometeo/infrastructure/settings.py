@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LARGO_MINIMO_TOKEN_ADMIN = 32
 
 
 class Settings(BaseSettings):
@@ -18,6 +20,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./prometeo.db"
     broker_url: str | None = None
     exchange: str = "facturacion"
+    # At least LARGO_MINIMO_TOKEN_ADMIN characters: it is a password to everything.
     admin_token: str | None = None
     hoy: date | None = None
     zona_horaria: str = "America/Guayaquil"
@@ -55,3 +58,17 @@ class Settings(BaseSettings):
     # The share of the time the embedded signer takes while cajeros are at work (it signs
     # at full speed when nobody else writes).
     sri_cuota_firma: float = Field(default=0.05, gt=0, le=1)
+
+    @field_validator("admin_token")
+    @classmethod
+    def _token_admin_largo(cls, valor: str | None) -> str | None:
+        if not valor:
+            return None
+        if len(valor) < LARGO_MINIMO_TOKEN_ADMIN:
+            # Never the value itself in the message: it is a secret.
+            raise ValueError(
+                f"PROMETEO_ADMIN_TOKEN debe tener al menos {LARGO_MINIMO_TOKEN_ADMIN} "
+                f"caracteres (tiene {len(valor)}); genere uno con: python -c 'import "
+                "secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return valor

@@ -8,7 +8,8 @@ discarded) and stores, on commit, the new events of every aggregate it handed ou
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from prometeo.application.acceso import (
@@ -17,6 +18,8 @@ from prometeo.application.acceso import (
     RegistroTokens,
     Rol,
     TokenEmitido,
+    TokenVista,
+    nombre_repetido,
     nombre_valido,
 )
 from prometeo.application.consultas import (
@@ -43,7 +46,7 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
-from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado
+from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.repositories import (
     RepositorioCatalogo,
@@ -270,16 +273,40 @@ class ConsultasCatalogoEnMemoria(ConsultasCatalogo):
 class TokensEnMemoria(RegistroTokens):
     """Tokens in a dict (the real registry keeps only their hashes)."""
 
-    def __init__(self, token_admin: str | None = None) -> None:
+    def __init__(
+        self,
+        token_admin: str | None = None,
+        reloj: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.token_admin = token_admin
-        self.portadores: dict[str, Portador] = {}
+        self._reloj = reloj
+        self._por_token: dict[str, TokenVista] = {}
 
-    def emitir(self, nombre: str, rol: Rol | str) -> TokenEmitido:
+    def emitir(
+        self, nombre: str, rol: Rol | str, expira_en: datetime | None = None
+    ) -> TokenEmitido:
         rol = Rol(rol)
         nombre = nombre_valido(nombre)
-        token = f"token-{len(self.portadores) + 1}-{nombre}"
-        self.portadores[token] = Portador(nombre, rol)
-        return TokenEmitido(token, nombre, rol)
+        if any(v.nombre.casefold() == nombre.casefold() for v in self._por_token.values()):
+            raise nombre_repetido(nombre)
+        creado_en = self._reloj()
+        if expira_en is not None and expira_en <= creado_en:
+            raise ValorInvalido("ExpiracionFutura", "La expiración debe ser futura")
+        token = f"token-{len(self._por_token) + 1}-{nombre}"
+        token_id = f"id-{len(self._por_token) + 1}"
+        self._por_token[token] = TokenVista(token_id, nombre, rol, creado_en, expira_en, None, None)
+        return TokenEmitido(token, token_id, nombre, rol, creado_en, expira_en)
+
+    def listar(self) -> list[TokenVista]:
+        return list(self._por_token.values())
+
+    def revocar(self, token_id: str) -> TokenVista:
+        for token, vista in self._por_token.items():
+            if vista.id == token_id:
+                if vista.revocado_en is None:
+                    vista = self._por_token[token] = replace(vista, revocado_en=self._reloj())
+                return vista
+        raise NoEncontrado("un token", token_id)
 
     def es_admin(self, token: str) -> bool:
         return bool(self.token_admin) and token == self.token_admin
@@ -287,7 +314,14 @@ class TokensEnMemoria(RegistroTokens):
     def portador(self, token: str) -> Portador | None:
         if self.es_admin(token):
             return ADMIN
-        return self.portadores.get(token)
+        vista = self._por_token.get(token)
+        ahora = self._reloj()
+        if vista is None or vista.revocado_en is not None:
+            return None
+        if vista.expira_en is not None and vista.expira_en <= ahora:
+            return None
+        self._por_token[token] = replace(vista, ultimo_uso=ahora)
+        return Portador(vista.nombre, vista.rol, vista.id)
 
 
 def _buscar(tabla: Mapping[str, T], id: str, que: str) -> T:

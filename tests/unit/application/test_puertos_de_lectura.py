@@ -7,7 +7,12 @@ from collections.abc import Callable
 import pytest
 from fakes import CatalogoEnMemoria, ConsultasCatalogoEnMemoria, TokensEnMemoria
 
-from contrato_lecturas import TOKEN_ADMIN, ContratoConsultasCatalogo, ContratoRegistroTokens
+from contrato_lecturas import (
+    TOKEN_ADMIN,
+    ContratoConsultasCatalogo,
+    ContratoRegistroTokens,
+    RelojMovil,
+)
 from prometeo.domain.repositories import RepositorioCatalogo
 
 
@@ -30,8 +35,8 @@ class TestConsultasCatalogoEnMemoria(ContratoConsultasCatalogo):
 
 class TestTokensEnMemoria(ContratoRegistroTokens):
     @pytest.fixture
-    def registro(self) -> TokensEnMemoria:
-        return TokensEnMemoria(TOKEN_ADMIN)
+    def registro(self, reloj: RelojMovil) -> TokensEnMemoria:
+        return TokensEnMemoria(TOKEN_ADMIN, reloj=reloj.ahora)
 
     @pytest.fixture
     def registro_sin_admin(self) -> TokensEnMemoria:

@@ -4,6 +4,7 @@ that are random, shown once and stored only as a SHA-256 hash."""
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from apoyo_http import API, TiendaHttp, exigir, reglas
 from prometeo.bootstrap import Aplicacion
+from prometeo.entrypoints.api.intentos import FALLOS_PERMITIDOS
 from prometeo.entrypoints.cli import app as cli
 from prometeo.infrastructure.db.tablas import eventos, tokens
 from prometeo.infrastructure.db.tokens import Rol
@@ -30,6 +32,8 @@ OPERACIONES: list[tuple[str, str, Any, set[Rol]]] = [
     ("POST", "/productos", {}, {ADMIN}),
     ("POST", "/clientes", {}, {ADMIN}),
     ("POST", "/tokens", {}, {ADMIN}),
+    ("GET", "/tokens", None, {ADMIN}),
+    ("DELETE", "/tokens/x", None, {ADMIN}),
     ("POST", "/inventario/ingresos", {}, {ADMIN, BODEGUERO}),
     ("POST", "/inventario/transferencias", {}, {ADMIN, BODEGUERO}),
     ("POST", "/facturas", {}, {ADMIN, CAJERO}),
@@ -91,7 +95,7 @@ def test_salud_metricas_y_documentacion_sin_token(anonimo: TestClient) -> None:
 
 def test_crear_token_y_usarlo(cliente: TestClient, aplicacion: Aplicacion) -> None:
     creado = exigir(cliente.post(API + "/tokens", json={"nombre": "Caja 1", "rol": "cajero"}), 201)
-    assert set(creado) == {"token", "nombre", "rol"}
+    assert set(creado) == {"id", "token", "nombre", "rol", "creado_en", "expira_en"}
     assert (creado["nombre"], creado["rol"]) == ("Caja 1", "cajero")
     assert len(creado["token"]) >= 43  # 32 random bytes, urlsafe base64
 
@@ -128,6 +132,9 @@ def test_el_usuario_del_token_queda_en_los_eventos(
         )
     assert '"usuario":"prueba bodeguero"' in metadatos
     assert '"correlation_id":"abc-1"' in metadatos
+    # The token's id too: names are for people and a revoked one's may be issued again.
+    (bodeguero,) = [t for t in tienda.get("/tokens")["items"] if t["rol"] == "bodeguero"]
+    assert f'"token_id":"{bodeguero["id"]}"' in metadatos
 
 
 @pytest.mark.parametrize(
@@ -137,6 +144,8 @@ def test_el_usuario_del_token_queda_en_los_eventos(
         {"nombre": "", "rol": "cajero"},
         {"nombre": "a\nb", "rol": "cajero"},
         {"nombre": "x" * 101, "rol": "cajero"},
+        {"nombre": "Admin", "rol": "cajero"},
+        {"nombre": "x", "rol": "cajero", "expira_en": "2026-12-31T00:00:00"},  # no zone
         {"rol": "cajero"},
     ],
 )
@@ -165,3 +174,80 @@ def test_token_de_administrador_de_la_configuracion(anonimo: TestClient) -> None
     assert creado.status_code == 201
     casi = {"Authorization": f"Bearer {TOKEN_ADMIN[:-1]}"}
     assert anonimo.get(API + "/productos", headers=casi).status_code == 401
+
+
+def test_tokens_listados_revocados_y_vencidos(cliente: TestClient) -> None:
+    manana = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    caja = exigir(cliente.post(API + "/tokens", json={"nombre": "Caja 1", "rol": "cajero"}), 201)
+    temporal = exigir(
+        cliente.post(
+            API + "/tokens", json={"nombre": "Auditor", "rol": "contador", "expira_en": manana}
+        ),
+        201,
+    )
+    assert temporal["expira_en"] is not None
+    propio = {"Authorization": f"Bearer {caja['token']}"}
+    assert cliente.get(API + "/productos", headers=propio).status_code == 200
+    listados = exigir(cliente.get(API + "/tokens"), 200)["items"]
+    assert [(t["nombre"], t["vigente"]) for t in listados] == [("Caja 1", True), ("Auditor", True)]
+    assert caja["token"] not in str(listados)
+    assert listados[0]["ultimo_uso"] is not None
+    # A name is unique, ignoring case.
+    repetido = cliente.post(API + "/tokens", json={"nombre": "CAJA 1", "rol": "cajero"})
+    assert repetido.status_code == 409
+    assert reglas(repetido) == {"NombreTokenUnico"}
+    # An expiry in the past is refused.
+    ayer = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    pasado = cliente.post(API + "/tokens", json={"nombre": "x", "rol": "cajero", "expira_en": ayer})
+    assert pasado.status_code == 422
+    assert reglas(pasado) == {"ExpiracionFutura"}
+
+    revocado = exigir(cliente.delete(f"{API}/tokens/{caja['id']}"), 200)
+    assert (revocado["vigente"], revocado["revocado_en"] is not None) == (False, True)
+    despues = cliente.get(API + "/productos", headers=propio)
+    assert despues.status_code == 401
+    assert reglas(despues) == {"TokenValido"}
+    assert cliente.delete(f"{API}/tokens/no-existe").status_code == 404
+
+
+def test_muchos_tokens_invalidos_desde_una_direccion_se_frenan(
+    anonimo: TestClient, token_de: dict[Rol, str]
+) -> None:
+    malo = {"Authorization": "Bearer adivinando-0123456789"}
+    for _ in range(FALLOS_PERMITIDOS):
+        assert anonimo.get(API + "/productos", headers=malo).status_code == 401
+    frenado = anonimo.get(API + "/productos", headers=malo)
+    assert frenado.status_code == 429
+    assert reglas(frenado) == {"IntentosDeTokenLimitados"}
+    assert 0 < int(frenado.headers["retry-after"]) <= 60
+    # Even a good token from there waits: guessing is slowed, not just failing.
+    bueno = {"Authorization": f"Bearer {token_de[CAJERO]}"}
+    assert anonimo.get(API + "/productos", headers=bueno).status_code == 429
+
+
+def test_el_token_admin_corto_no_arranca(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMETEO_ADMIN_TOKEN", "corto-de-31-caracteres-01234567")
+    resultado = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert resultado.exit_code == 2
+    assert "al menos 32 caracteres" in resultado.output
+    assert "corto-de-31" not in resultado.output  # never the secret
+
+
+def test_tokens_por_linea_de_comandos_listar_y_revocar(
+    aplicacion: Aplicacion, anonimo: TestClient, url_api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROMETEO_DATABASE_URL", url_api)
+    creado = CliRunner().invoke(
+        cli, ["token", "--rol", "cajero", "--nombre", "Caja 9", "--dias", "2"]
+    )
+    assert creado.exit_code == 0, creado.output
+    token = creado.stdout.strip().splitlines()[-1]
+    cabeceras = {"Authorization": f"Bearer {token}"}
+    assert anonimo.get(API + "/productos", headers=cabeceras).status_code == 200
+    listado = CliRunner().invoke(cli, ["token", "listar"], env={"COLUMNS": "200"})
+    assert "Caja 9" in listado.output
+    assert token not in listado.output
+    revocado = CliRunner().invoke(cli, ["token", "revocar", "caja 9"])
+    assert revocado.exit_code == 0, revocado.output
+    assert anonimo.get(API + "/productos", headers=cabeceras).status_code == 401
+    assert CliRunner().invoke(cli, ["token", "revocar", "nadie"]).exit_code == 1

@@ -29,6 +29,7 @@ from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadore
 from prometeo.entrypoints.api.esquemas.comunes import Problema
 from prometeo.entrypoints.api.hilos import limitador_comandos
 from prometeo.entrypoints.api.idempotencia import MiddlewareIdempotencia
+from prometeo.entrypoints.api.intentos import LimitadorFallos
 from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
 
 PREFIJO = "/api/v1"
@@ -126,6 +127,7 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
     servicios = crear_servicios(wired)
     app.state.servicios = servicios
     app.state.limitador_comandos = limitador_comandos(servicios)
+    app.state.limitador_fallos = LimitadorFallos()
     registrar_manejadores(app)
     app.add_middleware(MedirComandos, operacion=servicios.operacion)
     # Outermost of the two: a replayed answer is not a command to measure.

@@ -27,13 +27,17 @@ REGLA_ENTRADA = "EntradaValida"
 
 
 class ErrorAutorizacion(Exception):
-    """No valid token (401) or a role that may not do this (403)."""
+    """No valid token (401), a role that may not do this (403), or too many bad tokens
+    from one address (429)."""
 
-    def __init__(self, status: int, regla: str, mensaje: str) -> None:
+    def __init__(
+        self, status: int, regla: str, mensaje: str, cabeceras: dict[str, str] | None = None
+    ) -> None:
         super().__init__(mensaje)
         self.status = status
         self.regla = regla
         self.mensaje = mensaje
+        self.cabeceras = cabeceras or {}
 
 
 def problema(
@@ -139,16 +143,25 @@ def _xml_no_valido(_: Request, error: Exception) -> JSONResponse:
 
 def _autorizacion(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ErrorAutorizacion)
-    titulo = "No autenticado" if error.status == 401 else "Sin permiso"
-    cabeceras = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    titulo, tipo = _AUTORIZACION[error.status]
+    cabeceras = dict(error.cabeceras)
+    if error.status == 401:
+        cabeceras["WWW-Authenticate"] = "Bearer"
     return problema(
         error.status,
         titulo,
         error.mensaje,
         [(error.regla, error.mensaje)],
-        tipo="urn:prometeo:problema:" + ("no-autenticado" if error.status == 401 else "prohibido"),
-        cabeceras=cabeceras,
+        tipo="urn:prometeo:problema:" + tipo,
+        cabeceras=cabeceras or None,
     )
+
+
+_AUTORIZACION = {
+    401: ("No autenticado", "no-autenticado"),
+    403: ("Sin permiso", "prohibido"),
+    429: ("Demasiados intentos", "demasiados-intentos"),
+}
 
 
 def _validacion(_: Request, error: Exception) -> JSONResponse:

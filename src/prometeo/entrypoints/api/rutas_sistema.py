@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from prometeo.entrypoints.api.esquemas.sistema import (
     EventoRespuesta,
+    ListaTokens,
     PaginaEventos,
     TokenEntrada,
     TokenRespuesta,
+    TokenVistaRespuesta,
 )
+from prometeo.entrypoints.api.parametros import IdRuta
 from prometeo.entrypoints.api.seguridad import Administracion, Lectura
 
 router = APIRouter(tags=["sistema"])
@@ -43,6 +47,35 @@ def eventos(
 )
 async def crear_token(cuerpo: TokenEntrada, ctx: Administracion) -> TokenRespuesta:
     def emitir() -> TokenRespuesta:
-        return TokenRespuesta.desde(ctx.servicios.tokens.emitir(cuerpo.nombre, cuerpo.rol))
+        emitido = ctx.servicios.tokens.emitir(cuerpo.nombre, cuerpo.rol, cuerpo.expira_en)
+        return TokenRespuesta.desde(emitido)
 
     return await ctx.comando(emitir)
+
+
+@router.get(
+    "/tokens",
+    summary="Los tokens emitidos",
+    description="Nombre, rol, creación, expiración, revocación y último uso de cada token "
+    "(nunca su secreto), del más antiguo al más nuevo. Solo el rol admin. "
+    "PROMETEO_ADMIN_TOKEN no figura: no se guarda.",
+)
+def listar_tokens(ctx: Administracion) -> ListaTokens:
+    ahora = datetime.now(UTC)
+    return ListaTokens(
+        items=[TokenVistaRespuesta.desde(v, ahora) for v in ctx.servicios.tokens.listar()]
+    )
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    summary="Revocar un token",
+    description="Desde ya, el token no vale (401). Revocar otra vez no cambia nada. Solo el "
+    "rol admin.",
+)
+async def revocar_token(token_id: IdRuta, ctx: Administracion) -> TokenVistaRespuesta:
+    def revocar() -> TokenVistaRespuesta:
+        vista = ctx.servicios.tokens.revocar(token_id)
+        return TokenVistaRespuesta.desde(vista, datetime.now(UTC))
+
+    return await ctx.comando(revocar)

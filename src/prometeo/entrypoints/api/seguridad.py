@@ -10,6 +10,7 @@ be looked up in the database goes to a thread."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -26,6 +27,7 @@ from prometeo.bootstrap import Servicios
 from prometeo.entrypoints.api.errores import ErrorAutorizacion
 from prometeo.entrypoints.api.hilos import en_hilo
 from prometeo.entrypoints.api.idempotencia import ESTADO_IDEMPOTENCIA
+from prometeo.entrypoints.api.intentos import LimitadorFallos
 
 T = TypeVar("T")
 
@@ -68,11 +70,23 @@ async def servicios(request: Request) -> Servicios:
 
 
 async def _portador(
-    credenciales: HTTPAuthorizationCredentials | None, almacen: RegistroTokens
+    credenciales: HTTPAuthorizationCredentials | None,
+    almacen: RegistroTokens,
+    limitador: LimitadorFallos,
+    direccion: str,
 ) -> Portador:
     if credenciales is None:
         raise ErrorAutorizacion(
             401, "TokenPresente", "Falta el token: envíe Authorization: Bearer <token>"
+        )
+    espera = limitador.espera(direccion)
+    if espera > 0:
+        segundos = math.ceil(espera)
+        raise ErrorAutorizacion(
+            429,
+            "IntentosDeTokenLimitados",
+            f"Demasiados tokens no válidos desde esta dirección; espere {segundos} s",
+            cabeceras={"Retry-After": str(segundos)},
         )
     token = credenciales.credentials.strip()
     portador: Portador | None = None
@@ -84,7 +98,10 @@ async def _portador(
         else:
             portador = await run_in_threadpool(almacen.portador, token)
     if portador is None:
-        raise ErrorAutorizacion(401, "TokenValido", "El token no es válido")
+        limitador.fallo(direccion)
+        raise ErrorAutorizacion(
+            401, "TokenValido", "El token no es válido (no existe, fue revocado o venció)"
+        )
     return portador
 
 
@@ -105,7 +122,8 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
     ) -> Contexto:
         estado = request.app.state
         wired: Servicios = estado.servicios
-        portador = await _portador(credenciales, wired.tokens)
+        direccion = request.client.host if request.client is not None else ""
+        portador = await _portador(credenciales, wired.tokens, estado.limitador_fallos, direccion)
         if portador.rol not in roles:
             permitidos = ", ".join(sorted(r.value for r in roles))
             raise ErrorAutorizacion(
@@ -116,6 +134,7 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
         metadatos = Metadatos(
             usuario=portador.nombre,
             correlation_id=_correlacion(request),
+            token_id=portador.id,
             idempotencia=getattr(request.state, ESTADO_IDEMPOTENCIA, None),
         )
         return Contexto(wired, portador, metadatos, estado.limitador_comandos)

@@ -156,6 +156,14 @@ tokens = Table(
     Column("nombre", String(100), nullable=False),
     Column("rol", String(20), nullable=False),
     Column("creado_en", DateTime(timezone=True), nullable=False),
+    # Migration 0015: the id revocations and the events' audit name; the name casefolded
+    # (names are unique ignoring case); expiry, revocation and last use (kept to the
+    # minute, written in the background: never a write on a request's path).
+    Column("id", String(36), nullable=False, unique=True),
+    Column("nombre_unico", String(100), nullable=False, unique=True),
+    Column("expira_en", DateTime(timezone=True)),
+    Column("revocado_en", DateTime(timezone=True)),
+    Column("ultimo_uso", DateTime(timezone=True)),
 )
 
 # Each event follower's durable checkpoint (migration 0006; the relay's row came from

@@ -107,15 +107,14 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
     def commit(self) -> None:
         assert self._transaccion is not None, "La unidad de trabajo no está abierta"
         ahora = datetime.now(UTC)
-        metadatos = json.dumps(
-            {
-                "correlation_id": self.metadatos.correlation_id,
-                "causation_id": self.metadatos.causation_id,
-                "usuario": self.metadatos.usuario,
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        auditoria = {
+            "correlation_id": self.metadatos.correlation_id,
+            "causation_id": self.metadatos.causation_id,
+            "usuario": self.metadatos.usuario,
+        }
+        if self.metadatos.token_id is not None:
+            auditoria["token_id"] = self.metadatos.token_id
+        metadatos = json.dumps(auditoria, separators=(",", ":"), ensure_ascii=False)
         nuevos: list[EventoNuevo] = []
         dominio: list[EventoDominio] = []
         para_snapshot: list[Agregado] = []

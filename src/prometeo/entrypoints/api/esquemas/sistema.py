@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-from prometeo.application.acceso import LARGO_MAXIMO_NOMBRE, TokenEmitido, nombre_valido
+from prometeo.application.acceso import (
+    LARGO_MAXIMO_NOMBRE,
+    TokenEmitido,
+    TokenVista,
+    nombre_valido,
+)
 from prometeo.application.consultas import EventoVista
 from prometeo.entrypoints.api.esquemas.comunes import Entrada, Salida, ejemplos
 
@@ -53,27 +58,75 @@ RolNombre = Literal["admin", "cajero", "bodeguero", "contador"]
 
 
 class TokenEntrada(Entrada):
-    """Un token de acceso nuevo: quién lo usará y con qué rol."""
+    """Un token de acceso nuevo: quién lo usará, con qué rol y, si se quiere, hasta cuándo."""
 
     model_config = ejemplos({"nombre": "caja 1 matriz", "rol": "cajero"})
 
-    nombre: NombreToken = Field(description="Quién usará el token (queda en cada evento).")
+    nombre: NombreToken = Field(
+        description="Quién usará el token (único; queda, con el id del token, en cada evento)."
+    )
     rol: RolNombre = Field(
         description="admin: todo; cajero: facturas, notas de crédito y lecturas; bodeguero: "
         "ingresos y transferencias de inventario y lecturas; contador: solo lecturas."
+    )
+    expira_en: AwareDatetime | None = Field(
+        default=None,
+        description="Desde este momento el token deja de valer (con zona horaria). Sin él, "
+        "vale hasta que se revoque.",
     )
 
 
 class TokenRespuesta(Salida):
     """El token creado: guárdelo, no se vuelve a mostrar."""
 
+    id: str = Field(description="Con él se revoca el token (DELETE /api/v1/tokens/{id}).")
     token: str = Field(description="El secreto; se muestra una sola vez y no se guarda.")
     nombre: str
     rol: RolNombre
+    creado_en: datetime
+    expira_en: datetime | None
 
     @classmethod
     def desde(cls, emitido: TokenEmitido) -> Self:
-        return cls(token=emitido.token, nombre=emitido.nombre, rol=emitido.rol.value)
+        return cls(
+            id=emitido.id,
+            token=emitido.token,
+            nombre=emitido.nombre,
+            rol=emitido.rol.value,
+            creado_en=emitido.creado_en,
+            expira_en=emitido.expira_en,
+        )
+
+
+class TokenVistaRespuesta(Salida):
+    """Un token emitido, nunca su secreto."""
+
+    id: str
+    nombre: str
+    rol: RolNombre
+    creado_en: datetime
+    expira_en: datetime | None
+    revocado_en: datetime | None = Field(description="null mientras no se revoque.")
+    ultimo_uso: datetime | None = Field(description="Último uso, al minuto (null si nunca se usó).")
+    vigente: bool = Field(description="Ni revocado ni vencido.")
+
+    @classmethod
+    def desde(cls, vista: TokenVista, ahora: datetime) -> Self:
+        vencido = vista.expira_en is not None and vista.expira_en <= ahora
+        return cls(
+            id=vista.id,
+            nombre=vista.nombre,
+            rol=vista.rol.value,
+            creado_en=vista.creado_en,
+            expira_en=vista.expira_en,
+            revocado_en=vista.revocado_en,
+            ultimo_uso=vista.ultimo_uso,
+            vigente=vista.revocado_en is None and not vencido,
+        )
+
+
+class ListaTokens(Salida):
+    items: list[TokenVistaRespuesta]
 
 
 class SaludSri(Salida):

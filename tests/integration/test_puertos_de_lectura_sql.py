@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, select
 
 from bases_de_datos import todos_los_backends
 from contrato_lecturas import (
@@ -17,12 +17,14 @@ from contrato_lecturas import (
     ContratoRegistroTokens,
     RelojMovil,
 )
+from prometeo.application.acceso import Rol
 from prometeo.application.consultas import ConsultasCatalogo
 from prometeo.domain.entities.catalogo import Producto
 from prometeo.domain.repositories import RepositorioCatalogo
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
-from prometeo.infrastructure.db.tokens import AlmacenTokens
+from prometeo.infrastructure.db.tablas import tokens
+from prometeo.infrastructure.db.tokens import AlmacenTokens, escritor_usos
 from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 
@@ -79,3 +81,18 @@ class TestAlmacenTokens(ContratoRegistroTokens):
     @pytest.fixture
     def registro_sin_admin(self, engine: Engine) -> AlmacenTokens:
         return AlmacenTokens(engine)
+
+
+@todos_los_backends
+def test_el_ultimo_uso_se_escribe_en_segundo_plano(engine: Engine) -> None:
+    """portador() only notes the use; the writer's pass (what its thread runs every
+    ANOTAR_USO_CADA seconds) writes it, with no list() to flush it."""
+    almacen = AlmacenTokens(engine)
+    emitido = almacen.emitir("caja", Rol.CAJERO)
+    assert almacen.portador(emitido.token) is not None
+    leer = select(tokens.c.ultimo_uso).where(tokens.c.id == emitido.id)
+    with engine.connect() as conexion:
+        assert conexion.execute(leer).scalar() is None  # nothing written on the request
+    escritor_usos.escribir()
+    with engine.connect() as conexion:
+        assert conexion.execute(leer).scalar() is not None

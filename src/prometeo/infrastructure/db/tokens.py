@@ -101,10 +101,9 @@ class AlmacenTokens(RegistroTokens):
         self._engine = engine
         self._hash_admin = hash_de(token_admin) if token_admin else None
         self._reloj = reloj
-        # Last uses not written yet, by token id; a daemon thread writes them.
+        # Last uses not written yet, by token id; the process's writer thread writes them.
         self._usos: dict[str, datetime] = {}
         self._candado = threading.Lock()
-        self._escritor: threading.Thread | None = None
 
     def emitir(
         self, nombre: str, rol: Rol | str, expira_en: datetime | None = None
@@ -177,20 +176,10 @@ class AlmacenTokens(RegistroTokens):
 
     def _uso(self, token_id: str, ahora: datetime) -> None:
         with self._candado:
+            primero = not self._usos
             self._usos[token_id] = ahora
-            if self._escritor is None:
-                self._escritor = threading.Thread(
-                    target=self._escribir_usos, name="tokens-ultimo-uso", daemon=True
-                )
-                self._escritor.start()
-
-    def _escribir_usos(self) -> None:
-        while True:
-            time.sleep(ANOTAR_USO_CADA)
-            try:
-                self.anotar_usos()
-            except Exception:  # the next pass tries again; a lost last use is harmless
-                continue
+        if primero:
+            escritor_usos.apuntar(self)
 
     def anotar_usos(self) -> None:
         """Write the last uses noted since the previous call (one statement)."""
@@ -202,3 +191,40 @@ class AlmacenTokens(RegistroTokens):
             conexion.execute(
                 _ANOTAR_USO, [{"b_id": i, "b_uso": momento} for i, momento in usos.items()]
             )
+
+
+class _EscritorUsos:
+    """One daemon thread per process writes the registries' last uses every
+    ANOTAR_USO_CADA seconds; a registry is held only while it has uses to write."""
+
+    def __init__(self) -> None:
+        self._pendientes: set[AlmacenTokens] = set()
+        self._candado = threading.Lock()
+        self._hilo: threading.Thread | None = None
+
+    def apuntar(self, almacen: AlmacenTokens) -> None:
+        with self._candado:
+            self._pendientes.add(almacen)
+            if self._hilo is None:
+                self._hilo = threading.Thread(
+                    target=self._bucle, name="tokens-ultimo-uso", daemon=True
+                )
+                self._hilo.start()
+
+    def _bucle(self) -> None:
+        while True:
+            time.sleep(ANOTAR_USO_CADA)
+            self.escribir()
+
+    def escribir(self) -> None:
+        """One pass: write every pending registry's last uses."""
+        with self._candado:
+            pendientes, self._pendientes = self._pendientes, set()
+        for almacen in pendientes:
+            try:
+                almacen.anotar_usos()
+            except Exception:  # a lost last use is harmless; its engine may be gone
+                continue
+
+
+escritor_usos = _EscritorUsos()

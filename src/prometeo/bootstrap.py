@@ -85,7 +85,7 @@ from prometeo.infrastructure.proyecciones.trabajador import (
     publicar_retraso,
 )
 from prometeo.infrastructure.reloj import HORA_ECUADOR, RelojSistema
-from prometeo.infrastructure.salud import base_de_datos_responde, estado_broker
+from prometeo.infrastructure.salud import SondaBroker, base_de_datos_responde
 from prometeo.infrastructure.seguimiento import EventoAparcado, Seguidor, listar_aparcados
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
@@ -160,6 +160,8 @@ class Aplicacion:
     # SQLite file databases: WAL checkpoints in a thread, not inside commits.
     volcado_wal: VolcadoWal | None = None
     proyector: Proyector | None = None
+    # What /health says of the broker, probed in the background (never on a request's path).
+    sonda_broker: SondaBroker = field(default_factory=lambda: SondaBroker(None))
 
     def unidad_de_trabajo(self, metadatos: Metadatos | None = None) -> UnidadDeTrabajoSql:
         return UnidadDeTrabajoSql(
@@ -275,6 +277,7 @@ def bootstrap(
         proyector=proyector,
         turnos=turno_de_escritura(engine),
         volcado_wal=volcado_wal,
+        sonda_broker=SondaBroker.para(settings.broker_url),
     )
     actividad = ContadorActividad()
     aplicacion.observadores.append(actividad.observador)
@@ -359,7 +362,7 @@ class OperacionAplicacion(ServicioOperacion):
         return base_de_datos_responde(self._aplicacion.engine)
 
     def estado_broker(self) -> EstadoBroker:
-        return estado_broker(self._aplicacion.settings.broker_url)
+        return self._aplicacion.sonda_broker.estado()
 
     def estado_comprobantes(self) -> EstadoComprobantes:
         aplicacion = self._aplicacion

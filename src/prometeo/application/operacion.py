@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Literal
 
-EstadoBroker = Literal["ok", "no configurado", "error"]
+EstadoBroker = Literal["ok", "no configurado", "error", "comprobando"]
 EstadoCertificado = Literal["ok", "no configurado", "error"]
 
 
@@ -46,8 +46,9 @@ class ServicioOperacion(ABC):
 
     @abstractmethod
     def estado_broker(self) -> EstadoBroker:
-        """ "no configurado" without a broker URL; else whether a connection opens, within
-        a bound short enough for a health check."""
+        """ "no configurado" without a broker URL; else whether a connection opened the
+        last time it was tried, a few seconds ago at most ("comprobando" until the first
+        try ends). Never waits for the broker."""
 
     @abstractmethod
     def medir_comando(self, comando: str, segundos: float) -> None:

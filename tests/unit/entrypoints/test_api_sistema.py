@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from entorno_api import ajustes, exigir_rabbitmq
@@ -34,13 +37,23 @@ def test_salud_sin_broker(anonimo: TestClient) -> None:
     }
 
 
-def test_salud_con_broker_inalcanzable_responde_pronto(url_api: str) -> None:
+def salud_cuando_el_broker_sea(http: TestClient, esperado: str) -> dict[str, object]:
+    """/health asked again until the background probe has seen the broker `esperado`
+    (each answer is immediate: until then it says what it knew)."""
+    limite = time.monotonic() + 30
+    while True:
+        salud: dict[str, object] = exigir(http.get("/health"), 200)
+        if salud["broker"] == esperado or time.monotonic() > limite:
+            return salud
+        assert salud["broker"] == "comprobando"
+        time.sleep(0.02)
+
+
+def test_salud_con_broker_inalcanzable(url_api: str) -> None:
     wired = bootstrap(ajustes(url_api, broker_url="amqp://guest:guest@127.0.0.1:1/%2F"))
     try:
         with TestClient(crear_app(wired)) as http:
-            inicio = time.monotonic()
-            salud = exigir(http.get("/health"), 200)
-            assert time.monotonic() - inicio < 5
+            salud = salud_cuando_el_broker_sea(http, "error")
     finally:
         wired.cerrar()
     assert {k: salud[k] for k in ("status", "database", "broker")} == {
@@ -50,13 +63,56 @@ def test_salud_con_broker_inalcanzable_responde_pronto(url_api: str) -> None:
     }
 
 
+class BrokerAtascado:
+    """A port that accepts AMQP connections and never answers (a stalled broker): it
+    counts the connections and holds each one until it is closed."""
+
+    def __init__(self) -> None:
+        self.escucha = socket.create_server(("127.0.0.1", 0))
+        self.aceptadas: list[socket.socket] = []
+        threading.Thread(target=self._aceptar, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.escucha.getsockname()[1]}/%2F"
+
+    def _aceptar(self) -> None:
+        while True:
+            try:
+                conexion, _ = self.escucha.accept()
+            except OSError:
+                return
+            self.aceptadas.append(conexion)
+
+    def cerrar(self) -> None:
+        self.escucha.close()
+        for conexion in self.aceptadas:
+            conexion.close()
+
+
+def test_salud_con_broker_atascado_no_abre_una_conexion_por_consulta(url_api: str) -> None:
+    """Many /health calls while the broker accepts but never answers: the broker's state
+    comes from one probe in the background, not from a connection per call."""
+    atascado = BrokerAtascado()
+    wired = bootstrap(ajustes(url_api, broker_url=atascado.url))
+    try:
+        with TestClient(crear_app(wired)) as http, ThreadPoolExecutor(8) as hilos:
+            respuestas = list(hilos.map(lambda _: http.get("/health"), range(16)))
+    finally:
+        wired.cerrar()
+        atascado.cerrar()
+    assert {r.status_code for r in respuestas} == {200}
+    assert {r.json()["broker"] for r in respuestas} <= {"comprobando", "error"}
+    assert len(atascado.aceptadas) <= 1
+
+
 @pytest.mark.integration  # needs RabbitMQ
 def test_salud_con_broker_disponible(url_api: str) -> None:
     exigir_rabbitmq()
     wired = bootstrap(ajustes(url_api, broker_url="amqp://guest:guest@127.0.0.1:5672/%2F"))
     try:
         with TestClient(crear_app(wired)) as http:
-            salud = exigir(http.get("/health"), 200)
+            salud = salud_cuando_el_broker_sea(http, "ok")
     finally:
         wired.cerrar()
     assert salud["broker"] == "ok"

@@ -159,5 +159,9 @@ class Salud(Salida):
 
     status: Literal["ok", "error"]
     database: Literal["ok", "error"]
-    broker: Literal["ok", "no configurado", "error"]
+    broker: Literal["ok", "no configurado", "error", "comprobando"] = Field(
+        description="RabbitMQ según la última comprobación, hecha en segundo plano cada "
+        "pocos segundos mientras alguien pregunta: ok, error (no se pudo conectar), "
+        "comprobando (aún no termina la primera) o no configurado (sin PROMETEO_BROKER_URL)."
+    )
     sri: SaludSri | None = None

@@ -88,6 +88,7 @@ class Broker:
                 canal.queue_delete(cola)
             for topologia in self.topologias:
                 topologia.eliminar(canal)
+            canal.queue_delete(f"{self.exchange}.sin-destino")  # the relay's, if it made one
             canal.exchange_delete(self.exchange)
         finally:
             conexion.close()

@@ -105,11 +105,11 @@ class PublicadorQueSeCae(PublicadorRabbitMQ):
         self.proxy = proxy
         self.falla_en = falla_en
 
-    def publicar(self, evento: EventoAlmacenado) -> None:
+    def publicar(self, evento: EventoAlmacenado) -> bool:
         if evento.posicion == self.falla_en:
             self.falla_en = 0
             self.proxy.cortar()
-        super().publicar(evento)
+        return super().publicar(evento)
 
 
 def test_una_caida_a_media_tanda_conserva_lo_confirmado(engine: Engine, broker: Broker) -> None:
@@ -283,3 +283,34 @@ def test_metricas_exposicion_y_contadores(tmp_path: Path) -> None:
     assert "LoteIngresado" not in exponer(crear_metricas()).decode()
     assert b"prometeo_" not in generate_latest(REGISTRY)
     aplicacion.cerrar()
+
+
+def test_un_evento_sin_cola_que_lo_reciba_no_se_pierde(engine: Engine, broker: Broker) -> None:
+    """RabbitMQ confirms a message no queue receives, and drops it. The relay publishes
+    mandatory: such an event comes back, and a copy of it is parked in the queue
+    `<exchange>.sin-destino`, counted, before the checkpoint moves past it."""
+    solo_creadas = broker.cola_capturadora("facturacion.pruebacreada")
+    eventos = agregar_eventos(engine, 4, streams=1)  # PruebaCreada, Agregada, Emitida, ...
+    metricas = crear_metricas()
+    relay = relay_de(engine, broker, lote=10, metricas=metricas)
+
+    assert relay.publicar_pendientes() == 4
+    relay.publicador.cerrar()
+
+    assert broker.posiciones(solo_creadas) == [1]
+    sin_destino = broker.leer(f"{broker.exchange}.sin-destino")
+    assert [json.loads(cuerpo) for _, _, cuerpo in sin_destino] == [
+        sobre_de(e) for e in eventos[1:]
+    ]
+    for (_, propiedades, _), evento in zip(sin_destino, eventos[1:], strict=True):
+        assert propiedades.message_id == evento.evento_id
+        assert propiedades.delivery_mode == 2
+        assert propiedades.headers["x-prometeo-clave-original"] == (
+            f"facturacion.{evento.tipo.lower()}"
+        )
+        assert propiedades.headers["x-prometeo-exchange-original"] == broker.exchange
+    assert relay.checkpoint.leer() == 4
+    assert metricas.eventos_publicados._value.get() == 4
+    texto = exponer(metricas).decode()
+    assert 'prometeo_eventos_sin_destino_total{tipo="PruebaAgregada"} 1.0' in texto
+    assert 'prometeo_eventos_sin_destino_total{tipo="PruebaCreada"}' not in texto

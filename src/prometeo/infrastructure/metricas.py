@@ -56,6 +56,13 @@ class Metricas:
             "Intentos de publicación fallidos (broker caído, conexión perdida, nack).",
             registry=self.registro,
         )
+        self.eventos_sin_destino = Counter(
+            "prometeo_eventos_sin_destino",
+            "Eventos que ninguna cola recibía al publicarse, por tipo: RabbitMQ los devolvió "
+            "y una copia quedó en la cola <exchange>.sin-destino.",
+            ["tipo"],
+            registry=self.registro,
+        )
         self.pendientes_outbox = Gauge(
             "prometeo_outbox_pendientes",
             "Eventos guardados que el relay aún no publica (última posición − checkpoint).",
@@ -155,6 +162,10 @@ class Metricas:
 
     def fijar_pendientes_outbox(self, pendientes: int) -> None:
         self.pendientes_outbox.set(pendientes)
+
+    def contar_sin_destino(self, tipo: str) -> None:
+        """The relay published an event of type `tipo` that no queue received."""
+        self.eventos_sin_destino.labels(tipo=tipo).inc()
 
     def contar_aparcado(self, seguidor: str) -> None:
         """Follower `seguidor` parked one more event."""

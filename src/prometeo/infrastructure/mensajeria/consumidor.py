@@ -25,7 +25,12 @@ from typing import Any
 import pika  # type: ignore[import-untyped]
 
 from prometeo.infrastructure.mensajeria.conexion import parametros, politica_de_reintentos
-from prometeo.infrastructure.mensajeria.sobre import Sobre, SobreInvalido, decodificar_sobre
+from prometeo.infrastructure.mensajeria.sobre import (
+    CABECERA_CLAVE_ORIGINAL,
+    Sobre,
+    SobreInvalido,
+    decodificar_sobre,
+)
 from prometeo.infrastructure.mensajeria.topologia import Topologia
 
 logger = logging.getLogger("prometeo.worker")
@@ -35,7 +40,6 @@ Manejador = Callable[[Sobre], None]
 CABECERA_REINTENTOS = "x-prometeo-reintentos"
 CABECERA_ERROR = "x-prometeo-error"
 CABECERA_TIPO_ERROR = "x-prometeo-error-tipo"
-CABECERA_CLAVE_ORIGINAL = "x-prometeo-clave-original"
 _LARGO_MAXIMO_ERROR = 2000
 # Added by RabbitMQ on each dead-lettering; our own counter is what counts, and copying
 # them into a new message only grows it.

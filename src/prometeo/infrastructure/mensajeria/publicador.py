@@ -1,4 +1,10 @@
-"""Publishing stored events to a RabbitMQ topic exchange, each one confirmed by the broker."""
+"""Publishing stored events to a RabbitMQ topic exchange, each one confirmed by the broker.
+
+RabbitMQ confirms a message that no queue receives, and drops it. So every event is
+published `mandatory`: one that no binding routes comes back, and a copy of it is parked,
+confirmed, in the durable queue `<exchange>.sin-destino` (through the default exchange,
+with the original exchange and routing key in its headers) before the call returns. An
+event is therefore either in some bound queue or in that one, never only confirmed."""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ import time
 from typing import Any, Protocol
 
 import pika  # type: ignore[import-untyped]
+from pika.exceptions import UnroutableError  # type: ignore[import-untyped]
 
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 from prometeo.infrastructure.mensajeria.conexion import parametros
 from prometeo.infrastructure.mensajeria.sobre import (
+    CABECERA_CLAVE_ORIGINAL,
+    CABECERA_EXCHANGE_ORIGINAL,
     clave_de_enrutamiento,
     codificar_sobre,
     en_utc,
@@ -22,9 +31,15 @@ logger = logging.getLogger("prometeo.relay")
 
 class Publicador(Protocol):
     """Where the relay hands events. `publicar` returns only once the event is safely with
-    the broker (confirmed), and raises otherwise."""
+    the broker (confirmed), and raises otherwise: True when some consumer's queue received
+    it, False when none did and a copy waits in the parking queue instead."""
 
-    def publicar(self, evento: EventoAlmacenado) -> None: ...
+    @property
+    def cola_sin_destino(self) -> str:
+        """Where the copies of the events no queue received wait."""
+        ...
+
+    def publicar(self, evento: EventoAlmacenado) -> bool: ...
 
     def esperar(self, segundos: float) -> None: ...
 
@@ -33,9 +48,9 @@ class Publicador(Protocol):
 
 class PublicadorRabbitMQ:
     """Publishes events to a durable topic exchange with publisher confirms: persistent
-    messages, routing key `facturacion.<tipo en minúsculas>`, message id = event id. It
-    connects lazily and, after any failure, drops the connection so that the next call
-    reconnects."""
+    messages, routing key `facturacion.<tipo en minúsculas>`, message id = event id, and
+    the unroutable ones parked in `cola_sin_destino`. It connects lazily and, after any
+    failure, drops the connection so that the next call reconnects."""
 
     def __init__(self, url: str, exchange: str = "facturacion") -> None:
         self.url = url
@@ -43,17 +58,42 @@ class PublicadorRabbitMQ:
         self._conexion: Any = None
         self._canal: Any = None
 
-    def publicar(self, evento: EventoAlmacenado) -> None:
-        canal = self._abrir()
+    @property
+    def cola_sin_destino(self) -> str:
+        return f"{self.exchange}.sin-destino"
+
+    def publicar(self, evento: EventoAlmacenado) -> bool:
+        clave = clave_de_enrutamiento(evento.tipo)
+        cuerpo = codificar_sobre(sobre_de(evento))  # an event that cannot be encoded
+        canal = self._abrir()  # is its own fault, not the connection's
         try:
             # With confirms on, this blocks until the broker acks (stored, and on disk for
-            # a persistent message in a durable queue); a nack raises NackError.
+            # a persistent message in a durable queue); a nack raises NackError, and a
+            # mandatory message no queue received raises UnroutableError once confirmed.
+            try:
+                canal.basic_publish(
+                    exchange=self.exchange,
+                    routing_key=clave,
+                    body=cuerpo,
+                    properties=propiedades(evento),
+                    mandatory=True,
+                )
+                return True
+            except UnroutableError:
+                pass
+            # Mandatory too: should the parking queue be gone, this raises, the connection
+            # is dropped, and the next attempt declares it again.
+            copia = propiedades(evento)
+            copia.headers[CABECERA_CLAVE_ORIGINAL] = clave
+            copia.headers[CABECERA_EXCHANGE_ORIGINAL] = self.exchange
             canal.basic_publish(
-                exchange=self.exchange,
-                routing_key=clave_de_enrutamiento(evento.tipo),
-                body=codificar_sobre(sobre_de(evento)),
-                properties=propiedades(evento),
+                exchange="",
+                routing_key=self.cola_sin_destino,
+                body=cuerpo,
+                properties=copia,
+                mandatory=True,
             )
+            return False
         except BaseException:
             self.cerrar()
             raise
@@ -85,6 +125,7 @@ class PublicadorRabbitMQ:
         try:
             canal = conexion.channel()
             canal.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+            canal.queue_declare(self.cola_sin_destino, durable=True)
             canal.confirm_delivery()
         except BaseException:
             conexion.close()

@@ -48,17 +48,33 @@ NOMBRE_RELAY = "rabbitmq"
 
 class PublicarConfirmados:
     """The relay's handler: each event published and confirmed, in order, then reported
-    done. Idempotent for the consumers: a republished event has the same message id."""
+    done. Idempotent for the consumers: a republished event has the same message id. An
+    event no queue received is done too: its copy is parked on the broker (see
+    publicador.py), counted by type, and its type logged the first time."""
 
     def __init__(self, publicador: Publicador, metricas: Metricas) -> None:
         self.publicador = publicador
         self.metricas = metricas
+        self._tipos_sin_destino: set[str] = set()
 
     def manejar(self, eventos: Sequence[EventoAlmacenado], hecho: Hecho) -> None:
         for evento in eventos:
-            self.publicador.publicar(evento)
+            if not self.publicador.publicar(evento):
+                self._sin_destino(evento)
             hecho(evento.posicion)
             self.metricas.eventos_publicados.inc()
+
+    def _sin_destino(self, evento: EventoAlmacenado) -> None:
+        self.metricas.contar_sin_destino(evento.tipo)
+        if evento.tipo not in self._tipos_sin_destino:
+            self._tipos_sin_destino.add(evento.tipo)
+            logger.warning(
+                "Ninguna cola recibe los eventos %s (el primero, en la posición %d): sus "
+                "copias quedan en la cola %r",
+                evento.tipo,
+                evento.posicion,
+                self.publicador.cola_sin_destino,
+            )
 
 
 class Relay:

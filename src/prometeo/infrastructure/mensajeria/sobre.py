@@ -15,6 +15,10 @@ from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
 from prometeo.infrastructure.serializacion import a_json
 
 PREFIJO_CLAVE = "facturacion"
+# On a copy that travels under another routing key (parked or retried): where and under
+# which key the original was published.
+CABECERA_CLAVE_ORIGINAL = "x-prometeo-clave-original"
+CABECERA_EXCHANGE_ORIGINAL = "x-prometeo-exchange-original"
 CAMPOS_SOBRE = (
     "id",
     "stream_id",

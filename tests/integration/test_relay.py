@@ -11,6 +11,7 @@ import sys
 import threading
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apoyo_mensajeria import (
@@ -21,6 +22,7 @@ from apoyo_mensajeria import (
     fixture_broker,  # noqa: F401  (the `broker` fixture)
     preparar_ingresos,
 )
+from pika.exceptions import ChannelClosedByBroker
 from prometheus_client import REGISTRY, generate_latest
 from proxy_tcp import ProxyTcp
 from sqlalchemy import Engine
@@ -43,6 +45,7 @@ from prometeo.infrastructure.mensajeria import (
 )
 from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
 from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
+from prometeo.infrastructure.seguimiento import listar_aparcados
 from prometeo.infrastructure.settings import Settings
 
 PROMETEO = str(Path(sys.executable).parent / "prometeo")
@@ -314,3 +317,59 @@ def test_un_evento_sin_cola_que_lo_reciba_no_se_pierde(engine: Engine, broker: B
     texto = exponer(metricas).decode()
     assert 'prometeo_eventos_sin_destino_total{tipo="PruebaAgregada"} 1.0' in texto
     assert 'prometeo_eventos_sin_destino_total{tipo="PruebaCreada"}' not in texto
+
+
+# What RabbitMQ answers to a message larger than its max_message_size (128 MiB by default):
+# it closes the channel. Publishing that message again always fails the same way.
+DEMASIADO_GRANDE = (
+    "PRECONDITION_FAILED - message size 140000000 is larger than configured max size 134217728"
+)
+
+
+class CanalQueRechaza:
+    """A real channel, except that the broker refuses the events at `rechazadas`."""
+
+    def __init__(self, canal: Any, rechazadas: set[int]) -> None:
+        self.canal = canal
+        self.rechazadas = rechazadas
+
+    def basic_publish(self, **argumentos: Any) -> None:
+        if json.loads(argumentos["body"])["posicion"] in self.rechazadas:
+            self.canal.close()
+            raise ChannelClosedByBroker(406, DEMASIADO_GRANDE)
+        self.canal.basic_publish(**argumentos)
+
+    def __getattr__(self, nombre: str) -> Any:
+        return getattr(self.canal, nombre)
+
+
+class PublicadorQueRechaza(PublicadorRabbitMQ):
+    def __init__(self, exchange: str, rechazadas: set[int]) -> None:
+        super().__init__(URL_RABBITMQ, exchange)
+        self.rechazadas = rechazadas
+
+    def _abrir(self) -> Any:
+        return CanalQueRechaza(super()._abrir(), self.rechazadas)
+
+
+def test_un_evento_que_el_broker_rechaza_se_aparca_y_el_relay_sigue(
+    engine: Engine, broker: Broker
+) -> None:
+    """An event the broker refuses for itself is not the broker being away: after a few
+    tries it is parked with its error, and the relay goes on with the next ones."""
+    cola = broker.cola_capturadora()
+    eventos = agregar_eventos(engine, 4)
+    metricas = crear_metricas()
+    publicador = PublicadorQueRechaza(broker.exchange, rechazadas={2})
+    relay = Relay(engine, publicador, lote=10, metricas=metricas, espera_inicial=0.001)
+
+    assert relay.publicar_pendientes() == 4
+    publicador.cerrar()
+
+    assert broker.posiciones(cola) == [1, 3, 4]
+    assert relay.checkpoint.leer() == 4
+    (aparcado,) = listar_aparcados(engine)
+    assert (aparcado.seguidor, aparcado.posicion) == ("rabbitmq", 2)
+    assert aparcado.evento_id == eventos[1].evento_id
+    assert "PRECONDITION_FAILED - message size" in aparcado.error
+    assert metricas.eventos_aparcados.labels(seguidor="rabbitmq")._value.get() == 1

@@ -13,10 +13,13 @@ import time
 from typing import Any, Protocol
 
 import pika  # type: ignore[import-untyped]
-from pika.exceptions import UnroutableError  # type: ignore[import-untyped]
+from pika.exceptions import (  # type: ignore[import-untyped]
+    ChannelClosedByBroker,
+    UnroutableError,
+)
 
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
-from prometeo.infrastructure.mensajeria.conexion import parametros
+from prometeo.infrastructure.mensajeria.conexion import describir, parametros
 from prometeo.infrastructure.mensajeria.sobre import (
     CABECERA_CLAVE_ORIGINAL,
     CABECERA_EXCHANGE_ORIGINAL,
@@ -27,6 +30,16 @@ from prometeo.infrastructure.mensajeria.sobre import (
 )
 
 logger = logging.getLogger("prometeo.relay")
+
+# What RabbitMQ closes the channel with when a published message breaks one of its limits
+# (larger than max_message_size). On a publish, unlike on a declare, that is the message's
+# own fault: sent again, it is refused again.
+_PRECONDICION_FALLIDA = 406
+
+
+class MensajeRechazado(RuntimeError):
+    """The broker refused this event's message itself. Not a transient error: the relay
+    retries it a few times, then parks it and goes on."""
 
 
 class Publicador(Protocol):
@@ -94,6 +107,13 @@ class PublicadorRabbitMQ:
                 mandatory=True,
             )
             return False
+        except ChannelClosedByBroker as error:
+            self.cerrar()
+            if error.reply_code == _PRECONDICION_FALLIDA:
+                raise MensajeRechazado(
+                    f"RabbitMQ rechazó el mensaje: {describir(error)}"
+                ) from error
+            raise
         except BaseException:
             self.cerrar()
             raise

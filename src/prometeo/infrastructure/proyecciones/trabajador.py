@@ -7,7 +7,9 @@ applied entirely or not at all, and at most once per projection (events at or be
 projection's checkpoint are skipped; the checkpoints are locked while a batch is applied,
 so two workers, or a worker and a rebuild, never apply the same events). After a crash or
 a restart it resumes from the furthest-behind checkpoint. An event a projection cannot
-apply (a bug) is retried, then parked, and the projections move past it.
+apply (a bug) is retried, then parked, and the projections move past it: each one that
+can apply it does (one projection's bug never costs the others an event), the others go
+without it until they are rebuilt from the log.
 
 Why the log and not RabbitMQ deliveries (which the worker consumed before): the log holds
 every event in commit order, the broker only what the relay published, in whatever order
@@ -27,7 +29,13 @@ from sqlalchemy import Connection, Engine
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado, almacen_eventos
 from prometeo.infrastructure.metricas import Metricas
 from prometeo.infrastructure.proyecciones.proyector import Proyector
-from prometeo.infrastructure.seguimiento import EnLaMismaTransaccion, RegistroSql, Seguidor
+from prometeo.infrastructure.seguimiento import (
+    EnLaMismaTransaccion,
+    RegistroSql,
+    Seguidor,
+    describir_error,
+    es_transitorio,
+)
 
 NOMBRE_SEGUIDOR = "proyecciones"
 logger = logging.getLogger("prometeo.worker")
@@ -55,9 +63,38 @@ class ProyectarEnLaBase:
         )
 
     def saltar(self, conexion: Connection, desde: int, evento: EventoAlmacenado) -> None:
+        """Move past a parked event: each projection right before it tries it alone, in a
+        savepoint, and keeps it if it applies; those that fail go without it."""
         # Only the projections right before it move; one further behind (a rebuild) will
         # meet the event again and decide for itself.
-        self.proyector.aplicar(conexion, [], tramo=(evento.posicion, evento.posicion))
+        puntos = self.proyector.checkpoints(conexion, bloquear=True)
+        listas = [n for n, punto in puntos.items() if punto == evento.posicion - 1]
+        sin_el = [n for n in listas if not self._aplicar_solo(conexion, n, puntos, evento)]
+        self.proyector.fijar_checkpoints(conexion, listas, evento.posicion)
+        if sin_el:
+            logger.error(
+                "Las proyecciones %s siguen sin el evento %d (%s); las demás lo aplicaron",
+                ", ".join(sin_el),
+                evento.posicion,
+                evento.tipo,
+            )
+
+    def _aplicar_solo(
+        self, conexion: Connection, nombre: str, puntos: dict[str, int], evento: EventoAlmacenado
+    ) -> bool:
+        # The others count as done with it, so that only `nombre` applies it.
+        solo = {otra: max(punto, evento.posicion) for otra, punto in puntos.items()}
+        solo[nombre] = evento.posicion - 1
+        try:
+            with conexion.begin_nested():
+                self.proyector.aplicar(conexion, [evento], puntos=solo, fijar=False)
+        except Exception as error:
+            # The database away is nobody's fault: the whole parking is tried again.
+            if es_transitorio(error):
+                raise
+            logger.debug("%s no aplica %d: %s", nombre, evento.posicion, describir_error(error))
+            return False
+        return True
 
 
 def crear_seguidor_proyecciones(

@@ -66,6 +66,7 @@ from prometeo.infrastructure.seguimiento.seguidor import (
     RegistroDeEventos,
     RegistroSql,
     Seguidor,
+    es_transitorio,
 )
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "conexion_de_lectura",
     "descartar_aparcado",
     "describir_error",
+    "es_transitorio",
     "listar_aparcados",
     "pendientes_de",
     "posicion_de",

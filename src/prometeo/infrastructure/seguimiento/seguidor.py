@@ -48,6 +48,16 @@ from prometeo.infrastructure.seguimiento.checkpoint import CheckpointMovido, con
 TRANSITORIOS_BD: tuple[type[BaseException], ...] = (OperationalError, OSError)
 
 
+def es_transitorio(
+    error: BaseException, transitorios: tuple[type[BaseException], ...] = TRANSITORIOS_BD
+) -> bool:
+    """Whether `error` says the infrastructure is away (`transitorios`, or a connection the
+    database dropped) rather than that an event cannot be handled."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, transitorios)
+
+
 class RegistroDeEventos(Protocol):
     """The event log, as a follower reads it."""
 
@@ -148,9 +158,7 @@ class Seguidor:
     def es_transitorio(self, error: BaseException) -> bool:
         """Whether `error` says the infrastructure is away (retry forever), not that the
         event cannot be handled (retry a few times, then park)."""
-        if isinstance(error, DBAPIError) and error.connection_invalidated:
-            return True
-        return isinstance(error, self.transitorios)
+        return es_transitorio(error, self.transitorios)
 
     def _procesar_lote(self, desde: int, eventos: Sequence[EventoAlmacenado]) -> int:
         try:

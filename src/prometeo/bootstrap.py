@@ -81,12 +81,18 @@ from prometeo.infrastructure.proyecciones import (
 )
 from prometeo.infrastructure.proyecciones.reconstruccion import LOTE
 from prometeo.infrastructure.proyecciones.trabajador import (
+    NOMBRE_SEGUIDOR,
     crear_seguidor_proyecciones,
     publicar_retraso,
 )
 from prometeo.infrastructure.reloj import HORA_ECUADOR, RelojSistema
 from prometeo.infrastructure.salud import SondaBroker, base_de_datos_responde
-from prometeo.infrastructure.seguimiento import EventoAparcado, Seguidor, listar_aparcados
+from prometeo.infrastructure.seguimiento import (
+    EventoAparcado,
+    Seguidor,
+    contar_aparcados,
+    listar_aparcados,
+)
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
 from prometeo.infrastructure.sri.certificado_prueba import crear_certificado_prueba
@@ -103,6 +109,8 @@ from prometeo.infrastructure.sri.ride import GeneradorRidePdf
 from prometeo.infrastructure.sri.simulador import SimuladorSri
 from prometeo.infrastructure.sri.xml_comprobantes import GeneradorXmlSri
 
+# The followers of the log this process may run or report on (their parked events).
+SEGUIDORES = (NOMBRE_RELAY, NOMBRE_SEGUIDOR)
 # What the command line names (explicit re-exports: entry points import only this module).
 NOMBRES_PROYECCIONES: tuple[str, ...] = tuple(NOMBRES)
 LOTE_RECONSTRUCCION = LOTE
@@ -385,6 +393,10 @@ class OperacionAplicacion(ServicioOperacion):
             segundos_sin_autorizar=edad,
         )
 
+    def eventos_aparcados(self) -> dict[str, int]:
+        with conexion_de_lectura(self._aplicacion.engine) as conexion:
+            return contar_aparcados(conexion)
+
     def medir_comando(self, comando: str, segundos: float) -> None:
         self._metricas.latencia_comandos.labels(comando=comando).observe(segundos)
 
@@ -517,6 +529,8 @@ def refrescar_metricas(aplicacion: Aplicacion) -> None:
     with conexion_de_lectura(aplicacion.engine) as conexion:
         for estado, n in por_estado_sri(conexion).items():
             aplicacion.metricas.comprobantes_por_estado.labels(estado=estado).set(n)
+        aparcados = contar_aparcados(conexion)
+    aplicacion.metricas.fijar_aparcados(aparcados, SEGUIDORES)
     if aplicacion.proyector is not None:
         publicar_retraso(aplicacion.engine, aplicacion.proyector, aplicacion.metricas)
     if aplicacion.settings.broker_url:

@@ -51,6 +51,11 @@ class ServicioOperacion(ABC):
         try ends). Never waits for the broker."""
 
     @abstractmethod
+    def eventos_aparcados(self) -> dict[str, int]:
+        """How many events each follower of the log (relay, worker) parked and nobody has
+        retried or discarded yet; followers with none are absent."""
+
+    @abstractmethod
     def medir_comando(self, comando: str, segundos: float) -> None:
         """Record how long one command took, labelled by `comando` (a method and a route
         template, never ids)."""

@@ -40,6 +40,7 @@ class Metricas:
     def __init__(self, registro: CollectorRegistry | None = None) -> None:
         self.registro = registro if registro is not None else CollectorRegistry()
         self._por_tipo: dict[str, Any] = {}
+        self._con_aparcados: set[str] = set()  # followers shown in aparcados_pendientes
         self.eventos_agregados = Counter(
             "prometeo_eventos_agregados",
             "Eventos guardados en el event store (confirmados con su transacción), por tipo.",
@@ -78,6 +79,13 @@ class Metricas:
             "prometeo_eventos_aparcados",
             "Eventos que un seguidor del registro aparcó tras agotar sus reintentos "
             "(véanse con `prometeo aparcados`), por seguidor.",
+            ["seguidor"],
+            registry=self.registro,
+        )
+        self.aparcados_pendientes = Gauge(
+            "prometeo_eventos_aparcados_pendientes",
+            "Eventos aparcados que esperan que alguien los reintente (`prometeo aparcados "
+            "reintentar`) o los descarte, por seguidor.",
             ["seguidor"],
             registry=self.registro,
         )
@@ -170,6 +178,13 @@ class Metricas:
     def contar_aparcado(self, seguidor: str) -> None:
         """Follower `seguidor` parked one more event."""
         self.eventos_aparcados.labels(seguidor=seguidor).inc()
+
+    def fijar_aparcados(self, por_seguidor: dict[str, int], seguidores: Sequence[str]) -> None:
+        """The parked events waiting, per follower: `seguidores` (and any seen before) are
+        shown at 0 when they have none, so that their series never vanish."""
+        self._con_aparcados.update(seguidores, por_seguidor)
+        for seguidor in self._con_aparcados:
+            self.aparcados_pendientes.labels(seguidor=seguidor).set(por_seguidor.get(seguidor, 0))
 
     def contar_fallo_manejador(self, manejador: str, tipo_evento: str) -> None:
         """A message bus handler failed with an event (the bus's `al_fallar` port)."""

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from entorno_api import ajustes, exigir_rabbitmq
@@ -15,6 +16,10 @@ from sqlalchemy import create_engine
 from apoyo_http import API, TiendaHttp, exigir
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.entrypoints.api.app import crear_app
+from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
+from prometeo.infrastructure.seguimiento import descartar_aparcado, registrar_aparcado
+
+MOMENTO = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
 def test_salud_sin_broker(anonimo: TestClient) -> None:
@@ -34,6 +39,7 @@ def test_salud_sin_broker(anonimo: TestClient) -> None:
             "en_curso": 0,
             "segundos_sin_autorizar": None,
         },
+        "aparcados": {},
     }
 
 
@@ -196,3 +202,28 @@ def test_openapi_en_espanol_con_ejemplos_y_errores_problem_json(anonimo: TestCli
     assert esquemas["FacturaEntrada"]["examples"]
     assert "Solo el rol admin" in documento["paths"]["/api/v1/productos"]["post"]["description"]
     assert "<title>" in anonimo.get("/docs").text
+
+
+def test_salud_y_metricas_muestran_los_eventos_aparcados_que_esperan(
+    aplicacion: Aplicacion, anonimo: TestClient
+) -> None:
+    def aparcar(seguidor: str, posicion: int) -> None:
+        evento = EventoAlmacenado(
+            posicion, f"id-{posicion}", "s-1", "s", 1, "FacturaEmitida", 1, "{}", "{}", MOMENTO
+        )
+        with aplicacion.engine.begin() as conexion:
+            registrar_aparcado(conexion, seguidor, evento, ValueError("dato malo"))
+
+    aparcar("proyecciones", 7)
+    aparcar("proyecciones", 9)
+    aparcar("rabbitmq", 9)
+
+    assert exigir(anonimo.get("/health"), 200)["aparcados"] == {"proyecciones": 2, "rabbitmq": 1}
+    texto = anonimo.get("/metrics").text
+    assert 'prometeo_eventos_aparcados_pendientes{seguidor="proyecciones"} 2.0' in texto
+    assert 'prometeo_eventos_aparcados_pendientes{seguidor="rabbitmq"} 1.0' in texto
+
+    descartar_aparcado(aplicacion.engine, "rabbitmq", 9)
+    assert exigir(anonimo.get("/health"), 200)["aparcados"] == {"proyecciones": 2}
+    texto = anonimo.get("/metrics").text
+    assert 'prometeo_eventos_aparcados_pendientes{seguidor="rabbitmq"} 0.0' in texto

@@ -18,7 +18,8 @@ router = APIRouter(tags=["operación"])
     summary="Estado del servicio",
     description="Sin token. 200 si la base de datos responde, 503 si no. `broker` es "
     '"no configurado" mientras PROMETEO_BROKER_URL no esté definido; `sri` dice si hay un '
-    "certificado de firma utilizable y cuántos comprobantes esperan su firma.",
+    "certificado de firma utilizable y cuántos comprobantes esperan su firma; `aparcados`, "
+    "los eventos que el relay o el worker no pudieron procesar.",
     responses={503: {"model": Salud, "description": "La base de datos no responde"}},
 )
 def salud(wired: Annotated[Servicios, Depends(servicios)], respuesta: Response) -> Salud:
@@ -32,6 +33,7 @@ def salud(wired: Annotated[Servicios, Depends(servicios)], respuesta: Response) 
         status="ok",
         database=base,
         broker=broker,
+        aparcados=wired.operacion.eventos_aparcados(),
         sri=SaludSri(
             envio=sri.envio,  # type: ignore[arg-type]
             certificado=sri.certificado,

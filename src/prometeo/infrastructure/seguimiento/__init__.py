@@ -41,6 +41,7 @@ prefer EnLaMismaTransaccion, so the effect and the checkpoint commit together.""
 
 from prometeo.infrastructure.seguimiento.aparcados import (
     EventoAparcado,
+    contar_aparcados,
     descartar_aparcado,
     describir_error,
     listar_aparcados,
@@ -84,6 +85,7 @@ __all__ = [
     "RegistroSql",
     "Seguidor",
     "conexion_de_lectura",
+    "contar_aparcados",
     "descartar_aparcado",
     "describir_error",
     "es_transitorio",

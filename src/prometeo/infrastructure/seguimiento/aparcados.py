@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import StatementError
 
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
@@ -88,6 +88,14 @@ def listar_aparcados(engine: Engine, seguidor: str | None = None) -> list[Evento
     with engine.connect().execution_options(sqlite_begin="DEFERRED") as conexion:
         filas: Sequence[tuple[str, int, str, str, str, datetime]] = conexion.execute(consulta).all()
     return [EventoAparcado(s, int(p), i, t, e, _con_zona(a)) for s, p, i, t, e, a in filas]
+
+
+def contar_aparcados(conexion: Connection) -> dict[str, int]:
+    """How many events each follower has parked (followers with none are absent)."""
+    filas = conexion.execute(
+        select(_ea.c.seguidor, func.count()).group_by(_ea.c.seguidor).order_by(_ea.c.seguidor)
+    ).all()
+    return {seguidor: int(cuantos) for seguidor, cuantos in filas}
 
 
 def descartar_aparcado(engine: Engine, seguidor: str, posicion: int) -> bool:

@@ -165,3 +165,9 @@ class Salud(Salida):
         "comprobando (aún no termina la primera) o no configurado (sin PROMETEO_BROKER_URL)."
     )
     sri: SaludSri | None = None
+    aparcados: dict[str, int] = Field(
+        default_factory=dict,
+        description="Eventos que un seguidor del historial (rabbitmq: el relay; "
+        "proyecciones: el worker) aparcó tras reintentarlos, por seguidor, mientras nadie "
+        "los reintente (`prometeo aparcados reintentar`) ni los descarte. Vacío si no hay.",
+    )

@@ -71,6 +71,8 @@ from prometeo.infrastructure.mensajeria.checkpoint import (
     conexion_de_lectura,
     pendientes_de_publicar,
 )
+from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
+from prometeo.infrastructure.mensajeria.relay import RepublicarAparcados
 from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
 from prometeo.infrastructure.proyecciones import (
     NOMBRES,
@@ -82,6 +84,7 @@ from prometeo.infrastructure.proyecciones import (
 from prometeo.infrastructure.proyecciones.reconstruccion import LOTE
 from prometeo.infrastructure.proyecciones.trabajador import (
     NOMBRE_SEGUIDOR,
+    ReconstruirAparcados,
     crear_seguidor_proyecciones,
     publicar_retraso,
 )
@@ -89,9 +92,17 @@ from prometeo.infrastructure.reloj import HORA_ECUADOR, RelojSistema
 from prometeo.infrastructure.salud import SondaBroker, base_de_datos_responde
 from prometeo.infrastructure.seguimiento import (
     EventoAparcado,
+    EventoNoEncontrado,
+    RegistroSql,
+    Reintentador,
+    Reintento,
     Seguidor,
     contar_aparcados,
+    descartar_aparcado,
+    describir_error,
+    es_transitorio,
     listar_aparcados,
+    reintentar_aparcados,
 )
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.settings import Settings
@@ -119,6 +130,9 @@ __all__ = [
     "NOMBRES_PROYECCIONES",
     "Aplicacion",
     "BrokerNoConfigurado",
+    "EventoNoEncontrado",
+    "InfraestructuraNoResponde",
+    "SeguidorDesconocido",
     "Servicios",
     "Settings",
     "SimuladorSri",
@@ -131,11 +145,13 @@ __all__ = [
     "crear_servicios",
     "crear_token",
     "crear_worker",
+    "descartar_evento_aparcado",
     "estado_sri",
     "eventos_aparcados",
     "listar_tokens",
     "reconstruir_proyecciones",
     "refrescar_metricas",
+    "reintentar_eventos_aparcados",
     "revocar_token",
     "servir_metricas",
     "servir_simulador_sri",
@@ -633,6 +649,71 @@ def eventos_aparcados(
     with _engine_de(settings) as engine:
         migrar(engine)
         return listar_aparcados(engine, seguidor)
+
+
+class SeguidorDesconocido(ValueError):
+    """Parked events of a follower this version of prometeo does not know how to retry."""
+
+
+class InfraestructuraNoResponde(RuntimeError):
+    """The database or the broker did not answer (try again later)."""
+
+
+def reintentar_eventos_aparcados(
+    seguidor: str | None = None, posicion: int | None = None, settings: Settings | None = None
+) -> list[Reintento]:
+    """Do again the effect of the parked events (of one follower, or all; at one position,
+    or all), once what made them fail is fixed: the relay publishes them again, the
+    projections that read them are rebuilt. Those done are no longer parked; the others
+    stay, with their new error. SeguidorDesconocido or BrokerNoConfigurado before anything
+    is retried; InfraestructuraNoResponde when the database or the broker stopped it (what
+    was done stays done)."""
+    settings = settings or Settings()
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        por_seguidor: dict[str, list[EventoAparcado]] = {}
+        for aparcado in listar_aparcados(engine, seguidor):
+            if posicion is None or aparcado.posicion == posicion:
+                por_seguidor.setdefault(aparcado.seguidor, []).append(aparcado)
+        reintentadores = {
+            nombre: _reintentador(nombre, engine, settings) for nombre in por_seguidor
+        }
+        resultados: list[Reintento] = []
+        try:
+            for nombre, suyos in por_seguidor.items():
+                resultados += reintentar_aparcados(
+                    engine, RegistroSql(engine), suyos, reintentadores[nombre]
+                )
+        except Exception as error:
+            if not es_transitorio(error, ERRORES_TRANSITORIOS):
+                raise
+            raise InfraestructuraNoResponde(
+                f"La base de datos o RabbitMQ no responden ({describir_error(error)}); lo "
+                "reintentado hasta aquí queda hecho y el resto sigue aparcado"
+            ) from error
+        return resultados
+
+
+def _reintentador(nombre: str, engine: Engine, settings: Settings) -> Reintentador:
+    if nombre == NOMBRE_RELAY:
+        publicador = PublicadorRabbitMQ(_url_broker(settings), settings.exchange)
+        return RepublicarAparcados(publicador, crear_metricas())
+    if nombre == NOMBRE_SEGUIDOR:
+        return ReconstruirAparcados(engine, Proyector(crear_proyecciones(), CodecEventos()))
+    raise SeguidorDesconocido(
+        f"No se sabe reintentar los eventos del seguidor «{nombre}»; cuando estén resueltos, "
+        "descártelos con `prometeo aparcados descartar`"
+    )
+
+
+def descartar_evento_aparcado(
+    seguidor: str, posicion: int, settings: Settings | None = None
+) -> bool:
+    """Forget a parked event without retrying it (dealt with some other way); False when
+    there was none."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return descartar_aparcado(engine, seguidor, posicion)
 
 
 def reconstruir_proyecciones(

@@ -9,11 +9,14 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from apoyo_mensajeria import URL_RABBITMQ, esperar, preparar_ingresos
 from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, sembrar, volcar
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 
 from prometeo.application.comandos import (
     AnularFactura,
@@ -26,9 +29,13 @@ from prometeo.application.comandos import (
     TransferirStock,
 )
 from prometeo.bootstrap import Aplicacion, bootstrap, crear_worker, refrescar_metricas
+from prometeo.entrypoints.api.app import crear_app
 from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
 from prometeo.infrastructure.metricas import exponer
-from prometeo.infrastructure.proyecciones import reconstruir
+from prometeo.infrastructure.proyecciones import Proyector, crear_proyecciones, reconstruir
+from prometeo.infrastructure.proyecciones.base import EventoProyectado
+from prometeo.infrastructure.proyecciones.kardex import ProyeccionKardex
+from prometeo.infrastructure.proyecciones.trabajador import crear_seguidor_proyecciones
 from prometeo.infrastructure.seguimiento import listar_aparcados
 from prometeo.infrastructure.settings import Settings
 
@@ -229,5 +236,95 @@ def test_las_metricas_de_estado_se_refrescan_al_consultarlas(tmp_path: Path) -> 
         texto = exponer(app.metricas).decode()
         assert f"prometeo_outbox_pendientes {float(ultima)}" in texto  # nothing published yet
         assert 'prometeo_proyeccion_retraso{proyeccion="ventas_diarias"} 0.0' in texto
+    finally:
+        app.cerrar()
+
+
+class KardexRoto(ProyeccionKardex):
+    """The kardex with a bug: it cannot apply the event at position `rota`."""
+
+    def __init__(self, rota: int) -> None:
+        self.rota = rota
+
+    def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
+        if any(e.posicion == self.rota for e in eventos):
+            raise ValueError("error de programación en el kardex")
+        super().aplicar(conexion, eventos)
+
+
+def aparcados_en_la_api(app: Aplicacion) -> tuple[object, str]:
+    """What /health says of the parked events, and the parked-events gauge of /metrics."""
+    with TestClient(crear_app(app)) as http:
+        salud = http.get("/health").json()
+        metricas = http.get("/metrics").text
+    (linea,) = [
+        linea
+        for linea in metricas.splitlines()
+        if linea.startswith('prometeo_eventos_aparcados_pendientes{seguidor="proyecciones"}')
+    ]
+    return salud.get("aparcados"), linea
+
+
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql", "mariadb"], indirect=True)
+def test_un_evento_que_una_proyeccion_no_aplica_se_aparca_se_ve_y_se_reintenta(
+    url_base: str,
+) -> None:
+    """A projection that cannot apply an event does not hold the others back: the event is
+    parked with its error, the other read models apply it, /health and /metrics show it,
+    and once the bug is fixed `prometeo aparcados reintentar` gives the read models a full
+    replay would."""
+    settings = Settings(database_url=url_base, hoy=HOY, proyecciones="distribuidas")
+    app = bootstrap(settings)
+    try:
+        historia(app)
+        with app.engine.connect() as conexion:
+            todos = almacen_eventos(conexion).leer_todos(0, 10_000)
+        roto = next(e for e in todos if e.tipo == "StockReducido")
+        proyecciones = [
+            KardexRoto(roto.posicion) if p.nombre == "kardex" else p for p in crear_proyecciones()
+        ]
+        seguidor = crear_seguidor_proyecciones(
+            app.engine, Proyector(proyecciones, app.codec_eventos), metricas=app.metricas
+        )
+        seguidor.espera_inicial = 0.001
+
+        assert seguidor.seguir_pendientes() == len(todos)
+
+        (aparcado,) = listar_aparcados(app.engine)
+        assert (aparcado.seguidor, aparcado.posicion) == ("proyecciones", roto.posicion)
+        assert "error de programación en el kardex" in aparcado.error
+        assert set(checkpoints(app).values()) == {todos[-1].posicion}
+        parcial = volcar(app.engine)
+        assert aparcados_en_la_api(app) == (
+            {"proyecciones": 1},
+            'prometeo_eventos_aparcados_pendientes{seguidor="proyecciones"} 1.0',
+        )
+
+        # The bug fixed (the command runs the real kardex): the parked event is replayed.
+        entorno = {
+            **os.environ,
+            "PROMETEO_DATABASE_URL": url_base,
+            "PROMETEO_PROYECCIONES": "distribuidas",
+        }
+        reintento = subprocess.run(
+            [PROMETEO, "aparcados", "reintentar"],
+            env=entorno,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert reintento.returncode == 0, reintento.stdout + reintento.stderr
+        assert "reintentado" in reintento.stdout, reintento.stdout
+        assert listar_aparcados(app.engine) == []
+        assert aparcados_en_la_api(app) == (
+            {},
+            'prometeo_eventos_aparcados_pendientes{seguidor="proyecciones"} 0.0',
+        )
+        reintentado = volcar(app.engine)
+        # Only the kardex had gone without the event; the other read models had it.
+        assert {t for t in parcial if parcial[t] != reintentado[t]} == {"vista_kardex"}
+
+        reconstruir(app.engine, None)
+        assert volcar(app.engine) == reintentado
     finally:
         app.cerrar()

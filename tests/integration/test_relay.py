@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 
 from bases_de_datos import todos_los_backends
 from prometeo.application.comandos import RegistrarIngreso
-from prometeo.bootstrap import bootstrap
+from prometeo.bootstrap import bootstrap, reintentar_eventos_aparcados
 from prometeo.domain.errores import NoEncontrado
 from prometeo.infrastructure.db.almacen_eventos import (
     EventoAlmacenado,
@@ -44,8 +44,9 @@ from prometeo.infrastructure.mensajeria import (
     sobre_de,
 )
 from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
+from prometeo.infrastructure.mensajeria.relay import RepublicarAparcados
 from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
-from prometeo.infrastructure.seguimiento import listar_aparcados
+from prometeo.infrastructure.seguimiento import RegistroSql, listar_aparcados, reintentar_aparcados
 from prometeo.infrastructure.settings import Settings
 
 PROMETEO = str(Path(sys.executable).parent / "prometeo")
@@ -352,11 +353,12 @@ class PublicadorQueRechaza(PublicadorRabbitMQ):
         return CanalQueRechaza(super()._abrir(), self.rechazadas)
 
 
-def test_un_evento_que_el_broker_rechaza_se_aparca_y_el_relay_sigue(
-    engine: Engine, broker: Broker
+def test_un_evento_que_el_broker_rechaza_se_aparca_el_relay_sigue_y_se_puede_reintentar(
+    url_base: str, engine: Engine, broker: Broker
 ) -> None:
     """An event the broker refuses for itself is not the broker being away: after a few
-    tries it is parked with its error, and the relay goes on with the next ones."""
+    tries it is parked with its error, and the relay goes on with the next ones. Retried
+    by hand, it fails again while the cause lasts, and is published once it is gone."""
     cola = broker.cola_capturadora()
     eventos = agregar_eventos(engine, 4)
     metricas = crear_metricas()
@@ -373,3 +375,19 @@ def test_un_evento_que_el_broker_rechaza_se_aparca_y_el_relay_sigue(
     assert aparcado.evento_id == eventos[1].evento_id
     assert "PRECONDITION_FAILED - message size" in aparcado.error
     assert metricas.eventos_aparcados.labels(seguidor="rabbitmq")._value.get() == 1
+
+    # Still refused: it stays parked, with the new error.
+    otra_vez = RepublicarAparcados(PublicadorQueRechaza(broker.exchange, {2}), metricas)
+    (resultado,) = reintentar_aparcados(engine, RegistroSql(engine), [aparcado], otra_vez)
+    assert resultado.error is not None
+    assert "PRECONDITION_FAILED" in resultado.error
+    assert [a.posicion for a in listar_aparcados(engine)] == [2]
+
+    # The cause fixed: `prometeo aparcados reintentar` publishes it, late, and forgets it.
+    ajustes = Settings(database_url=url_base, broker_url=URL_RABBITMQ, exchange=broker.exchange)
+    (resultado,) = reintentar_eventos_aparcados("rabbitmq", settings=ajustes)
+    assert (resultado.aparcado.posicion, resultado.error) == (2, None)
+    assert listar_aparcados(engine) == []
+    (mensaje,) = broker.leer(cola)
+    assert json.loads(mensaje[2]) == sobre_de(eventos[1])
+    assert mensaje[1].message_id == eventos[1].evento_id

@@ -28,12 +28,17 @@ from prometeo.infrastructure.seguimiento import (
     CheckpointSeguidor,
     ConCheckpointPropio,
     EnLaMismaTransaccion,
+    FalloDeNuevo,
     Hecho,
     RegistroSql,
+    Reintentado,
     Seguidor,
+    contar_aparcados,
     descartar_aparcado,
     listar_aparcados,
     posicion_de,
+    registrar_aparcado,
+    reintentar_aparcados,
 )
 from prometeo.infrastructure.settings import Settings
 
@@ -155,6 +160,47 @@ class SuiteSeguimiento:
         assert descartar_aparcado(engine, "publicar", 3)
         assert not descartar_aparcado(engine, "publicar", 3)
         assert listar_aparcados(engine) == []
+
+    def test_reintentar_olvida_los_hechos_y_guarda_el_nuevo_error_de_los_otros(
+        self, engine: Engine
+    ) -> None:
+        eventos = agregar_eventos(engine, 4)
+        with engine.begin() as conexion:
+            for evento in (eventos[1], eventos[3]):
+                registrar_aparcado(conexion, "publicar", evento, ValueError("primera vez"))
+            registrar_aparcado(conexion, "otro", eventos[0], ValueError("del otro"))
+        with engine.connect() as conexion:
+            assert contar_aparcados(conexion) == {"otro": 1, "publicar": 2}
+
+        class ArreglaElSegundo:
+            def __init__(self) -> None:
+                self.recibidos: list[EventoAlmacenado] = []
+
+            def reintentar(
+                self, eventos: Sequence[EventoAlmacenado], hecho: Reintentado, fallo: FalloDeNuevo
+            ) -> None:
+                self.recibidos.extend(eventos)
+                hecho(2)
+                fallo(4, ValueError(f"otra vez, contra {SECRETO}"))
+
+        reintentador = ArreglaElSegundo()
+        resultados = reintentar_aparcados(
+            engine, RegistroSql(engine), listar_aparcados(engine, "publicar"), reintentador
+        )
+
+        # Read back from the log.
+        assert [e.evento_id for e in reintentador.recibidos] == [
+            eventos[1].evento_id,
+            eventos[3].evento_id,
+        ]
+        assert [(r.aparcado.posicion, r.error) for r in resultados] == [
+            (2, None),
+            (4, "ValueError: otra vez, contra postgresql://***@db.interna/prometeo"),
+        ]
+        (queda,) = listar_aparcados(engine, "publicar")
+        assert (queda.posicion, queda.error) == (4, resultados[1].error)
+        with engine.connect() as conexion:
+            assert contar_aparcados(conexion) == {"otro": 1, "publicar": 1}
 
     def test_el_efecto_en_la_base_y_su_checkpoint_se_confirman_juntos(self, engine: Engine) -> None:
         agregar_eventos(engine, 4)

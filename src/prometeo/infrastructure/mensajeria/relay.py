@@ -39,7 +39,15 @@ from prometeo.infrastructure.mensajeria.checkpoint import CheckpointRelay
 from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
 from prometeo.infrastructure.mensajeria.publicador import Publicador
 from prometeo.infrastructure.metricas import Metricas, crear_metricas
-from prometeo.infrastructure.seguimiento import ConCheckpointPropio, Hecho, RegistroSql, Seguidor
+from prometeo.infrastructure.seguimiento import (
+    ConCheckpointPropio,
+    FalloDeNuevo,
+    Hecho,
+    RegistroSql,
+    Reintentado,
+    Seguidor,
+    es_transitorio,
+)
 
 logger = logging.getLogger("prometeo.relay")
 
@@ -75,6 +83,30 @@ class PublicarConfirmados:
                 evento.posicion,
                 self.publicador.cola_sin_destino,
             )
+
+
+class RepublicarAparcados:
+    """The relay's Reintentador: each parked event published again, in log order, with
+    the same message id. Its consumers get it after later events of its stream, which
+    at-least-once delivery already allows (see consumidor.py)."""
+
+    def __init__(self, publicador: Publicador, metricas: Metricas) -> None:
+        self.publicador = publicador
+        self.publicar = PublicarConfirmados(publicador, metricas)
+
+    def reintentar(
+        self, eventos: Sequence[EventoAlmacenado], hecho: Reintentado, fallo: FalloDeNuevo
+    ) -> None:
+        try:
+            for evento in eventos:
+                try:
+                    self.publicar.manejar([evento], hecho)
+                except Exception as error:
+                    if es_transitorio(error, ERRORES_TRANSITORIOS):
+                        raise
+                    fallo(evento.posicion, error)
+        finally:
+            self.publicador.cerrar()
 
 
 class Relay:

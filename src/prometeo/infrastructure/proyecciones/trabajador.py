@@ -9,7 +9,7 @@ so two workers, or a worker and a rebuild, never apply the same events). After a
 a restart it resumes from the furthest-behind checkpoint. An event a projection cannot
 apply (a bug) is retried, then parked, and the projections move past it: each one that
 can apply it does (one projection's bug never costs the others an event), the others go
-without it until they are rebuilt from the log.
+without it until `prometeo aparcados reintentar` rebuilds them from the log.
 
 Why the log and not RabbitMQ deliveries (which the worker consumed before): the log holds
 every event in commit order, the broker only what the relay published, in whatever order
@@ -29,9 +29,12 @@ from sqlalchemy import Connection, Engine
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado, almacen_eventos
 from prometeo.infrastructure.metricas import Metricas
 from prometeo.infrastructure.proyecciones.proyector import Proyector
+from prometeo.infrastructure.proyecciones.reconstruccion import reconstruir
 from prometeo.infrastructure.seguimiento import (
     EnLaMismaTransaccion,
+    FalloDeNuevo,
     RegistroSql,
+    Reintentado,
     Seguidor,
     describir_error,
     es_transitorio,
@@ -95,6 +98,37 @@ class ProyectarEnLaBase:
             logger.debug("%s no aplica %d: %s", nombre, evento.posicion, describir_error(error))
             return False
         return True
+
+
+class ReconstruirAparcados:
+    """The worker's Reintentador: the projections that read the parked events' types are
+    rebuilt from the log. Applied late and alone, an event would land after later ones (a
+    kardex's running balances depend on their order); replayed from the start, every
+    event lands in its place, and those the projections had applied give the same rows."""
+
+    def __init__(self, engine: Engine, proyector: Proyector) -> None:
+        self.engine = engine
+        self.proyector = proyector
+
+    def reintentar(
+        self, eventos: Sequence[EventoAlmacenado], hecho: Reintentado, fallo: FalloDeNuevo
+    ) -> None:
+        tipos = {evento.tipo for evento in eventos}
+        nombres = [
+            p.nombre for p in self.proyector.proyecciones if tipos & {t.__name__ for t in p.tipos}
+        ]
+        try:
+            if nombres:
+                logger.info("Reconstruyendo %s desde el historial", ", ".join(nombres))
+                reconstruir(self.engine, nombres, codec=self.proyector.codec)
+        except Exception as error:
+            if es_transitorio(error):
+                raise
+            for evento in eventos:
+                fallo(evento.posicion, error)
+            return
+        for evento in eventos:
+            hecho(evento.posicion)
 
 
 def crear_seguidor_proyecciones(

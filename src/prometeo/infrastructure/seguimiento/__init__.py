@@ -6,7 +6,9 @@ handler finished. Handlers are idempotent. Errors: the infrastructure being away
 (database, broker) is retried forever with back-off; anything else is retried a few
 times, then the event is parked in `eventos_aparcados` with its error (listed by
 `listar_aparcados` and `prometeo aparcados`, counted by `prometeo_eventos_aparcados_total`)
-and the follower moves on. Each follower has its own loop, checkpoint and name.
+and the follower moves on. Each follower has its own loop, checkpoint and name. Once the
+cause is fixed, `prometeo aparcados reintentar` does a parked event's effect again with
+the follower's Reintentador (reintentos.py).
 
 Who follows the log with it:
 - the outbox relay (mensajeria/relay.py): publish + confirm, checkpoint
@@ -41,6 +43,7 @@ prefer EnLaMismaTransaccion, so the effect and the checkpoint commit together.""
 
 from prometeo.infrastructure.seguimiento.aparcados import (
     EventoAparcado,
+    anotar_error,
     contar_aparcados,
     descartar_aparcado,
     describir_error,
@@ -61,6 +64,14 @@ from prometeo.infrastructure.seguimiento.procesadores import (
     Manejador,
     ManejadorTransaccional,
 )
+from prometeo.infrastructure.seguimiento.reintentos import (
+    EventoNoEncontrado,
+    FalloDeNuevo,
+    Reintentado,
+    Reintentador,
+    Reintento,
+    reintentar_aparcados,
+)
 from prometeo.infrastructure.seguimiento.seguidor import (
     TRANSITORIOS_BD,
     Procesador,
@@ -77,13 +88,19 @@ __all__ = [
     "ConCheckpointPropio",
     "EnLaMismaTransaccion",
     "EventoAparcado",
+    "EventoNoEncontrado",
+    "FalloDeNuevo",
     "Hecho",
     "Manejador",
     "ManejadorTransaccional",
     "Procesador",
     "RegistroDeEventos",
     "RegistroSql",
+    "Reintentado",
+    "Reintentador",
+    "Reintento",
     "Seguidor",
+    "anotar_error",
     "conexion_de_lectura",
     "contar_aparcados",
     "descartar_aparcado",
@@ -93,4 +110,5 @@ __all__ = [
     "pendientes_de",
     "posicion_de",
     "registrar_aparcado",
+    "reintentar_aparcados",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import StatementError
 
 from prometeo.infrastructure.db.almacen_eventos import EventoAlmacenado
@@ -96,6 +96,16 @@ def contar_aparcados(conexion: Connection) -> dict[str, int]:
         select(_ea.c.seguidor, func.count()).group_by(_ea.c.seguidor).order_by(_ea.c.seguidor)
     ).all()
     return {seguidor: int(cuantos) for seguidor, cuantos in filas}
+
+
+def anotar_error(engine: Engine, seguidor: str, posicion: int, error: BaseException) -> None:
+    """A parked event failed again (when retried by hand): keep it, with its new error."""
+    with engine.begin() as conexion:
+        conexion.execute(
+            update(_ea)
+            .where(_ea.c.seguidor == seguidor, _ea.c.posicion == posicion)
+            .values(error=describir_error(error))
+        )
 
 
 def descartar_aparcado(engine: Engine, seguidor: str, posicion: int) -> bool:

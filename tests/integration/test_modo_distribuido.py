@@ -5,15 +5,23 @@ once, or events are handed to them again."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from apoyo_mensajeria import URL_RABBITMQ, esperar, preparar_ingresos
+from apoyo_mensajeria import (
+    URL_RABBITMQ,
+    Broker,
+    esperar,
+    fixture_broker,  # noqa: F401  (the `broker` fixture)
+    preparar_ingresos,
+)
 from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, sembrar, volcar
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
@@ -31,6 +39,7 @@ from prometeo.application.comandos import (
 from prometeo.bootstrap import Aplicacion, bootstrap, crear_worker, refrescar_metricas
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
+from prometeo.infrastructure.mensajeria import sobre_de
 from prometeo.infrastructure.metricas import exponer
 from prometeo.infrastructure.proyecciones import Proyector, crear_proyecciones, reconstruir
 from prometeo.infrastructure.proyecciones.base import EventoProyectado
@@ -326,5 +335,58 @@ def test_un_evento_que_una_proyeccion_no_aplica_se_aparca_se_ve_y_se_reintenta(
 
         reconstruir(app.engine, None)
         assert volcar(app.engine) == reintentado
+    finally:
+        app.cerrar()
+
+
+def test_un_mensaje_falso_en_el_broker_no_cambia_lo_que_el_worker_proyecta(
+    tmp_path: Path, broker: Broker
+) -> None:
+    """Anyone who can publish to RabbitMQ can forge an event, here one that claims the next
+    position of the log with a lot of 1000 units at no cost. The worker takes its events
+    from the log, never from a message: the forged one is neither applied nor able to
+    make the real event at that position be skipped."""
+    url = f"sqlite:///{tmp_path / 'falso.db'}"
+    app = bootstrap(Settings(database_url=url, hoy=HOY, proyecciones="distribuidas"))
+    try:
+        historia(app)
+        with app.engine.connect() as conexion:
+            ultimo = next(
+                e
+                for e in reversed(almacen_eventos(conexion).leer_todos(0, 10_000))
+                if e.tipo == "LoteIngresado"
+            )
+            ultima = almacen_eventos(conexion).ultima_posicion()
+        falso = sobre_de(ultimo)
+        falso.update(id=str(uuid.uuid4()), posicion=ultima + 1, version=ultimo.version + 1)
+        falso["datos"].update(cantidad="1000", costo_unitario="0", valor="0.00")
+        topologia = broker.topologia()  # the queue a message-fed worker would consume
+        topologia.declarar(broker.canal)
+        broker.canal.basic_publish(
+            exchange=broker.exchange,
+            routing_key="facturacion.loteingresado",
+            body=json.dumps(falso).encode(),
+        )
+        # The real event at that position: 5 units of PAN at 0.40 into B2.
+        app.inventario.registrar_ingreso(RegistrarIngreso("PAN", BODEGAS[1], 5, "0.40"))
+
+        entorno = {
+            **os.environ,
+            "PROMETEO_DATABASE_URL": url,
+            "PROMETEO_PROYECCIONES": "distribuidas",
+            "PROMETEO_BROKER_URL": URL_RABBITMQ,
+            "PROMETEO_EXCHANGE": broker.exchange,
+        }
+        worker = subprocess.run(
+            [PROMETEO, "worker", "--una-vez"], env=entorno, capture_output=True, timeout=120
+        )
+        assert worker.returncode == 0, worker.stderr
+        assert set(checkpoints(app).values()) == {ultima + 1}
+        proyectado = volcar(app.engine)
+        assert broker.mensajes_en(topologia.cola) == 1  # nobody took it
+
+        reconstruir(app.engine, None)  # what the log alone gives
+        assert volcar(app.engine) == proyectado
+        assert listar_aparcados(app.engine) == []
     finally:
         app.cerrar()

@@ -85,8 +85,10 @@ def decodificar_sobre(cuerpo: bytes) -> Sobre:
 
 
 def evento_de_sobre(sobre: Sobre) -> EventoAlmacenado:
-    """The stored event an envelope carries, for consumers that reuse code written for the
-    event log (e.g. a projector that also runs in embedded mode)."""
+    """The stored event an envelope carries, for consumers outside prometeo that reuse code
+    written for the event log. A message is only as trustworthy as whoever can publish to
+    the exchange: a consumer that can read the event store takes the event from the log
+    (the envelope's `posicion` is then only a wake-up), as `prometeo worker` does."""
     return EventoAlmacenado(
         posicion=int(sobre["posicion"]),
         evento_id=str(sobre["id"]),

@@ -254,6 +254,7 @@ def bootstrap(
         plazo_nota_credito_dias=settings.plazo_nota_credito_dias,
         dia_limite_anulacion=settings.dia_limite_anulacion,
         reintentos_concurrencia=settings.reintentos_concurrencia,
+        descuento_maximo_sin_autorizacion=settings.descuento_maximo_cajero,
     )
     codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()
     # One cache of catalog rows for commands and reads alike.

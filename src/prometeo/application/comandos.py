@@ -133,6 +133,9 @@ class CrearFactura:
     fecha_caducidad: date | None = None
     borrador: bool = False
     factura_id: str | None = None
+    # Whether who asks may sell below list price or beyond the discount anyone may give
+    # (the API says so by the caller's role; inside the application, yes).
+    rebajas_autorizadas: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,7 @@ class AgregarLinea:
     cantidad: Numero
     precio_unitario: Numero | None = None
     descuento: Numero | None = None
+    rebajas_autorizadas: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,7 @@ class AplicarDescuento:
     factura_id: str
     tipo: str
     valor: Numero
+    rebajas_autorizadas: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from prometeo.domain.specifications.anulacion import DIA_LIMITE_ANULACION, DIA_LIMITE_MAXIMO
 from prometeo.domain.specifications.nota_credito import PLAZO_NOTA_CREDITO_DIAS
+from prometeo.domain.specifications.rebajas import DESCUENTO_MAXIMO_SIN_AUTORIZACION
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,8 @@ class Configuracion:
     dia_limite_anulacion: int = DIA_LIMITE_ANULACION
     reintentos_concurrencia: int = 5
     espera_maxima_segundos: float = 0.1
+    # The discount (line or global, in %) a seller without authority may give.
+    descuento_maximo_sin_autorizacion: Decimal = DESCUENTO_MAXIMO_SIN_AUTORIZACION
 
     def __post_init__(self) -> None:
         if self.plazo_nota_credito_dias < 0:
@@ -40,4 +44,9 @@ class Configuracion:
         if self.espera_maxima_segundos < 0:
             raise ValueError(
                 f"La espera entre intentos no puede ser negativa: {self.espera_maxima_segundos}"
+            )
+        if not 0 <= self.descuento_maximo_sin_autorizacion <= 100:
+            raise ValueError(
+                "El descuento máximo sin autorización debe estar entre 0 y 100: "
+                f"{self.descuento_maximo_sin_autorizacion}"
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     snapshot_cada: int = Field(default=50, ge=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(?i:FULL|NORMAL|EXTRA)$")
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)
+    # The discount (per line or global, % of its value) a cajero may give alone; a price
+    # below the list price, or more discount, needs an admin.
+    descuento_maximo_cajero: Decimal = Field(default=Decimal("10"), ge=0, le=100)
     # embebidas: read models move inside each command's transaction (read your writes).
     # distribuidas: commands only store events; `prometeo worker` processes keep the read
     # models from RabbitMQ deliveries (needs PROMETEO_BROKER_URL and `prometeo relay`).

@@ -251,3 +251,16 @@ def test_tokens_por_linea_de_comandos_listar_y_revocar(
     assert revocado.exit_code == 0, revocado.output
     assert anonimo.get(API + "/productos", headers=cabeceras).status_code == 401
     assert CliRunner().invoke(cli, ["token", "revocar", "nadie"]).exit_code == 1
+
+
+def test_solo_admin_vende_bajo_el_precio_de_lista(
+    tienda: TiendaHttp, token_de: dict[Rol, str]
+) -> None:
+    tienda.ingresar("cafe", "10", "4.00")
+    rebajada = tienda.cuerpo_factura(("cafe", "1"))
+    rebajada["lineas"][0]["precio_unitario"] = "7.00"  # list price 8.00
+    cajero = {"Authorization": f"Bearer {token_de[CAJERO]}"}
+    negada = tienda.http.post(API + "/facturas", json=rebajada, headers=cajero)
+    assert negada.status_code == 422
+    assert reglas(negada) == {"PrecioDeListaAutorizado"}
+    assert exigir(tienda.http.post(API + "/facturas", json=rebajada), 201)["numero"]

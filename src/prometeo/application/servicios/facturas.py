@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from prometeo.application.comandos import (
     AgregarLinea,
     AnularFactura,
@@ -20,7 +22,14 @@ from prometeo.application.servicios.conversiones import (
 )
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura, NuevaLinea
+from prometeo.domain.errores import ValorInvalido
 from prometeo.domain.services.emision import anular_factura, emitir_factura
+from prometeo.domain.specifications.rebajas import (
+    LineaPorVender,
+    exigir_sin_rebajas,
+    rebaja_global,
+    rebajas_de_lineas,
+)
 from prometeo.domain.value_objects.dinero import Cantidad, Numero, Precio
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
@@ -46,14 +55,31 @@ class ServicioFacturas(ServicioAplicacion):
                 )
             punto = uow.catalogo.punto_emision(cmd.punto_emision_id)
             bodega = uow.catalogo.bodega(cmd.bodega_id)
+            if bodega.sucursal_id != punto.sucursal_id:
+                raise ValorInvalido(
+                    "BodegaDeLaSucursal",
+                    f"La bodega {bodega.codigo} no es de la sucursal del punto de emisión "
+                    f"{punto.codigo}: se vende desde una bodega de la misma sucursal",
+                )
             cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
-            lineas = [
+            con_lista = [
                 _nueva_linea(
                     uow, linea.producto_id, linea.cantidad, linea.precio_unitario, linea.descuento
                 )
                 for linea in cmd.lineas
             ]
+            lineas = [linea for linea, _ in con_lista]
             descuento = cmd.descuento_global
+            global_ = (
+                None if descuento is None else descuento_global_de(descuento.tipo, descuento.valor)
+            )
+            if not cmd.rebajas_autorizadas:
+                maximo = self._config.descuento_maximo_sin_autorizacion
+                por_vender = [_por_vender(linea, lista) for linea, lista in con_lista]
+                subtotal = sum((p.neto for p in por_vender), Decimal(0))
+                exigir_sin_rebajas(
+                    rebajas_de_lineas(por_vender, maximo) + rebaja_global(global_, subtotal, maximo)
+                )
             factura = Factura.crear(
                 factura_id,
                 punto_emision_id=punto.id,
@@ -67,9 +93,7 @@ class ServicioFacturas(ServicioAplicacion):
                 fecha_autorizacion=cmd.fecha_autorizacion,
                 fecha_caducidad=cmd.fecha_caducidad,
                 lineas=lineas,
-                descuento_global=None
-                if descuento is None
-                else descuento_global_de(descuento.tipo, descuento.valor),
+                descuento_global=global_,
             )
             uow.facturas.agregar(factura)
             if not cmd.borrador:
@@ -83,9 +107,13 @@ class ServicioFacturas(ServicioAplicacion):
 
         def operacion(uow: UnidadDeTrabajo) -> int:
             factura = uow.facturas.obtener(cmd.factura_id)
-            return factura.agregar(
-                _nueva_linea(uow, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento)
+            linea, lista = _nueva_linea(
+                uow, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento
             )
+            if not cmd.rebajas_autorizadas:
+                maximo = self._config.descuento_maximo_sin_autorizacion
+                exigir_sin_rebajas(rebajas_de_lineas([_por_vender(linea, lista)], maximo))
+            return factura.agregar(linea)
 
         return self._ejecutar(operacion, metadatos)
 
@@ -94,7 +122,15 @@ class ServicioFacturas(ServicioAplicacion):
 
         def operacion(uow: UnidadDeTrabajo) -> None:
             factura = uow.facturas.obtener(cmd.factura_id)
-            factura.aplicar_descuento(descuento_global_de(cmd.tipo, cmd.valor))
+            descuento = descuento_global_de(cmd.tipo, cmd.valor)
+            if not cmd.rebajas_autorizadas:
+                subtotal = sum(
+                    (ln.cantidad * ln.precio_unitario - ln.descuento for ln in factura.lineas),
+                    Decimal(0),
+                )
+                maximo = self._config.descuento_maximo_sin_autorizacion
+                exigir_sin_rebajas(rebaja_global(descuento, subtotal, maximo))
+            factura.aplicar_descuento(descuento)
 
         self._ejecutar(operacion, metadatos)
 
@@ -152,10 +188,10 @@ def _nueva_linea(
     cantidad: Numero,
     precio_unitario: Numero | None,
     descuento: Numero | None,
-) -> NuevaLinea:
+) -> tuple[NuevaLinea, Precio]:
     """A line of a catalog product: its code, name and tarifa, its first barcode and unit
     of measure (copied: later catalog edits never rewrite the line); its list price unless
-    the caller gives one."""
+    the caller gives one. With the product's list price."""
     producto = uow.catalogo.producto(producto_id)
     return NuevaLinea(
         producto_id=producto.id,
@@ -167,4 +203,14 @@ def _nueva_linea(
         descuento=dinero_opcional(descuento),
         codigo_auxiliar=producto.codigo_auxiliar,
         unidad_medida=producto.unidad_medida,
+    ), producto.precio
+
+
+def _por_vender(linea: NuevaLinea, lista: Precio) -> LineaPorVender:
+    return LineaPorVender(
+        linea.codigo,
+        linea.cantidad.valor,
+        linea.precio_unitario.valor,
+        linea.descuento.monto if linea.descuento is not None else Decimal(0),
+        lista.valor,
     )

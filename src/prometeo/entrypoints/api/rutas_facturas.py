@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from prometeo.application.acceso import Rol
 from prometeo.application.comandos import EmitirFactura
 from prometeo.entrypoints.api.esquemas.comunes import Fecha
 from prometeo.entrypoints.api.esquemas.facturas import (
@@ -24,7 +25,14 @@ from prometeo.entrypoints.api.parametros import IdRuta
 from prometeo.entrypoints.api.seguridad import Caja, Lectura
 
 router = APIRouter(prefix="/facturas", tags=["facturas"])
-ROLES = " Roles: admin, cajero."
+ROLES = (
+    " Roles: admin, cajero. Un precio menor que el de lista, o un descuento (de línea o "
+    "global) mayor que PROMETEO_DESCUENTO_MAXIMO_CAJERO (10 %), solo los da admin "
+    "(PrecioDeListaAutorizado, DescuentoAutorizado); la bodega debe ser de la sucursal del "
+    "punto de emisión (BodegaDeLaSucursal)."
+)
+# Who may sell below list price or beyond the discount a cajero may give.
+ROLES_QUE_REBAJAN = frozenset({Rol.ADMIN})
 
 
 @router.post(
@@ -39,7 +47,8 @@ async def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
     def crear() -> FacturaRespuesta:
         # Answered from the events the command committed: no read transaction on every
         # factura's path, and no wait for distributed read models.
-        comprobante = ctx.servicios.facturas.crear_factura(cuerpo.a_comando(), ctx.metadatos)
+        comando = cuerpo.a_comando(rebajas_autorizadas=ctx.portador.rol in ROLES_QUE_REBAJAN)
+        comprobante = ctx.servicios.facturas.crear_factura(comando, ctx.metadatos)
         return FacturaRespuesta.desde(ctx.servicios.consultas.factura_de(comprobante))
 
     return await ctx.comando(crear)

@@ -118,7 +118,7 @@ class FacturaEntrada(Entrada):
     fecha_caducidad: Fecha | None = None
     borrador: StrictBool = Field(default=False, description="true: se guarda sin emitir.")
 
-    def a_comando(self) -> CrearFactura:
+    def a_comando(self, *, rebajas_autorizadas: bool) -> CrearFactura:
         return CrearFactura(
             punto_emision_id=self.punto_emision_id,
             bodega_id=self.bodega_id,
@@ -136,6 +136,7 @@ class FacturaEntrada(Entrada):
             fecha_autorizacion=self.fecha_autorizacion,
             fecha_caducidad=self.fecha_caducidad,
             borrador=self.borrador,
+            rebajas_autorizadas=rebajas_autorizadas,
         )
 
 

@@ -300,7 +300,7 @@ def bootstrap(
         cache=CacheAgregados(settings.cache_agregados),
         cache_catalogo=cache_catalogo,
         proyector=proyector,
-        turnos=turno_de_escritura(engine),
+        turnos=turno_de_escritura(engine, settings.espera_escritura),
         volcado_wal=volcado_wal,
         sonda_broker=SondaBroker.para(settings.broker_url),
     )

@@ -3,23 +3,34 @@ handed over at once, and each learns whether another process committed since its
 
 from __future__ import annotations
 
+import fcntl
+import os
+import stat
 import threading
 import time
 from datetime import date
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from apoyo_http import API, TiendaHttp, exigir, reglas
 from prometeo.application.comandos import (
     CrearBodega,
     CrearProducto,
     CrearSucursal,
     RegistrarIngreso,
 )
+from prometeo.application.unidad_de_trabajo import BaseDeDatosOcupada
 from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.entrypoints.api.app import crear_app
 from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.proyecciones import reconstruir
 from prometeo.infrastructure.settings import Settings
 
 HOY = date(2026, 11, 29)
+
+
+TOKEN = "admin-de-los-turnos-0123456789abcdefghij"
 
 
 def test_cada_proceso_sabe_si_otro_escribio_desde_su_ultimo_turno(tmp_path: Path) -> None:
@@ -119,3 +130,69 @@ def test_la_reconstruccion_escribe_en_su_turno(tmp_path: Path) -> None:
     assert [s.cantidad for s in app.consultas.stock("cafe", "b1")] == [3]
     otro.cerrar()
     app.cerrar()
+
+
+def test_nadie_espera_el_turno_para_siempre(tmp_path: Path) -> None:
+    """A writer of this process holds the turn: another gives up at its limit with
+    BaseDeDatosOcupada (and leaves the queue), and the next one still gets the turn."""
+    turno = TurnoEscritura(str(tmp_path / "t-turno"), espera_maxima=0.2)
+    turno.tomar()
+    errores: list[BaseException] = []
+
+    def esperar() -> None:
+        try:
+            turno.tomar()
+        except BaseDeDatosOcupada as error:
+            errores.append(error)
+
+    hilo = threading.Thread(target=esperar)
+    hilo.start()
+    hilo.join(timeout=10)
+    assert len(errores) == 1
+    assert "nada se guardó" in str(errores[0])
+    turno.soltar()
+    turno.tomar()  # the one that gave up is not in the way
+    turno.soltar()
+
+
+def test_un_turno_retenido_afuera_da_503_y_no_guarda_nada(tmp_path: Path) -> None:
+    """Another process holds the lock file (here, another open file on it) past the
+    limit: the write is answered 503 EscrituraDisponible, nothing written; once it lets
+    go, the same write goes through."""
+    url = f"sqlite:///{tmp_path / 'ocupada.db'}"
+    aplicacion = bootstrap(
+        Settings(database_url=url, admin_token=TOKEN, hoy=date(2026, 11, 29), espera_escritura=0.3)
+    )
+    try:
+        cabeceras = {"Authorization": f"Bearer {TOKEN}"}
+        with TestClient(crear_app(aplicacion), headers=cabeceras) as http:
+            tienda = TiendaHttp(http).sembrar()
+            fd = os.open(str(tmp_path / "ocupada.db-turno"), os.O_RDWR)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                cuerpo = {"tipo_identificacion": "05", "identificacion": "1710034065",
+                          "razon_social": "Jorge"}  # fmt: skip
+                ocupada = http.post(API + "/clientes", json=cuerpo)
+                assert ocupada.status_code == 503
+                assert reglas(ocupada) == {"EscrituraDisponible"}
+                assert ocupada.headers["retry-after"] == "1"
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+            assert tienda.get("/clientes", identificacion="1710034065")["items"] == []
+            exigir(http.post(API + "/clientes", json=cuerpo), 201)
+    finally:
+        aplicacion.cerrar()
+
+
+def test_la_base_y_sus_archivos_son_solo_de_su_dueno(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'privada.db'}"
+    aplicacion = bootstrap(Settings(database_url=url, hoy=date(2026, 11, 29)))
+    try:
+        aplicacion.catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito"))
+    finally:
+        aplicacion.cerrar()
+    creados = sorted(p.name for p in tmp_path.iterdir())
+    assert {"privada.db", "privada.db-turno"} <= set(creados), creados
+    for archivo in tmp_path.iterdir():
+        assert stat.S_IMODE(archivo.stat().st_mode) == 0o600, (archivo.name, creados)

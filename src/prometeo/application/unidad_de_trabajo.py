@@ -34,6 +34,11 @@ class Metadatos:
     idempotencia: ReservaIdempotencia | None = None
 
 
+class BaseDeDatosOcupada(RuntimeError):
+    """The database did not let this command write within its time (another writer held
+    it too long): nothing was written; try again later."""
+
+
 @dataclass(frozen=True, slots=True)
 class EventoConfirmado:
     """An event as committed: which stream and version it belongs to."""

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     dia_limite_anulacion: int = Field(default=7, ge=1, le=28)
     snapshot_cada: int = Field(default=50, ge=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(?i:FULL|NORMAL|EXTRA)$")
+    # SQLite: how long a write waits for its turn (another writer holding it) before it is
+    # answered 503 with nothing written.
+    espera_escritura: float = Field(default=15.0, gt=0, le=600)
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)
     # The discount (per line or global, % of its value) a cajero may give alone; a price
     # below the list price, or more discount, needs an admin.

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from prometeo.application.idempotencia import ClaveIdempotenciaPerdida
 from prometeo.application.sri import ComprobanteSinFirmar, NoAutorizado, XmlNoValido
+from prometeo.application.unidad_de_trabajo import BaseDeDatosOcupada
 from prometeo.domain.errores import Duplicado, ErrorDeConcurrencia, NoEncontrado, ReglasIncumplidas
 from prometeo.entrypoints.api.esquemas.comunes import ErrorRegla, Problema
 from prometeo.entrypoints.api.validacion import describir_error
@@ -106,6 +107,17 @@ def _conflicto(_: Request, error: Exception) -> JSONResponse:
         mensaje,
         [("SinConflictoDeConcurrencia", mensaje)],
         tipo="urn:prometeo:problema:conflicto-concurrencia",
+    )
+
+
+def _ocupada(_: Request, error: Exception) -> JSONResponse:
+    mensaje = str(error)
+    return problema(
+        503,
+        "Base de datos ocupada",
+        mensaje,
+        [("EscrituraDisponible", mensaje)],
+        cabeceras={"Retry-After": "1"},
     )
 
 
@@ -231,6 +243,7 @@ def registrar_manejadores(app: FastAPI) -> None:
     app.add_exception_handler(Duplicado, _duplicado)
     app.add_exception_handler(ErrorDeConcurrencia, _conflicto)
     app.add_exception_handler(ClaveIdempotenciaPerdida, _clave_perdida)
+    app.add_exception_handler(BaseDeDatosOcupada, _ocupada)
     app.add_exception_handler(ErrorAutorizacion, _autorizacion)
     app.add_exception_handler(ComprobanteSinFirmar, _comprobante_no_disponible)
     app.add_exception_handler(NoAutorizado, _comprobante_no_disponible)

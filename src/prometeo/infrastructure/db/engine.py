@@ -3,6 +3,8 @@ driver-level plumbing of the write path lives in infrastructure/sql/."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -53,6 +55,7 @@ def crear_engine(
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **opciones
         )
+        _crear_privado(ruta_sqlite(engine))
         _configurar_sqlite(engine, sincronizacion, volcado_aparte)
         return engine
     opciones.setdefault("pool_recycle", RECICLAR_SEGUNDOS)
@@ -60,6 +63,18 @@ def crear_engine(
     if backend == "postgresql":
         preparar_postgres(engine)
     return engine
+
+
+def _crear_privado(ruta: str | None) -> None:
+    """Create a new database file readable by its owner only (customer data): SQLite gives
+    its -wal and -shm files the same permissions."""
+    if ruta is None or os.path.exists(ruta):
+        return
+    carpeta = os.path.dirname(os.path.abspath(ruta))
+    if not os.path.isdir(carpeta):
+        return  # SQLite reports the missing folder itself, at the first connection
+    with contextlib.suppress(FileExistsError):  # created meanwhile by another process
+        os.close(os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def ruta_sqlite(engine: Engine) -> str | None:

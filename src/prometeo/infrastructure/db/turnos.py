@@ -7,20 +7,24 @@ wait seconds while others pass. A ticket lock hands the write lock over in arriv
 (requests wait about as long as the queue ahead of them, no more).
 
 Between processes (`prometeo serve --workers N`, a CLI command while the server runs) the
-holder of the turn also holds an exclusive `flock` on a file next to the database, which
-the kernel hands to the next process the moment it is released: no busy handler, no
-sleeping. The file also counts the commits made under it, so that a process learns, when
-its turn comes, whether another process wrote since its own last turn (its cached
-aggregates may then be stale: see CacheAgregados)."""
+holder of the turn also holds an exclusive `flock` on a file next to the database (only
+its owner may open it); a process waiting for it asks again after pauses of a fraction of
+a millisecond to a few (a blocking flock could not be given up, and no writer waits
+forever: past its limit it gives up with BaseDeDatosOcupada, nothing written). The file
+also counts the commits made under it, so that a process learns, when its turn comes,
+whether another process wrote since its own last turn (its cached aggregates may then be
+stale: see CacheAgregados)."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import deque
 
 from sqlalchemy import Engine
 
+from prometeo.application.unidad_de_trabajo import BaseDeDatosOcupada
 from prometeo.infrastructure.db.engine import ruta_sqlite
 
 try:  # POSIX; elsewhere the processes fall back on SQLite's busy handler
@@ -29,6 +33,10 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 _CONTADOR = 8  # bytes: the commits made under the lock file, little-endian
+# How long a writer waits for its turn before giving up (PROMETEO_ESPERA_ESCRITURA).
+ESPERA_MAXIMA = 15.0
+_PAUSA_INICIAL = 0.0002
+_PAUSA_MAXIMA = 0.005
 
 
 class TurnoEscritura:
@@ -37,7 +45,8 @@ class TurnoEscritura:
     holder only to find it is not their turn). With `archivo`, the turn also holds an
     exclusive lock on that file, shared with the other processes that use it."""
 
-    def __init__(self, archivo: str | None = None) -> None:
+    def __init__(self, archivo: str | None = None, espera_maxima: float = ESPERA_MAXIMA) -> None:
+        self.espera_maxima = espera_maxima
         self._candado = threading.Lock()
         self._ocupado = False
         self._esperando: deque[threading.Lock] = deque()
@@ -47,8 +56,10 @@ class TurnoEscritura:
         self._vista: int | None = None  # the commit count this process last knew
 
     def tomar(self) -> bool:
-        """Wait for the turn; True if another process committed since this one last held
-        it (or if it never did)."""
+        """Wait for the turn, at most `espera_maxima` seconds (BaseDeDatosOcupada after
+        that); True if another process committed since this one last held it (or if it
+        never did)."""
+        limite = time.monotonic() + self.espera_maxima
         with self._candado:
             if not self._ocupado:
                 self._ocupado = True
@@ -57,13 +68,20 @@ class TurnoEscritura:
                 senal = threading.Lock()
                 senal.acquire()
                 self._esperando.append(senal)
-        if senal is not None:
-            senal.acquire()  # released by `soltar` when this thread's turn comes: it owns it
+        # Released by `soltar` when this thread's turn comes: it then owns it.
+        if senal is not None and not senal.acquire(timeout=self.espera_maxima):
+            with self._candado:
+                if senal in self._esperando:
+                    self._esperando.remove(senal)
+                    raise _ocupada(self.espera_maxima)
+            senal.acquire()  # handed over just as the wait ended: pass it on
+            self._pasar()
+            raise _ocupada(self.espera_maxima)
         if self._archivo is None:
             return False
         try:
             fd = self._descriptor()
-            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without the GIL until the file is free
+            _bloquear(fd, limite, self.espera_maxima)
             contador = int.from_bytes(os.pread(fd, _CONTADOR, 0).ljust(_CONTADOR, b"\0"), "little")
         except BaseException:
             self._pasar()
@@ -95,7 +113,8 @@ class TurnoEscritura:
         # (flock belongs to the open file, so parent and child would not exclude each other).
         if self._fd is None or self._pid != os.getpid():
             assert self._archivo is not None
-            self._fd = os.open(self._archivo, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            # Owner only: another local user could otherwise hold the turn forever.
+            self._fd = os.open(self._archivo, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             self._pid = os.getpid()
             self._vista = None
         return self._fd
@@ -106,10 +125,36 @@ class TurnoEscritura:
         self._fd = None
 
 
-def turno_de_escritura(engine: Engine) -> TurnoEscritura | None:
+def turno_de_escritura(
+    engine: Engine, espera_maxima: float = ESPERA_MAXIMA
+) -> TurnoEscritura | None:
     """The turn of SQLite's writers: in this process, and with every other process that
     opens the same file, through `<database>-turno` next to it (None for a server)."""
     if engine.dialect.name != "sqlite":
         return None
     ruta = ruta_sqlite(engine)
-    return TurnoEscritura(os.path.abspath(f"{ruta}-turno") if ruta is not None else None)
+    archivo = os.path.abspath(f"{ruta}-turno") if ruta is not None else None
+    return TurnoEscritura(archivo, espera_maxima)
+
+
+def _bloquear(fd: int, limite: float, espera_maxima: float) -> None:
+    """Take the file's lock before `limite` (monotonic), or BaseDeDatosOcupada. Polled:
+    a blocking flock cannot be given up. Most turns are free at once; a busy one is asked
+    again after a pause that doubles up to _PAUSA_MAXIMA."""
+    pausa = _PAUSA_INICIAL
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= limite:
+                raise _ocupada(espera_maxima) from None
+            time.sleep(pausa)
+            pausa = min(pausa * 2, _PAUSA_MAXIMA)
+
+
+def _ocupada(espera: float) -> BaseDeDatosOcupada:
+    return BaseDeDatosOcupada(
+        f"Otra escritura ocupa la base de datos desde hace más de {espera:g} s; nada se "
+        "guardó: reintente en un momento"
+    )

@@ -260,7 +260,9 @@ def bootstrap(
     # One cache of catalog rows for commands and reads alike.
     cache_catalogo = CacheCatalogo()
     proyector = Proyector(crear_proyecciones(), codec_eventos)
-    consultas = ServicioConsultasSql(engine, cache_catalogo)
+    consultas = ServicioConsultasSql(
+        engine, cache_catalogo, distribuidas=settings.proyecciones == "distribuidas"
+    )
     embebidas = settings.proyecciones == "embebidas"
     if embebidas:
         # The read models move in every command's transaction, once they have caught up

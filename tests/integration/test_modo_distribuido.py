@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from apoyo_proyecciones import BODEGAS, CLIENTE, HOY, PUNTOS, sembrar, volcar
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
+from apoyo_http import API, TiendaHttp, exigir
 from prometeo.application.comandos import (
     AnularFactura,
     CrearFactura,
@@ -388,5 +390,45 @@ def test_un_mensaje_falso_en_el_broker_no_cambia_lo_que_el_worker_proyecta(
         reconstruir(app.engine, None)  # what the log alone gives
         assert volcar(app.engine) == proyectado
         assert listar_aparcados(app.engine) == []
+    finally:
+        app.cerrar()
+
+
+def test_emitir_y_anular_responden_la_factura_como_quedo(tmp_path: Path) -> None:
+    """With distributed read models the answer of POST /facturas/{id}/emitir and /anular
+    waits for the worker to apply the command (here it starts late), instead of a 404 for
+    a draft not projected yet or the state before the command."""
+    url = f"sqlite:///{tmp_path / 'al-dia.db'}"
+    token = "admin-del-modo-distribuido-0123456789ab"
+    app = bootstrap(
+        Settings(database_url=url, hoy=HOY, proyecciones="distribuidas", admin_token=token)
+    )
+    seguidor = crear_worker(app)
+    parar = threading.Event()
+
+    def trabajar() -> None:
+        while not parar.wait(0.05):
+            seguidor.ejecutar(una_vez=True)
+
+    try:
+        with TestClient(crear_app(app), headers={"Authorization": f"Bearer {token}"}) as http:
+            tienda = TiendaHttp(http).sembrar()
+            tienda.ingresar("cafe", "10", "4.00")
+            seguidor.ejecutar(una_vez=True)
+            borrador = tienda.facturar(("cafe", "1"), borrador=True)
+            hilo = threading.Thread(target=trabajar)
+            parar.clear()
+            hilo.start()
+            try:
+                emitida = exigir(http.post(f"{API}/facturas/{borrador['id']}/emitir"), 200)
+                assert (emitida["estado"], emitida["numero"]) == ("EMITIDA", "001-001-000000001")
+                anulada = exigir(
+                    http.post(f"{API}/facturas/{borrador['id']}/anular", json={"motivo": "Error"}),
+                    200,
+                )
+                assert anulada["estado"] == "ANULADA"
+            finally:
+                parar.set()
+                hilo.join(timeout=10)
     finally:
         app.cerrar()

@@ -6,6 +6,7 @@ quantities are Decimal; the HTTP layer renders them as strings."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -434,6 +435,11 @@ def sin_emisor() -> NoEncontrado:
 class ServicioConsultas(ConsultasCatalogo):
     """The only way the outside reads state; served from the read models (and the
     catalog's tables)."""
+
+    def al_dia(self, proyecciones: Sequence[str]) -> None:
+        """Return once these read models have applied every event committed so far (a
+        command's answer read right after it); at once where they move inside each
+        command's transaction, as here."""
 
     @abstractmethod
     def stock(

@@ -22,7 +22,7 @@ from prometeo.entrypoints.api.esquemas.facturas import (
     ListaFacturas,
 )
 from prometeo.entrypoints.api.parametros import IdRuta
-from prometeo.entrypoints.api.seguridad import Caja, Lectura
+from prometeo.entrypoints.api.seguridad import Caja, Contexto, Lectura
 
 router = APIRouter(prefix="/facturas", tags=["facturas"])
 ROLES = (
@@ -58,7 +58,7 @@ async def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
 async def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
     def emitir() -> FacturaRespuesta:
         ctx.servicios.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
-        return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
+        return _leida_al_dia(ctx, factura_id)
 
     return await ctx.comando(emitir)
 
@@ -76,7 +76,7 @@ async def anular_factura(
 ) -> FacturaRespuesta:
     def anular() -> FacturaRespuesta:
         ctx.servicios.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
-        return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
+        return _leida_al_dia(ctx, factura_id)
 
     return await ctx.comando(anular)
 
@@ -97,3 +97,10 @@ def listar_facturas(
 ) -> ListaFacturas:
     vistas = ctx.servicios.consultas.facturas(desde, hasta, estado, limite, desplazamiento)
     return ListaFacturas(items=[FacturaRespuesta.desde(v) for v in vistas])
+
+
+def _leida_al_dia(ctx: Contexto, factura_id: str) -> FacturaRespuesta:
+    """The factura as the command left it: with distributed read models, once they have
+    applied it (never the state before the command, nor a 404 for a new draft)."""
+    ctx.servicios.consultas.al_dia(("facturas",))
+    return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))

@@ -4,13 +4,14 @@ event table for the log itself, and the catalog's tables for the catalog)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from prometeo.application.consultas import (
     ComprobanteVista,
@@ -27,7 +28,7 @@ from prometeo.application.resultados import DocumentoRegistrado
 from prometeo.application.sri import ComprobantePendiente
 from prometeo.domain.errores import NoEncontrado
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
-from prometeo.infrastructure.db.tablas import eventos, productos
+from prometeo.infrastructure.db.tablas import eventos, posicion_global, productos
 from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
 from prometeo.infrastructure.lecturas.comprobantes import (
     leer_autorizacion,
@@ -49,6 +50,7 @@ from prometeo.infrastructure.proyecciones.notas_credito import (
     filas_de_creacion as filas_de_nota,
 )
 from prometeo.infrastructure.proyecciones.tablas import (
+    checkpoints_proyeccion,
     vista_facturas,
     vista_kardex,
     vista_lotes,
@@ -60,13 +62,45 @@ T = TypeVar("T")
 _LIMITE_MAXIMO = 1000
 
 
+# How long a command's answer waits for distributed read models to catch up with it.
+ESPERA_AL_DIA = 5.0
+
+
 class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
     """Answers every read from the projections' tables (the catalog from its own, see
     ConsultasCatalogoSql), each in one short read-only transaction that never takes
     SQLite's write lock (readers never queue behind the cajeros)."""
 
-    def __init__(self, engine: Engine, cache_catalogo: CacheCatalogo | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        cache_catalogo: CacheCatalogo | None = None,
+        *,
+        distribuidas: bool = False,
+        espera_al_dia: float = ESPERA_AL_DIA,
+    ) -> None:
         super().__init__(engine, cache_catalogo)
+        self._distribuidas = distribuidas
+        self._espera_al_dia = espera_al_dia
+
+    def al_dia(self, proyecciones: Sequence[str]) -> None:
+        """With distributed read models (moved by `prometeo worker`), wait until these
+        have reached the log's last position as it is now, at most `espera_al_dia`
+        seconds (then the read shows what they have: the worker may be down)."""
+        if not self._distribuidas:
+            return
+        limite = time.monotonic() + self._espera_al_dia
+        with self._leer() as conexion:
+            ultima = conexion.execute(select(posicion_global.c.ultima)).scalar() or 0
+        cp = checkpoints_proyeccion
+        consulta = select(func.min(cp.c.posicion)).where(cp.c.nombre.in_(list(proyecciones)))
+        pausa = 0.005
+        while time.monotonic() < limite:
+            with self._leer() as conexion:
+                if (conexion.execute(consulta).scalar() or 0) >= ultima:
+                    return
+            time.sleep(pausa)
+            pausa = min(pausa * 2, 0.1)
 
     @contextmanager
     def _leer(self) -> Iterator[Connection]:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # The share of the time the embedded signer takes while cajeros are at work (it signs
     # at full speed when nobody else writes).
     sri_cuota_firma: float = Field(default=0.05, gt=0, le=1)
+    # The largest request body the HTTP API reads, in bytes; a larger one is refused (413)
+    # before it is read whole.
+    limite_cuerpo: int = Field(default=1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
 
     @field_validator("admin_token")
     @classmethod

@@ -27,6 +27,7 @@ from prometeo.entrypoints.api import (
 )
 from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadores
 from prometeo.entrypoints.api.esquemas.comunes import Problema
+from prometeo.entrypoints.api.guardia import GuardiaHttp
 from prometeo.entrypoints.api.hilos import limitador_comandos
 from prometeo.entrypoints.api.idempotencia import MiddlewareIdempotencia
 from prometeo.entrypoints.api.intentos import LimitadorFallos
@@ -52,6 +53,7 @@ _RESPUESTAS_ERROR: dict[int | str, dict[str, Any]] = {
     403: {"model": Problema, "description": "El rol no puede hacer esto"},
     404: {"model": Problema, "description": "No existe el recurso"},
     409: {"model": Problema, "description": "Duplicado o conflicto de concurrencia"},
+    413: {"model": Problema, "description": "El cuerpo supera PROMETEO_LIMITE_CUERPO"},
     422: {"model": Problema, "description": "Datos inválidos o reglas de negocio incumplidas"},
     500: {"model": Problema, "description": "Error inesperado (sin detalles internos)"},
 }
@@ -132,6 +134,14 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
     app.add_middleware(MedirComandos, operacion=servicios.operacion)
     # Outermost of the two: a replayed answer is not a command to measure.
     app.add_middleware(MiddlewareIdempotencia, registro=lambda: servicios.idempotencia)
+    # Added last, so it runs first: nothing reads a request (the idempotency middleware
+    # reads the body of a write) before its door.
+    app.add_middleware(
+        GuardiaHttp,
+        tokens=servicios.tokens,
+        limitador=app.state.limitador_fallos,
+        limite_cuerpo=wired.settings.limite_cuerpo,
+    )
 
     # Each module's router straight under the app: FastAPI matches a request by walking
     # the tree of included routers, twice per level, so one level less is less routing.

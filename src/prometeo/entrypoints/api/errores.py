@@ -24,6 +24,9 @@ from prometeo.entrypoints.api.validacion import describir_error
 logger = logging.getLogger("prometeo.api")
 
 TIPO_PROBLEMA = "application/problem+json"
+# On every answer: a browser must never guess another type than the one declared (a JSON
+# or a problem shown as HTML would run whatever a field holds).
+CABECERAS_SEGURIDAD = (("X-Content-Type-Options", "nosniff"),)
 REGLA_ENTRADA = "EntradaValida"
 
 
@@ -153,19 +156,22 @@ def _xml_no_valido(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _autorizacion(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, ErrorAutorizacion)
+def respuesta_autorizacion(
+    error: ErrorAutorizacion, cabeceras: dict[str, str] | None = None
+) -> JSONResponse:
+    """The 401, 403 or 429 of `error` (a 401 says which scheme to use), with `cabeceras`."""
     titulo, tipo = _AUTORIZACION[error.status]
-    cabeceras = dict(error.cabeceras)
+    todas = dict(error.cabeceras)
     if error.status == 401:
-        cabeceras["WWW-Authenticate"] = "Bearer"
+        todas["WWW-Authenticate"] = "Bearer"
+    todas.update(cabeceras or {})
     return problema(
         error.status,
         titulo,
         error.mensaje,
         [(error.regla, error.mensaje)],
         tipo="urn:prometeo:problema:" + tipo,
-        cabeceras=cabeceras or None,
+        cabeceras=todas or None,
     )
 
 
@@ -174,6 +180,42 @@ _AUTORIZACION = {
     403: ("Sin permiso", "prohibido"),
     429: ("Demasiados intentos", "demasiados-intentos"),
 }
+
+
+def _autorizacion(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ErrorAutorizacion)
+    return respuesta_autorizacion(error)
+
+
+class CuerpoDemasiadoGrande(HTTPException):
+    """A request body that grew past the limit while it was being read (an HTTPException:
+    FastAPI lets those through from the body's reading, where any other error becomes a
+    400)."""
+
+    def __init__(self, limite: int) -> None:
+        super().__init__(413)
+        self.limite = limite
+
+
+def respuesta_cuerpo_demasiado_grande(limite: int) -> JSONResponse:
+    """The 413 of a body beyond `limite` bytes. The rest of that body is never read, so the
+    connection is closed after the answer instead of kept for another request."""
+    mensaje = (
+        f"El cuerpo de la solicitud supera el límite de {limite} bytes (PROMETEO_LIMITE_CUERPO)"
+    )
+    return problema(
+        413,
+        "Cuerpo demasiado grande",
+        mensaje,
+        [("CuerpoDentroDelLimite", mensaje)],
+        tipo="urn:prometeo:problema:cuerpo-demasiado-grande",
+        cabeceras={"Connection": "close"},
+    )
+
+
+def _cuerpo_demasiado_grande(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, CuerpoDemasiadoGrande)
+    return respuesta_cuerpo_demasiado_grande(error.limite)
 
 
 def _validacion(_: Request, error: Exception) -> JSONResponse:
@@ -234,6 +276,9 @@ def _inesperado(_: Request, error: Exception) -> JSONResponse:
         "Error interno",
         "Ocurrió un error inesperado; quedó registrado para su revisión",
         tipo="urn:prometeo:problema:error-interno",
+        # Answered from outside every middleware of the app (Starlette's
+        # ServerErrorMiddleware), so the door's headers (guardia.py) are not added to it.
+        cabeceras=dict(CABECERAS_SEGURIDAD),
     )
 
 
@@ -249,5 +294,6 @@ def registrar_manejadores(app: FastAPI) -> None:
     app.add_exception_handler(NoAutorizado, _comprobante_no_disponible)
     app.add_exception_handler(XmlNoValido, _xml_no_valido)
     app.add_exception_handler(RequestValidationError, _validacion)
+    app.add_exception_handler(CuerpoDemasiadoGrande, _cuerpo_demasiado_grande)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _inesperado)

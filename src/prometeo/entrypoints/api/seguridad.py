@@ -105,6 +105,22 @@ async def _portador(
     return portador
 
 
+async def reconocer_cabecera(
+    autorizacion: str | None, almacen: RegistroTokens, limitador: LimitadorFallos, direccion: str
+) -> Portador:
+    """Who holds the token of an Authorization header, read the way HTTPBearer reads it
+    (scheme `Bearer`, any case), from the client at `direccion`; ErrorAutorizacion (401,
+    or 429 after too many bad tokens) otherwise. What the door of the API (guardia.py)
+    asks before a request's body is read."""
+    esquema, _, token = (autorizacion or "").partition(" ")
+    credenciales = (
+        HTTPAuthorizationCredentials(scheme=esquema, credentials=token)
+        if esquema.lower() == "bearer" and token
+        else None
+    )
+    return await _portador(credenciales, almacen, limitador, direccion)
+
+
 def _correlacion(request: Request) -> str:
     """The caller's X-Correlation-ID when it is sensible, else a new one."""
     dado = request.headers.get("x-correlation-id", "").strip()
@@ -122,8 +138,14 @@ def permitido(roles: frozenset[Rol], que: str) -> Callable[..., Awaitable[Contex
     ) -> Contexto:
         estado = request.app.state
         wired: Servicios = estado.servicios
-        direccion = request.client.host if request.client is not None else ""
-        portador = await _portador(credenciales, wired.tokens, estado.limitador_fallos, direccion)
+        # Recognized at the door (guardia.py) for every path under /api, before the body
+        # was read; looked up here only for a route outside it.
+        portador: Portador | None = getattr(request.state, "portador", None)
+        if portador is None:
+            direccion = request.client.host if request.client is not None else ""
+            portador = await _portador(
+                credenciales, wired.tokens, estado.limitador_fallos, direccion
+            )
         if portador.rol not in roles:
             permitidos = ", ".join(sorted(r.value for r in roles))
             raise ErrorAutorizacion(

@@ -209,6 +209,12 @@ def test_cada_respuesta_dice_nosniff(
         assert respuesta.headers["x-content-type-options"] == "nosniff", respuesta.request.url
 
 
+def test_el_token_creado_no_se_guarda_en_cache(cliente: TestClient) -> None:
+    respuesta = cliente.post(API + "/tokens", json={"nombre": "Caja 9", "rol": "cajero"})
+    exigir(respuesta, 201)
+    assert respuesta.headers["cache-control"] == "no-store"
+
+
 def test_el_token_se_busca_una_sola_vez_por_solicitud(
     cliente: TestClient, token_de: dict[Rol, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from prometeo.entrypoints.api.esquemas.sistema import (
     EventoRespuesta,
@@ -42,14 +42,21 @@ def eventos(
     "/tokens",
     status_code=201,
     summary="Crear un token de acceso",
-    description="El token se muestra solo en esta respuesta; se guarda únicamente su hash "
-    "SHA-256. Solo el rol admin.",
+    description="El token se muestra solo en esta respuesta (que ningún caché guarda: "
+    "`Cache-Control: no-store`); se guarda únicamente su hash SHA-256. Solo el rol admin.",
+    responses={
+        201: {"headers": {"Cache-Control": {"schema": {"type": "string", "const": "no-store"}}}}
+    },
 )
-async def crear_token(cuerpo: TokenEntrada, ctx: Administracion) -> TokenRespuesta:
+async def crear_token(
+    cuerpo: TokenEntrada, ctx: Administracion, respuesta: Response
+) -> TokenRespuesta:
     def emitir() -> TokenRespuesta:
         emitido = ctx.servicios.tokens.emitir(cuerpo.nombre, cuerpo.rol, cuerpo.expira_en)
         return TokenRespuesta.desde(emitido)
 
+    # The secret is in this answer alone: no proxy or browser cache may keep a copy.
+    respuesta.headers["Cache-Control"] = "no-store"
     return await ctx.comando(emitir)
 
 

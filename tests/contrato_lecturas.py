@@ -188,6 +188,19 @@ class ContratoConsultasCatalogo:
         )
         assert len(sociedad.advertencias) == 1
 
+    def test_productos_y_clientes_por_paginas(self, tienda: ConsultasCatalogo) -> None:
+        assert [p.id for p in tienda.productos(limite=2)] == ["arroz", "cafe"]
+        assert [p.id for p in tienda.productos(limite=2, desplazamiento=2)] == ["pan"]
+        assert tienda.productos(desplazamiento=3) == []
+        # A page brings its own products' barcodes, and nobody else's.
+        (arroz,) = tienda.productos(limite=1)
+        assert arroz.codigos_barra == ("7861234567890", "0012345678905", "ABC 1")
+        (pan,) = tienda.productos(limite=1, desplazamiento=2)
+        assert pan.codigos_barra == ()
+        assert [c.id for c in tienda.clientes(limite=1)] == ["c1"]
+        assert [c.id for c in tienda.clientes(limite=1, desplazamiento=1)] == ["c2"]
+        assert tienda.clientes("0602910945", desplazamiento=1) == []
+
     @pytest.mark.parametrize("leer", ["sucursal", "punto_emision", "bodega", "producto", "cliente"])
     def test_un_id_que_no_existe_es_no_encontrado(
         self, tienda: ConsultasCatalogo, leer: str

@@ -412,16 +412,19 @@ class ConsultasCatalogo(ABC):
     def bodega(self, bodega_id: str) -> BodegaVista: ...
 
     @abstractmethod
-    def productos(self) -> list[ProductoVista]:
-        """Every producto, by código."""
+    def productos(self, limite: int = 100, desplazamiento: int = 0) -> list[ProductoVista]:
+        """The productos by código: at most `limite` of them, after skipping the first
+        `desplazamiento`."""
 
     @abstractmethod
     def producto(self, producto_id: str) -> ProductoVista: ...
 
     @abstractmethod
-    def clientes(self, identificacion: str | None = None) -> list[ClienteVista]:
+    def clientes(
+        self, identificacion: str | None = None, limite: int = 100, desplazamiento: int = 0
+    ) -> list[ClienteVista]:
         """The clientes (with that identificación, surrounding blanks ignored, when
-        given), by razón social."""
+        given), by razón social, a page of them (as `productos`)."""
 
     @abstractmethod
     def cliente(self, cliente_id: str) -> ClienteVista: ...
@@ -441,20 +444,35 @@ class ServicioConsultas(ConsultasCatalogo):
         command's answer read right after it); at once where they move inside each
         command's transaction, as here."""
 
+    # Every list comes a page at a time: at most `limite` items (the adapters cap it at
+    # 1000) after skipping the first `desplazamiento`, in an order that never ties, so that
+    # consecutive pages neither repeat nor skip an item.
+
     @abstractmethod
     def stock(
-        self, producto_id: str | None = None, bodega_id: str | None = None
-    ) -> list[StockVista]: ...
+        self,
+        producto_id: str | None = None,
+        bodega_id: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[StockVista]:
+        """Stock by producto and bodega."""
 
     @abstractmethod
     def lotes(
-        self, producto_id: str | None = None, bodega_id: str | None = None
+        self,
+        producto_id: str | None = None,
+        bodega_id: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
     ) -> list[LoteVista]:
         """Lots with units left, in FIFO order."""
 
     @abstractmethod
-    def kardex(self, producto_id: str, bodega_id: str) -> list[MovimientoKardex]:
-        """Every movement, oldest first."""
+    def kardex(
+        self, producto_id: str, bodega_id: str, limite: int = 100, desplazamiento: int = 0
+    ) -> list[MovimientoKardex]:
+        """The movements, oldest first."""
 
     @abstractmethod
     def factura(self, factura_id: str) -> FacturaVista:
@@ -487,7 +505,10 @@ class ServicioConsultas(ConsultasCatalogo):
         return self.nota_credito(comprobante.id)
 
     @abstractmethod
-    def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]: ...
+    def notas_credito(
+        self, factura_id: str | None = None, limite: int = 100, desplazamiento: int = 0
+    ) -> list[NotaCreditoVista]:
+        """The notas de crédito (of one factura, when given), in log order."""
 
     @abstractmethod
     def ventas_diarias(

@@ -254,17 +254,19 @@ class ConsultasCatalogoEnMemoria(ConsultasCatalogo):
     def bodega(self, bodega_id: str) -> BodegaVista:
         return BodegaVista.de(self.catalogo.bodega(bodega_id))
 
-    def productos(self) -> list[ProductoVista]:
+    def productos(self, limite: int = 100, desplazamiento: int = 0) -> list[ProductoVista]:
         productos = sorted(self.catalogo.productos(), key=lambda p: p.codigo)
-        return [ProductoVista.de(p) for p in productos]
+        return [ProductoVista.de(p) for p in productos[desplazamiento:][:limite]]
 
     def producto(self, producto_id: str) -> ProductoVista:
         return ProductoVista.de(self.catalogo.producto(producto_id))
 
-    def clientes(self, identificacion: str | None = None) -> list[ClienteVista]:
+    def clientes(
+        self, identificacion: str | None = None, limite: int = 100, desplazamiento: int = 0
+    ) -> list[ClienteVista]:
         buscada = None if identificacion is None else identificacion.strip()
         clientes = sorted(self.catalogo.clientes(buscada), key=lambda c: (c.razon_social, c.id))
-        return [ClienteVista.de(c) for c in clientes]
+        return [ClienteVista.de(c) for c in clientes[desplazamiento:][:limite]]
 
     def cliente(self, cliente_id: str) -> ClienteVista:
         return ClienteVista.de(self.catalogo.cliente(cliente_id))

@@ -27,6 +27,26 @@ ProductoRequerido = Annotated[str, id_consulta("El producto.")]
 BodegaRequerida = Annotated[str, id_consulta("La bodega.")]
 
 
+# Every list is paginated the same way (the read ports cap a page at 1000 items too).
+Limite = Annotated[
+    int,
+    Query(ge=1, le=1000, description="Cuántos elementos a lo más (de 1 a 1000)."),
+]
+Desplazamiento = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=1_000_000_000,
+        description="Cuántos elementos saltar desde el primero: la página siguiente empieza "
+        "en `desplazamiento + limite`.",
+    ),
+]
+PAGINADA = (
+    " Paginada: `limite` elementos (100 si no se indica, hasta 1000) desde el "
+    "`desplazamiento`; una página con menos de `limite` elementos es la última."
+)
+
+
 def _admitidos(ruta: object) -> frozenset[str]:
     """The query parameters the matched route declares (its own and its dependencies')."""
     dependant = getattr(ruta, "dependant", None)

@@ -27,7 +27,7 @@ from prometeo.entrypoints.api.esquemas.catalogo import (
     SucursalEntrada,
     SucursalRespuesta,
 )
-from prometeo.entrypoints.api.parametros import IdRuta
+from prometeo.entrypoints.api.parametros import PAGINADA, Desplazamiento, IdRuta, Limite
 from prometeo.entrypoints.api.seguridad import Administracion, Lectura
 
 router = APIRouter(tags=["catálogo"])
@@ -130,9 +130,11 @@ async def crear_producto(cuerpo: ProductoEntrada, ctx: Administracion) -> Produc
     return await ctx.comando(crear)
 
 
-@router.get("/productos", summary="Todos los productos, por código")
-def listar_productos(ctx: Lectura) -> ListaProductos:
-    productos = ctx.servicios.consultas.productos()
+@router.get("/productos", summary="Los productos, por código", description=PAGINADA.strip())
+def listar_productos(
+    ctx: Lectura, limite: Limite = 100, desplazamiento: Desplazamiento = 0
+) -> ListaProductos:
+    productos = ctx.servicios.consultas.productos(limite, desplazamiento)
     return ListaProductos(items=[ProductoRespuesta.desde(p) for p in productos])
 
 
@@ -157,15 +159,21 @@ async def crear_cliente(cuerpo: ClienteEntrada, ctx: Administracion) -> ClienteR
     return await ctx.comando(crear)
 
 
-@router.get("/clientes", summary="Clientes, opcionalmente por identificación")
+@router.get(
+    "/clientes",
+    summary="Clientes, opcionalmente por identificación",
+    description="Por razón social." + PAGINADA,
+)
 def listar_clientes(
     ctx: Lectura,
     identificacion: Annotated[
         str | None,
         Query(max_length=20, pattern=r"^[^\x00-\x1f\x7f]*$", examples=["0602910945"]),
     ] = None,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
 ) -> ListaClientes:
-    clientes = ctx.servicios.consultas.clientes(identificacion)
+    clientes = ctx.servicios.consultas.clientes(identificacion, limite, desplazamiento)
     return ListaClientes(items=[ClienteRespuesta.desde(c) for c in clientes])
 
 

@@ -19,7 +19,7 @@ from prometeo.entrypoints.api.esquemas.comprobantes import (
 from prometeo.entrypoints.api.esquemas.comunes import Fecha
 from prometeo.entrypoints.api.esquemas.facturas import FacturaRespuesta
 from prometeo.entrypoints.api.esquemas.notas_credito import NotaCreditoRespuesta
-from prometeo.entrypoints.api.parametros import IdRuta
+from prometeo.entrypoints.api.parametros import PAGINADA, Desplazamiento, IdRuta, Limite
 from prometeo.entrypoints.api.seguridad import Contexto, Correccion, Lectura
 
 router = APIRouter(tags=["comprobantes electrónicos"])
@@ -153,7 +153,7 @@ _registrar(_NOTA, "una nota de crédito")
 @router.get(
     "/comprobantes",
     summary="Comprobantes electrónicos por estado del SRI",
-    description="Facturas y notas de crédito emitidas, por fecha de emisión.",
+    description="Facturas y notas de crédito emitidas, por fecha de emisión." + PAGINADA,
 )
 def listar_comprobantes(
     ctx: Lectura,
@@ -167,8 +167,8 @@ def listar_comprobantes(
     ] = None,
     desde: Annotated[Fecha | None, Query(description="Desde esta fecha (incluida).")] = None,
     hasta: Annotated[Fecha | None, Query(description="Hasta esta fecha (incluida).")] = None,
-    limite: Annotated[int, Query(ge=1, le=1000)] = 100,
-    desplazamiento: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
 ) -> ListaComprobantes:
     vistas = ctx.servicios.consultas.comprobantes(estado_sri, desde, hasta, limite, desplazamiento)
     return ListaComprobantes(items=[ComprobanteRespuesta.desde(v) for v in vistas])

@@ -21,7 +21,7 @@ from prometeo.entrypoints.api.esquemas.facturas import (
     FacturaRespuesta,
     ListaFacturas,
 )
-from prometeo.entrypoints.api.parametros import IdRuta
+from prometeo.entrypoints.api.parametros import PAGINADA, Desplazamiento, IdRuta, Limite
 from prometeo.entrypoints.api.seguridad import Caja, Contexto, Lectura
 
 router = APIRouter(prefix="/facturas", tags=["facturas"])
@@ -86,14 +86,18 @@ def consultar_factura(factura_id: IdRuta, ctx: Lectura) -> FacturaRespuesta:
     return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
 
 
-@router.get("", summary="Facturas por fecha de emisión y estado")
+@router.get(
+    "",
+    summary="Facturas por fecha de emisión y estado",
+    description="Por fecha de emisión y, en el mismo día, en orden de creación." + PAGINADA,
+)
 def listar_facturas(
     ctx: Lectura,
     desde: Annotated[Fecha | None, Query(description="Desde esta fecha (incluida).")] = None,
     hasta: Annotated[Fecha | None, Query(description="Hasta esta fecha (incluida).")] = None,
     estado: Literal["BORRADOR", "EMITIDA", "ANULADA"] | None = None,
-    limite: Annotated[int, Query(ge=1, le=1000)] = 100,
-    desplazamiento: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
 ) -> ListaFacturas:
     vistas = ctx.servicios.consultas.facturas(desde, hasta, estado, limite, desplazamiento)
     return ListaFacturas(items=[FacturaRespuesta.desde(v) for v in vistas])

@@ -20,8 +20,11 @@ from prometeo.entrypoints.api.esquemas.inventario import (
     TransferenciaRespuesta,
 )
 from prometeo.entrypoints.api.parametros import (
+    PAGINADA,
     BodegaFiltro,
     BodegaRequerida,
+    Desplazamiento,
+    Limite,
     ProductoFiltro,
     ProductoRequerido,
 )
@@ -60,23 +63,49 @@ async def transferir(cuerpo: TransferenciaEntrada, ctx: Bodega) -> Transferencia
     return await ctx.comando(transferir_stock)
 
 
-@router.get("/stock", summary="Stock y valor por producto y bodega")
+@router.get(
+    "/stock",
+    summary="Stock y valor por producto y bodega",
+    description="Por producto y bodega." + PAGINADA,
+)
 def stock(
-    ctx: Lectura, producto_id: ProductoFiltro = None, bodega_id: BodegaFiltro = None
+    ctx: Lectura,
+    producto_id: ProductoFiltro = None,
+    bodega_id: BodegaFiltro = None,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
 ) -> ListaStock:
-    vistas = ctx.servicios.consultas.stock(producto_id, bodega_id)
+    vistas = ctx.servicios.consultas.stock(producto_id, bodega_id, limite, desplazamiento)
     return ListaStock(items=[StockRespuesta.desde(v) for v in vistas])
 
 
-@router.get("/lotes", summary="Lotes con unidades disponibles, en orden FIFO")
+@router.get(
+    "/lotes",
+    summary="Lotes con unidades disponibles, en orden FIFO",
+    description="Por producto y bodega, y en cada una en el orden en que salen." + PAGINADA,
+)
 def lotes(
-    ctx: Lectura, producto_id: ProductoFiltro = None, bodega_id: BodegaFiltro = None
+    ctx: Lectura,
+    producto_id: ProductoFiltro = None,
+    bodega_id: BodegaFiltro = None,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
 ) -> ListaLotes:
-    vistas = ctx.servicios.consultas.lotes(producto_id, bodega_id)
+    vistas = ctx.servicios.consultas.lotes(producto_id, bodega_id, limite, desplazamiento)
     return ListaLotes(items=[LoteRespuesta.desde(v) for v in vistas])
 
 
-@router.get("/kardex", summary="Kardex de un producto en una bodega, el más antiguo primero")
-def kardex(ctx: Lectura, producto_id: ProductoRequerido, bodega_id: BodegaRequerida) -> Kardex:
-    vistas = ctx.servicios.consultas.kardex(producto_id, bodega_id)
+@router.get(
+    "/kardex",
+    summary="Kardex de un producto en una bodega, el más antiguo primero",
+    description="Cada movimiento trae su saldo, así que cualquier página se lee sola." + PAGINADA,
+)
+def kardex(
+    ctx: Lectura,
+    producto_id: ProductoRequerido,
+    bodega_id: BodegaRequerida,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
+) -> Kardex:
+    vistas = ctx.servicios.consultas.kardex(producto_id, bodega_id, limite, desplazamiento)
     return Kardex(items=[MovimientoRespuesta.desde(v) for v in vistas])

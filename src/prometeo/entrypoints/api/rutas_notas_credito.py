@@ -11,7 +11,13 @@ from prometeo.entrypoints.api.esquemas.notas_credito import (
     NotaCreditoEntrada,
     NotaCreditoRespuesta,
 )
-from prometeo.entrypoints.api.parametros import IdRuta, id_consulta
+from prometeo.entrypoints.api.parametros import (
+    PAGINADA,
+    Desplazamiento,
+    IdRuta,
+    Limite,
+    id_consulta,
+)
 from prometeo.entrypoints.api.seguridad import Caja, Lectura
 
 router = APIRouter(prefix="/notas-credito", tags=["notas de crédito"])
@@ -40,10 +46,16 @@ def consultar_nota_credito(nota_credito_id: IdRuta, ctx: Lectura) -> NotaCredito
     return NotaCreditoRespuesta.desde(ctx.servicios.consultas.nota_credito(nota_credito_id))
 
 
-@router.get("", summary="Notas de crédito, opcionalmente de una factura")
+@router.get(
+    "",
+    summary="Notas de crédito, opcionalmente de una factura",
+    description="En el orden en que se emitieron." + PAGINADA,
+)
 def listar_notas_credito(
     ctx: Lectura,
     factura_id: Annotated[str | None, id_consulta("Solo las de esta factura.")] = None,
+    limite: Limite = 100,
+    desplazamiento: Desplazamiento = 0,
 ) -> ListaNotasCredito:
-    vistas = ctx.servicios.consultas.notas_credito(factura_id)
+    vistas = ctx.servicios.consultas.notas_credito(factura_id, limite, desplazamiento)
     return ListaNotasCredito(items=[NotaCreditoRespuesta.desde(v) for v in vistas])

@@ -48,6 +48,9 @@ _CODIGOS_BARRA = (
 _TODOS_CODIGOS_BARRA = select(t.codigos_barra.c.producto_id, t.codigos_barra.c.codigo).order_by(
     t.codigos_barra.c.producto_id, t.codigos_barra.c.posicion
 )
+_CODIGOS_BARRA_DE = _TODOS_CODIGOS_BARRA.where(
+    t.codigos_barra.c.producto_id.in_(bindparam("ids", expanding=True))
+)
 _CODIGOS_BARRA_USADOS = select(t.codigos_barra.c.codigo).where(
     t.codigos_barra.c.codigo.in_(bindparam("codigos", expanding=True))
 )
@@ -241,10 +244,21 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     def producto(self, producto_id: str) -> Producto:
         return self._leer(t.productos, "el producto", producto_id, self._producto_con_codigos)
 
-    def productos(self) -> Sequence[Producto]:
-        filas = self.conexion.execute(select(t.productos).order_by(t.productos.c.codigo))
+    def productos(self, limite: int | None = None, desplazamiento: int = 0) -> Sequence[Producto]:
+        """Every producto by código or, with `limite`, one page of them (the código is
+        unique: pages never overlap)."""
+        consulta = select(t.productos).order_by(t.productos.c.codigo)
+        if limite is not None:
+            consulta = consulta.limit(limite).offset(desplazamiento)
+        filas = list(self.conexion.execute(consulta))
+        if limite is None:
+            de_todos = self.conexion.execute(_TODOS_CODIGOS_BARRA)
+        elif filas:
+            de_todos = self.conexion.execute(_CODIGOS_BARRA_DE, {"ids": [f.id for f in filas]})
+        else:
+            return []
         codigos: dict[str, list[str]] = {}
-        for producto_id, codigo in self.conexion.execute(_TODOS_CODIGOS_BARRA):
+        for producto_id, codigo in de_todos:
             codigos.setdefault(producto_id, []).append(codigo)
         return [self._producto(fila, codigos.get(fila.id, ())) for fila in filas]
 
@@ -304,10 +318,16 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     def cliente(self, cliente_id: str) -> Cliente:
         return self._leer(t.clientes, "el cliente", cliente_id, self._cliente)
 
-    def clientes(self, identificacion: str | None = None) -> Sequence[Cliente]:
+    def clientes(
+        self, identificacion: str | None = None, limite: int | None = None, desplazamiento: int = 0
+    ) -> Sequence[Cliente]:
+        """The clientes by razón social (then id: pages never overlap), all of them or,
+        with `limite`, one page."""
         consulta = select(t.clientes).order_by(t.clientes.c.razon_social, t.clientes.c.id)
         if identificacion is not None:
             consulta = consulta.where(t.clientes.c.identificacion == identificacion.strip())
+        if limite is not None:
+            consulta = consulta.limit(limite).offset(desplazamiento)
         return [self._cliente(fila) for fila in self.conexion.execute(consulta)]
 
     def agregar_cliente(self, cliente: Cliente) -> None:

@@ -20,6 +20,15 @@ from prometeo.application.consultas import (
 )
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 
+# The most items one page of a list holds, whatever a caller asks for.
+LIMITE_MAXIMO = 1000
+
+
+def pagina(limite: int, desplazamiento: int) -> tuple[int, int]:
+    """A page's `limite` and `desplazamiento` within bounds: 0 to LIMITE_MAXIMO items,
+    none skipped below 0."""
+    return max(0, min(limite, LIMITE_MAXIMO)), max(0, desplazamiento)
+
 
 class ConsultasCatalogoSql(ConsultasCatalogo):
     """ConsultasCatalogo on the catalog's tables, through the repository commands use (and
@@ -69,17 +78,22 @@ class ConsultasCatalogoSql(ConsultasCatalogo):
         with self._catalogo() as catalogo:
             return BodegaVista.de(catalogo.bodega(bodega_id))
 
-    def productos(self) -> list[ProductoVista]:
+    def productos(self, limite: int = 100, desplazamiento: int = 0) -> list[ProductoVista]:
+        limite, desplazamiento = pagina(limite, desplazamiento)
         with self._catalogo() as catalogo:
-            return [ProductoVista.de(p) for p in catalogo.productos()]
+            return [ProductoVista.de(p) for p in catalogo.productos(limite, desplazamiento)]
 
     def producto(self, producto_id: str) -> ProductoVista:
         with self._catalogo() as catalogo:
             return ProductoVista.de(catalogo.producto(producto_id))
 
-    def clientes(self, identificacion: str | None = None) -> list[ClienteVista]:
+    def clientes(
+        self, identificacion: str | None = None, limite: int = 100, desplazamiento: int = 0
+    ) -> list[ClienteVista]:
+        limite, desplazamiento = pagina(limite, desplazamiento)
         with self._catalogo() as catalogo:
-            return [ClienteVista.de(c) for c in catalogo.clientes(identificacion)]
+            clientes = catalogo.clientes(identificacion, limite, desplazamiento)
+            return [ClienteVista.de(c) for c in clientes]
 
     def cliente(self, cliente_id: str) -> ClienteVista:
         with self._catalogo() as catalogo:

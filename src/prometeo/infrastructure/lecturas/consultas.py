@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from prometeo.application.consultas import (
     ComprobanteVista,
@@ -29,7 +29,7 @@ from prometeo.application.sri import ComprobantePendiente
 from prometeo.domain.errores import NoEncontrado
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.tablas import eventos, posicion_global, productos
-from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql
+from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql, pagina
 from prometeo.infrastructure.lecturas.comprobantes import (
     leer_autorizacion,
     leer_comprobantes,
@@ -59,7 +59,6 @@ from prometeo.infrastructure.proyecciones.tablas import (
 )
 
 T = TypeVar("T")
-_LIMITE_MAXIMO = 1000
 
 
 # How long a command's answer waits for distributed read models to catch up with it.
@@ -120,13 +119,19 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
     # -- inventario ------------------------------------------------------------------------
 
     def stock(
-        self, producto_id: str | None = None, bodega_id: str | None = None
+        self,
+        producto_id: str | None = None,
+        bodega_id: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
     ) -> list[StockVista]:
         s = vista_stock
-        consulta = (
+        consulta = _pagina(
             select(s, productos.c.stock_minimo)
             .select_from(s.outerjoin(productos, productos.c.id == s.c.producto_id))
-            .order_by(s.c.producto_id, s.c.bodega_id)
+            .order_by(s.c.producto_id, s.c.bodega_id),
+            limite,
+            desplazamiento,
         )
         if producto_id is not None:
             consulta = consulta.where(s.c.producto_id == producto_id)
@@ -151,13 +156,19 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         return vistas
 
     def lotes(
-        self, producto_id: str | None = None, bodega_id: str | None = None
+        self,
+        producto_id: str | None = None,
+        bodega_id: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
     ) -> list[LoteVista]:
         lt = vista_lotes
-        consulta = (
+        consulta = _pagina(
             select(lt)
             .where(lt.c.cantidad_disponible > 0)
-            .order_by(lt.c.producto_id, lt.c.bodega_id, lt.c.orden)
+            .order_by(lt.c.producto_id, lt.c.bodega_id, lt.c.orden, lt.c.lote_id),
+            limite,
+            desplazamiento,
         )
         if producto_id is not None:
             consulta = consulta.where(lt.c.producto_id == producto_id)
@@ -179,12 +190,16 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             for f in filas
         ]
 
-    def kardex(self, producto_id: str, bodega_id: str) -> list[MovimientoKardex]:
+    def kardex(
+        self, producto_id: str, bodega_id: str, limite: int = 100, desplazamiento: int = 0
+    ) -> list[MovimientoKardex]:
         k = vista_kardex
-        consulta = (
+        consulta = _pagina(
             select(k)
             .where(k.c.producto_id == producto_id, k.c.bodega_id == bodega_id)
-            .order_by(k.c.secuencia)
+            .order_by(k.c.secuencia),
+            limite,
+            desplazamiento,
         )
         with self._leer() as conexion:
             filas = list(conexion.execute(consulta))
@@ -227,11 +242,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         desplazamiento: int = 0,
     ) -> list[FacturaVista]:
         f = vista_facturas
-        consulta = (
-            select(f)
-            .order_by(f.c.fecha_emision, f.c.posicion)
-            .limit(max(0, min(limite, _LIMITE_MAXIMO)))
-            .offset(max(0, desplazamiento))
+        consulta = _pagina(
+            select(f).order_by(f.c.fecha_emision, f.c.posicion), limite, desplazamiento
         )
         if desde is not None:
             consulta = consulta.where(f.c.fecha_emision >= desde)
@@ -252,9 +264,12 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             return self.nota_credito(comprobante.id)
         return nota_de_filas(*filas)
 
-    def notas_credito(self, factura_id: str | None = None) -> list[NotaCreditoVista]:
+    def notas_credito(
+        self, factura_id: str | None = None, limite: int = 100, desplazamiento: int = 0
+    ) -> list[NotaCreditoVista]:
+        limite, desplazamiento = pagina(limite, desplazamiento)
         with self._leer() as conexion:
-            return leer_notas_de(conexion, factura_id)
+            return leer_notas_de(conexion, factura_id, limite, desplazamiento)
 
     # -- comprobantes electrónicos ---------------------------------------------------------
 
@@ -266,15 +281,9 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         limite: int = 100,
         desplazamiento: int = 0,
     ) -> list[ComprobanteVista]:
+        limite, desplazamiento = pagina(limite, desplazamiento)
         with self._leer() as conexion:
-            return leer_comprobantes(
-                conexion,
-                estado_sri,
-                desde,
-                hasta,
-                max(0, min(limite, _LIMITE_MAXIMO)),
-                max(0, desplazamiento),
-            )
+            return leer_comprobantes(conexion, estado_sri, desde, hasta, limite, desplazamiento)
 
     def xml_firmado(self, tipo: str, documento_id: str) -> bytes:
         with self._leer() as conexion:
@@ -339,8 +348,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             )
             .where(e.c.posicion > desde)
             .order_by(e.c.posicion)
-            .limit(max(0, min(limite, _LIMITE_MAXIMO)))
         )
+        consulta = _pagina(consulta, limite, 0)
         with self._leer() as conexion:
             filas = list(conexion.execute(consulta))
         return [
@@ -358,3 +367,9 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             )
             for f in filas
         ]
+
+
+def _pagina(consulta: Select[Any], limite: int, desplazamiento: int) -> Select[Any]:
+    """One page of `consulta`'s rows (see `pagina`); its ORDER BY must never tie."""
+    limite, desplazamiento = pagina(limite, desplazamiento)
+    return consulta.limit(limite).offset(desplazamiento)

@@ -64,7 +64,9 @@ _NOTAS_FACTURAS = (
 )
 _NOTAS = select(_n).order_by(_n.c.posicion)
 _NOTA = _NOTAS.where(_n.c.id == bindparam("id"))
-_NOTAS_DE_FACTURA = _NOTAS.where(_n.c.factura_id == bindparam("factura_id"))
+# The position of a nota's creation is unique: pages of notas never overlap.
+_PAGINA_NOTAS = _NOTAS.limit(bindparam("limite")).offset(bindparam("desplazamiento"))
+_PAGINA_NOTAS_DE_FACTURA = _PAGINA_NOTAS.where(_n.c.factura_id == bindparam("factura_id"))
 _LINEAS_NOTA = select(_ln).where(_ln.c.nota_credito_id == bindparam("id")).order_by(_ln.c.renglon)
 _LINEAS_NOTAS = (
     select(_ln)
@@ -266,11 +268,14 @@ def leer_nota(conexion: Connection, nota_credito_id: str) -> NotaCreditoVista | 
     return _nota(filas[0], lineas, _envio(conexion, filas[0]))
 
 
-def leer_notas_de(conexion: Connection, factura_id: str | None) -> list[NotaCreditoVista]:
-    """Every nota de crédito (of one factura, when given), in log order."""
+def leer_notas_de(
+    conexion: Connection, factura_id: str | None, limite: int, desplazamiento: int
+) -> list[NotaCreditoVista]:
+    """A page of the notas de crédito (of one factura, when given), in log order."""
+    pagina = {"limite": limite, "desplazamiento": desplazamiento}
     if factura_id is None:
-        return leer_notas(conexion, _NOTAS)
-    return leer_notas(conexion, _NOTAS_DE_FACTURA, {"factura_id": factura_id})
+        return leer_notas(conexion, _PAGINA_NOTAS, pagina)
+    return leer_notas(conexion, _PAGINA_NOTAS_DE_FACTURA, {"factura_id": factura_id, **pagina})
 
 
 def leer_notas(

@@ -179,6 +179,12 @@ class Proyector:
         without being read)."""
         return tuple(sorted(self._tipos))
 
+    def posiciones(self, conexion: Connection) -> dict[str, int]:
+        """Each projection's checkpoint as stored (0 for one that has none yet: it has
+        applied nothing); only reads."""
+        puntos = dict(conexion.execute(self._leer).all())
+        return {nombre: int(puntos.get(nombre, 0)) for nombre in self.nombres}
+
     def checkpoints(
         self,
         conexion: Connection,

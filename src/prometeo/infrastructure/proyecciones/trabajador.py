@@ -36,6 +36,7 @@ from prometeo.infrastructure.seguimiento import (
     RegistroSql,
     Reintentado,
     Seguidor,
+    conexion_de_lectura,
     describir_error,
     es_transitorio,
 )
@@ -150,10 +151,10 @@ def crear_seguidor_proyecciones(
 
 
 def publicar_retraso(engine: Engine, proyector: Proyector, metricas: Metricas) -> None:
-    """Set the lag gauge of every projection: events stored but not yet applied."""
-    with engine.connect() as conexion:
+    """Set the lag gauge of every projection: events stored but not yet applied. It only
+    reads (a scrape of /metrics must never take SQLite's write lock, nor wait for it)."""
+    with conexion_de_lectura(engine) as conexion:
         ultima = almacen_eventos(conexion).ultima_posicion()
-        puntos = proyector.checkpoints(conexion)
-        conexion.commit()
+        puntos = proyector.posiciones(conexion)
     for nombre, punto in puntos.items():
         metricas.fijar_retraso_proyeccion(nombre, max(ultima - punto, 0))

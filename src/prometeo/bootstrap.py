@@ -73,7 +73,13 @@ from prometeo.infrastructure.mensajeria.checkpoint import (
 )
 from prometeo.infrastructure.mensajeria.conexion import ERRORES_TRANSITORIOS
 from prometeo.infrastructure.mensajeria.relay import RepublicarAparcados
-from prometeo.infrastructure.metricas import TIPO_CONTENIDO, Metricas, crear_metricas, exponer
+from prometeo.infrastructure.metricas import (
+    TIPO_CONTENIDO,
+    Metricas,
+    crear_metricas,
+    exponer,
+    metricas_de_varios_procesos,
+)
 from prometeo.infrastructure.proyecciones import (
     NOMBRES,
     Proyector,
@@ -149,6 +155,7 @@ __all__ = [
     "estado_sri",
     "eventos_aparcados",
     "listar_tokens",
+    "metricas_de_varios_procesos",
     "reconstruir_proyecciones",
     "refrescar_metricas",
     "reintentar_eventos_aparcados",

@@ -20,6 +20,7 @@ from prometeo.bootstrap import (
     crear_servicios,
     crear_token,
     listar_tokens,
+    metricas_de_varios_procesos,
     revocar_token,
 )
 from prometeo.domain.errores import Duplicado, NoEncontrado
@@ -90,18 +91,21 @@ def serve(
     settings = Settings()
     # Once, before any worker starts: workers must not race to create the schema.
     actualizar_esquema(settings)
-    if workers > 1:
-        # Each worker process imports the factory and bootstraps itself.
-        uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
-        return
-    aplicacion = bootstrap(settings, migrar_esquema=False, volcado_aparte=True)
-    iniciar_firma(aplicacion)
-    try:
-        app = crear_app(aplicacion)
-        congelar_montaje()
-        uvicorn.run(app, host=host, port=port)
-    finally:
-        aplicacion.cerrar()
+    # /metrics adds up every worker's metrics (PROMETHEUS_MULTIPROC_DIR, set before the
+    # workers start and import prometheus_client).
+    with metricas_de_varios_procesos(workers):
+        if workers > 1:
+            # Each worker process imports the factory and bootstraps itself.
+            uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
+            return
+        aplicacion = bootstrap(settings, migrar_esquema=False, volcado_aparte=True)
+        iniciar_firma(aplicacion)
+        try:
+            app = crear_app(aplicacion)
+            congelar_montaje()
+            uvicorn.run(app, host=host, port=port)
+        finally:
+            aplicacion.cerrar()
 
 
 def demo() -> None:

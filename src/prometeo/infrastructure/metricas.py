@@ -2,14 +2,26 @@
 
 `crear_metricas()` builds a fresh set; the composition root makes one per process and
 hands it to whoever measures something. `exponer(metricas)` renders the text for
-GET /metrics. Nothing is registered at import time."""
+GET /metrics. Nothing is registered at import time.
+
+Several server processes (`prometeo serve --workers N`) share one exposition through
+prometheus_client's multiprocess mode: with PROMETHEUS_MULTIPROC_DIR set before
+prometheus_client is imported (`metricas_de_varios_procesos` does it for the workers),
+each process writes its values to files there, and whichever process is scraped adds up
+every process's counters and histograms. The gauges are states of the database that the
+scraped process measures just before rendering them, so the most recent value is the
+answer (`mostrecent`), one series, not one per process."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,6 +31,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Connection
 
 from prometeo.domain.events.base import EventoDominio
@@ -34,11 +47,23 @@ _CUBETAS_COMANDOS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10
 _CUBETAS_SRI = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
 
 
+# The variable prometheus_client reads, once, when it is imported.
+VARIABLE_MULTIPROCESO = "PROMETHEUS_MULTIPROC_DIR"
+
+
+# Every gauge here is set to a measurement, never moved (mostrecent forbids inc and dec):
+# across processes, the latest measurement is its value.
+MEDIDA: Final = "mostrecent"
+
+
 class Metricas:
     """The metrics a prometeo process exposes, all on `registro`."""
 
     def __init__(self, registro: CollectorRegistry | None = None) -> None:
         self.registro = registro if registro is not None else CollectorRegistry()
+        # prometheus_client chose at import whether values live in this process or in
+        # the shared directory; the exposition must read them from the same place.
+        self.varios_procesos = VARIABLE_MULTIPROCESO in os.environ
         self._por_tipo: dict[str, Any] = {}
         self._con_aparcados: set[str] = set()  # followers shown in aparcados_pendientes
         self.eventos_agregados = Counter(
@@ -68,12 +93,14 @@ class Metricas:
             "prometeo_outbox_pendientes",
             "Eventos guardados que el relay aún no publica (última posición − checkpoint).",
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.retraso_proyecciones = Gauge(
             "prometeo_proyeccion_retraso",
             "Eventos que le faltan a cada proyección (última posición − su checkpoint).",
             ["proyeccion"],
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.eventos_aparcados = Counter(
             "prometeo_eventos_aparcados",
@@ -88,6 +115,7 @@ class Metricas:
             "reintentar`) o los descarte, por seguidor.",
             ["seguidor"],
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.fallos_manejadores = Counter(
             "prometeo_fallos_manejadores",
@@ -107,23 +135,27 @@ class Metricas:
             "Comprobantes emitidos por estado del SRI.",
             ["estado"],
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.comprobantes_sin_autorizar = Gauge(
             "prometeo_comprobantes_sin_autorizar",
             "Comprobantes firmados que esperan la respuesta final del SRI (FIRMADO, "
             "RECIBIDA, EN PROCESO).",
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.comprobantes_sin_autorizar_edad = Gauge(
             "prometeo_comprobantes_sin_autorizar_edad_segundos",
             "Edad del comprobante más antiguo que espera la respuesta final del SRI, desde "
             "el inicio de su día de emisión (0 si no hay ninguno; el SRI responde en 24 h).",
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.comprobantes_pendientes = Gauge(
             "prometeo_comprobantes_pendientes",
             "Comprobantes emitidos que esperan su firma.",
             registry=self.registro,
+            multiprocess_mode=MEDIDA,
         )
         self.latencia_sri = Histogram(
             "prometeo_sri_latencia_segundos",
@@ -210,5 +242,36 @@ def crear_metricas() -> Metricas:
 
 
 def exponer(metricas: Metricas) -> bytes:
-    """The Prometheus text exposition of every metric (serve it as TIPO_CONTENIDO)."""
-    return generate_latest(metricas.registro)
+    """The Prometheus text exposition of every metric (serve it as TIPO_CONTENIDO): this
+    process's, or every server process's in multiprocess mode."""
+    if not metricas.varios_procesos:
+        return generate_latest(metricas.registro)
+    registro = CollectorRegistry()
+    MultiProcessCollector(registro)  # type: ignore[no-untyped-call]
+    return generate_latest(registro)
+
+
+@contextmanager
+def metricas_de_varios_procesos(procesos: int) -> Iterator[None]:
+    """Around a server of `procesos` processes, started (and importing prometheus_client)
+    inside: with PROMETHEUS_MULTIPROC_DIR given, that directory, emptied of the values of
+    an earlier run (they would be added in); else, for more than one process, a new one,
+    removed afterwards. One process without it keeps its values in memory."""
+    dado = os.environ.get(VARIABLE_MULTIPROCESO)
+    if dado:
+        directorio = Path(dado)
+        directorio.mkdir(parents=True, exist_ok=True)
+        for viejo in directorio.glob("*.db"):
+            viejo.unlink()
+        yield
+        return
+    if procesos <= 1:
+        yield
+        return
+    propio = tempfile.mkdtemp(prefix="prometeo-metricas-")
+    os.environ[VARIABLE_MULTIPROCESO] = propio
+    try:
+        yield
+    finally:
+        os.environ.pop(VARIABLE_MULTIPROCESO, None)
+        shutil.rmtree(propio, ignore_errors=True)

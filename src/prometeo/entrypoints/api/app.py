@@ -25,6 +25,7 @@ from prometeo.entrypoints.api import (
     rutas_salud,
     rutas_sistema,
 )
+from prometeo.entrypoints.api.documentacion import montar_documentacion
 from prometeo.entrypoints.api.errores import TIPO_PROBLEMA, registrar_manejadores
 from prometeo.entrypoints.api.esquemas.comunes import Problema
 from prometeo.entrypoints.api.guardia import GuardiaHttp
@@ -116,6 +117,9 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
         version="1.0.0",
         description=DESCRIPCION,
         lifespan=ciclo_de_vida,
+        # /docs is served from local files (documentacion.py); ReDoc only from a CDN.
+        docs_url=None,
+        redoc_url=None,
         dependencies=[Depends(parametros_de_consulta_validos)],
         openapi_tags=[
             {"name": "catálogo", "description": "Datos de referencia. Escribir: solo admin."},
@@ -159,6 +163,7 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
     ):
         app.include_router(modulo.router, prefix=PREFIJO, responses=_RESPUESTAS_ERROR)
     app.include_router(rutas_salud.router)
+    montar_documentacion(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+
+from prometeo.entrypoints.api import datos_demo as demo
+from prometeo.entrypoints.api.datos_demo import de_la_demo
 
 # One line of printable text: an id never holds control characters (nor NUL, which no
 # database column takes).
@@ -17,14 +20,39 @@ IdRuta = Annotated[
 ]
 
 
-def id_consulta(descripcion: str) -> object:
-    return Query(min_length=1, max_length=100, pattern=_PATRON_ID, description=descripcion)
+def id_ruta(descripcion: str, ejemplo: str) -> Any:
+    """An id in the path, documented with an example from the demo data (datos_demo.py)."""
+    return Path(
+        min_length=1,
+        max_length=100,
+        pattern=_PATRON_ID,
+        description=descripcion,
+        openapi_examples=de_la_demo(ejemplo),
+    )
 
+
+def id_consulta(descripcion: str, ejemplo: str | None = None) -> Any:
+    return Query(
+        min_length=1,
+        max_length=100,
+        pattern=_PATRON_ID,
+        description=descripcion,
+        openapi_examples=None if ejemplo is None else de_la_demo(ejemplo),
+    )
+
+
+SucursalRuta = Annotated[str, id_ruta("La sucursal.", demo.SUCURSAL)]
+PuntoEmisionRuta = Annotated[str, id_ruta("El punto de emisión.", demo.PUNTO_EMISION)]
+BodegaRuta = Annotated[str, id_ruta("La bodega.", demo.BODEGA)]
+ProductoRuta = Annotated[str, id_ruta("El producto.", demo.PRODUCTO)]
+ClienteRuta = Annotated[str, id_ruta("El cliente.", demo.CLIENTE)]
+FacturaRuta = Annotated[str, id_ruta("La factura.", demo.FACTURA)]
+FacturaAnulableRuta = Annotated[str, id_ruta("La factura.", demo.FACTURA_ANULABLE)]
 
 ProductoFiltro = Annotated[str | None, id_consulta("Solo este producto.")]
 BodegaFiltro = Annotated[str | None, id_consulta("Solo esta bodega.")]
-ProductoRequerido = Annotated[str, id_consulta("El producto.")]
-BodegaRequerida = Annotated[str, id_consulta("La bodega.")]
+ProductoRequerido = Annotated[str, id_consulta("El producto.", demo.PRODUCTO)]
+BodegaRequerida = Annotated[str, id_consulta("La bodega.", demo.BODEGA)]
 
 
 # Every list is paginated the same way (the read ports cap a page at 1000 items too).

@@ -27,7 +27,16 @@ from prometeo.entrypoints.api.esquemas.catalogo import (
     SucursalEntrada,
     SucursalRespuesta,
 )
-from prometeo.entrypoints.api.parametros import PAGINADA, Desplazamiento, IdRuta, Limite
+from prometeo.entrypoints.api.parametros import (
+    PAGINADA,
+    BodegaRuta,
+    ClienteRuta,
+    Desplazamiento,
+    Limite,
+    ProductoRuta,
+    PuntoEmisionRuta,
+    SucursalRuta,
+)
 from prometeo.entrypoints.api.seguridad import Administracion, Lectura
 
 router = APIRouter(tags=["catálogo"])
@@ -66,7 +75,7 @@ def listar_sucursales(ctx: Lectura) -> ListaSucursales:
 @router.get(
     "/sucursales/{sucursal_id}/puntos-emision", summary="Los puntos de emisión de una sucursal"
 )
-def listar_puntos_emision(sucursal_id: IdRuta, ctx: Lectura) -> ListaPuntosEmision:
+def listar_puntos_emision(sucursal_id: SucursalRuta, ctx: Lectura) -> ListaPuntosEmision:
     puntos = ctx.servicios.consultas.puntos_emision(sucursal_id)  # 404 for an unknown sucursal
     return ListaPuntosEmision(items=[PuntoEmisionRespuesta.desde(p) for p in puntos])
 
@@ -81,7 +90,7 @@ def listar_bodegas(
 
 
 @router.get("/sucursales/{sucursal_id}", summary="Una sucursal")
-def consultar_sucursal(sucursal_id: IdRuta, ctx: Lectura) -> SucursalRespuesta:
+def consultar_sucursal(sucursal_id: SucursalRuta, ctx: Lectura) -> SucursalRespuesta:
     return SucursalRespuesta.desde(ctx.servicios.consultas.sucursal(sucursal_id))
 
 
@@ -92,7 +101,7 @@ def consultar_sucursal(sucursal_id: IdRuta, ctx: Lectura) -> SucursalRespuesta:
     description=SOLO_ADMIN,
 )
 async def crear_punto_emision(
-    sucursal_id: IdRuta, cuerpo: PuntoEmisionEntrada, ctx: Administracion
+    sucursal_id: SucursalRuta, cuerpo: PuntoEmisionEntrada, ctx: Administracion
 ) -> PuntoEmisionRespuesta:
     def crear() -> PuntoEmisionRespuesta:
         comando = cuerpo.a_comando(sucursal_id)
@@ -103,7 +112,9 @@ async def crear_punto_emision(
 
 
 @router.get("/puntos-emision/{punto_emision_id}", summary="Un punto de emisión")
-def consultar_punto_emision(punto_emision_id: IdRuta, ctx: Lectura) -> PuntoEmisionRespuesta:
+def consultar_punto_emision(
+    punto_emision_id: PuntoEmisionRuta, ctx: Lectura
+) -> PuntoEmisionRespuesta:
     return PuntoEmisionRespuesta.desde(ctx.servicios.consultas.punto_emision(punto_emision_id))
 
 
@@ -117,7 +128,7 @@ async def crear_bodega(cuerpo: BodegaEntrada, ctx: Administracion) -> BodegaResp
 
 
 @router.get("/bodegas/{bodega_id}", summary="Una bodega")
-def consultar_bodega(bodega_id: IdRuta, ctx: Lectura) -> BodegaRespuesta:
+def consultar_bodega(bodega_id: BodegaRuta, ctx: Lectura) -> BodegaRespuesta:
     return BodegaRespuesta.desde(ctx.servicios.consultas.bodega(bodega_id))
 
 
@@ -139,7 +150,7 @@ def listar_productos(
 
 
 @router.get("/productos/{producto_id}", summary="Un producto")
-def consultar_producto(producto_id: IdRuta, ctx: Lectura) -> ProductoRespuesta:
+def consultar_producto(producto_id: ProductoRuta, ctx: Lectura) -> ProductoRespuesta:
     return ProductoRespuesta.desde(ctx.servicios.consultas.producto(producto_id))
 
 
@@ -178,5 +189,5 @@ def listar_clientes(
 
 
 @router.get("/clientes/{cliente_id}", summary="Un cliente")
-def consultar_cliente(cliente_id: IdRuta, ctx: Lectura) -> ClienteRespuesta:
+def consultar_cliente(cliente_id: ClienteRuta, ctx: Lectura) -> ClienteRespuesta:
     return ClienteRespuesta.desde(ctx.servicios.consultas.cliente(cliente_id))

@@ -21,7 +21,14 @@ from prometeo.entrypoints.api.esquemas.facturas import (
     FacturaRespuesta,
     ListaFacturas,
 )
-from prometeo.entrypoints.api.parametros import PAGINADA, Desplazamiento, IdRuta, Limite
+from prometeo.entrypoints.api.parametros import (
+    PAGINADA,
+    Desplazamiento,
+    FacturaAnulableRuta,
+    FacturaRuta,
+    IdRuta,
+    Limite,
+)
 from prometeo.entrypoints.api.seguridad import Caja, Contexto, Lectura
 
 router = APIRouter(prefix="/facturas", tags=["facturas"])
@@ -72,7 +79,7 @@ async def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
     "después se corrigen con una nota de crédito." + ROLES,
 )
 async def anular_factura(
-    factura_id: IdRuta, cuerpo: AnulacionEntrada, ctx: Caja
+    factura_id: FacturaAnulableRuta, cuerpo: AnulacionEntrada, ctx: Caja
 ) -> FacturaRespuesta:
     def anular() -> FacturaRespuesta:
         ctx.servicios.facturas.anular_factura(cuerpo.a_comando(factura_id), ctx.metadatos)
@@ -82,7 +89,7 @@ async def anular_factura(
 
 
 @router.get("/{factura_id}", summary="Una factura")
-def consultar_factura(factura_id: IdRuta, ctx: Lectura) -> FacturaRespuesta:
+def consultar_factura(factura_id: FacturaRuta, ctx: Lectura) -> FacturaRespuesta:
     return FacturaRespuesta.desde(ctx.servicios.consultas.factura(factura_id))
 
 

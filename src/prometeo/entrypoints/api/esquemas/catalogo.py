@@ -25,6 +25,7 @@ from prometeo.application.consultas import (
     SucursalVista,
 )
 from prometeo.domain.value_objects.tarifa_iva import TARIFAS_IVA
+from prometeo.entrypoints.api import datos_demo as demo
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,
     Id,
@@ -124,7 +125,9 @@ class EmisorRespuesta(Salida):
 class SucursalEntrada(Entrada):
     """Una sucursal (establecimiento) nueva."""
 
-    model_config = ejemplos({"codigo": "001", "nombre": "Matriz", "direccion": "Av. Amazonas"})
+    model_config = ejemplos(
+        {"codigo": "003", "nombre": "Sucursal Cuenca", "direccion": "Av. Solano 2-45, Cuenca"}
+    )
 
     codigo: Texto = Field(description="Código de establecimiento, 3 dígitos (001 a 999).")
     nombre: Texto
@@ -155,7 +158,7 @@ class SucursalRespuesta(Salida):
 class PuntoEmisionEntrada(Entrada):
     """Un punto de emisión nuevo de la sucursal."""
 
-    model_config = ejemplos({"codigo": "001", "siguiente_secuencial": {"01": 1500, "04": 20}})
+    model_config = ejemplos({"codigo": "002", "siguiente_secuencial": {"01": 1500, "04": 20}})
 
     codigo: Texto = Field(description="Código del punto de emisión, 3 dígitos (001 a 999).")
     siguiente_secuencial: dict[str, StrictInt] | None = Field(
@@ -196,7 +199,7 @@ class BodegaEntrada(Entrada):
     """Una bodega nueva de una sucursal."""
 
     model_config = ejemplos(
-        {"sucursal_id": "3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f", "codigo": "B1", "nombre": "Bodega"}
+        {"sucursal_id": demo.SUCURSAL, "codigo": "QUI-02", "nombre": "Bodega Quito norte"}
     )
 
     sucursal_id: Id
@@ -226,7 +229,12 @@ class ProductoEntrada(Entrada):
     """Un producto nuevo del catálogo."""
 
     model_config = ejemplos(
-        {"codigo": "CAF-500", "nombre": "Café molido 500 g", "precio": "8.00", "tarifa_iva": "4"},
+        {
+            "codigo": "TE-25",
+            "nombre": "Té de manzanilla, 25 sobres",
+            "precio": "1.95",
+            "tarifa_iva": "4",
+        },
         {
             "codigo": "ARR-1",
             "nombre": "Arroz",
@@ -319,10 +327,10 @@ class ClienteEntrada(Entrada):
     model_config = ejemplos(
         {
             "tipo_identificacion": "05",
-            "identificacion": "0602910945",
-            "razon_social": "María Pérez",
-            "direccion": "Riobamba",
-            "email": "maria@example.com",
+            "identificacion": "1710034065",
+            "razon_social": "Jorge Luis Andrade Mora",
+            "direccion": "Av. 6 de Diciembre N24-33, Quito",
+            "email": "jorge@example.com",
             "telefono": "0991234567",
         }
     )

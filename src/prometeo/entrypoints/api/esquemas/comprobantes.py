@@ -10,6 +10,7 @@ from pydantic import Field
 
 from prometeo.application.comandos import CorregirComprobante
 from prometeo.application.consultas import ComprobanteVista, MensajeSriVista, SriVista
+from prometeo.entrypoints.api import datos_demo as demo
 from prometeo.entrypoints.api.esquemas.comunes import Entrada, Id, Salida, Texto, ejemplos
 
 
@@ -106,7 +107,7 @@ class CorreccionEntrada(Entrada):
     se reenvía con la misma clave de acceso y el mismo secuencial. Nunca cambia importes
     ni inventario."""
 
-    model_config = ejemplos({"motivo": "Cédula del comprador errada", "cliente_id": "c-17"})
+    model_config = ejemplos({"motivo": "Cédula del comprador errada", "cliente_id": demo.CLIENTE})
 
     motivo: Texto = Field(description="Qué se corrigió y por qué (queda en el historial).")
     cliente_id: Id | None = Field(

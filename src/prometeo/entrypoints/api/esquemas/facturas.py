@@ -23,6 +23,7 @@ from prometeo.application.consultas import (
     TotalesVista,
 )
 from prometeo.domain.value_objects.forma_pago import FormaPago
+from prometeo.entrypoints.api import datos_demo as demo
 from prometeo.entrypoints.api.esquemas.comprobantes import SriRespuesta
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,
@@ -39,7 +40,6 @@ from prometeo.entrypoints.api.esquemas.comunes import (
 )
 
 _MAXIMO_LINEAS = 1000
-_EJEMPLO_ID = "3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f"
 
 
 class LineaFacturaEntrada(Entrada):
@@ -93,10 +93,10 @@ class FacturaEntrada(Entrada):
 
     model_config = ejemplos(
         {
-            "punto_emision_id": _EJEMPLO_ID,
-            "bodega_id": _EJEMPLO_ID,
-            "cliente_id": _EJEMPLO_ID,
-            "lineas": [{"producto_id": _EJEMPLO_ID, "cantidad": "7", "precio_unitario": "8.00"}],
+            "punto_emision_id": demo.PUNTO_EMISION,
+            "bodega_id": demo.BODEGA,
+            "cliente_id": demo.CLIENTE,
+            "lineas": [{"producto_id": demo.PRODUCTO, "cantidad": "7", "precio_unitario": "8.00"}],
             "descuento_global": {"porcentaje": "10"},
             "pagos": [{"forma_pago": "19", "total": "57.96"}],
         }

@@ -10,6 +10,7 @@ from pydantic import Field
 from prometeo.application.comandos import RegistrarIngreso, TransferirStock
 from prometeo.application.consultas import LoteVista, MovimientoKardex, StockVista
 from prometeo.application.resultados import TransferenciaRealizada
+from prometeo.entrypoints.api import datos_demo as demo
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,
     Fecha,
@@ -23,19 +24,16 @@ from prometeo.entrypoints.api.esquemas.comunes import (
     precio,
 )
 
-_EJEMPLO_ID = "3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f"
-
 
 class IngresoEntrada(Entrada):
     """Un ingreso de mercadería (compra): crea un lote al final de la cola FIFO."""
 
     model_config = ejemplos(
         {
-            "producto_id": _EJEMPLO_ID,
-            "bodega_id": _EJEMPLO_ID,
+            "producto_id": demo.PRODUCTO,
+            "bodega_id": demo.BODEGA,
             "cantidad": "5",
-            "costo_unitario": "2.00",
-            "fecha_caducidad": "2027-06-30",
+            "costo_unitario": "4.80",
             "referencia": "Factura proveedor 001-002-000004512",
         }
     )
@@ -89,9 +87,9 @@ class TransferenciaEntrada(Entrada):
 
     model_config = ejemplos(
         {
-            "producto_id": _EJEMPLO_ID,
-            "bodega_origen_id": _EJEMPLO_ID,
-            "bodega_destino_id": "9b1d2c3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e",
+            "producto_id": demo.PRODUCTO,
+            "bodega_origen_id": demo.BODEGA,
+            "bodega_destino_id": demo.BODEGA_DESTINO,
             "cantidad": "2",
         }
     )

@@ -9,6 +9,7 @@ from pydantic import Field, StrictBool
 
 from prometeo.application.comandos import EmitirNotaCredito, LineaNotaCreditoCmd
 from prometeo.application.consultas import LineaNotaCreditoVista, NotaCreditoVista
+from prometeo.entrypoints.api import datos_demo as demo
 from prometeo.entrypoints.api.esquemas.comprobantes import SriRespuesta
 from prometeo.entrypoints.api.esquemas.comunes import (
     Entrada,
@@ -24,8 +25,6 @@ from prometeo.entrypoints.api.esquemas.comunes import (
     precio,
 )
 
-_EJEMPLO_ID = "3f0c1a52-7b8e-4d5a-9a51-2f3e4c5d6e7f"
-
 
 class LineaNotaCreditoEntrada(Entrada):
     """Unidades a acreditar (`cantidad`) o un ajuste solo de valor (`valor`, USD)."""
@@ -40,16 +39,16 @@ class NotaCreditoEntrada(Entrada):
 
     model_config = ejemplos(
         {
-            "factura_id": _EJEMPLO_ID,
+            "factura_id": demo.FACTURA,
             "motivo": "Devolución de mercadería",
             "devolucion_inventario": True,
-            "lineas": [{"producto_id": _EJEMPLO_ID, "cantidad": "4"}],
+            "lineas": [{"producto_id": demo.PRODUCTO_DEVUELTO, "cantidad": "2"}],
         },
         {
-            "factura_id": _EJEMPLO_ID,
+            "factura_id": demo.FACTURA,
             "motivo": "Descuento por pronto pago",
             "devolucion_inventario": False,
-            "lineas": [{"producto_id": _EJEMPLO_ID, "valor": "5.00"}],
+            "lineas": [{"producto_id": demo.PRODUCTO_AJUSTADO, "valor": "1.00"}],
         },
     )
 

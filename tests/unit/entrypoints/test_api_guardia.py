@@ -125,6 +125,8 @@ def test_sin_token_ni_una_ruta_desconocida_de_la_api_se_revela(anonimo: TestClie
     respuesta = anonimo.get(API + "/no-existe")
     assert respuesta.status_code == 401
     assert reglas(respuesta) == {"TokenPresente"}
+    # Nothing left unread: the connection stays open for the next request.
+    assert "connection" not in respuesta.headers
 
 
 def test_cuerpo_declarado_mayor_que_el_limite_da_413_sin_leerlo(app_http: FastAPI) -> None:

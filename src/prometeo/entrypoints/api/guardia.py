@@ -51,15 +51,18 @@ class GuardiaHttp:
         send = _con_cabeceras(send)
         autorizacion: str | None = None
         largo: bytes | None = None
+        troceado = False
         for nombre, valor in scope["headers"]:
             if nombre == b"authorization":
                 autorizacion = valor.decode("latin-1")
             elif nombre == b"content-length":
                 largo = valor
-        # Without Content-Length a body may still come (chunked); with it, the server
-        # delivers exactly that many bytes.
+            elif nombre == b"transfer-encoding":
+                troceado = True
+        # With Content-Length the server delivers exactly that many bytes; without it a
+        # body may still come, in chunks (HTTP/1.1: a request with neither has none).
         declarado = int(largo) if largo is not None and largo.isdigit() else None
-        con_cuerpo = declarado != 0
+        con_cuerpo = troceado or bool(declarado)
         path: str = scope["path"]
         if path.startswith(_PREFIJO_API) or path == _PREFIJO_API[:-1]:
             try:

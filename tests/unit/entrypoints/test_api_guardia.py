@@ -97,6 +97,12 @@ def problema(llamada: Llamada, status: int) -> set[str]:
 
 
 VEINTE_MIB = {"Content-Type": "application/json", "Content-Length": str(20 * MIB)}
+# An admin's body in chunks, without Content-Length.
+TROCEADO = {
+    "Content-Type": "application/json",
+    "Transfer-Encoding": "chunked",
+    "Authorization": f"Bearer {TOKEN_ADMIN}",
+}
 
 
 @pytest.mark.parametrize(
@@ -142,11 +148,7 @@ def test_cuerpo_declarado_mayor_que_el_limite_da_413_sin_leerlo(app_http: FastAP
 def test_cuerpo_troceado_sin_content_length_se_corta_al_pasar_el_limite(
     app_http: FastAPI,
 ) -> None:
-    cabeceras = {
-        "Content-Type": "application/json",
-        "Transfer-Encoding": "chunked",
-        "Authorization": f"Bearer {TOKEN_ADMIN}",
-    }
+    cabeceras = TROCEADO
     llamada = llamar(app_http, "POST", API + "/facturas", cabeceras, trozos=20 * 16)
     assert problema(llamada, 413) == {"CuerpoDentroDelLimite"}
     # Read until the limit was passed, not one message more.
@@ -155,11 +157,7 @@ def test_cuerpo_troceado_sin_content_length_se_corta_al_pasar_el_limite(
 
 
 def test_cuerpo_troceado_dentro_del_limite_pasa(app_http: FastAPI) -> None:
-    cabeceras = {
-        "Content-Type": "application/json",
-        "Transfer-Encoding": "chunked",
-        "Authorization": f"Bearer {TOKEN_ADMIN}",
-    }
+    cabeceras = TROCEADO
     llamada = llamar(app_http, "POST", API + "/facturas", cabeceras, trozos=MIB // TROZO)
     # Exactly at the limit: read whole, then refused as the JSON it is not.
     assert llamada.leidos == MIB // TROZO
@@ -231,3 +229,19 @@ def test_el_token_se_busca_una_sola_vez_por_solicitud(
     propio = {"Authorization": f"Bearer {token_de[Rol.CONTADOR]}"}
     exigir(cliente.get(API + "/productos", headers=propio), 200)
     assert buscados == [token_de[Rol.CONTADOR]]
+
+
+def test_un_cuerpo_troceado_con_idempotency_key_tambien_se_corta(app_http: FastAPI) -> None:
+    # The idempotency middleware reads a write's body itself, outside FastAPI's handlers.
+    cabeceras = {**TROCEADO, "Idempotency-Key": "clave-de-un-cuerpo-enorme"}
+    llamada = llamar(app_http, "POST", API + "/facturas", cabeceras, trozos=20 * 16)
+    assert problema(llamada, 413) == {"CuerpoDentroDelLimite"}
+    assert llamada.leidos == MIB // TROZO + 1
+    assert llamada.cabeceras["x-content-type-options"] == "nosniff"
+
+
+def test_un_content_length_junto_a_un_cuerpo_troceado_no_cuenta(app_http: FastAPI) -> None:
+    cabeceras = {**TROCEADO, "Content-Length": "10"}
+    llamada = llamar(app_http, "POST", API + "/facturas", cabeceras, trozos=20 * 16)
+    assert problema(llamada, 413) == {"CuerpoDentroDelLimite"}
+    assert llamada.leidos == MIB // TROZO + 1

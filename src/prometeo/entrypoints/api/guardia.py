@@ -59,8 +59,9 @@ class GuardiaHttp:
                 largo = valor
             elif nombre == b"transfer-encoding":
                 troceado = True
-        # With Content-Length the server delivers exactly that many bytes; without it a
-        # body may still come, in chunks (HTTP/1.1: a request with neither has none).
+        # With Content-Length the server delivers exactly that many bytes; a chunked body's
+        # length is known only as it arrives (a Content-Length beside it does not count);
+        # HTTP/1.1: a request with neither has no body.
         declarado = int(largo) if largo is not None and largo.isdigit() else None
         con_cuerpo = troceado or bool(declarado)
         path: str = scope["path"]
@@ -77,12 +78,31 @@ class GuardiaHttp:
                 await respuesta_autorizacion(error, cierre)(scope, receive, send)
                 return
             scope.setdefault("state", {})["portador"] = portador
-        if declarado is None:
-            receive = _limitado(receive, self.limite)
-        elif declarado > self.limite:
+        if troceado:
+            await self._troceado(scope, receive, send)
+        elif declarado is not None and declarado > self.limite:
             await respuesta_cuerpo_demasiado_grande(self.limite)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _troceado(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app on a chunked body, cut at the limit. Inside FastAPI the overflow is
+        answered by errores.py; one met by a middleware that reads the body itself (the
+        idempotency middleware reads a write's) reaches here unanswered, and gets its 413
+        here."""
+        empezada = False
+
+        async def enviar(mensaje: Message) -> None:
+            nonlocal empezada
+            empezada = empezada or mensaje["type"] == "http.response.start"
+            await send(mensaje)
+
+        try:
+            await self.app(scope, _limitado(receive, self.limite), enviar)
+        except CuerpoDemasiadoGrande:
+            if empezada:
+                raise
+            await respuesta_cuerpo_demasiado_grande(self.limite)(scope, receive, send)
 
 
 def _con_cabeceras(send: Send) -> Send:

@@ -8,8 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
+from prometheus_client import Gauge
 
-from prometeo.infrastructure.metricas import VARIABLE_MULTIPROCESO, metricas_de_varios_procesos
+from prometeo.infrastructure.metricas import (
+    VARIABLE_MULTIPROCESO,
+    crear_metricas,
+    metricas_de_varios_procesos,
+)
 
 
 def test_un_directorio_dado_se_vacia_de_la_corrida_anterior(
@@ -40,3 +45,13 @@ def test_un_proceso_guarda_sus_metricas_en_memoria(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv(VARIABLE_MULTIPROCESO, raising=False)
     with metricas_de_varios_procesos(1):
         assert VARIABLE_MULTIPROCESO not in os.environ
+
+
+def test_cada_indicador_se_fija_a_una_medicion() -> None:
+    """Across processes a gauge is its latest measurement, one series: a gauge added
+    without that mode would show one stale copy per process."""
+    indicadores = [m for m in vars(crear_metricas()).values() if isinstance(m, Gauge)]
+    assert len(indicadores) >= 7
+    for indicador in indicadores:
+        # prometheus_client keeps the mode only in this private attribute.
+        assert indicador._multiprocess_mode == "mostrecent", indicador._name

@@ -1,11 +1,12 @@
 """The door of the HTTP API: what every request passes before the application reads it.
 
 A pure ASGI middleware, so that it acts on the request line and headers alone: a request
-under /api without a valid token is answered 401 before a byte of its body is read (an
-anonymous caller can make the server read nothing), and no body larger than
-PROMETEO_LIMITE_CUERPO is read whole: a declared Content-Length beyond it is answered 413
-at once, and a body without one (chunked) is cut with 413 as soon as it passes the limit.
-Every answer that goes through it says `X-Content-Type-Options: nosniff`."""
+under /api without a valid token is answered 401 (429 after too many bad tokens from one
+address) before a byte of its body is read (an anonymous caller can make the server read
+nothing), and no body larger than PROMETEO_LIMITE_CUERPO is read whole: a declared
+Content-Length beyond it is answered 413 at once, and a chunked body is cut with 413 as
+soon as it passes the limit. Every answer that goes through it says
+`X-Content-Type-Options: nosniff`."""
 
 from __future__ import annotations
 

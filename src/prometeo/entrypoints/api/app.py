@@ -56,7 +56,15 @@ _RESPUESTAS_ERROR: dict[int | str, dict[str, Any]] = {
     409: {"model": Problema, "description": "Duplicado o conflicto de concurrencia"},
     413: {"model": Problema, "description": "El cuerpo supera PROMETEO_LIMITE_CUERPO"},
     422: {"model": Problema, "description": "Datos inválidos o reglas de negocio incumplidas"},
+    429: {
+        "model": Problema,
+        "description": "Demasiados tokens no válidos desde esta dirección (véase Retry-After)",
+    },
     500: {"model": Problema, "description": "Error inesperado (sin detalles internos)"},
+    503: {
+        "model": Problema,
+        "description": "La base de datos está ocupada por otra escritura (véase Retry-After)",
+    },
 }
 
 

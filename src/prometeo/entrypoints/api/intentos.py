@@ -21,7 +21,7 @@ class LimitadorFallos:
         ventana: float = VENTANA,
         reloj: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._permitidos = permitidos
+        self.permitidos = permitidos
         self._ventana = ventana
         self._reloj = reloj
         self._fallos: OrderedDict[str, deque[float]] = OrderedDict()
@@ -31,7 +31,7 @@ class LimitadorFallos:
         """Seconds `direccion` must wait before its tokens are looked at again (0: none)."""
         with self._candado:
             fallos = self._vigentes(direccion)
-            if fallos is None or len(fallos) < self._permitidos:
+            if fallos is None or len(fallos) < self.permitidos:
                 return 0.0
             return max(fallos[0] + self._ventana - self._reloj(), 0.0)
 

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports unit integration e2e todas coverage clean bench perfil
+.PHONY: instalar run test lint typecheck imports unit integration e2e todas coverage clean bench perfil
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# The virtual environment with prometeo and its dependencies (`. .venv/bin/activate`).
+instalar: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

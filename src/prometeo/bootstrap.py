@@ -9,6 +9,7 @@ module, which alone create engines."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 from collections.abc import Callable, Iterator, Sequence
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pika.exceptions import AMQPConnectionError  # type: ignore[import-untyped]
 from prometheus_client import start_http_server
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido, TokenVista
 from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
@@ -162,6 +165,7 @@ __all__ = [
     "revocar_token",
     "servir_metricas",
     "servir_simulador_sri",
+    "sin_conexion",
 ]
 
 
@@ -739,3 +743,27 @@ def reconstruir_proyecciones(
     with _engine_de(settings) as engine:
         migrar(engine)
         return reconstruir(engine, nombres, progreso, lote=lote, procesos=procesos)
+
+
+def sin_conexion(error: BaseException, settings: Settings | None = None) -> str | None:
+    """One Spanish line for a database or broker that cannot be reached (what failed, at
+    which URL without its password, and what to check); None for any other error."""
+    settings = settings or Settings()
+    if isinstance(error, OperationalError):
+        causa = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        return (
+            f"No se pudo conectar con la base de datos ({_sin_clave(settings.database_url)}): "
+            f"{causa}. Revise que el servidor esté en marcha, que el rol y la base de datos "
+            "existan y que la clave sea la correcta (PROMETEO_DATABASE_URL)."
+        )
+    if isinstance(error, AMQPConnectionError):
+        return (
+            f"No se pudo conectar con RabbitMQ ({_sin_clave(settings.broker_url or '')}): "
+            f"{type(error).__name__}. Revise que el broker esté en marcha y que el usuario, "
+            "la clave y el vhost sean los de PROMETEO_BROKER_URL."
+        )
+    return None
+
+
+def _sin_clave(url: str) -> str:
+    return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)

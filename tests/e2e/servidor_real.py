@@ -26,7 +26,7 @@ def comando_prometeo() -> list[str]:
     script = Path(sys.executable).with_name("prometeo")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from prometeo.entrypoints.cli import app; app()"]
+    return [sys.executable, "-c", "from prometeo.entrypoints.cli import main; main()"]
 
 
 def entorno(url: str, **extra: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from prometeo.bootstrap import (
     crear_worker,
     refrescar_metricas,
     servir_metricas,
+    sin_conexion,
 )
 from prometeo.entrypoints import cli_proyecciones, cli_seguimiento, cli_servidor, cli_sri
 
@@ -158,3 +159,17 @@ def _detener_con_senales() -> Iterator[threading.Event]:
     finally:
         for senal, anterior in anteriores.items():
             signal.signal(senal, anterior)
+
+
+def main() -> None:
+    """The `prometeo` command: the Typer app, with a database or broker that cannot be
+    reached said in one Spanish line (what failed and what to check), never a traceback
+    nor a password."""
+    try:
+        app()
+    except Exception as error:
+        mensaje = sin_conexion(error)
+        if mensaje is None:
+            raise
+        Console(stderr=True).print(f"[red]{mensaje}[/red]", highlight=False)
+        raise SystemExit(1) from None

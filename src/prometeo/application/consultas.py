@@ -439,6 +439,11 @@ class ServicioConsultas(ConsultasCatalogo):
     """The only way the outside reads state; served from the read models (and the
     catalog's tables)."""
 
+    @property
+    def distribuidas(self) -> bool:
+        """Whether the read models lag behind the commands (moved by a separate worker)."""
+        return False
+
     def al_dia(self, proyecciones: Sequence[str]) -> None:
         """Return once these read models have applied every event committed so far (a
         command's answer read right after it); at once where they move inside each

@@ -74,7 +74,9 @@ class Metricas:
         )
         self.eventos_publicados = Counter(
             "prometeo_eventos_publicados",
-            "Eventos publicados en RabbitMQ y confirmados por el broker.",
+            "Eventos publicados en RabbitMQ y confirmados por el broker. Los cuenta el proceso "
+            "`prometeo relay`: mírelos en su /metrics (--puerto-metricas); en el del API "
+            "quedan en 0.",
             registry=self.registro,
         )
         self.fallos_publicacion = Counter(

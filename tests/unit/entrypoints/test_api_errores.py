@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from entorno_api import TOKEN_ADMIN, ajustes
 from fastapi.testclient import TestClient
 
 from apoyo_http import API, TiendaHttp, exigir, reglas
 from prometeo.application.servicios import ServicioFacturas
+from prometeo.bootstrap import bootstrap
 from prometeo.domain.errores import ErrorDeConcurrencia
+from prometeo.entrypoints.api.app import crear_app
 
 PROBLEMA = "application/problem+json"
 
@@ -228,3 +231,25 @@ def test_conflicto_de_concurrencia_tras_reintentos_da_409(
     monkeypatch.setattr(ServicioFacturas, "crear_factura", siempre_en_conflicto)
     cuerpo = es_problema(tienda.intentar_factura(("cafe", "1")), 409)
     assert [e["regla"] for e in cuerpo["errores"]] == ["SinConflictoDeConcurrencia"]
+
+
+@pytest.mark.parametrize("ruta", ["/facturas", "/comprobantes"])
+def test_desde_despues_de_hasta_es_un_422(tienda: TiendaHttp, ruta: str) -> None:
+    respuesta = tienda.http.get(API + ruta, params={"desde": "2026-12-31", "hasta": "2026-12-01"})
+    assert respuesta.status_code == 422
+    assert "posterior a `hasta`" in respuesta.text
+    bien = tienda.http.get(API + ruta, params={"desde": "2026-12-01", "hasta": "2026-12-01"})
+    assert bien.status_code == 200
+
+
+def test_con_modelos_distribuidos_un_404_dice_por_que_puede_ser(url_api: str) -> None:
+    wired = bootstrap(ajustes(url_api, proyecciones="distribuidas"))
+    try:
+        with TestClient(
+            crear_app(wired), headers={"Authorization": f"Bearer {TOKEN_ADMIN}"}
+        ) as http:
+            respuesta = http.get(API + "/facturas/no-existe")
+    finally:
+        wired.cerrar()
+    assert respuesta.status_code == 404
+    assert "prometeo worker" in respuesta.json()["detail"]

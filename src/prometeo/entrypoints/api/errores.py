@@ -77,13 +77,20 @@ def _reglas_incumplidas(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _no_encontrado(_: Request, error: Exception) -> JSONResponse:
+def _no_encontrado(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, NoEncontrado)
+    mensaje = str(error)
+    servicios = getattr(request.app.state, "servicios", None)
+    if request.method == "GET" and servicios is not None and servicios.consultas.distribuidas:
+        mensaje += (
+            " (con PROMETEO_PROYECCIONES=distribuidas, lo recién creado aparece en las "
+            "consultas cuando `prometeo worker` lo aplica: reintente en un momento)"
+        )
     return problema(
         404,
         "No encontrado",
-        str(error),
-        [("ExisteRecurso", str(error))],
+        mensaje,
+        [("ExisteRecurso", mensaje)],
         tipo="urn:prometeo:problema:no-encontrado",
     )
 

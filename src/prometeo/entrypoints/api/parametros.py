@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -103,5 +105,19 @@ async def parametros_de_consulta_validos(request: Request) -> None:
         for clave in sorted(set(request.query_params) & admitidos)
         if len(request.query_params.getlist(clave)) > 1
     ]
+    errores += _rango_invertido(request.query_params)
     if errores:
         raise RequestValidationError(errores)
+
+
+def _rango_invertido(parametros: Mapping[str, str]) -> list[dict[str, Any]]:
+    """`desde` after `hasta` asks for an empty range: say so instead of answering nothing
+    (a malformed date is reported by the route's own validation)."""
+    try:
+        desde = date.fromisoformat(parametros["desde"])
+        hasta = date.fromisoformat(parametros["hasta"])
+    except (KeyError, ValueError):
+        return []
+    if desde <= hasta:
+        return []
+    return [{"type": "rango_invertido", "loc": ("query", "desde"), "msg": "", "input": None}]

@@ -16,6 +16,7 @@ _DESCRIPCIONES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "missing": lambda _: "es obligatorio",
     "parametro_repetido": lambda _: "aparece más de una vez",
     "parametro_desconocido": lambda _: "no es un parámetro admitido",
+    "rango_invertido": lambda _: "no puede ser posterior a `hasta`",
     "extra_forbidden": lambda _: "no es un campo admitido",
     "string_type": lambda _: "debe ser un texto",
     "bool_type": lambda _: "debe ser true o false",

@@ -82,6 +82,10 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         self._distribuidas = distribuidas
         self._espera_al_dia = espera_al_dia
 
+    @property
+    def distribuidas(self) -> bool:
+        return self._distribuidas
+
     def al_dia(self, proyecciones: Sequence[str]) -> None:
         """With distributed read models (moved by `prometeo worker`), wait until these
         have reached the log's last position as it is now, at most `espera_al_dia`

@@ -59,7 +59,8 @@ class ProyectarEnLaBase:
         self, conexion: Connection, desde: int, eventos: Sequence[EventoAlmacenado]
     ) -> None:
         aplicadas = self.proyector.aplicar(conexion, eventos)
-        logger.info(
+        # Every batch: DEBUG, or a busy worker's log is one line per handful of events.
+        logger.debug(
             "Eventos proyectados: posiciones %d..%d (%s)",
             eventos[0].posicion,
             eventos[-1].posicion,

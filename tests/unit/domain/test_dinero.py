@@ -288,7 +288,7 @@ def test_cantidad_con_mas_de_seis_decimales_se_rechaza() -> None:
     with pytest.raises(ValorInvalido) as exc:
         Cantidad("1.0000001")
 
-    assert exc.value.reglas == ("CantidadPositiva",)
+    assert exc.value.reglas == ("CantidadConHasta6Decimales",)
     assert "6 decimales" in exc.value.errores[0].mensaje
 
 
@@ -297,7 +297,7 @@ def test_cantidad_rechaza_lo_que_no_es_un_numero_exacto(entrada: object) -> None
     with pytest.raises(ValorInvalido) as exc:
         Cantidad(entrada)  # type: ignore[arg-type]
 
-    assert exc.value.reglas == ("CantidadPositiva",)
+    assert exc.value.reglas == ("CantidadValida",)
 
 
 def test_cantidad_suma() -> None:

@@ -83,7 +83,7 @@ def test_cada_campo_faltante_o_sobrante_se_nombra(cliente: TestClient) -> None:
         ("Infinity", "EntradaValida"),
         (-1, "CantidadPositiva"),
         ("0", "CantidadPositiva"),
-        ("0.0000001", "CantidadPositiva"),
+        ("0.0000001", "CantidadConHasta6Decimales"),
         ("6", "StockSuficienteParaFactura"),
         ("999999999999", None),
     ],

@@ -148,17 +148,20 @@ class Precio:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Cantidad:
-    """A quantity of goods: greater than zero, up to 6 decimals."""
+    """A quantity of goods: a number (CantidadValida), greater than zero
+    (CantidadPositiva), with up to 6 decimals (CantidadConHasta6Decimales)."""
 
     valor: Decimal
 
     def __init__(self, valor: Numero) -> None:
-        numero = a_decimal(valor, "CantidadPositiva", "La cantidad")
+        numero = a_decimal(valor, "CantidadValida", "La cantidad")
         if numero <= 0:
             raise ValorInvalido(
                 "CantidadPositiva", f"La cantidad debe ser mayor que cero: {numero}"
             )
-        object.__setattr__(self, "valor", _a_lo_sumo_6(numero, "CantidadPositiva", "La cantidad"))
+        object.__setattr__(
+            self, "valor", _a_lo_sumo_6(numero, "CantidadConHasta6Decimales", "La cantidad")
+        )
 
     def __add__(self, otra: Cantidad) -> Cantidad:
         return Cantidad(self.valor + otra.valor)

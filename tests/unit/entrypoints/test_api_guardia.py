@@ -110,7 +110,9 @@ TROCEADO = {
     [
         (None, "TokenPresente"),
         ("Bearer otro-token", "TokenValido"),
-        ("Basic eDp5", "TokenPresente"),
+        ("Basic eDp5", "EsquemaBearer"),
+        ("Token otro-token", "EsquemaBearer"),
+        ("Bearer", "TokenPresente"),
     ],
 )
 def test_sin_token_valido_se_rechaza_sin_leer_el_cuerpo(
@@ -245,3 +247,13 @@ def test_un_content_length_junto_a_un_cuerpo_troceado_no_cuenta(app_http: FastAP
     llamada = llamar(app_http, "POST", API + "/facturas", cabeceras, trozos=20 * 16)
     assert problema(llamada, 413) == {"CuerpoDentroDelLimite"}
     assert llamada.leidos == MIB // TROZO + 1
+
+
+def test_un_token_con_otro_esquema_dice_que_el_esquema_esta_mal(anonimo: TestClient) -> None:
+    respuesta = anonimo.get(API + "/productos", headers={"Authorization": "Token x"})
+    assert respuesta.status_code == 401
+    [error] = respuesta.json()["errores"]
+    assert error["regla"] == "EsquemaBearer"
+    assert "«Token»" in error["mensaje"]
+    assert "Bearer <token>" in error["mensaje"]
+    assert "Falta" not in error["mensaje"]

@@ -112,7 +112,16 @@ async def reconocer_cabecera(
     (scheme `Bearer`, any case), from the client at `direccion`; ErrorAutorizacion (401,
     or 429 after too many bad tokens) otherwise. What the door of the API (guardia.py)
     asks before a request's body is read."""
-    esquema, _, token = (autorizacion or "").partition(" ")
+    esquema, _, token = (autorizacion or "").strip().partition(" ")
+    token = token.strip()
+    if esquema and esquema.lower() != "bearer":
+        # A token sent under another scheme (Token, Basic...) is not missing: say what is.
+        raise ErrorAutorizacion(
+            401,
+            "EsquemaBearer",
+            f"La cabecera Authorization usa el esquema «{esquema[:20]}»; envíe el token "
+            "como Authorization: Bearer <token>",
+        )
     credenciales = (
         HTTPAuthorizationCredentials(scheme=esquema, credentials=token)
         if esquema.lower() == "bearer" and token

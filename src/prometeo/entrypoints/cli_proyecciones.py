@@ -24,6 +24,7 @@ from prometeo.bootstrap import (
     NOMBRES_PROYECCIONES,
     reconstruir_proyecciones,
 )
+from prometeo.domain.value_objects.dinero import con_miles
 
 proyecciones = typer.Typer(help="Proyecciones (modelos de lectura).", no_args_is_help=True)
 consola = Console()
@@ -32,7 +33,7 @@ errores = Console(stderr=True)
 
 class _EventosPorSegundo(ProgressColumn):
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:,.0f} eventos/s", style="progress.data.speed")
+        return Text(f"{con_miles(task.speed or 0)} eventos/s", style="progress.data.speed")
 
 
 @proyecciones.command("rebuild")
@@ -87,5 +88,5 @@ def rebuild(
     ritmo = eventos / segundos if segundos > 0 else 0.0
     consola.print(
         f"[green]Reconstruidas: {', '.join(nombres)}.[/green] {eventos} eventos en "
-        f"{segundos:.1f} s ({ritmo:,.0f} eventos/s)."
+        f"{segundos:.1f} s ({con_miles(ritmo)} eventos/s)."
     )

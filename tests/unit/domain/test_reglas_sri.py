@@ -171,6 +171,8 @@ def test_10_el_importe_total_no_pasa_de_10_a_la_12(negocio: Negocio) -> None:
     with pytest.raises(ReglasIncumplidas) as error:
         negocio.emitir(factura)
     assert reglas(error) == {"ImporteTotalDentroDelLimite"}
+    # Thousands split the Spanish way, never with the English comma.
+    assert "USD 1 000 000 000 000" in str(error.value)
     assert factura.estado is EstadoFactura.BORRADOR
     assert negocio.inventario("a").stock == Decimal(2)
 
@@ -187,6 +189,7 @@ def test_10_una_linea_no_pasa_de_10_a_la_12(negocio: Negocio) -> None:
             tarifa_iva=TarifaIva.de_codigo("4"),
         )
     assert reglas(error) == {"SubtotalLineaDentroDelLimite"}
+    assert "USD 1 000 000 000 000" in str(error.value)
     assert factura.lineas == []
 
 
@@ -222,6 +225,7 @@ def test_10_el_valor_del_inventario_tampoco() -> None:
     with pytest.raises(OperacionNoPermitida) as error:
         inventario.ingresar(Cantidad("1"), Precio("1"), HOY)
     assert reglas(error) == {"StockDentroDelLimite"}
+    assert "1 000 000 000 000 unidades" in str(error.value)
 
 
 def test_10_devoluciones_y_transferencias_respetan_el_limite() -> None:

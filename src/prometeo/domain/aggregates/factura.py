@@ -40,7 +40,7 @@ from prometeo.domain.services.totales import (
 )
 from prometeo.domain.value_objects.clave_acceso import ClaveAcceso, codigo_numerico_de
 from prometeo.domain.value_objects.comprador import Comprador
-from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Dinero, Precio
+from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Dinero, Precio, con_miles
 from prometeo.domain.value_objects.forma_pago import FormaPago, Pago
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import NumeroComprobante, TipoComprobante
@@ -116,7 +116,7 @@ class NuevaLinea:
             raise ValorInvalido(
                 "SubtotalLineaDentroDelLimite",
                 f"La línea de {self.codigo} vale {bruto.normalize():f}; el valor de una línea "
-                f"debe ser menor que USD {LIMITE:,}",
+                f"debe ser menor que USD {con_miles(LIMITE)}",
             )
         if numero_linea > MAXIMO_LINEAS:
             raise ValorInvalido(

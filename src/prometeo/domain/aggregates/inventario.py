@@ -24,7 +24,7 @@ from prometeo.domain.events.inventario import (
     StockReducido,
 )
 from prometeo.domain.specifications.inventario import SolicitudSalida, StockSuficiente
-from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Precio
+from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Precio, con_miles
 from prometeo.domain.value_objects.texto_sri import REFERENCIA
 
 CERO = Decimal(0)
@@ -277,7 +277,8 @@ class Inventario(Agregado):
                 "StockDentroDelLimite",
                 f"El inventario de {self.producto_id} en la bodega {self.bodega_id} quedaría "
                 f"con {stock.normalize():f} unidades y un valor de USD {total}; debe quedar "
-                f"por debajo de {LIMITE_STOCK:,} unidades y de USD {LIMITE_VALOR:,}",
+                f"por debajo de {con_miles(LIMITE_STOCK)} unidades y de USD "
+                f"{con_miles(LIMITE_VALOR)}",
             )
 
     def _exigir_consumos(self, consumos: tuple[ConsumoLote, ...]) -> None:

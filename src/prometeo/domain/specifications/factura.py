@@ -16,7 +16,7 @@ from prometeo.domain.specifications.fechas import (
     FechaEmisionNoFutura,
     FechaEmisionValida,
 )
-from prometeo.domain.value_objects.dinero import LIMITE, redondear2
+from prometeo.domain.value_objects.dinero import LIMITE, con_miles, redondear2
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 LIMITE_CONSUMIDOR_FINAL = Decimal("50.00")
@@ -122,7 +122,8 @@ class ImporteTotalDentroDelLimite(Specification[ContextoEmisionFactura]):
 
     def mensaje(self, candidate: ContextoEmisionFactura) -> str:
         return (
-            f"El importe total {candidate.totales.importe_total} debe ser menor que USD {LIMITE:,}"
+            f"El importe total {candidate.totales.importe_total} debe ser menor que USD "
+            f"{con_miles(LIMITE)}"
         )
 
 

@@ -22,6 +22,12 @@ LIMITE = Decimal("1000000000000")
 Numero: TypeAlias = Decimal | int | str
 
 
+def con_miles(numero: int | float | Decimal) -> str:
+    """A whole number as Spanish text writes it: groups of thousands split by a space
+    (1 087, 1 000 000 000 000), never by the English comma; fractions are rounded away."""
+    return f"{numero:,.0f}".replace(",", " ")
+
+
 def redondear2(valor: Decimal) -> Decimal:
     """Round an amount to cents, half up (SRI recomputes totals this way)."""
     return valor.quantize(CENTAVO, rounding=ROUND_HALF_UP)

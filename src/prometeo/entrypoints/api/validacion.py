@@ -12,6 +12,13 @@ def _ctx(detalle: Mapping[str, Any], clave: str) -> Any:
     return (detalle.get("ctx") or {}).get(clave)
 
 
+def _opciones(detalle: Mapping[str, Any]) -> str:
+    """pydantic's "'A', 'B' or 'C'" as Spanish lists it: "'A', 'B' o 'C'"."""
+    esperado = str(_ctx(detalle, "expected"))
+    antes, separador, ultima = esperado.rpartition(" or ")
+    return f"{antes} o {ultima}" if separador else esperado
+
+
 _DESCRIPCIONES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "missing": lambda _: "es obligatorio",
     "parametro_repetido": lambda _: "aparece más de una vez",
@@ -29,8 +36,8 @@ _DESCRIPCIONES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "model_attributes_type": lambda _: "debe ser un objeto JSON",
     "date_type": lambda _: "debe ser una fecha AAAA-MM-DD",
     "date_parsing": lambda _: "debe ser una fecha AAAA-MM-DD",
-    "literal_error": lambda d: f"debe ser uno de: {_ctx(d, 'expected')}",
-    "enum": lambda d: f"debe ser uno de: {_ctx(d, 'expected')}",
+    "literal_error": lambda d: f"debe ser uno de: {_opciones(d)}",
+    "enum": lambda d: f"debe ser uno de: {_opciones(d)}",
     "greater_than": lambda d: f"debe ser mayor que {_ctx(d, 'gt')}",
     "greater_than_equal": lambda d: f"debe ser mayor o igual que {_ctx(d, 'ge')}",
     "less_than": lambda d: f"debe ser menor que {_ctx(d, 'lt')}",

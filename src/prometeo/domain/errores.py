@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,33 @@ class OperacionNoPermitida(ReglasIncumplidas):
         error = cls.__new__(cls)
         ReglasIncumplidas.__init__(error, errores)
         return error
+
+
+class RevisionDeReglas:
+    """Checks that do not depend on one another, run all before any is reported: a
+    request with a negative price and an unknown tarifa names both rules, not the first.
+    A rule of the moment (OperacionNoPermitida) is not gathered: it stops at once."""
+
+    def __init__(self) -> None:
+        self.fallos: list[ReglasIncumplidas] = []
+
+    def revisar(self, verificacion: Callable[[], T]) -> T | None:
+        """The check's result, or None with its broken rules kept for `exigir`."""
+        try:
+            return verificacion()
+        except OperacionNoPermitida:
+            raise
+        except ReglasIncumplidas as error:
+            self.fallos.append(error)
+            return None
+
+    def exigir(self) -> None:
+        """Raise every rule broken so far together (one failed check: its own error, as
+        it was raised), or return quietly."""
+        if len(self.fallos) == 1:
+            raise self.fallos[0]
+        if self.fallos:
+            raise ReglasIncumplidas(e for fallo in self.fallos for e in fallo.errores)
 
 
 class ErrorDeConcurrencia(ErrorDeDominio):

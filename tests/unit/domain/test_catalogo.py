@@ -16,7 +16,7 @@ from prometeo.domain.entities.catalogo import (
     PuntoDeEmision,
     Sucursal,
 )
-from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.errores import ReglasIncumplidas, ValorInvalido
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import (
@@ -247,7 +247,49 @@ def test_producto_con_codigos_de_barras_y_unidad() -> None:
     assert (sin.codigos_barra, sin.codigo_auxiliar, sin.unidad_medida) == ((), None, None)
 
 
+def test_producto_nuevo_nombra_todas_las_reglas_que_incumple() -> None:
+    with pytest.raises(ReglasIncumplidas) as exc:
+        Producto.nuevo("p", " ", "Arroz", "-1", "12", stock_minimo="-2")
+
+    assert set(exc.value.reglas) == {
+        "CodigoValido",
+        "PrecioValido",
+        "TarifaIvaValida",
+        "StockMinimoValido",
+    }
+
+
+def test_producto_nuevo_valido() -> None:
+    valido = Producto.nuevo("p", "ARZ-001", "Arroz", "2.35", "4", "3", ("786",), "kg")
+
+    assert (valido.precio, valido.stock_minimo, valido.codigos_barra) == (
+        Precio("2.35"),
+        Decimal(3),
+        ("786",),
+    )
+
+
 # --- Cliente --------------------------------------------------------------------------
+
+
+def test_cliente_nuevo_nombra_todas_las_reglas_que_incumple() -> None:
+    with pytest.raises(ReglasIncumplidas) as exc:
+        Cliente.nuevo("c", "05", "0602910946", " ", " ", "no-es-correo", "12")
+
+    assert set(exc.value.reglas) == {
+        "CedulaValida",
+        "NombreValido",
+        "DireccionValida",
+        "EmailValido",
+        "TelefonoValido",
+    }
+
+
+def test_cliente_nuevo_valido() -> None:
+    valido = Cliente.nuevo("c", "05", "0602910945", "Juan", "Riobamba", None, None)
+
+    assert valido.identificacion == Cedula("0602910945")
+    assert valido.direccion == Direccion("Riobamba")
 
 
 def test_cliente_con_cedula() -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from prometeo.domain.errores import ReglaIncumplida, ReglasIncumplidas
+from prometeo.domain.errores import (
+    OperacionNoPermitida,
+    ReglaIncumplida,
+    ReglasIncumplidas,
+    RevisionDeReglas,
+    ValorInvalido,
+)
 from prometeo.domain.specifications.base import Specification, todas
 
 
@@ -68,3 +74,24 @@ def test_especificacion_base_es_abstracta() -> None:
 def test_error_sin_reglas_no_existe() -> None:
     with pytest.raises(ValueError, match="al menos una"):
         ReglasIncumplidas([])
+
+
+def test_una_revision_reune_las_reglas_pero_no_las_del_momento() -> None:
+    revision = RevisionDeReglas()
+    assert revision.revisar(lambda: 1) == 1
+    revision.exigir()  # nothing broken yet
+
+    def regla(nombre: str) -> None:
+        raise ValorInvalido(nombre, nombre)
+
+    assert revision.revisar(lambda: regla("A")) is None
+    assert revision.revisar(lambda: regla("B")) is None
+    with pytest.raises(ReglasIncumplidas) as exc:
+        revision.exigir()
+    assert exc.value.reglas == ("A", "B")
+
+    def momento() -> None:
+        raise OperacionNoPermitida("FacturaEnBorrador", "ya emitida")
+
+    with pytest.raises(OperacionNoPermitida):
+        RevisionDeReglas().revisar(momento)

@@ -164,3 +164,29 @@ def test_ruc_de_sociedad_con_digito_errado_se_acepta_con_advertencia(cliente: Te
     )
     assert len(creado["advertencias"]) == 1
     assert "verificador" in creado["advertencias"][0]
+
+
+def test_un_producto_con_varios_errores_los_nombra_todos(cliente: TestClient) -> None:
+    respuesta = cliente.post(
+        API + "/productos",
+        json={"codigo": "X", "nombre": " ", "precio": "-1", "tarifa_iva": "12"},
+    )
+    assert respuesta.status_code == 422
+    assert reglas(respuesta) == {"PrecioValido", "TarifaIvaValida", "NombreValido"}
+    assert exigir(cliente.get(API + "/productos"), 200)["items"] == []
+
+
+def test_un_cliente_con_varios_errores_los_nombra_todos(cliente: TestClient) -> None:
+    respuesta = cliente.post(
+        API + "/clientes",
+        json={
+            "tipo_identificacion": "05",
+            "identificacion": "0602910946",
+            "razon_social": "   ",
+            "email": "no-es-un-correo",
+            "direccion": "   ",
+        },
+    )
+    assert respuesta.status_code == 422
+    assert reglas(respuesta) == {"CedulaValida", "NombreValido", "EmailValido", "DireccionValida"}
+    assert exigir(cliente.get(API + "/clientes"), 200)["items"] == []

@@ -26,9 +26,8 @@ from prometeo.domain.entities.catalogo import (
     Sucursal,
 )
 from prometeo.domain.errores import ValorInvalido
-from prometeo.domain.value_objects.dinero import Precio, a_decimal
 from prometeo.domain.value_objects.direccion import Direccion
-from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
+from prometeo.domain.value_objects.identificacion import Ruc
 
 
 class ServicioCatalogo(ServicioAplicacion):
@@ -97,13 +96,13 @@ class ServicioCatalogo(ServicioAplicacion):
         return self._ejecutar(operacion, metadatos)
 
     def crear_producto(self, cmd: CrearProducto, metadatos: Metadatos | None = None) -> Registrado:
-        producto = Producto(
+        producto = Producto.nuevo(
             nuevo_id(cmd.producto_id),
             cmd.codigo,
             cmd.nombre,
-            Precio(cmd.precio),
+            cmd.precio,
             cmd.tarifa_iva,
-            a_decimal(cmd.stock_minimo, "StockMinimoValido", "El stock mínimo"),
+            cmd.stock_minimo,
             tuple(cmd.codigos_barra),
             cmd.unidad_medida,
         )
@@ -116,15 +115,16 @@ class ServicioCatalogo(ServicioAplicacion):
 
     def crear_cliente(self, cmd: CrearCliente, metadatos: Metadatos | None = None) -> Registrado:
         """A cliente; a company RUC whose check digit fails is accepted with a warning."""
-        identificacion = crear_identificacion(cmd.tipo_identificacion, cmd.identificacion)
-        cliente = Cliente(
+        cliente = Cliente.nuevo(
             nuevo_id(cmd.cliente_id),
-            identificacion,
+            cmd.tipo_identificacion,
+            cmd.identificacion,
             cmd.razon_social,
-            None if cmd.direccion is None else Direccion(cmd.direccion),
+            cmd.direccion,
             cmd.email,
             cmd.telefono,
         )
+        identificacion = cliente.identificacion
 
         def operacion(uow: UnidadDeTrabajo) -> Registrado:
             uow.catalogo.agregar_cliente(cliente)

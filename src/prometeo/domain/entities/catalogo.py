@@ -5,15 +5,20 @@ a change is a new instance that replaces the old one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.errores import RevisionDeReglas, ValorInvalido
 from prometeo.domain.events.comprobante import DatosEmisor
-from prometeo.domain.value_objects.dinero import Precio, a_decimal, redondear6
+from prometeo.domain.value_objects.dinero import Numero, Precio, a_decimal, redondear6
 from prometeo.domain.value_objects.direccion import Direccion
-from prometeo.domain.value_objects.identificacion import ConsumidorFinal, Identificacion, Ruc
+from prometeo.domain.value_objects.identificacion import (
+    ConsumidorFinal,
+    Identificacion,
+    Ruc,
+    crear_identificacion,
+)
 from prometeo.domain.value_objects.numero_comprobante import SECUENCIAL_MAXIMO, TipoComprobante
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 from prometeo.domain.value_objects.texto_sri import (
@@ -47,6 +52,16 @@ MAXIMO_CODIGOS_BARRA = 20
 def _texto(valor: object, regla: str, campo: str, maximo: int) -> str:
     """The text stripped: one line, not blank, at most `maximo` characters (see texto_sri)."""
     return CampoSri(campo, regla, maximo).validar(valor)
+
+
+def _fijar_campos(entidad: object, **verificaciones: Callable[[], object]) -> None:
+    """Check every field of a frozen entity, then set each to its checked value: every
+    broken rule is reported together, and nothing is set unless all hold."""
+    revision = RevisionDeReglas()
+    valores = {campo: revision.revisar(verificar) for campo, verificar in verificaciones.items()}
+    revision.exigir()
+    for campo, valor in valores.items():
+        object.__setattr__(entidad, campo, valor)
 
 
 def _id(valor: object, campo: str = "El id") -> str:
@@ -268,26 +283,66 @@ class Producto:
     unidad_medida: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(self, "codigo", CODIGO_PRODUCTO.validar(self.codigo))
-        object.__setattr__(self, "nombre", NOMBRE_PRODUCTO.validar(self.nombre))
-        object.__setattr__(self, "tarifa_iva", TarifaIva.de_codigo(self.tarifa_iva).codigo)
-        minimo = a_decimal(self.stock_minimo, "StockMinimoValido", "El stock mínimo")
-        if minimo < 0 or minimo != redondear6(minimo):
-            raise ValorInvalido(
-                "StockMinimoValido",
-                f"El stock mínimo debe ser cero o positivo, con hasta 6 decimales: {minimo}",
-            )
-        object.__setattr__(self, "stock_minimo", minimo)
-        object.__setattr__(self, "codigos_barra", _codigos_barra(self.codigos_barra))
-        object.__setattr__(
-            self, "unidad_medida", UNIDAD_MEDIDA.validar_opcional(self.unidad_medida)
+        _fijar_campos(
+            self,
+            id=lambda: _id(self.id),
+            codigo=lambda: CODIGO_PRODUCTO.validar(self.codigo),
+            nombre=lambda: NOMBRE_PRODUCTO.validar(self.nombre),
+            tarifa_iva=lambda: TarifaIva.de_codigo(self.tarifa_iva).codigo,
+            stock_minimo=lambda: _stock_minimo(self.stock_minimo),
+            codigos_barra=lambda: _codigos_barra(self.codigos_barra),
+            unidad_medida=lambda: UNIDAD_MEDIDA.validar_opcional(self.unidad_medida),
         )
+
+    @classmethod
+    def nuevo(
+        cls,
+        id: str,
+        codigo: str,
+        nombre: str,
+        precio: Numero,
+        tarifa_iva: str,
+        stock_minimo: Numero = 0,
+        codigos_barra: tuple[str, ...] = (),
+        unidad_medida: str | None = None,
+    ) -> Producto:
+        """A product from what a person typed, the price too: every broken rule of its
+        fields is reported at once (a negative price and an unknown tarifa name both)."""
+        revision = RevisionDeReglas()
+        valido = revision.revisar(lambda: Precio(precio))
+        minimo = revision.revisar(lambda: _stock_minimo(stock_minimo))
+        # With the price or the minimum refused, the other fields are still checked, with
+        # stand-ins that never leave this function (exigir raises below).
+        producto = revision.revisar(
+            lambda: cls(
+                id,
+                codigo,
+                nombre,
+                valido if valido is not None else Precio(0),
+                tarifa_iva,
+                minimo if minimo is not None else Decimal(0),
+                codigos_barra,
+                unidad_medida,
+            )
+        )
+        revision.exigir()
+        assert producto is not None
+        return producto
 
     @property
     def codigo_auxiliar(self) -> str | None:
         """The code a document prints beside codigoPrincipal: the first barcode."""
         return self.codigos_barra[0] if self.codigos_barra else None
+
+
+def _stock_minimo(valor: object) -> Decimal:
+    minimo = a_decimal(valor, "StockMinimoValido", "El stock mínimo")
+    if minimo < 0 or minimo != redondear6(minimo):
+        raise ValorInvalido(
+            "StockMinimoValido",
+            f"El stock mínimo debe ser cero o positivo, con hasta 6 decimales: {minimo}",
+        )
+    return minimo
 
 
 def _codigos_barra(valor: object) -> tuple[str, ...]:
@@ -325,10 +380,45 @@ class Cliente:
     telefono: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(self, "razon_social", RAZON_SOCIAL.validar(self.razon_social))
-        object.__setattr__(self, "email", _email(self.email))
-        object.__setattr__(self, "telefono", _telefono(self.telefono))
+        _fijar_campos(
+            self,
+            id=lambda: _id(self.id),
+            razon_social=lambda: RAZON_SOCIAL.validar(self.razon_social),
+            email=lambda: _email(self.email),
+            telefono=lambda: _telefono(self.telefono),
+        )
+
+    @classmethod
+    def nuevo(
+        cls,
+        id: str,
+        tipo_identificacion: str,
+        identificacion: str,
+        razon_social: str,
+        direccion: str | None = None,
+        email: str | None = None,
+        telefono: str | None = None,
+    ) -> Cliente:
+        """A cliente from what a person typed: a wrong cédula, a blank razón social and a
+        bad email are reported together, not only the first."""
+        revision = RevisionDeReglas()
+        valida = revision.revisar(lambda: crear_identificacion(tipo_identificacion, identificacion))
+        domicilio = None if direccion is None else revision.revisar(lambda: Direccion(direccion))
+        # With the identification refused, the other fields are still checked, with a
+        # stand-in that never leaves this function (exigir raises below).
+        cliente = revision.revisar(
+            lambda: cls(
+                id,
+                valida if valida is not None else ConsumidorFinal(),
+                razon_social,
+                domicilio,
+                email,
+                telefono,
+            )
+        )
+        revision.exigir()
+        assert cliente is not None
+        return cliente
 
     @property
     def es_consumidor_final(self) -> bool:

@@ -138,3 +138,28 @@ def test_nota_sobre_factura_desconocida_o_en_borrador(tienda: TiendaHttp) -> Non
     respuesta = nota(tienda, borrador, "1")
     assert respuesta.status_code == 422
     assert "FacturaEmitidaParaNotaCredito" in reglas(respuesta)
+
+
+def test_una_nota_con_varios_errores_los_nombra_todos(
+    tienda: TiendaHttp, vendida: dict[str, Any]
+) -> None:
+    antes = tienda.ultima_posicion()
+    cafe = tienda.ids["cafe"]
+    respuesta = nota(
+        tienda,
+        vendida,
+        "1",
+        motivo="   ",
+        lineas=[
+            {"producto_id": cafe, "cantidad": "1", "valor": "1.00"},
+            {"producto_id": cafe, "cantidad": "1.0000001"},
+        ],
+    )
+
+    assert respuesta.status_code == 422
+    assert reglas(respuesta) == {
+        "MotivoModificacionValido",
+        "LineaNotaCreditoValida",
+        "CantidadConHasta6Decimales",
+    }
+    assert tienda.ultima_posicion() == antes

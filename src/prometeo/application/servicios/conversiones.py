@@ -4,11 +4,12 @@ here, so a malformed value is refused by the domain with the rule it breaks."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Literal
 
 from prometeo.application.comandos import LineaNotaCreditoCmd, PagoCmd
 from prometeo.domain.entities.catalogo import Cliente
-from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.errores import RevisionDeReglas, ValorInvalido
 from prometeo.domain.services.acreditacion import SolicitudLineaCredito
 from prometeo.domain.services.totales import DescuentoGlobal
 from prometeo.domain.value_objects.comprador import Comprador
@@ -60,12 +61,17 @@ def descuento_global_de(tipo: str, valor: Numero) -> DescuentoGlobal:
 
 
 def solicitudes_de(lineas: Iterable[LineaNotaCreditoCmd]) -> list[SolicitudLineaCredito]:
-    """The lines of a nota de crédito as the domain reads them: units or a value."""
-    return [
-        SolicitudLineaCredito(
+    """The lines of a nota de crédito as the domain reads them: units or a value. Every
+    wrong line is reported, not only the first."""
+
+    def solicitud(linea: LineaNotaCreditoCmd) -> SolicitudLineaCredito:
+        return SolicitudLineaCredito(
             linea.producto_id,
             cantidad=None if linea.cantidad is None else Cantidad(linea.cantidad),
             valor=dinero_opcional(linea.valor),
         )
-        for linea in lineas
-    ]
+
+    revision = RevisionDeReglas()
+    solicitudes = [revision.revisar(partial(solicitud, linea)) for linea in lineas]
+    revision.exigir()
+    return [s for s in solicitudes if s is not None]

@@ -179,6 +179,7 @@ class ServicioFacturas(ServicioAplicacion):
             secuencial_inicial=numeracion.secuencial_inicial,
             reloj=self._reloj,
             stock_minimo=cargas.stock_minimo(uow, productos),
+            codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
         )
 
 

@@ -43,17 +43,20 @@ def emitir_factura(
     secuencial_inicial: int = 1,
     stock_minimo: Mapping[str, Decimal] = _SIN_MINIMOS,
     limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL,
+    codigo_bodega: str | None = None,
 ) -> FacturaEmitida:
     """Check every emission rule at once; then assign the next number, take each line's
     goods from stock (FIFO) and record FacturaEmitida with the cost of each line.
 
     `inventarios` maps producto_id to its Inventario in the factura's bodega. The emisor
-    and the establecimiento (codes and address) are copied into the FacturaEmitida."""
+    and the establecimiento (codes and address) are copied into the FacturaEmitida; the
+    bodega's code names it in a rule's message."""
     contexto = ContextoEmisionFactura(
         factura,
         reloj.hoy(),
         {producto: inventario.stock for producto, inventario in inventarios.items()},
         limite_consumidor_final,
+        codigo_bodega,
     )
     reglas_emision_factura().exigir(contexto)
     numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id, secuencial_inicial)

@@ -32,6 +32,8 @@ class ContextoEmisionFactura:
     hoy: date
     stock_disponible: Mapping[str, Decimal]
     limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL
+    # The bodega's code, as its people name it in messages (unknown: its id).
+    codigo_bodega: str | None = None
     totales: Totales = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +57,18 @@ class ContextoEmisionFactura:
         for linea in self.factura.lineas:
             pedidas[linea.producto_id] = pedidas.get(linea.producto_id, Decimal(0)) + linea.cantidad
         return pedidas
+
+    @property
+    def bodega(self) -> str:
+        """The factura's bodega as a person names it: its code."""
+        return self.codigo_bodega or self.factura.bodega_id
+
+    def codigo_de(self, producto_id: str) -> str:
+        """A product as a person names it: its code on the factura's lines."""
+        return next(
+            (ln.codigo for ln in self.factura.lineas if ln.producto_id == producto_id),
+            producto_id,
+        )
 
     def faltantes(self) -> dict[str, tuple[Decimal, Decimal]]:
         """Products whose stock is short: producto → (requested, available)."""
@@ -187,10 +201,11 @@ class StockSuficienteParaFactura(Specification[ContextoEmisionFactura]):
 
     def mensaje(self, candidate: ContextoEmisionFactura) -> str:
         detalle = "; ".join(
-            f"producto {producto}: se piden {pedida.normalize():f}, hay {disponible.normalize():f}"
+            f"producto {candidate.codigo_de(producto)}: se piden {pedida.normalize():f}, "
+            f"hay {disponible.normalize():f}"
             for producto, (pedida, disponible) in candidate.faltantes().items()
         )
-        return f"Stock insuficiente en la bodega {candidate.factura.bodega_id}: {detalle}"
+        return f"Stock insuficiente en la bodega {candidate.bodega}: {detalle}"
 
 
 def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:

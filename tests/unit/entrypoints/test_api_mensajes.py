@@ -1,0 +1,29 @@
+"""Messages name things the way a person knows them: by their codes, never by UUID."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apoyo_http import TiendaHttp
+
+
+def mensajes(respuesta: Any) -> str:
+    assert respuesta.status_code == 422, respuesta.text
+    return " ".join(e["mensaje"] for e in respuesta.json()["errores"])
+
+
+def sin_ids(tienda: TiendaHttp, texto: str) -> None:
+    for clave, id in tienda.ids.items():
+        assert id not in texto, (clave, texto)
+
+
+def test_el_stock_insuficiente_de_una_factura_nombra_producto_y_bodega_por_su_codigo(
+    tienda: TiendaHttp,
+) -> None:
+    tienda.ingresar("cafe", "1", "2.00")
+    texto = mensajes(tienda.intentar_factura(("cafe", "3"), ("pan", "1")))
+
+    assert "Stock insuficiente en la bodega B1" in texto
+    assert "producto CAF: se piden 3, hay 1" in texto
+    assert "producto PAN: se piden 1, hay 0" in texto
+    sin_ids(tienda, texto)

@@ -24,9 +24,20 @@ from prometeo.bootstrap import (
     servir_metricas,
     sin_conexion,
 )
-from prometeo.entrypoints import cli_proyecciones, cli_seguimiento, cli_servidor, cli_sri
+from prometeo.entrypoints import (
+    cli_espanol,
+    cli_proyecciones,
+    cli_seguimiento,
+    cli_servidor,
+    cli_sri,
+)
 
-app = typer.Typer(help="prometeo: facturación e inventario.", no_args_is_help=True)
+app = typer.Typer(
+    help="prometeo: facturación e inventario.",
+    no_args_is_help=True,
+    # Typer's shell-completion options describe themselves only in English.
+    add_completion=False,
+)
 db = typer.Typer(help="Base de datos.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(cli_proyecciones.proyecciones, name="projections")
@@ -34,6 +45,11 @@ cli_servidor.registrar(app)  # serve, demo, token
 cli_seguimiento.registrar(app)  # aparcados
 cli_sri.registrar(app)  # sri enviar
 consola = Console()
+
+
+def main() -> None:
+    """The `prometeo` command: `app`, with its help and its errors in Spanish."""
+    cli_espanol.ejecutar(app)
 
 
 @app.callback()

@@ -5,9 +5,79 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
+from prometeo.entrypoints.cli import app
+from prometeo.entrypoints.cli_espanol import ejecutar
 from prometeo.entrypoints.cli_proyecciones import _EventosPorSegundo
 
 
 def test_el_ritmo_de_la_reconstruccion_separa_los_miles_con_un_espacio() -> None:
     tarea: Any = SimpleNamespace(speed=1087.4)
     assert _EventosPorSegundo().render(tarea).plain == "1 087 eventos/s"
+
+
+def salida(
+    argumentos: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
+    """The exit code and everything `prometeo ARGUMENTOS` wrote, on one line per line."""
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as fin:
+        ejecutar(app, argumentos)
+    capturado = capsys.readouterr()
+    codigo = fin.value.code
+    assert isinstance(codigo, int)
+    return codigo, capturado.out + capturado.err
+
+
+@pytest.mark.parametrize("argumentos", [["--help"], ["projections", "rebuild", "--help"]])
+def test_la_ayuda_esta_en_espanol(
+    argumentos: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codigo, texto = salida(argumentos, capsys, monkeypatch)
+
+    assert codigo == 0
+    assert "Muestra esta ayuda y termina." in texto
+    assert "Uso: prometeo" in texto
+    assert "Opciones" in texto
+    for ingles in ("Show this message", "Usage:", "Options", "[OPTIONS]", "completion"):
+        assert ingles not in texto
+
+
+@pytest.mark.parametrize(
+    ("argumentos", "mensaje"),
+    [
+        (
+            ["projections", "rebuild", "--lote", "x"],
+            "Valor no válido para la opción '--lote': debe ser un número entero.",
+        ),
+        (
+            ["projections", "rebuild", "--lote", "0"],
+            "Valor no válido para la opción '--lote': debe ser mayor o igual que 1.",
+        ),
+        (
+            ["projections", "rebuild", "--nope"],
+            "No existe la opción --nope (¿quiso decir --lote?).",
+        ),
+        (["projections", "rebuild", "a", "b"], "Sobra el argumento (b)."),
+        (["projections", "rebuild", "--lote"], "La opción '--lote' necesita un valor."),
+        (["nada"], "No existe el comando 'nada'."),
+        (
+            ["token", "--rol", "x", "--nombre", "y"],
+            "'x' no es válido; debe ser uno de: 'admin', 'cajero', 'bodeguero' o 'contador'.",
+        ),
+    ],
+)
+def test_los_errores_de_uso_estan_en_espanol(
+    argumentos: list[str],
+    mensaje: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    codigo, texto = salida(argumentos, capsys, monkeypatch)
+
+    assert codigo == 2
+    assert mensaje in texto
+    assert "para ver la ayuda" in texto
+    for ingles in ("Invalid value", "No such", "Usage:", "Try '", "Got unexpected", "Input should"):
+        assert ingles not in texto

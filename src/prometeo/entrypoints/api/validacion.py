@@ -67,11 +67,17 @@ def nombre_del_campo(ubicacion: tuple[Any, ...]) -> tuple[str, str]:
     return sujeto, nombre
 
 
+def que_se_espera(detalle: Mapping[str, Any]) -> str:
+    """What a pydantic validation error says of its value, in Spanish ("debe ser un número
+    entero"), without naming the field."""
+    descripcion = _DESCRIPCIONES.get(str(detalle.get("type")))
+    return descripcion(detalle) if descripcion else f"no es válido ({detalle.get('type')})"
+
+
 def describir_error(detalle: Mapping[str, Any]) -> str:
     """A validation error of pydantic as one Spanish sentence that names the field."""
     sujeto, nombre = nombre_del_campo(tuple(detalle.get("loc", ())))
-    descripcion = _DESCRIPCIONES.get(str(detalle.get("type")))
-    texto = descripcion(detalle) if descripcion else f"no es válido ({detalle.get('type')})"
+    texto = que_se_espera(detalle)
     if not nombre:
         return f"{'El cuerpo de la solicitud' if sujeto == 'El campo' else sujeto} {texto}"
     return f"{sujeto} «{nombre}» {texto}"

@@ -95,7 +95,27 @@ def test_emisor_invalido(cambios: dict[str, object], regla: str) -> None:
     assert regla_de(Emisor, **emisor(**cambios)) == (regla,)
 
 
+def test_emisor_con_varios_errores_los_nombra_todos() -> None:
+    with pytest.raises(ReglasIncumplidas) as exc:
+        Emisor(**emisor(razon_social=" ", ambiente="3", regimen="OTRO"))  # type: ignore[arg-type]
+
+    assert set(exc.value.reglas) == {"NombreValido", "AmbienteValido", "RegimenValido"}
+
+
 # --- Sucursal, PuntoDeEmision, Bodega -------------------------------------------------
+
+
+def test_sucursal_bodega_y_punto_con_varios_errores_los_nombran_todos() -> None:
+    with pytest.raises(ReglasIncumplidas) as sucursal:
+        Sucursal("s1", "000", " ", MATRIZ)
+    with pytest.raises(ReglasIncumplidas) as bodega:
+        Bodega("b1", " ", " ", " ")
+    with pytest.raises(ReglasIncumplidas) as punto:
+        PuntoDeEmision("p1", "s1", "0", {"99": 1})
+
+    assert set(sucursal.value.reglas) == {"CodigoValido", "NombreValido"}
+    assert set(bodega.value.reglas) == {"IdValido", "CodigoValido", "NombreValido"}
+    assert set(punto.value.reglas) == {"CodigoValido", "SecuencialInicialValido"}
 
 
 def test_sucursal_valida() -> None:

@@ -64,6 +64,13 @@ def _fijar_campos(entidad: object, **verificaciones: Callable[[], object]) -> No
         object.__setattr__(entidad, campo, valor)
 
 
+def _si(valor: object, cumple: bool, regla: str, mensaje: str) -> object:
+    """The value unchanged when it `cumple` its rule; ValorInvalido otherwise."""
+    if not cumple:
+        raise ValorInvalido(regla, mensaje)
+    return valor
+
+
 def _id(valor: object, campo: str = "El id") -> str:
     return _texto(valor, "IdValido", campo, 100)
 
@@ -101,54 +108,48 @@ class Emisor:
     regimen: str = REGIMEN_GENERAL
 
     def __post_init__(self) -> None:
-        fijar = object.__setattr__
-        if not self.ruc.numero.endswith("001"):
-            raise ValorInvalido(
+        _fijar_campos(
+            self,
+            ruc=lambda: _si(
+                self.ruc,
+                self.ruc.numero.endswith("001"),
                 "RucEmisorTerminaEn001",
                 f"El RUC del emisor debe terminar en 001 (su matriz): {self.ruc.numero}",
-            )
-        fijar(
-            self,
-            "contribuyente_especial",
-            _opcional(
+            ),
+            contribuyente_especial=lambda: _opcional(
                 self.contribuyente_especial,
                 _CONTRIBUYENTE_ESPECIAL,
                 "ContribuyenteEspecialValido",
                 "El número de resolución de contribuyente especial debe tener de 3 a 13 "
                 "letras o dígitos",
             ),
-        )
-        fijar(
-            self,
-            "agente_retencion",
-            _opcional(
+            agente_retencion=lambda: _opcional(
                 self.agente_retencion,
                 _AGENTE_RETENCION,
                 "AgenteRetencionValido",
                 "El número de resolución de agente de retención debe tener de 1 a 8 dígitos",
             ),
-        )
-        if self.regimen not in REGIMENES:
-            raise ValorInvalido(
+            regimen=lambda: _si(
+                self.regimen,
+                self.regimen in REGIMENES,
                 "RegimenValido",
                 f"El régimen debe ser {', '.join(REGIMENES)}: {self.regimen!r}",
-            )
-        fijar(self, "razon_social", RAZON_SOCIAL.validar(self.razon_social))
-        fijar(
-            self,
-            "nombre_comercial",
-            NOMBRE_COMERCIAL.validar(self.nombre_comercial),
-        )
-        if not isinstance(self.obligado_contabilidad, bool):
-            raise ValorInvalido(
+            ),
+            razon_social=lambda: RAZON_SOCIAL.validar(self.razon_social),
+            nombre_comercial=lambda: NOMBRE_COMERCIAL.validar(self.nombre_comercial),
+            obligado_contabilidad=lambda: _si(
+                self.obligado_contabilidad,
+                isinstance(self.obligado_contabilidad, bool),
                 "ObligadoContabilidadValido",
                 f"Obligado a llevar contabilidad debe ser sí o no: {self.obligado_contabilidad!r}",
-            )
-        if self.ambiente not in (AMBIENTE_PRUEBAS, AMBIENTE_PRODUCCION):
-            raise ValorInvalido(
+            ),
+            ambiente=lambda: _si(
+                self.ambiente,
+                self.ambiente in (AMBIENTE_PRUEBAS, AMBIENTE_PRODUCCION),
                 "AmbienteValido",
                 f"El ambiente debe ser 1 (pruebas) o 2 (producción): {self.ambiente!r}",
-            )
+            ),
+        )
 
     def datos(self) -> DatosEmisor:
         """The copy a document keeps of its emisor."""
@@ -188,9 +189,12 @@ class Sucursal:
     direccion: Direccion
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(self, "codigo", _codigo_serie(self.codigo, "El código de sucursal"))
-        object.__setattr__(self, "nombre", NOMBRE_SUCURSAL.validar(self.nombre))
+        _fijar_campos(
+            self,
+            id=lambda: _id(self.id),
+            codigo=lambda: _codigo_serie(self.codigo, "El código de sucursal"),
+            nombre=lambda: NOMBRE_SUCURSAL.validar(self.nombre),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +210,12 @@ class PuntoDeEmision:
     siguiente_secuencial: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(self, "sucursal_id", _id(self.sucursal_id, "El id de la sucursal"))
-        object.__setattr__(
-            self, "codigo", _codigo_serie(self.codigo, "El código del punto de emisión")
-        )
-        object.__setattr__(
-            self, "siguiente_secuencial", _secuenciales_iniciales(self.siguiente_secuencial)
+        _fijar_campos(
+            self,
+            id=lambda: _id(self.id),
+            sucursal_id=lambda: _id(self.sucursal_id, "El id de la sucursal"),
+            codigo=lambda: _codigo_serie(self.codigo, "El código del punto de emisión"),
+            siguiente_secuencial=lambda: _secuenciales_iniciales(self.siguiente_secuencial),
         )
 
     def secuencial_inicial(self, tipo: TipoComprobante) -> int:
@@ -259,10 +262,13 @@ class Bodega:
     nombre: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "id", _id(self.id))
-        object.__setattr__(self, "sucursal_id", _id(self.sucursal_id, "El id de la sucursal"))
-        object.__setattr__(self, "codigo", CODIGO_BODEGA.validar(self.codigo))
-        object.__setattr__(self, "nombre", NOMBRE_BODEGA.validar(self.nombre))
+        _fijar_campos(
+            self,
+            id=lambda: _id(self.id),
+            sucursal_id=lambda: _id(self.sucursal_id, "El id de la sucursal"),
+            codigo=lambda: CODIGO_BODEGA.validar(self.codigo),
+            nombre=lambda: NOMBRE_BODEGA.validar(self.nombre),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,3 +27,24 @@ def test_el_stock_insuficiente_de_una_factura_nombra_producto_y_bodega_por_su_co
     assert "producto CAF: se piden 3, hay 1" in texto
     assert "producto PAN: se piden 1, hay 0" in texto
     sin_ids(tienda, texto)
+
+
+def test_una_transferencia_rechazada_nombra_producto_y_bodega_por_su_codigo(
+    tienda: TiendaHttp,
+) -> None:
+    tienda.ingresar("cafe", "2", "2.00")
+    cuerpo = {
+        "producto_id": tienda.ids["cafe"],
+        "bodega_origen_id": tienda.ids["bodega"],
+        "bodega_destino_id": tienda.ids["bodega2"],
+        "cantidad": "5",
+    }
+    ruta = "/api/v1/inventario/transferencias"
+    insuficiente = mensajes(tienda.http.post(ruta, json=cuerpo))
+    misma = mensajes(
+        tienda.http.post(ruta, json=dict(cuerpo, bodega_destino_id=tienda.ids["bodega"]))
+    )
+
+    assert "Stock insuficiente del producto CAF en la bodega B1" in insuficiente
+    assert "origen y destino son la misma bodega B1" in misma
+    sin_ids(tienda, insuficiente + misma)

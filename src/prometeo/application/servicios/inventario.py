@@ -60,6 +60,8 @@ class ServicioInventario(ServicioAplicacion):
                 documento=f"TRANSFERENCIA {transferencia_id}",
                 documento_id=transferencia_id,
                 stock_minimo_origen=producto.stock_minimo,
+                codigo_producto=producto.codigo,
+                codigo_bodega_origen=origen.codigo,
             )
             costo = sum((c.costo for c in consumos), Decimal("0.00"))
             return TransferenciaRealizada(transferencia_id, cantidad.valor, costo)

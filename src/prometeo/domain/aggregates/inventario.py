@@ -156,12 +156,22 @@ class Inventario(Agregado):
         documento_id: str,
         motivo: MotivoSalida = "VENTA",
         stock_minimo: Decimal = CERO,
+        codigo_producto: str | None = None,
+        codigo_bodega: str | None = None,
     ) -> tuple[ConsumoLote, ...]:
         """Take goods out, oldest lots first; returns which lots gave how much, at what
-        cost. Raises StockBajo as well when this exit crosses the minimum."""
+        cost. Raises StockBajo as well when this exit crosses the minimum. The codes, when
+        given, name the product and the bodega in a refusal."""
         antes = self.stock
         StockSuficiente().exigir(
-            SolicitudSalida(self.producto_id, self.bodega_id, cantidad.valor, antes)
+            SolicitudSalida(
+                self.producto_id,
+                self.bodega_id,
+                cantidad.valor,
+                antes,
+                codigo_producto,
+                codigo_bodega,
+            )
         )
         consumos = self._consumos_fifo(cantidad.valor)
         self._registrar(

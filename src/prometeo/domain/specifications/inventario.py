@@ -16,6 +16,9 @@ class SolicitudSalida:
     bodega_id: str
     solicitada: Decimal
     disponible: Decimal
+    # The product's and the bodega's codes, as people name them (unknown: their ids).
+    codigo_producto: str | None = None
+    codigo_bodega: str | None = None
 
 
 class StockSuficiente(Specification[SolicitudSalida]):
@@ -26,8 +29,9 @@ class StockSuficiente(Specification[SolicitudSalida]):
 
     def mensaje(self, candidate: SolicitudSalida) -> str:
         return (
-            f"Stock insuficiente del producto {candidate.producto_id} en la bodega "
-            f"{candidate.bodega_id}: se solicitan {candidate.solicitada}, "
+            f"Stock insuficiente del producto {candidate.codigo_producto or candidate.producto_id}"
+            f" en la bodega {candidate.codigo_bodega or candidate.bodega_id}: se solicitan "
+            f"{candidate.solicitada}, "
             f"hay disponibles {candidate.disponible}"
         )
 
@@ -40,6 +44,8 @@ class SolicitudTransferencia:
     bodega_origen: str
     producto_destino: str
     bodega_destino: str
+    # The origin bodega's code, as people name it (unknown: its id).
+    codigo_bodega_origen: str | None = None
 
 
 class TransferenciaEntreBodegasDistintas(Specification[SolicitudTransferencia]):
@@ -59,5 +65,6 @@ class TransferenciaEntreBodegasDistintas(Specification[SolicitudTransferencia]):
                 f"{candidate.producto_destino}"
             )
         if candidate.bodega_origen == candidate.bodega_destino:
-            problemas.append(f"origen y destino son la misma bodega {candidate.bodega_origen}")
+            bodega = candidate.codigo_bodega_origen or candidate.bodega_origen
+            problemas.append(f"origen y destino son la misma bodega {bodega}")
         return "Transferencia inválida: " + "; ".join(problemas)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,15 @@ class RevisionDeReglas:
             raise self.fallos[0]
         if self.fallos:
             raise ReglasIncumplidas(e for fallo in self.fallos for e in fallo.errores)
+
+
+def ambas(primera: Callable[[], T], segunda: Callable[[], U]) -> tuple[T, U]:
+    """Both checks' results; when either fails, every rule both broke, together."""
+    revision = RevisionDeReglas()
+    uno = revision.revisar(primera)
+    otro = revision.revisar(segunda)
+    revision.exigir()
+    return uno, otro  # type: ignore[return-value]  # neither is None once exigir passed
 
 
 class ErrorDeConcurrencia(ErrorDeDominio):

@@ -126,3 +126,11 @@ def test_una_transferencia_con_ids_desconocidos(
         tienda.inventario_service.transferir_stock(TransferirStock(producto, origen, destino, "1"))
 
     assert error.value.id == "x"
+
+
+def test_un_ingreso_con_cantidad_y_costo_invalidos_nombra_ambas_reglas(tienda: Escenario) -> None:
+    with pytest.raises(ReglasIncumplidas) as error:
+        tienda.inventario_service.registrar_ingreso(RegistrarIngreso(CAFE, BODEGA, "0", "-1"))
+
+    assert reglas(error.value) == {"CantidadPositiva", "PrecioValido"}
+    assert tienda.almacen.streams == {}

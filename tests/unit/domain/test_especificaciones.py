@@ -10,6 +10,7 @@ from prometeo.domain.errores import (
     ReglasIncumplidas,
     RevisionDeReglas,
     ValorInvalido,
+    ambas,
 )
 from prometeo.domain.specifications.base import Specification, todas
 
@@ -95,3 +96,13 @@ def test_una_revision_reune_las_reglas_pero_no_las_del_momento() -> None:
 
     with pytest.raises(OperacionNoPermitida):
         RevisionDeReglas().revisar(momento)
+
+
+def test_ambas_devuelve_los_dos_valores_o_todas_las_reglas() -> None:
+    def regla(nombre: str) -> int:
+        raise ValorInvalido(nombre, nombre)
+
+    assert ambas(lambda: 1, lambda: "dos") == (1, "dos")
+    with pytest.raises(ReglasIncumplidas) as exc:
+        ambas(lambda: regla("A"), lambda: regla("B"))
+    assert exc.value.reglas == ("A", "B")

@@ -8,6 +8,7 @@ from prometeo.application.comandos import RegistrarIngreso, TransferirStock
 from prometeo.application.resultados import IngresoRegistrado, TransferenciaRealizada
 from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
+from prometeo.domain.errores import ambas
 from prometeo.domain.services.transferencia import transferir
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 
@@ -22,14 +23,16 @@ class ServicioInventario(ServicioAplicacion):
         """Receive goods of a known product into a known bodega as a new lot, at the end
         of the FIFO queue."""
         lote_id = nuevo_id(cmd.lote_id)
+        # Quantity and cost are checked together: both wrong, both named.
+        cantidad, costo = ambas(lambda: Cantidad(cmd.cantidad), lambda: Precio(cmd.costo_unitario))
 
         def operacion(uow: UnidadDeTrabajo) -> IngresoRegistrado:
             producto = uow.catalogo.producto(cmd.producto_id)
             bodega = uow.catalogo.bodega(cmd.bodega_id)
             inventario = uow.inventarios.obtener(producto.id, bodega.id)
             inventario.ingresar(
-                Cantidad(cmd.cantidad),
-                Precio(cmd.costo_unitario),
+                cantidad,
+                costo,
                 self._reloj.hoy(),
                 fecha_caducidad=cmd.fecha_caducidad,
                 documento=(cmd.referencia or "").strip(),

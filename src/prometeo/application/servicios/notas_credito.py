@@ -8,7 +8,7 @@ from prometeo.application.servicios import cargas
 from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
 from prometeo.application.servicios.conversiones import solicitudes_de
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
-from prometeo.domain.errores import RevisionDeReglas
+from prometeo.domain.errores import ambas
 from prometeo.domain.services.emision_nota_credito import emitir_nota_credito
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
@@ -27,13 +27,9 @@ class ServicioNotasCredito(ServicioAplicacion):
         the next number of the factura's punto de emisión."""
         nota_id = nuevo_id(cmd.nota_credito_id)
         # The motivo and every line are checked before any is reported.
-        revision = RevisionDeReglas()
-        revisado = revision.revisar(lambda: MotivoModificacion(cmd.motivo))
-        revisadas = revision.revisar(lambda: solicitudes_de(cmd.lineas))
-        revision.exigir()
-        assert revisado is not None
-        assert revisadas is not None
-        motivo, solicitudes = revisado, revisadas
+        motivo, solicitudes = ambas(
+            lambda: MotivoModificacion(cmd.motivo), lambda: solicitudes_de(cmd.lineas)
+        )
 
         def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
             if cmd.nota_credito_id is not None:

@@ -48,3 +48,27 @@ def test_una_transferencia_rechazada_nombra_producto_y_bodega_por_su_codigo(
     assert "Stock insuficiente del producto CAF en la bodega B1" in insuficiente
     assert "origen y destino son la misma bodega B1" in misma
     sin_ids(tienda, insuficiente + misma)
+
+
+def test_una_linea_de_nota_mal_escrita_se_nombra_por_su_numero(tienda: TiendaHttp) -> None:
+    tienda.ingresar("cafe", "2", "2.00")
+    factura = tienda.facturar(("cafe", "2"))
+    cafe = tienda.ids["cafe"]
+    respuesta = tienda.http.post(
+        "/api/v1/notas-credito",
+        json={
+            "factura_id": factura["id"],
+            "motivo": "Devolución",
+            "devolucion_inventario": False,
+            "lineas": [
+                {"producto_id": cafe, "cantidad": "1"},
+                {"producto_id": cafe, "cantidad": "1", "valor": "1.00"},
+                {"producto_id": cafe, "valor": "0.00"},
+            ],
+        },
+    )
+    texto = mensajes(respuesta)
+
+    assert "La línea 2 de la nota de crédito debe indicar una cantidad o un valor" in texto
+    assert "La línea 3 de la nota de crédito debe acreditar un valor mayor que cero" in texto
+    sin_ids(tienda, texto)

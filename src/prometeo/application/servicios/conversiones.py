@@ -64,14 +64,18 @@ def solicitudes_de(lineas: Iterable[LineaNotaCreditoCmd]) -> list[SolicitudLinea
     """The lines of a nota de crédito as the domain reads them: units or a value. Every
     wrong line is reported, not only the first."""
 
-    def solicitud(linea: LineaNotaCreditoCmd) -> SolicitudLineaCredito:
+    def solicitud(numero: int, linea: LineaNotaCreditoCmd) -> SolicitudLineaCredito:
         return SolicitudLineaCredito(
             linea.producto_id,
             cantidad=None if linea.cantidad is None else Cantidad(linea.cantidad),
             valor=dinero_opcional(linea.valor),
+            numero=numero,
         )
 
     revision = RevisionDeReglas()
-    solicitudes = [revision.revisar(partial(solicitud, linea)) for linea in lineas]
+    solicitudes = [
+        revision.revisar(partial(solicitud, numero, linea))
+        for numero, linea in enumerate(lineas, start=1)
+    ]
     revision.exigir()
     return [s for s in solicitudes if s is not None]

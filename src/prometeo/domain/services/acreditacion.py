@@ -19,23 +19,31 @@ from prometeo.domain.value_objects.dinero import Cantidad, Dinero, redondear2, r
 
 @dataclass(frozen=True, slots=True)
 class SolicitudLineaCredito:
-    """A line as the user asks for it: a product and either units or a value."""
+    """A line as the user asks for it: a product and either units or a value. `numero`
+    is its place in the request (1, 2...), which names it in a refusal: a person knows
+    the line they wrote, not the product's id."""
 
     producto_id: str
     cantidad: Cantidad | None = None
     valor: Dinero | None = None
+    numero: int | None = None
+
+    @property
+    def _nombre(self) -> str:
+        if self.numero is not None:
+            return f"La línea {self.numero} de la nota de crédito"
+        return f"La línea del producto {self.producto_id}"
 
     def __post_init__(self) -> None:
         if (self.cantidad is None) == (self.valor is None):
             raise ValorInvalido(
                 "LineaNotaCreditoValida",
-                f"La línea del producto {self.producto_id} debe indicar una cantidad o un "
-                "valor, no ambos",
+                f"{self._nombre} debe indicar una cantidad o un valor, no ambos",
             )
         if self.valor is not None and self.valor.monto <= 0:
             raise ValorInvalido(
                 "LineaNotaCreditoValida",
-                f"El valor a acreditar del producto {self.producto_id} debe ser mayor que cero",
+                f"{self._nombre} debe acreditar un valor mayor que cero",
             )
 
     @property

@@ -158,6 +158,10 @@ def test_devolucion_necesita_inventario_en_la_bodega(negocio: Negocio) -> None:
     with pytest.raises(ReglasIncumplidas) as error:
         negocio.nota(factura, [("a", "1")])
     assert reglas(error) == {"InventarioExisteParaNotaCredito"}
+    # Named as people know them: the product's code, the bodega as the factura's.
+    codigo = factura.lineas[0].codigo
+    assert f"la bodega de la factura {factura.numero} para: {codigo}" in str(error.value)
+    assert factura.bodega_id not in str(error.value)
 
 
 def test_devolucion_crea_lote_al_costo_promedio_de_la_linea(negocio: Negocio) -> None:

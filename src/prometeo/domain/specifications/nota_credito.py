@@ -114,9 +114,14 @@ class InventarioExisteParaNotaCredito(Specification[ContextoNotaCredito]):
         return not self.faltantes(candidate)
 
     def mensaje(self, candidate: ContextoNotaCredito) -> str:
+        # Named as people know them: the products by their codes on the factura's lines,
+        # the bodega as the factura's.
+        codigos = {ln.producto_id: ln.codigo for ln in candidate.factura.lineas}
+        faltantes = [codigos.get(p, p) for p in self.faltantes(candidate)]
+        f = candidate.factura
         return (
-            f"No existe inventario en la bodega {candidate.factura.bodega_id} para: "
-            f"{', '.join(self.faltantes(candidate))}"
+            f"No existe inventario en la bodega de la factura {f.numero or f.id} para: "
+            f"{', '.join(faltantes)}"
         )
 
 

@@ -226,6 +226,7 @@ def test_10_el_valor_del_inventario_tampoco() -> None:
         inventario.ingresar(Cantidad("1"), Precio("1"), HOY)
     assert reglas(error) == {"StockDentroDelLimite"}
     assert "1 000 000 000 000 unidades" in str(error.value)
+    assert inventario.id not in str(error.value)
 
 
 def test_10_devoluciones_y_transferencias_respetan_el_limite() -> None:

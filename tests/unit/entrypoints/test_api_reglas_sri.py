@@ -144,6 +144,9 @@ def test_10_ingresos_que_desbordarian_el_stock(tienda: TiendaHttp) -> None:
             },
         )
         rechazado(tienda, respuesta, {"StockDentroDelLimite"}, antes)
+        # The request names the product and the bodega; the answer does not repeat ids.
+        assert tienda.ids["cafe"] not in respuesta.text
+        assert tienda.ids["bodega"] not in respuesta.text
     assert tienda.stock("cafe")["cantidad"] == "999999999999"
 
 

@@ -285,8 +285,9 @@ class Inventario(Agregado):
         if stock >= LIMITE_STOCK or total >= LIMITE_VALOR:
             raise OperacionNoPermitida(
                 "StockDentroDelLimite",
-                f"El inventario de {self.producto_id} en la bodega {self.bodega_id} quedaría "
-                f"con {stock.normalize():f} unidades y un valor de USD {total}; debe quedar "
+                # The request names the product and the bodega; their ids would not help.
+                f"El inventario del producto en esa bodega quedaría con "
+                f"{stock.normalize():f} unidades y un valor de USD {total}; debe quedar "
                 f"por debajo de {con_miles(LIMITE_STOCK)} unidades y de USD "
                 f"{con_miles(LIMITE_VALOR)}",
             )

@@ -47,11 +47,6 @@ cli_sri.registrar(app)  # sri enviar
 consola = Console()
 
 
-def main() -> None:
-    """The `prometeo` command: `app`, with its help and its errors in Spanish."""
-    cli_espanol.ejecutar(app)
-
-
 @app.callback()
 def _configuracion_valida() -> None:
     """Every command first checks the PROMETEO_* settings: a bad one stops it with a
@@ -178,11 +173,11 @@ def _detener_con_senales() -> Iterator[threading.Event]:
 
 
 def main() -> None:
-    """The `prometeo` command: the Typer app, with a database or broker that cannot be
-    reached said in one Spanish line (what failed and what to check), never a traceback
-    nor a password."""
+    """The `prometeo` command: the Typer app, its help and its usage errors in Spanish
+    (cli_espanol), with a database or broker that cannot be reached said in one Spanish
+    line (what failed and what to check), never a traceback nor a password."""
     try:
-        app()
+        cli_espanol.ejecutar(app)
     except Exception as error:
         mensaje = sin_conexion(error)
         if mensaje is None:

@@ -22,15 +22,28 @@ from prometeo.entrypoints.api.validacion import que_se_espera
 AYUDA = "Muestra esta ayuda y termina."
 
 # Typer reads these module constants each time it draws a help screen or an error.
-rich_utils.ARGUMENTS_PANEL_TITLE = "Argumentos"
-rich_utils.OPTIONS_PANEL_TITLE = "Opciones"
-rich_utils.COMMANDS_PANEL_TITLE = "Comandos"
-rich_utils.ERRORS_PANEL_TITLE = "Error"
-rich_utils.ABORTED_TEXT = "Cancelado."
-rich_utils.DEFAULT_STRING = "[por omisión: {}]"
-rich_utils.REQUIRED_LONG_STRING = "[obligatorio]"
-rich_utils.ENVVAR_STRING = "[variable de entorno: {}]"
-rich_utils.DEPRECATED_STRING = "(obsoleto) "
+TEXTOS_DE_TYPER = {
+    "ARGUMENTS_PANEL_TITLE": "Argumentos",
+    "OPTIONS_PANEL_TITLE": "Opciones",
+    "COMMANDS_PANEL_TITLE": "Comandos",
+    "ERRORS_PANEL_TITLE": "Error",
+    "ABORTED_TEXT": "Cancelado.",
+    "DEFAULT_STRING": "[por omisión: {}]",
+    "REQUIRED_LONG_STRING": "[obligatorio]",
+    "ENVVAR_STRING": "[variable de entorno: {}]",
+    "DEPRECATED_STRING": "(obsoleto) ",
+    "RICH_HELP": "Pruebe [blue]'{command_path} {help_option}'[/] para ver la ayuda.",
+}
+
+
+def textos_en_espanol() -> None:
+    """Typer's own words on a help screen, in Spanish. A name Typer no longer has stops
+    here, loudly, instead of leaving English behind silently."""
+    for nombre, texto in TEXTOS_DE_TYPER.items():
+        if not hasattr(rich_utils, nombre):
+            raise RuntimeError(f"typer.rich_utils ya no tiene {nombre}: revise cli_espanol")
+        setattr(rich_utils, nombre, texto)
+
 
 _NO_ES_UNO_DE = re.compile(r"Value error, (?P<valor>.*) is not one of (?P<opciones>.*?)\.?$")
 _SOBRA = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<sobra>.*)\)")
@@ -128,6 +141,7 @@ def mensaje(error: excepciones.ClickException) -> str:
 def ejecutar(app: typer.Typer, argumentos: Sequence[str] | None = None) -> None:
     """Run the command line, its help and its errors in Spanish: a wrong invocation says
     what is wrong and how to ask for help, and exits with 2 (as Click does)."""
+    textos_en_espanol()
     comando = typer.main.get_command(app)
     ayuda_en_espanol(comando)
     errores = Console(stderr=True)

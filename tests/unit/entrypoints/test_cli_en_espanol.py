@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from typer import rich_utils
+from typer._click.formatting import HelpFormatter
 
 from prometeo.entrypoints.cli import app
-from prometeo.entrypoints.cli_espanol import ejecutar
+from prometeo.entrypoints.cli_espanol import TEXTOS_DE_TYPER, ejecutar
 from prometeo.entrypoints.cli_proyecciones import _EventosPorSegundo
 
 
@@ -81,3 +84,10 @@ def test_los_errores_de_uso_estan_en_espanol(
     assert "para ver la ayuda" in texto
     for ingles in ("Invalid value", "No such", "Usage:", "Try '", "Got unexpected", "Input should"):
         assert ingles not in texto
+
+
+def test_typer_aun_tiene_cada_texto_que_se_traduce() -> None:
+    # The seam over Typer's internals: a renamed constant would leave English behind.
+    for nombre in TEXTOS_DE_TYPER:
+        assert hasattr(rich_utils, nombre), nombre
+    assert "prefix" in inspect.signature(HelpFormatter.write_usage).parameters

@@ -190,3 +190,12 @@ def test_un_cliente_con_varios_errores_los_nombra_todos(cliente: TestClient) -> 
     assert respuesta.status_code == 422
     assert reglas(respuesta) == {"CedulaValida", "NombreValido", "EmailValido", "DireccionValida"}
     assert exigir(cliente.get(API + "/clientes"), 200)["items"] == []
+
+
+def test_una_sucursal_con_varios_errores_los_nombra_todos(cliente: TestClient) -> None:
+    respuesta = cliente.post(
+        API + "/sucursales", json={"codigo": "000", "nombre": " ", "direccion": " "}
+    )
+    assert respuesta.status_code == 422
+    assert reglas(respuesta) == {"CodigoValido", "NombreValido", "DireccionValida"}
+    assert exigir(cliente.get(API + "/sucursales"), 200)["items"] == []

@@ -58,9 +58,7 @@ class ServicioCatalogo(ServicioAplicacion):
         return self._ejecutar(operacion, metadatos)
 
     def crear_sucursal(self, cmd: CrearSucursal, metadatos: Metadatos | None = None) -> Registrado:
-        sucursal = Sucursal(
-            nuevo_id(cmd.sucursal_id), cmd.codigo, cmd.nombre, Direccion(cmd.direccion)
-        )
+        sucursal = Sucursal.nueva(nuevo_id(cmd.sucursal_id), cmd.codigo, cmd.nombre, cmd.direccion)
 
         def operacion(uow: UnidadDeTrabajo) -> Registrado:
             uow.catalogo.agregar_sucursal(sucursal)

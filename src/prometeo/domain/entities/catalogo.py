@@ -196,6 +196,21 @@ class Sucursal:
             nombre=lambda: NOMBRE_SUCURSAL.validar(self.nombre),
         )
 
+    @classmethod
+    def nueva(cls, id: str, codigo: str, nombre: str, direccion: str) -> Sucursal:
+        """A sucursal from what a person typed, the address too: every broken rule of
+        its fields is reported at once."""
+        revision = RevisionDeReglas()
+        domicilio = revision.revisar(lambda: Direccion(direccion))
+        # With the address refused, the other fields are still checked, with a stand-in
+        # that never leaves this function (exigir raises below).
+        sucursal = revision.revisar(
+            lambda: cls(id, codigo, nombre, domicilio if domicilio is not None else Direccion("-"))
+        )
+        revision.exigir()
+        assert sucursal is not None
+        return sucursal
+
 
 @dataclass(frozen=True, slots=True)
 class PuntoDeEmision:

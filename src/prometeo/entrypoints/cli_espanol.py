@@ -104,10 +104,10 @@ def _nombre(error: excepciones.BadParameter) -> str:
     parametro = error.param
     if parametro is None:
         return "el valor"
-    pista = parametro.get_error_hint()
     if getattr(parametro, "param_type_name", "") == "argument":
-        return f"el argumento {pista}"
-    return f"la opción {pista}"
+        # As the help shows it: its metavar, or its name in capitals.
+        return f"el argumento {parametro.metavar or (parametro.name or '').upper()}"
+    return f"la opción {parametro.get_error_hint()}"
 
 
 def mensaje(error: excepciones.ClickException) -> str:

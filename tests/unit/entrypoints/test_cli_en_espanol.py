@@ -65,6 +65,7 @@ def test_la_ayuda_esta_en_espanol(
         (["projections", "rebuild", "a", "b"], "Sobra el argumento (b)."),
         (["projections", "rebuild", "--lote"], "La opción '--lote' necesita un valor."),
         (["nada"], "No existe el comando 'nada'."),
+        (["token", "revocar"], "Falta el argumento ID_O_NOMBRE."),
         (
             ["token", "--rol", "x", "--nombre", "y"],
             "'x' no es válido; debe ser uno de: 'admin', 'cajero', 'bodeguero' o 'contador'.",

@@ -58,7 +58,7 @@ def test_un_ingreso_a_ids_desconocidos_es_no_encontrado(
     ("cantidad", "costo", "caducidad", "regla"),
     [
         ("0", "1", None, "CantidadPositiva"),
-        ("1", "-1", None, "PrecioValido"),
+        ("1", "-1", None, "CostoValido"),
         ("1", "1", HOY - timedelta(days=1), "FechaCaducidadLoteValida"),
     ],
 )
@@ -132,5 +132,6 @@ def test_un_ingreso_con_cantidad_y_costo_invalidos_nombra_ambas_reglas(tienda: E
     with pytest.raises(ReglasIncumplidas) as error:
         tienda.inventario_service.registrar_ingreso(RegistrarIngreso(CAFE, BODEGA, "0", "-1"))
 
-    assert reglas(error.value) == {"CantidadPositiva", "PrecioValido"}
+    assert reglas(error.value) == {"CantidadPositiva", "CostoValido"}
+    assert "El costo unitario -1 no puede ser negativo" in str(error.value)
     assert tienda.almacen.streams == {}

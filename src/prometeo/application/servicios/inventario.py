@@ -24,7 +24,9 @@ class ServicioInventario(ServicioAplicacion):
         of the FIFO queue."""
         lote_id = nuevo_id(cmd.lote_id)
         # Quantity and cost are checked together: both wrong, both named.
-        cantidad, costo = ambas(lambda: Cantidad(cmd.cantidad), lambda: Precio(cmd.costo_unitario))
+        cantidad, costo = ambas(
+            lambda: Cantidad(cmd.cantidad), lambda: Precio.costo(cmd.costo_unitario)
+        )
 
         def operacion(uow: UnidadDeTrabajo) -> IngresoRegistrado:
             producto = uow.catalogo.producto(cmd.producto_id)

@@ -129,15 +129,19 @@ class Precio:
 
     valor: Decimal
 
-    def __init__(self, valor: Numero) -> None:
-        numero = a_decimal(valor, "PrecioValido", "El precio unitario")
+    def __init__(
+        self, valor: Numero, regla: str = "PrecioValido", nombre: str = "El precio unitario"
+    ) -> None:
+        numero = a_decimal(valor, regla, nombre)
         if numero < 0:
-            raise ValorInvalido(
-                "PrecioValido", f"El precio unitario {numero} no puede ser negativo"
-            )
-        object.__setattr__(
-            self, "valor", _a_lo_sumo_6(numero, "PrecioValido", "El precio unitario")
-        )
+            raise ValorInvalido(regla, f"{nombre} {numero} no puede ser negativo")
+        object.__setattr__(self, "valor", _a_lo_sumo_6(numero, regla, nombre))
+
+    @classmethod
+    def costo(cls, valor: Numero) -> Self:
+        """A unit cost (what goods cost the business), refused as a cost: CostoValido,
+        "El costo unitario", never the price a customer pays."""
+        return cls(valor, "CostoValido", "El costo unitario")
 
     @classmethod
     def redondear(cls, valor: Numero) -> Self:

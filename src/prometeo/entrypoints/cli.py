@@ -31,6 +31,7 @@ from prometeo.entrypoints import (
     cli_servidor,
     cli_sri,
 )
+from prometeo.entrypoints.api.validacion import que_se_espera
 
 app = typer.Typer(
     help="prometeo: facturación e inventario.",
@@ -56,7 +57,8 @@ def _configuracion_valida() -> None:
     except ValidationError as error:
         for problema in error.errors():
             campo = "PROMETEO_" + str(problema["loc"][0]).upper() if problema["loc"] else ""
-            mensaje = str(problema["msg"]).removeprefix("Value error, ")
+            # pydantic's English ("Input should be...") said in Spanish, as the API does.
+            mensaje = que_se_espera(problema)
             dicho = mensaje if campo in mensaje else f"{campo}: {mensaje}"
             Console(stderr=True).print(f"[red]Configuración inválida:[/red] {dicho}")
         raise typer.Exit(2) from None

@@ -92,3 +92,14 @@ def test_typer_aun_tiene_cada_texto_que_se_traduce() -> None:
     for nombre in TEXTOS_DE_TYPER:
         assert hasattr(rich_utils, nombre), nombre
     assert "prefix" in inspect.signature(HelpFormatter.write_usage).parameters
+
+
+def test_una_configuracion_invalida_se_explica_en_espanol(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROMETEO_PLAZO_NOTA_CREDITO_DIAS", "abc")
+    codigo, texto = salida(["db", "upgrade"], capsys, monkeypatch)
+
+    assert codigo == 2
+    assert "PROMETEO_PLAZO_NOTA_CREDITO_DIAS: debe ser un número entero" in texto
+    assert "Input should" not in texto

@@ -21,7 +21,7 @@ from pathlib import Path
 from pika.exceptions import AMQPConnectionError  # type: ignore[import-untyped]
 from prometheus_client import start_http_server
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from prometeo.application.acceso import RegistroTokens, Rol, TokenEmitido, TokenVista
 from prometeo.application.bus import BusDeMensajes, crear_bus_de_mensajes
@@ -749,6 +749,12 @@ def sin_conexion(error: BaseException, settings: Settings | None = None) -> str 
     """One Spanish line for a database or broker that cannot be reached (what failed, at
     which URL without its password, and what to check); None for any other error."""
     settings = settings or Settings()
+    if isinstance(error, ArgumentError) and "URL" in str(error):
+        return (
+            f"PROMETEO_DATABASE_URL no es una URL de base de datos válida "
+            f"({_sin_clave(settings.database_url)}). Ejemplos: sqlite:///./prometeo.db, "
+            "postgresql://usuario:clave@127.0.0.1:5432/prometeo."
+        )
     if isinstance(error, OperationalError):
         causa = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
         return (

@@ -161,8 +161,41 @@ class AplicarDescuento:
 
 
 @dataclass(frozen=True, slots=True)
-class EmitirFactura:
+class QuitarLinea:
+    """Take a line off a factura in BORRADOR (the lines after it move up one number)."""
+
     factura_id: str
+    numero_linea: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModificarBorrador:
+    """Change a factura in BORRADOR, all at once: what is None stays as it is. The buyer
+    changes only with `cambiar_cliente` (then `cliente_id` None = consumidor final);
+    `pagos` () = one payment of forma 01 for the total."""
+
+    factura_id: str
+    cambiar_cliente: bool = False
+    cliente_id: str | None = None
+    descuento_global: DescuentoGlobalCmd | None = None
+    pagos: tuple[PagoCmd, ...] | None = None
+    propina: Numero | None = None
+    rebajas_autorizadas: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DescartarBorrador:
+    """Throw a factura in BORRADOR away: it never gets a number."""
+
+    factura_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmitirFactura:
+    """Emit a draft; with `pagos`, these replace the draft's in the same transaction."""
+
+    factura_id: str
+    pagos: tuple[PagoCmd, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

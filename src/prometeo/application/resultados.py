@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from prometeo.domain.errores import ReglaIncumplida
 from prometeo.domain.events.base import EventoDominio
 
 
@@ -44,3 +45,13 @@ class TransferenciaRealizada:
     transferencia_id: str
     cantidad: Decimal
     costo: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Previsualizacion:
+    """A factura as it would be if it were created now, never stored: the events that
+    would create it (enough to build its view) and every rule that would stop its
+    emission today (none: it would be emitted)."""
+
+    documento: DocumentoRegistrado
+    errores: tuple[ReglaIncumplida, ...]

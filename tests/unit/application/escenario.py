@@ -135,5 +135,11 @@ class Escenario:
         return [c.evento.tipo for c in self.almacen.transacciones[transaccion]]
 
 
+def borrador(tienda: Escenario, *lineas: LineaFacturaCmd, **kwargs: object) -> str:
+    """A factura left in BORRADOR; returns its id."""
+    cmd = CrearFactura(PUNTO, BODEGA, lineas, borrador=True, **kwargs)  # type: ignore[arg-type]
+    return tienda.facturas.crear_factura(cmd).id
+
+
 def reglas(error: ReglasIncumplidas) -> set[str]:
     return set(error.reglas)

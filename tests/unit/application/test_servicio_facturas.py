@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from escenario import BODEGA, CAFE, CLIENTE, HOY, PAN, PUNTO, Escenario, reglas
+from escenario import BODEGA, CAFE, CLIENTE, HOY, PAN, PUNTO, Escenario, borrador, reglas
 
 from prometeo.application.comandos import (
     AgregarLinea,
@@ -28,11 +28,6 @@ from prometeo.domain.errores import (
     ValorInvalido,
 )
 from prometeo.domain.reloj import RelojFijo
-
-
-def borrador(tienda: Escenario, *lineas: LineaFacturaCmd, **kwargs: object) -> str:
-    cmd = CrearFactura(PUNTO, BODEGA, lineas, borrador=True, **kwargs)  # type: ignore[arg-type]
-    return tienda.facturas.crear_factura(cmd).id
 
 
 def test_crear_factura_la_emite_en_una_sola_transaccion(tienda: Escenario) -> None:

@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import replace
 
-from prometeo.application.comandos import (
-    AgregarLinea,
-    AnularFactura,
-    AplicarDescuento,
-    CrearFactura,
-    EmitirFactura,
-)
-from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.application.comandos import AnularFactura, CrearFactura, EmitirFactura
+from prometeo.application.resultados import DocumentoRegistrado, Previsualizacion
 from prometeo.application.servicios import cargas
-from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
-from prometeo.application.servicios.conversiones import (
-    comprador_de,
-    descuento_global_de,
-    dinero_opcional,
-    pagos_de,
-)
+from prometeo.application.servicios.base import nuevo_id
+from prometeo.application.servicios.borradores import OperacionesBorrador
+from prometeo.application.servicios.conversiones import pagos_de
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
-from prometeo.domain.aggregates.factura import Factura, NuevaLinea
-from prometeo.domain.errores import ValorInvalido
+from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.services.emision import anular_factura, emitir_factura
-from prometeo.domain.specifications.rebajas import (
-    LineaPorVender,
-    exigir_sin_rebajas,
-    rebaja_global,
-    rebajas_de_lineas,
+from prometeo.domain.specifications.factura import (
+    ContextoEmisionFactura,
+    exigir_borrador_valido,
+    reglas_emision_factura,
 )
-from prometeo.domain.value_objects.dinero import Cantidad, Numero, Precio
+from prometeo.domain.specifications.rebajas import exigir_sin_rebajas
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
-from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
 
-class ServicioFacturas(ServicioAplicacion):
+class ServicioFacturas(OperacionesBorrador):
     """The life of a sales invoice. Emitting is one transaction: the number, the goods
     taken from each inventario (FIFO) and the FacturaEmitida are stored together or not
     at all; a conflict with another cajero or bodeguero is retried."""
@@ -45,7 +32,7 @@ class ServicioFacturas(ServicioAplicacion):
         self, cmd: CrearFactura, metadatos: Metadatos | None = None
     ) -> DocumentoRegistrado:
         """A new factura with its lines, discount and payments; emitted in the same unit of
-        work unless `cmd.borrador`."""
+        work unless `cmd.borrador` (then it must satisfy the draft rules)."""
         factura_id = nuevo_id(cmd.factura_id)
 
         def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
@@ -53,94 +40,48 @@ class ServicioFacturas(ServicioAplicacion):
                 cargas.exigir_id_libre(
                     uow.facturas.obtener, factura_id, "FacturaUnica", "una factura"
                 )
-            punto = uow.catalogo.punto_emision(cmd.punto_emision_id)
-            bodega = uow.catalogo.bodega(cmd.bodega_id)
-            if bodega.sucursal_id != punto.sucursal_id:
-                raise ValorInvalido(
-                    "BodegaDeLaSucursal",
-                    f"La bodega {bodega.codigo} no es de la sucursal del punto de emisión "
-                    f"{punto.codigo}: se vende desde una bodega de la misma sucursal",
-                )
-            cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
-            con_lista = [
-                _nueva_linea(
-                    uow, linea.producto_id, linea.cantidad, linea.precio_unitario, linea.descuento
-                )
-                for linea in cmd.lineas
-            ]
-            lineas = [linea for linea, _ in con_lista]
-            descuento = cmd.descuento_global
-            global_ = (
-                None if descuento is None else descuento_global_de(descuento.tipo, descuento.valor)
-            )
-            if not cmd.rebajas_autorizadas:
-                maximo = self._config.descuento_maximo_sin_autorizacion
-                por_vender = [_por_vender(linea, lista) for linea, lista in con_lista]
-                subtotal = sum((p.neto for p in por_vender), Decimal(0))
-                exigir_sin_rebajas(
-                    rebajas_de_lineas(por_vender, maximo) + rebaja_global(global_, subtotal, maximo)
-                )
-            factura = Factura.crear(
-                factura_id,
-                punto_emision_id=punto.id,
-                sucursal_id=punto.sucursal_id,
-                bodega_id=bodega.id,
-                comprador=comprador_de(cliente),
-                fecha_emision=cmd.fecha_emision or self._reloj.hoy(),
-                cliente_id=cmd.cliente_id,
-                propina=dinero_opcional(cmd.propina),
-                pagos=pagos_de(cmd.pagos),
-                fecha_autorizacion=cmd.fecha_autorizacion,
-                fecha_caducidad=cmd.fecha_caducidad,
-                lineas=lineas,
-                descuento_global=global_,
-            )
+            factura, rebajas = self._borrador_nuevo(uow, replace(cmd, factura_id=factura_id))
+            exigir_sin_rebajas(rebajas)
             uow.facturas.agregar(factura)
-            if not cmd.borrador:
+            if cmd.borrador:
+                exigir_borrador_valido(factura)
+            else:
                 self._emitir(uow, factura)
             return DocumentoRegistrado(factura.id, factura.numero, factura.eventos_pendientes)
 
         return self._ejecutar(operacion, metadatos)
 
-    def agregar_linea(self, cmd: AgregarLinea, metadatos: Metadatos | None = None) -> int:
-        """Add a line to a draft; returns its line number."""
-
-        def operacion(uow: UnidadDeTrabajo) -> int:
-            factura = uow.facturas.obtener(cmd.factura_id)
-            linea, lista = _nueva_linea(
-                uow, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento
+    def previsualizar(
+        self, cmd: CrearFactura, metadatos: Metadatos | None = None
+    ) -> Previsualizacion:
+        """The factura `cmd` would create, with its totals and every rule that would stop
+        its emission today (rebajas its caller may not give, stock, dates, limits,
+        payments). Nothing is stored: the unit of work is never committed."""
+        with self._uow_factory(metadatos or Metadatos()) as uow:
+            factura, rebajas = self._borrador_nuevo(uow, cmd)
+            productos = [ln.producto_id for ln in factura.lineas]
+            inventarios = cargas.inventarios(uow, productos, factura.bodega_id)
+            contexto = ContextoEmisionFactura(
+                factura,
+                self._reloj.hoy(),
+                {producto: inventario.stock for producto, inventario in inventarios.items()},
             )
-            if not cmd.rebajas_autorizadas:
-                maximo = self._config.descuento_maximo_sin_autorizacion
-                exigir_sin_rebajas(rebajas_de_lineas([_por_vender(linea, lista)], maximo))
-            return factura.agregar(linea)
-
-        return self._ejecutar(operacion, metadatos)
-
-    def aplicar_descuento(self, cmd: AplicarDescuento, metadatos: Metadatos | None = None) -> None:
-        """Give a draft a global discount, prorated over its lines when it is emitted."""
-
-        def operacion(uow: UnidadDeTrabajo) -> None:
-            factura = uow.facturas.obtener(cmd.factura_id)
-            descuento = descuento_global_de(cmd.tipo, cmd.valor)
-            if not cmd.rebajas_autorizadas:
-                subtotal = sum(
-                    (ln.cantidad * ln.precio_unitario - ln.descuento for ln in factura.lineas),
-                    Decimal(0),
-                )
-                maximo = self._config.descuento_maximo_sin_autorizacion
-                exigir_sin_rebajas(rebaja_global(descuento, subtotal, maximo))
-            factura.aplicar_descuento(descuento)
-
-        self._ejecutar(operacion, metadatos)
+            errores = rebajas + reglas_emision_factura().incumplidas(contexto)
+            documento = DocumentoRegistrado(factura.id, None, factura.eventos_pendientes)
+            return Previsualizacion(documento, tuple(errores))
 
     def emitir_factura(
         self, cmd: EmitirFactura, metadatos: Metadatos | None = None
     ) -> DocumentoRegistrado:
-        """Emit a draft: every rule checked at once, then numbered and taken from stock."""
+        """Emit a draft (with the payments given, if any, in place of its own): every rule
+        checked at once, then numbered and taken from stock."""
+
+        pagos = None if cmd.pagos is None else pagos_de(cmd.pagos)
 
         def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
             factura = uow.facturas.obtener(cmd.factura_id)
+            if pagos is not None:
+                factura.definir_pagos(pagos)
             self._emitir(uow, factura)
             return DocumentoRegistrado(factura.id, factura.numero)
 
@@ -181,37 +122,3 @@ class ServicioFacturas(ServicioAplicacion):
             stock_minimo=cargas.stock_minimo(uow, productos),
             codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
         )
-
-
-def _nueva_linea(
-    uow: UnidadDeTrabajo,
-    producto_id: str,
-    cantidad: Numero,
-    precio_unitario: Numero | None,
-    descuento: Numero | None,
-) -> tuple[NuevaLinea, Precio]:
-    """A line of a catalog product: its code, name and tarifa, its first barcode and unit
-    of measure (copied: later catalog edits never rewrite the line); its list price unless
-    the caller gives one. With the product's list price."""
-    producto = uow.catalogo.producto(producto_id)
-    return NuevaLinea(
-        producto_id=producto.id,
-        codigo=producto.codigo,
-        descripcion=producto.nombre,
-        cantidad=Cantidad(cantidad),
-        precio_unitario=producto.precio if precio_unitario is None else Precio(precio_unitario),
-        tarifa_iva=TarifaIva.de_codigo(producto.tarifa_iva),
-        descuento=dinero_opcional(descuento),
-        codigo_auxiliar=producto.codigo_auxiliar,
-        unidad_medida=producto.unidad_medida,
-    ), producto.precio
-
-
-def _por_vender(linea: NuevaLinea, lista: Precio) -> LineaPorVender:
-    return LineaPorVender(
-        linea.codigo,
-        linea.cantidad.valor,
-        linea.precio_unitario.valor,
-        linea.descuento.monto if linea.descuento is not None else Decimal(0),
-        lista.valor,
-    )

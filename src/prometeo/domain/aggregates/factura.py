@@ -17,6 +17,8 @@ from prometeo.domain.events.comprobante import (
     DatosEstablecimiento,
 )
 from prometeo.domain.events.factura import (
+    BorradorDescartado,
+    ClienteAsignado,
     CreditoAplicado,
     DatosDescuento,
     DatosLinea,
@@ -28,7 +30,10 @@ from prometeo.domain.events.factura import (
     ImportePorTarifa,
     LineaAgregada,
     LineaCredito,
+    LineaEliminada,
     LineaEmitida,
+    PagosDefinidos,
+    PropinaDefinida,
 )
 from prometeo.domain.events.inventario import ConsumoLote
 from prometeo.domain.services.totales import (
@@ -53,6 +58,8 @@ class EstadoFactura(StrEnum):
     BORRADOR = "BORRADOR"
     EMITIDA = "EMITIDA"
     ANULADA = "ANULADA"
+    # A draft thrown away: it never got a number and never changes again.
+    DESCARTADA = "DESCARTADA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +125,7 @@ class NuevaLinea:
                 f"La línea de {self.codigo} vale {bruto.normalize():f}; el valor de una línea "
                 f"debe ser menor que USD {con_miles(LIMITE)}",
             )
-        if numero_linea > MAXIMO_LINEAS:
+        if numero_linea > MAXIMO_LINEAS:  # lines are numbered 1..n, so this counts them
             raise ValorInvalido(
                 "LineasDentroDelLimite", f"Una factura admite hasta {MAXIMO_LINEAS} líneas"
             )
@@ -147,7 +154,8 @@ class Factura(ComprobanteElectronico):
     # 4: the IVA credited per line. 5: the state of its electronic document.
     # 6: the buyer's telefono, each line's codigo_auxiliar and unidad_medida.
     # 7: the SRI's process (sent, messages, authorization). 8: its corrections and resend.
-    VERSION_SNAPSHOT = 8
+    # 9: a draft may be DESCARTADA (and its lines, buyer, pagos and propina change).
+    VERSION_SNAPSHOT = 9
 
     def __init__(self, id: str) -> None:
         super().__init__(id)
@@ -267,6 +275,42 @@ class Factura(ComprobanteElectronico):
                 factura_id=self.id, tipo_descuento=descuento.tipo, valor=descuento.valor
             )
         )
+
+    def eliminar_linea(self, numero_linea: int) -> None:
+        """Take a line off the draft; the lines after it move up one number."""
+        self._exigir_borrador()
+        if not 1 <= numero_linea <= len(self.lineas):
+            raise ValorInvalido(
+                "LineaExistente",
+                f"La factura no tiene la línea {numero_linea}: tiene {len(self.lineas)}",
+            )
+        self._registrar(LineaEliminada(factura_id=self.id, numero_linea=numero_linea))
+
+    def asignar_cliente(self, cliente_id: str | None, comprador: Comprador) -> None:
+        """Set the draft's buyer: a cliente, or consumidor final when `cliente_id` is None."""
+        self._exigir_borrador()
+        self._registrar(
+            ClienteAsignado(factura_id=self.id, cliente_id=cliente_id, comprador=comprador.datos())
+        )
+
+    def definir_pagos(self, pagos: tuple[Pago, ...]) -> None:
+        """Replace the draft's payments (none: one of forma 01 for the total)."""
+        self._exigir_borrador()
+        self._registrar(
+            PagosDefinidos(factura_id=self.id, pagos=tuple(_datos_pago(p) for p in pagos))
+        )
+
+    def definir_propina(self, propina: Dinero) -> None:
+        """Replace the draft's propina (not negative)."""
+        self._exigir_borrador()
+        if propina.es_negativo():
+            raise ValorInvalido("PropinaValida", f"La propina no puede ser negativa: {propina}")
+        self._registrar(PropinaDefinida(factura_id=self.id, propina=propina.monto))
+
+    def descartar(self) -> None:
+        """Throw the draft away: it never gets a number, and nothing changes it again."""
+        self._exigir_borrador()
+        self._registrar(BorradorDescartado(factura_id=self.id))
 
     def totales(self) -> Totales:
         return calcular_totales(
@@ -465,6 +509,24 @@ class Factura(ComprobanteElectronico):
                 )
             case DescuentoAplicado():
                 self.descuento_global = DescuentoGlobal(evento.tipo_descuento, evento.valor)
+            case LineaEliminada():
+                quitada = evento.numero_linea
+                self.lineas = [
+                    ln
+                    if ln.numero_linea < quitada
+                    else replace(ln, numero_linea=ln.numero_linea - 1)
+                    for ln in self.lineas
+                    if ln.numero_linea != quitada
+                ]
+            case ClienteAsignado():
+                self.cliente_id = evento.cliente_id
+                self.comprador = Comprador.de_datos(evento.comprador)
+            case PagosDefinidos():
+                self.pagos = evento.pagos
+            case PropinaDefinida():
+                self.propina = evento.propina
+            case BorradorDescartado():
+                self.estado = EstadoFactura.DESCARTADA
             case FacturaEmitida():
                 self.estado = EstadoFactura.EMITIDA
                 self.numero = evento.numero

@@ -188,3 +188,47 @@ class FacturaAnulada(EventoDominio):
     factura_id: str
     motivo: str
     fecha: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineaEliminada(EventoDominio):
+    """A line taken off a draft. The lines after it move up one number, so a factura's
+    lines are always numbered 1..n (its emission, its XML and its notas de crédito
+    address lines by that number)."""
+
+    factura_id: str
+    numero_linea: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClienteAsignado(EventoDominio):
+    """A draft's buyer changed: a cliente (copied as it is in the catalog now) or
+    consumidor final (cliente_id None)."""
+
+    factura_id: str
+    cliente_id: str | None
+    comprador: DatosComprador
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PagosDefinidos(EventoDominio):
+    """A draft's payments replaced (none: one payment of forma 01 for the total)."""
+
+    factura_id: str
+    pagos: tuple[DatosPago, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PropinaDefinida(EventoDominio):
+    """A draft's propina replaced."""
+
+    factura_id: str
+    propina: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BorradorDescartado(EventoDominio):
+    """A draft thrown away before emission: it never gets a number, and nothing may change
+    it any more."""
+
+    factura_id: str

@@ -225,3 +225,21 @@ def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:
         PagosCuadranConTotal(),
         StockSuficienteParaFactura(),
     )
+
+
+def reglas_borrador() -> Specification[ContextoEmisionFactura]:
+    """The rules a draft satisfies after every change, not only at emission: those that
+    depend on nothing but the draft itself. Stock, dates, tarifas in force and the
+    consumidor final limit depend on the day and the bodega, or on a buyer the cajero may
+    name later: they are checked at emission (and shown by a preview)."""
+    return todas(
+        DescuentoGlobalValido(),
+        ImporteTotalDentroDelLimite(),
+        PropinaDentroDelLimite(),
+        PagosCuadranConTotal(),
+    )
+
+
+def exigir_borrador_valido(factura: Factura) -> None:
+    """Refuse (naming every broken rule) a draft that breaks a rule of `reglas_borrador`."""
+    reglas_borrador().exigir(ContextoEmisionFactura(factura, factura.fecha_emision, {}))

@@ -6,17 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.comprobante import ComprobanteCorregido
 from prometeo.domain.events.factura import (
+    BorradorDescartado,
+    ClienteAsignado,
     CreditoAplicado,
     DescuentoAplicado,
     FacturaAnulada,
     FacturaCreada,
     FacturaEmitida,
     LineaAgregada,
+    LineaEliminada,
+    PagosDefinidos,
+    PropinaDefinida,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.proyecciones import facturas_filas as filas
@@ -33,22 +38,44 @@ from prometeo.infrastructure.proyecciones.tablas import (
     vista_lineas_factura,
     vista_notas_factura,
 )
+from prometeo.infrastructure.sql.sentencias import ejecutar
 
 _CLAVE_LINEA = ("factura_id", "numero_linea")
-_BORRADOR = (LineaAgregada, DescuentoAplicado)
+# The events that change a draft (a stored one is loaded to apply them in memory).
+_BORRADOR = (
+    LineaAgregada,
+    DescuentoAplicado,
+    LineaEliminada,
+    ClienteAsignado,
+    PagosDefinidos,
+    PropinaDefinida,
+    BorradorDescartado,
+)
+EventoBorrador = (
+    LineaAgregada
+    | DescuentoAplicado
+    | LineaEliminada
+    | ClienteAsignado
+    | PagosDefinidos
+    | PropinaDefinida
+    | BorradorDescartado
+)
+# A factura not emitted has the totals its lines give; an emitted one, its emission's.
+_SIN_EMITIR = ("BORRADOR", "DESCARTADA")
 
 
 @dataclass
 class _Factura:
     """A factura held in memory for the batch: created in it, or a draft loaded to be
-    changed (its lines already stored are `guardadas`)."""
+    changed (its lines already stored are `guardadas`: those no longer in `lineas` after a
+    LineaEliminada are deleted, the others updated by their number)."""
 
     fila: Fila
     lineas: dict[int, Fila]
     nueva: bool
     guardadas: frozenset[int] = frozenset()
     # A draft's totals are computed once, at the end of the batch, and only if it is
-    # still a draft then (emission brings its own).
+    # still not emitted then (emission brings its own).
     por_calcular: bool = False
 
 
@@ -74,8 +101,8 @@ class ProyeccionFacturas(Proyeccion):
     nombre = "facturas"
     tablas = (vista_notas_factura, vista_lineas_factura, vista_facturas)
     tipos = frozenset(
-        {FacturaCreada, LineaAgregada, DescuentoAplicado, FacturaEmitida, CreditoAplicado}
-        | {FacturaAnulada}
+        {FacturaCreada, FacturaEmitida, CreditoAplicado, FacturaAnulada}
+        | set(_BORRADOR)
         | filas.TIPOS_SRI
     )
 
@@ -91,7 +118,7 @@ class ProyeccionFacturas(Proyeccion):
         for proyectado in eventos:
             _aplicar(lote, proyectado)
         for factura in lote.memoria.values():
-            if factura.por_calcular and factura.fila["estado"] == "BORRADOR":
+            if factura.por_calcular and factura.fila["estado"] in _SIN_EMITIR:
                 filas.recalcular_borrador(factura.fila, factura.lineas)
         _escribir(conexion, lote)
 
@@ -121,20 +148,12 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
                 else:
                     en_memoria.fila.update(comprador)
         return
-    assert isinstance(
-        evento,
-        LineaAgregada | DescuentoAplicado | FacturaEmitida | CreditoAplicado | FacturaAnulada,
-    )
+    assert isinstance(evento, EventoBorrador | FacturaEmitida | CreditoAplicado | FacturaAnulada)
     factura = lote.memoria.get(evento.factura_id)
-    if isinstance(evento, LineaAgregada | DescuentoAplicado):
+    if isinstance(evento, EventoBorrador):
         if factura is None:  # a draft the batch never saw created nor stored: nothing to do
             return
-        if isinstance(evento, LineaAgregada):
-            factura.lineas[evento.numero_linea] = filas.linea_agregada(evento.factura_id, evento)
-        else:
-            factura.fila["descuento_tipo"] = evento.tipo_descuento
-            factura.fila["descuento_valor"] = texto(evento.valor)
-        factura.por_calcular = True
+        _cambiar_borrador(factura, evento)
     elif isinstance(evento, FacturaEmitida):
         cambios, lineas = filas.emision(evento)
         if factura is None:
@@ -167,6 +186,34 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
             factura.fila.update(cambios)
 
 
+def _cambiar_borrador(factura: _Factura, evento: EventoBorrador) -> None:
+    """Apply a change of a draft to its rows in memory; its totals follow at the end of
+    the batch (`recalcular_borrador`)."""
+    if isinstance(evento, LineaAgregada):
+        factura.lineas[evento.numero_linea] = filas.linea_agregada(evento.factura_id, evento)
+    elif isinstance(evento, LineaEliminada):
+        # As the aggregate does: the lines after it move up one number.
+        quitada = evento.numero_linea
+        lineas = factura.lineas
+        factura.lineas = {}
+        for numero in sorted(lineas):
+            if numero != quitada:
+                nuevo = numero if numero < quitada else numero - 1
+                factura.lineas[nuevo] = {**lineas[numero], "numero_linea": nuevo}
+    elif isinstance(evento, DescuentoAplicado):
+        factura.fila["descuento_tipo"] = evento.tipo_descuento
+        factura.fila["descuento_valor"] = texto(evento.valor)
+    elif isinstance(evento, ClienteAsignado):
+        factura.fila.update(filas.columnas_comprador(evento.cliente_id, evento.comprador))
+    elif isinstance(evento, PagosDefinidos):
+        factura.fila["pagos"] = filas.pagos_json(evento.pagos)
+    elif isinstance(evento, PropinaDefinida):
+        factura.fila["propina"] = texto(evento.propina)
+    else:
+        factura.fila["estado"] = "DESCARTADA"
+    factura.por_calcular = True
+
+
 # What one command can record on a factura it creates (anulación and credits come later).
 _AL_CREARLA = (FacturaCreada, LineaAgregada, DescuentoAplicado, FacturaEmitida)
 
@@ -186,7 +233,7 @@ def filas_de_creacion(eventos: Sequence[EventoDominio]) -> tuple[Fila, list[Fila
         # Only the position column reads the log's place, and no view returns it.
         _aplicar(lote, EventoProyectado(0, "", 0, evento))
     factura = lote.memoria[factura_id]
-    if factura.por_calcular and factura.fila["estado"] == "BORRADOR":
+    if factura.por_calcular and factura.fila["estado"] in _SIN_EMITIR:
         filas.recalcular_borrador(factura.fila, factura.lineas)
     return factura.fila, [factura.lineas[n] for n in sorted(factura.lineas)]
 
@@ -194,6 +241,11 @@ def filas_de_creacion(eventos: Sequence[EventoDominio]) -> tuple[Fila, list[Fila
 _FACTURAS = select(vista_facturas).where(vista_facturas.c.id.in_(bindparam("ids", expanding=True)))
 _LINEAS = select(vista_lineas_factura).where(
     vista_lineas_factura.c.factura_id.in_(bindparam("ids", expanding=True))
+)
+
+_BORRAR_SOBRANTES = delete(vista_lineas_factura).where(
+    vista_lineas_factura.c.factura_id == bindparam("f"),
+    vista_lineas_factura.c.numero_linea > bindparam("n"),
 )
 
 
@@ -227,11 +279,17 @@ def _escribir(conexion: Connection, lote: _Lote) -> None:
     ]
     insertar(conexion, vista_lineas_factura, lineas_nuevas)
     actualizar_por_clave(conexion, vista_facturas, ("id",), [f.fila for f in cargadas])
+    # Lines are numbered 1..n: a draft that lost lines lost its last numbers.
+    sobrantes = [
+        {"f": f.fila["id"], "n": len(f.lineas)} for f in cargadas if f.guardadas - set(f.lineas)
+    ]
+    if sobrantes:
+        ejecutar(conexion, _BORRAR_SOBRANTES, sobrantes)
     actualizar_por_clave(
         conexion,
         vista_lineas_factura,
         _CLAVE_LINEA,
-        [f.lineas[n] for f in cargadas for n in sorted(f.guardadas)],
+        [f.lineas[n] for f in cargadas for n in sorted(f.guardadas & set(f.lineas))],
     )
     actualizar_por_clave(conexion, vista_facturas, ("id",), lote.emisiones)
     actualizar_por_clave(conexion, vista_lineas_factura, _CLAVE_LINEA, lote.lineas_emitidas)

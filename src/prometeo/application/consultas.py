@@ -499,7 +499,11 @@ class ServicioConsultas(ConsultasCatalogo):
         estado: str | None = None,
         limite: int = 100,
         desplazamiento: int = 0,
-    ) -> list[FacturaVista]: ...
+        *,
+        punto_emision_id: str | None = None,
+    ) -> list[FacturaVista]:
+        """By fecha de emisión, then creation; only of a punto de emisión when given (its
+        parked drafts: estado BORRADOR)."""
 
     @abstractmethod
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:

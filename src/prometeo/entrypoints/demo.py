@@ -197,4 +197,15 @@ def _facturas(servicios: Servicios, meta: Metadatos) -> list[str]:
             meta,
         )
         numeros.append(comprobante.numero or comprobante.id)
+    # Drafts a cajero left parked (the OpenAPI examples of the draft routes name them).
+    for i, lineas in enumerate(((("PAN-6", "1"),), (("CAF-500", "1"),)), start=1):
+        servicios.facturas.crear_factura(
+            CrearFactura(
+                *quito,
+                tuple(_linea(c, q) for c, q in lineas),
+                borrador=True,
+                factura_id=id_demo(f"factura/borrador/{i}"),
+            ),
+            meta,
+        )
     return numeros

@@ -21,6 +21,10 @@ CLIENTE = id_demo("cliente/05/0602910945")  # María Fernanda Pérez Guamán
 FACTURA = id_demo("factura/1")
 # Ferretería El Constructor's: not to consumidor final, no notas, so it may be annulled.
 FACTURA_ANULABLE = id_demo("factura/3")
+# Two drafts parked at the Quito punto: one to add lines to and change (PAN-6 × 1), one to
+# emit (CAF-500 × 1 to consumidor final: 9.20).
+BORRADOR = id_demo("factura/borrador/1")
+BORRADOR_A_EMITIR = id_demo("factura/borrador/2")
 
 
 def de_la_demo(valor: str) -> dict[str, Any]:

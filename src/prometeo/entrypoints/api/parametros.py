@@ -50,6 +50,8 @@ ProductoRuta = Annotated[str, id_ruta("El producto.", demo.PRODUCTO)]
 ClienteRuta = Annotated[str, id_ruta("El cliente.", demo.CLIENTE)]
 FacturaRuta = Annotated[str, id_ruta("La factura.", demo.FACTURA)]
 FacturaAnulableRuta = Annotated[str, id_ruta("La factura.", demo.FACTURA_ANULABLE)]
+BorradorRuta = Annotated[str, id_ruta("La factura en BORRADOR.", demo.BORRADOR)]
+BorradorAEmitirRuta = Annotated[str, id_ruta("La factura en BORRADOR.", demo.BORRADOR_A_EMITIR)]
 
 ProductoFiltro = Annotated[str | None, id_consulta("Solo este producto.")]
 BodegaFiltro = Annotated[str | None, id_consulta("Solo esta bodega.")]

@@ -1,4 +1,5 @@
-"""Facturas: create and emit, emit a draft, annul (admin, cajero); read (every role).
+"""Facturas: create and emit, change, discard and emit a draft, preview, annul (admin,
+cajero); read (every role).
 
 The commands are coroutines that hand their whole blocking part (the command, then the
 factura it answers with, then building the body) to a thread in one go, as
@@ -8,12 +9,19 @@ for the GIL under load."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from prometeo.application.acceso import Rol
-from prometeo.application.comandos import EmitirFactura
+from prometeo.application.comandos import DescartarBorrador, EmitirFactura, QuitarLinea
+from prometeo.entrypoints.api.esquemas.borradores import (
+    BorradorCambios,
+    EmisionEntrada,
+    LineaBorradorEntrada,
+    PrevisualizacionRespuesta,
+)
 from prometeo.entrypoints.api.esquemas.comunes import Fecha
 from prometeo.entrypoints.api.esquemas.facturas import (
     AnulacionEntrada,
@@ -23,11 +31,13 @@ from prometeo.entrypoints.api.esquemas.facturas import (
 )
 from prometeo.entrypoints.api.parametros import (
     PAGINADA,
+    BorradorAEmitirRuta,
+    BorradorRuta,
     Desplazamiento,
     FacturaAnulableRuta,
     FacturaRuta,
-    IdRuta,
     Limite,
+    id_consulta,
 )
 from prometeo.entrypoints.api.seguridad import Caja, Contexto, Lectura
 
@@ -61,13 +71,112 @@ async def crear_factura(cuerpo: FacturaEntrada, ctx: Caja) -> FacturaRespuesta:
     return await ctx.comando(crear)
 
 
-@router.post("/{factura_id}/emitir", summary="Emitir una factura en borrador", description=ROLES)
-async def emitir_factura(factura_id: IdRuta, ctx: Caja) -> FacturaRespuesta:
-    def emitir() -> FacturaRespuesta:
-        ctx.servicios.facturas.emitir_factura(EmitirFactura(factura_id), ctx.metadatos)
-        return _leida_al_dia(ctx, factura_id)
+BORRADOR = (
+    " Solo en BORRADOR. Cada cambio deja un borrador que cumple sus reglas "
+    "(DescuentoGlobalValido, ImporteTotalDentroDelLimite, PropinaDentroDelLimite, "
+    "PagosCuadranConTotal) o se rechaza entero; el stock, las fechas, las tarifas vigentes y "
+    "el límite de consumidor final se comprueban al emitir (y los muestra `previsualizar`)."
+)
 
-    return await ctx.comando(emitir)
+
+@router.post(
+    "/previsualizar",
+    summary="Previsualizar una factura sin guardarla",
+    description="El cuerpo de una factura nueva. Responde la factura tal como quedaría, con "
+    "sus totales, y en `errores` cada regla que hoy impediría emitirla (vacío: se "
+    "emitiría). No guarda nada: ni factura, ni número, ni stock." + ROLES,
+)
+async def previsualizar_factura(cuerpo: FacturaEntrada, ctx: Caja) -> PrevisualizacionRespuesta:
+    def previsualizar() -> PrevisualizacionRespuesta:
+        comando = cuerpo.a_comando(rebajas_autorizadas=_rebaja(ctx))
+        vista = ctx.servicios.facturas.previsualizar(comando, ctx.metadatos)
+        factura = ctx.servicios.consultas.factura_de(vista.documento)
+        return PrevisualizacionRespuesta.de(factura, vista)
+
+    return await ctx.comando(previsualizar)
+
+
+@router.post(
+    "/{factura_id}/emitir",
+    summary="Emitir una factura en borrador",
+    description="Con `pagos`, estos reemplazan los del borrador en la misma transacción." + ROLES,
+)
+async def emitir_factura(
+    factura_id: BorradorAEmitirRuta,
+    ctx: Caja,
+    cuerpo: Annotated[EmisionEntrada | None, Body()] = None,
+) -> FacturaRespuesta:
+    comando = EmitirFactura(factura_id, None if cuerpo is None else cuerpo.pagos_cmd())
+    hacer = _y_leerla(
+        ctx, factura_id, lambda: ctx.servicios.facturas.emitir_factura(comando, ctx.metadatos)
+    )
+    return await ctx.comando(hacer)
+
+
+@router.post(
+    "/{factura_id}/lineas",
+    summary="Agregar una línea al borrador",
+    description="Responde el borrador con sus totales." + BORRADOR + ROLES,
+)
+async def agregar_linea(
+    factura_id: BorradorRuta, cuerpo: LineaBorradorEntrada, ctx: Caja
+) -> FacturaRespuesta:
+    comando = cuerpo.a_comando(factura_id, rebajas_autorizadas=_rebaja(ctx))
+    hacer = _y_leerla(
+        ctx, factura_id, lambda: ctx.servicios.facturas.agregar_linea(comando, ctx.metadatos)
+    )
+    return await ctx.comando(hacer)
+
+
+@router.delete(
+    "/{factura_id}/lineas/{numero_linea}",
+    summary="Quitar una línea del borrador",
+    description="Las líneas siguientes suben un número (las líneas van siempre de 1 a n)."
+    + BORRADOR
+    + ROLES,
+)
+async def quitar_linea(
+    factura_id: BorradorRuta,
+    numero_linea: Annotated[int, Path(ge=1, le=1000, description="Número de la línea.")],
+    ctx: Caja,
+) -> FacturaRespuesta:
+    comando = QuitarLinea(factura_id, numero_linea)
+    hacer = _y_leerla(
+        ctx, factura_id, lambda: ctx.servicios.facturas.quitar_linea(comando, ctx.metadatos)
+    )
+    return await ctx.comando(hacer)
+
+
+@router.patch(
+    "/{factura_id}",
+    summary="Cambiar el cliente, el descuento global, los pagos o la propina del borrador",
+    description="Lo que no se nombra queda igual; lo nombrado se cambia y se comprueba junto."
+    + BORRADOR
+    + ROLES,
+)
+async def modificar_borrador(
+    factura_id: BorradorRuta, cuerpo: BorradorCambios, ctx: Caja
+) -> FacturaRespuesta:
+    comando = cuerpo.a_comando(factura_id, rebajas_autorizadas=_rebaja(ctx))
+    hacer = _y_leerla(
+        ctx, factura_id, lambda: ctx.servicios.facturas.modificar_borrador(comando, ctx.metadatos)
+    )
+    return await ctx.comando(hacer)
+
+
+@router.delete(
+    "/{factura_id}",
+    status_code=204,
+    summary="Descartar un borrador",
+    description="Queda DESCARTADA: nunca recibe número ni cambia más. Solo en BORRADOR."
+    + " Roles: admin, cajero.",
+)
+async def descartar_borrador(factura_id: BorradorRuta, ctx: Caja) -> Response:
+    def descartar() -> Response:
+        ctx.servicios.facturas.descartar_borrador(DescartarBorrador(factura_id), ctx.metadatos)
+        return Response(status_code=204)
+
+    return await ctx.comando(descartar)
 
 
 @router.post(
@@ -95,19 +204,42 @@ def consultar_factura(factura_id: FacturaRuta, ctx: Lectura) -> FacturaRespuesta
 
 @router.get(
     "",
-    summary="Facturas por fecha de emisión y estado",
+    summary="Facturas por fecha de emisión, estado y punto de emisión",
     description="Por fecha de emisión y, en el mismo día, en orden de creación." + PAGINADA,
 )
 def listar_facturas(
     ctx: Lectura,
     desde: Annotated[Fecha | None, Query(description="Desde esta fecha (incluida).")] = None,
     hasta: Annotated[Fecha | None, Query(description="Hasta esta fecha (incluida).")] = None,
-    estado: Literal["BORRADOR", "EMITIDA", "ANULADA"] | None = None,
+    estado: Literal["BORRADOR", "EMITIDA", "ANULADA", "DESCARTADA"] | None = None,
+    punto_emision_id: Annotated[
+        str | None, id_consulta("Solo las de este punto de emisión (p. ej. sus borradores).")
+    ] = None,
     limite: Limite = 100,
     desplazamiento: Desplazamiento = 0,
 ) -> ListaFacturas:
-    vistas = ctx.servicios.consultas.facturas(desde, hasta, estado, limite, desplazamiento)
+    vistas = ctx.servicios.consultas.facturas(
+        desde, hasta, estado, limite, desplazamiento, punto_emision_id=punto_emision_id
+    )
     return ListaFacturas(items=[FacturaRespuesta.desde(v) for v in vistas])
+
+
+def _rebaja(ctx: Contexto) -> bool:
+    """Whether the caller may sell below list price or beyond a cajero's discount."""
+    return ctx.portador.rol in ROLES_QUE_REBAJAN
+
+
+def _y_leerla(
+    ctx: Contexto, factura_id: str, comando: Callable[[], object]
+) -> Callable[[], FacturaRespuesta]:
+    """The work a route hands to `ctx.comando`: a command on the factura, then the factura
+    as the command left it (both in one hand-off to a thread)."""
+
+    def trabajo() -> FacturaRespuesta:
+        comando()
+        return _leida_al_dia(ctx, factura_id)
+
+    return trabajo
 
 
 def _leida_al_dia(ctx: Contexto, factura_id: str) -> FacturaRespuesta:

@@ -244,6 +244,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         estado: str | None = None,
         limite: int = 100,
         desplazamiento: int = 0,
+        *,
+        punto_emision_id: str | None = None,
     ) -> list[FacturaVista]:
         f = vista_facturas
         consulta = _pagina(
@@ -255,6 +257,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             consulta = consulta.where(f.c.fecha_emision <= hasta)
         if estado is not None:
             consulta = consulta.where(f.c.estado == estado.strip().upper())
+        if punto_emision_id is not None:
+            consulta = consulta.where(f.c.punto_emision_id == punto_emision_id)
         with self._leer() as conexion:
             return leer_facturas(conexion, consulta)
 

@@ -273,7 +273,9 @@ class FacturaRespuesta(Salida):
     numero: str | None = Field(
         examples=["001-001-000000001"], description="null mientras está en BORRADOR."
     )
-    estado: str = Field(examples=["EMITIDA"], description="BORRADOR, EMITIDA o ANULADA.")
+    estado: str = Field(
+        examples=["EMITIDA"], description="BORRADOR, EMITIDA, ANULADA o DESCARTADA."
+    )
     fecha_emision: date
     punto_emision_id: str
     sucursal_id: str

@@ -209,3 +209,43 @@ def test_idempotencia_de_agregar_una_linea(tienda: TiendaHttp) -> None:
     assert (primera.status_code, otra.status_code) == (200, 200)
     assert otra.headers.get("Idempotent-Replayed") == "true"
     assert len(tienda.get(f"/facturas/{borrador['id']}")["lineas"]) == 2
+
+
+def test_solo_admin_y_cajero_cambian_borradores(
+    tienda: TiendaHttp, token_de: dict[Rol, str]
+) -> None:
+    borrador = _borrador(tienda, ("cafe", "1"))
+    linea = {"producto_id": tienda.ids["pan"], "cantidad": "1"}
+    for rol in (Rol.CONTADOR, Rol.BODEGUERO):
+        cabeceras = {"Authorization": f"Bearer {token_de[rol]}"}
+        for respuesta in (
+            tienda.http.post(_url(borrador, "/lineas"), json=linea, headers=cabeceras),
+            tienda.http.delete(_url(borrador, "/lineas/1"), headers=cabeceras),
+            tienda.http.patch(_url(borrador), json={"propina": "0.10"}, headers=cabeceras),
+            tienda.http.delete(_url(borrador), headers=cabeceras),
+            tienda.http.post(
+                f"{API}/facturas/previsualizar",
+                json=tienda.cuerpo_factura(("cafe", "1")),
+                headers=cabeceras,
+            ),
+        ):
+            assert respuesta.status_code == 403, (rol, respuesta.request.url)
+    assert tienda.get(f"/facturas/{borrador['id']}") == borrador
+
+
+def test_descartar_con_la_misma_clave_repite_la_respuesta(tienda: TiendaHttp) -> None:
+    borrador = _borrador(tienda, ("cafe", "1"))
+    clave = {"Idempotency-Key": "descartar-1"}
+    primera = tienda.http.delete(_url(borrador), headers=clave)
+    otra = tienda.http.delete(_url(borrador), headers=clave)
+    assert (primera.status_code, otra.status_code) == (204, 204)
+    assert otra.headers.get("Idempotent-Replayed") == "true"
+
+
+def test_pagos_y_propina_mal_escritos_son_un_422_que_no_cambia_nada(tienda: TiendaHttp) -> None:
+    borrador = _borrador(tienda, ("cafe", "1"))
+    respuesta = tienda.http.patch(
+        _url(borrador), json={"propina": "-1.00", "pagos": [{"forma_pago": "99", "total": "1"}]}
+    )
+    assert respuesta.status_code == 422
+    assert tienda.get(f"/facturas/{borrador['id']}") == borrador

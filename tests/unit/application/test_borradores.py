@@ -174,6 +174,7 @@ def test_una_emitida_no_se_descarta_ni_se_modifica(tienda: Escenario) -> None:
         lambda: tienda.facturas.descartar_borrador(DescartarBorrador(emitida.id)),
         lambda: tienda.facturas.quitar_linea(QuitarLinea(emitida.id, 1)),
         lambda: tienda.facturas.modificar_borrador(ModificarBorrador(emitida.id, propina="0")),
+        lambda: tienda.facturas.modificar_borrador(ModificarBorrador(emitida.id)),
     ):
         with pytest.raises(OperacionNoPermitida):
             cambio()

@@ -88,6 +88,7 @@ class OperacionesBorrador(ServicioAplicacion):
 
         def operacion(uow: UnidadDeTrabajo) -> None:
             factura = uow.facturas.obtener(cmd.factura_id)
+            factura.exigir_borrador()  # also when nothing is named
             if cmd.cambiar_cliente:
                 cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
                 factura.asignar_cliente(cmd.cliente_id, comprador_de(cliente))

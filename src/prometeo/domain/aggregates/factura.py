@@ -248,7 +248,7 @@ class Factura(ComprobanteElectronico):
 
     def agregar(self, linea: NuevaLinea) -> int:
         """Add a line to the draft; returns its number."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         datos = linea.datos(len(self.lineas) + 1)
         self._registrar(
             LineaAgregada(
@@ -269,7 +269,7 @@ class Factura(ComprobanteElectronico):
 
     def aplicar_descuento(self, descuento: DescuentoGlobal) -> None:
         """A global discount, prorated over the lines by their subtotal."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         self._registrar(
             DescuentoAplicado(
                 factura_id=self.id, tipo_descuento=descuento.tipo, valor=descuento.valor
@@ -278,7 +278,7 @@ class Factura(ComprobanteElectronico):
 
     def eliminar_linea(self, numero_linea: int) -> None:
         """Take a line off the draft; the lines after it move up one number."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         if not 1 <= numero_linea <= len(self.lineas):
             raise ValorInvalido(
                 "LineaExistente",
@@ -288,28 +288,28 @@ class Factura(ComprobanteElectronico):
 
     def asignar_cliente(self, cliente_id: str | None, comprador: Comprador) -> None:
         """Set the draft's buyer: a cliente, or consumidor final when `cliente_id` is None."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         self._registrar(
             ClienteAsignado(factura_id=self.id, cliente_id=cliente_id, comprador=comprador.datos())
         )
 
     def definir_pagos(self, pagos: tuple[Pago, ...]) -> None:
         """Replace the draft's payments (none: one of forma 01 for the total)."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         self._registrar(
             PagosDefinidos(factura_id=self.id, pagos=tuple(_datos_pago(p) for p in pagos))
         )
 
     def definir_propina(self, propina: Dinero) -> None:
         """Replace the draft's propina (not negative)."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         if propina.es_negativo():
             raise ValorInvalido("PropinaValida", f"La propina no puede ser negativa: {propina}")
         self._registrar(PropinaDefinida(factura_id=self.id, propina=propina.monto))
 
     def descartar(self) -> None:
         """Throw the draft away: it never gets a number, and nothing changes it again."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         self._registrar(BorradorDescartado(factura_id=self.id))
 
     def totales(self) -> Totales:
@@ -337,7 +337,7 @@ class Factura(ComprobanteElectronico):
         passes the totals it checked them with (the lines have not changed since). The
         emisor and establecimiento are copied into the document, and its clave de acceso
         is generated here, once."""
-        self._exigir_borrador()
+        self.exigir_borrador()
         totales = totales or self.totales()
         codigo_numerico = codigo_numerico_de(self.id)
         clave = ClaveAcceso.generar(
@@ -450,7 +450,8 @@ class Factura(ComprobanteElectronico):
     def linea(self, numero_linea: int) -> LineaFactura:
         return self.lineas[numero_linea - 1]
 
-    def _exigir_borrador(self) -> None:
+    def exigir_borrador(self) -> None:
+        """Refuse (FacturaBorrador) unless the factura is still a draft."""
         self._exigir_estado(EstadoFactura.BORRADOR, "modificar")
 
     def _exigir_estado(self, estado: EstadoFactura, accion: str) -> None:

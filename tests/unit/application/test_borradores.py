@@ -4,10 +4,11 @@ change leaves a draft that satisfies the draft rules, or is refused whole."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from escenario import BODEGA, CAFE, CLIENTE, PAN, PUNTO, Escenario, borrador, reglas
+from escenario import BODEGA, CAFE, CLIENTE, HOY, PAN, PUNTO, Escenario, borrador, reglas
 
 from prometeo.application.comandos import (
     AgregarLinea,
@@ -22,6 +23,7 @@ from prometeo.application.comandos import (
 )
 from prometeo.domain.aggregates.factura import EstadoFactura
 from prometeo.domain.errores import OperacionNoPermitida, ReglasIncumplidas
+from prometeo.domain.reloj import RelojFijo
 
 
 def _eventos(tienda: Escenario) -> int:
@@ -220,3 +222,41 @@ def test_previsualizar_informa_cada_regla_y_no_guarda_nada(tienda: Escenario) ->
         CrearFactura(PUNTO, BODEGA, (LineaFacturaCmd(CAFE, 1),), cliente_id=CLIENTE)
     )
     assert sin_errores.errores == ()
+
+
+def test_un_borrador_aparcado_de_ayer_se_emite_con_la_fecha_de_hoy(tienda: Escenario) -> None:
+    """Else it could be neither emitted (FechaEmisionValida) nor annulled: only discarded."""
+    tienda.ingresar(CAFE, "10", "4.00")
+    fid = borrador(tienda, LineaFacturaCmd(CAFE, 1), cliente_id=CLIENTE)
+    manana = HOY + timedelta(days=1)
+    tienda.reloj = RelojFijo(manana)
+    tienda.facturas.emitir_factura(EmitirFactura(fid))
+    factura = tienda.factura(fid)
+    assert (factura.estado, factura.fecha_emision) == (EstadoFactura.EMITIDA, manana)
+    assert str(factura.clave_acceso).startswith(manana.strftime("%d%m%Y"))
+    (emitida,) = [
+        c.evento for c in tienda.almacen.transacciones[-1] if c.evento.tipo == "FacturaEmitida"
+    ]
+    assert emitida.fecha_emision == manana  # type: ignore[attr-defined]
+    assert tienda.inventario(CAFE).stock == Decimal(9)
+
+
+def test_un_borrador_con_fecha_futura_sigue_esperando_su_dia(tienda: Escenario) -> None:
+    tienda.ingresar(CAFE, "10", "4.00")
+    pasado_manana = HOY + timedelta(days=2)
+    fid = borrador(
+        tienda, LineaFacturaCmd(CAFE, 1), cliente_id=CLIENTE, fecha_emision=pasado_manana
+    )
+    with pytest.raises(ReglasIncumplidas) as error:
+        tienda.facturas.emitir_factura(EmitirFactura(fid))
+    assert reglas(error.value) == {"FechaEmisionNoFutura"}
+    tienda.reloj = RelojFijo(pasado_manana)
+    tienda.facturas.emitir_factura(EmitirFactura(fid))
+    assert tienda.factura(fid).fecha_emision == pasado_manana
+
+
+def test_crear_y_emitir_con_fecha_pasada_se_sigue_rechazando(tienda: Escenario) -> None:
+    tienda.ingresar(CAFE, "10", "4.00")
+    with pytest.raises(ReglasIncumplidas) as error:
+        tienda.vender((CAFE, "1"), fecha_emision=HOY - timedelta(days=1))
+    assert reglas(error.value) == {"FechaEmisionValida"}

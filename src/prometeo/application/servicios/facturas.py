@@ -82,7 +82,7 @@ class ServicioFacturas(OperacionesBorrador):
             factura = uow.facturas.obtener(cmd.factura_id)
             if pagos is not None:
                 factura.definir_pagos(pagos)
-            self._emitir(uow, factura)
+            self._emitir(uow, factura, borrador_guardado=True)
             return DocumentoRegistrado(factura.id, factura.numero)
 
         return self._ejecutar(operacion, metadatos)
@@ -106,7 +106,9 @@ class ServicioFacturas(OperacionesBorrador):
 
         self._ejecutar(operacion, metadatos)
 
-    def _emitir(self, uow: UnidadDeTrabajo, factura: Factura) -> None:
+    def _emitir(
+        self, uow: UnidadDeTrabajo, factura: Factura, *, borrador_guardado: bool = False
+    ) -> None:
         productos = [ln.producto_id for ln in factura.lineas]
         numeracion = cargas.numeracion(uow, factura.punto_emision_id, TipoComprobante.FACTURA)
         emitir_factura(
@@ -121,4 +123,5 @@ class ServicioFacturas(OperacionesBorrador):
             reloj=self._reloj,
             stock_minimo=cargas.stock_minimo(uow, productos),
             codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
+            borrador_guardado=borrador_guardado,
         )

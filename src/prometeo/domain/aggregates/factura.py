@@ -331,17 +331,20 @@ class Factura(ComprobanteElectronico):
         *,
         emisor: DatosEmisor,
         establecimiento: DatosEstablecimiento,
+        fecha_emision: date | None = None,
     ) -> FacturaEmitida:
         """Record the emission. The emission service has already checked every rule
         (dates, stock, limits, payments, tarifas) and taken the goods from stock; it
         passes the totals it checked them with (the lines have not changed since). The
         emisor and establecimiento are copied into the document, and its clave de acceso
-        is generated here, once."""
+        is generated here, once. `fecha_emision` replaces the draft's date (a draft parked
+        since an earlier day is emitted on the day it is emitted)."""
         self.exigir_borrador()
+        fecha = fecha_emision or self.fecha_emision
         totales = totales or self.totales()
         codigo_numerico = codigo_numerico_de(self.id)
         clave = ClaveAcceso.generar(
-            fecha_emision=self.fecha_emision,
+            fecha_emision=fecha,
             tipo_comprobante=TipoComprobante.FACTURA.value,
             ruc=emisor.ruc,
             ambiente=emisor.ambiente,
@@ -370,7 +373,7 @@ class Factura(ComprobanteElectronico):
             factura_id=self.id,
             numero=str(numero),
             secuencial=numero.secuencial,
-            fecha_emision=self.fecha_emision,
+            fecha_emision=fecha,
             lineas=tuple(lineas),
             importes_por_tarifa=tuple(
                 ImportePorTarifa(t, base, iva, TarifaIva.de_codigo(t).porcentaje)
@@ -530,6 +533,7 @@ class Factura(ComprobanteElectronico):
                 self.estado = EstadoFactura.DESCARTADA
             case FacturaEmitida():
                 self.estado = EstadoFactura.EMITIDA
+                self.fecha_emision = evento.fecha_emision
                 self.numero = evento.numero
                 self.importe_total = evento.importe_total
                 self.pagos = evento.pagos

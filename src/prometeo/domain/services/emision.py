@@ -44,19 +44,28 @@ def emitir_factura(
     stock_minimo: Mapping[str, Decimal] = _SIN_MINIMOS,
     limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL,
     codigo_bodega: str | None = None,
+    borrador_guardado: bool = False,
 ) -> FacturaEmitida:
     """Check every emission rule at once; then assign the next number, take each line's
     goods from stock (FIFO) and record FacturaEmitida with the cost of each line.
 
     `inventarios` maps producto_id to its Inventario in the factura's bodega. The emisor
     and the establecimiento (codes and address) are copied into the FacturaEmitida; the
-    bodega's code names it in a rule's message."""
+    bodega's code names it in a rule's message.
+
+    A `borrador_guardado` (a draft stored earlier, emitted now) whose date has passed is
+    emitted with today's: the SRI dates a comprobante the day it is issued
+    (FechaEmisionValida), and a parked draft may wait overnight. A factura created and
+    emitted at once keeps the date it was given, and its rules judge that date."""
+    hoy = reloj.hoy()
+    fecha = hoy if borrador_guardado and factura.fecha_emision < hoy else factura.fecha_emision
     contexto = ContextoEmisionFactura(
         factura,
-        reloj.hoy(),
+        hoy,
         {producto: inventario.stock for producto, inventario in inventarios.items()},
         limite_consumidor_final,
         codigo_bodega,
+        fecha=fecha,
     )
     reglas_emision_factura().exigir(contexto)
     numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id, secuencial_inicial)
@@ -64,7 +73,7 @@ def emitir_factura(
     for linea in factura.lineas:
         consumos[linea.numero_linea] = inventarios[linea.producto_id].reducir(
             Cantidad(linea.cantidad),
-            factura.fecha_emision,
+            fecha,
             documento=f"FACTURA {numero}",
             documento_id=factura.id,
             stock_minimo=stock_minimo.get(linea.producto_id, Decimal(0)),
@@ -77,6 +86,7 @@ def emitir_factura(
         establecimiento=DatosEstablecimiento(
             establecimiento, direccion_establecimiento, codigo_punto
         ),
+        fecha_emision=fecha,
     )
 
 

@@ -34,6 +34,8 @@ class ContextoEmisionFactura:
     limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL
     # The bodega's code, as its people name it in messages (unknown: its id).
     codigo_bodega: str | None = None
+    # The date it would be emitted with, when not the factura's own (a parked draft).
+    fecha: date | None = None
     totales: Totales = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,7 +43,7 @@ class ContextoEmisionFactura:
 
     @property
     def fecha_emision(self) -> date:
-        return self.factura.fecha_emision
+        return self.fecha or self.factura.fecha_emision
 
     @property
     def fecha_autorizacion(self) -> date | None:

@@ -26,11 +26,14 @@ from prometeo.application.comandos import (
     AnularFactura,
     AplicarDescuento,
     CrearFactura,
+    DescartarBorrador,
     DescuentoGlobalCmd,
     EmitirFactura,
     EmitirNotaCredito,
     LineaFacturaCmd,
     LineaNotaCreditoCmd,
+    ModificarBorrador,
+    QuitarLinea,
     RegistrarIngreso,
     TransferirStock,
 )
@@ -70,6 +73,11 @@ operaciones = st.one_of(
     _transferencia,
     st.tuples(st.just("borrador"), _indices, _bodegas, _lineas, _descuentos),
     st.tuples(st.just("emitir"), _indices),
+    st.tuples(st.just("quitar"), _indices, st.integers(1, 3)),
+    st.tuples(
+        st.just("modificar"), _indices, st.booleans(), st.sampled_from([None, "0.10", "0.50"])
+    ),
+    st.tuples(st.just("descartar"), _indices),
     st.tuples(st.just("anular"), _indices),
     st.tuples(st.just("dia")),
 )
@@ -90,6 +98,7 @@ class Historia:
         self.facturas: list[str] = []  # emitted (or annulled since)
         self.borradores: list[str] = []
         self.anuladas: list[str] = []
+        self.descartadas: list[str] = []
         self.productos: dict[str, list[str]] = {}  # of each factura, by line
 
     def jugar(self, operacion: tuple[Any, ...]) -> None:
@@ -127,6 +136,24 @@ class Historia:
             app.facturas.emitir_factura(EmitirFactura(factura_id))
             self.borradores.remove(factura_id)
             self.facturas.append(factura_id)
+        elif tipo == "quitar" and self.borradores:
+            factura_id = self.borradores[datos[0] % len(self.borradores)]
+            app.facturas.quitar_linea(QuitarLinea(factura_id, datos[1]))
+            productos = self.productos[factura_id]
+            if datos[1] <= len(productos):
+                del productos[datos[1] - 1]
+        elif tipo == "modificar" and self.borradores:
+            indice, con_cliente, propina = datos
+            factura_id = self.borradores[indice % len(self.borradores)]
+            cliente = CLIENTE if con_cliente else None
+            app.facturas.modificar_borrador(
+                ModificarBorrador(factura_id, True, cliente, propina=propina)
+            )
+        elif tipo == "descartar" and self.borradores:
+            factura_id = self.borradores[datos[0] % len(self.borradores)]
+            app.facturas.descartar_borrador(DescartarBorrador(factura_id))
+            self.borradores.remove(factura_id)
+            self.descartadas.append(factura_id)
         elif tipo == "nota" and self.facturas:
             indice, devolucion, lineas = datos
             factura_id = self.facturas[indice % len(self.facturas)]
@@ -172,12 +199,18 @@ class Historia:
             ultimo = consultas.kardex(producto, bodega)[-1]
             assert (ultimo.saldo_cantidad, ultimo.saldo_valor) == (stock.cantidad, stock.valor)
         with self.aplicacion.unidad_de_trabajo() as uow:
-            for factura_id in self.facturas + self.anuladas + self.borradores:
+            for factura_id in self.facturas + self.anuladas + self.borradores + self.descartadas:
                 factura, vista = uow.facturas.obtener(factura_id), consultas.factura(factura_id)
                 assert (vista.estado, vista.numero) == (factura.estado.value, factura.numero)
                 assert vista.notas_credito == factura.notas_credito
                 assert [(ln.cantidad_acreditada, ln.valor_acreditado) for ln in vista.lineas] == [
                     (ln.cantidad_acreditada, ln.valor_acreditado) for ln in factura.lineas
                 ]
+                assert [ln.producto_id for ln in vista.lineas] == [
+                    ln.producto_id for ln in factura.lineas
+                ]
+                assert vista.cliente_id == factura.cliente_id
                 if factura.importe_total is not None:
                     assert vista.totales.importe_total == factura.importe_total
+                else:  # not emitted: the totals its emission would compute
+                    assert vista.totales.importe_total == factura.totales().importe_total

@@ -193,6 +193,8 @@ def test_previsualizar_no_guarda_nada_y_nombra_cada_regla(tienda: TiendaHttp) ->
         "PagosCuadranConTotal",
         "StockSuficienteParaFactura",
     }
+    (stock,) = [e["mensaje"] for e in vista["errores"] if e["regla"].startswith("Stock")]
+    assert "B1" in stock, stock  # the bodega by its code, as at emission
     assert tienda.ultima_posicion() == antes
     assert tienda.get("/facturas")["items"] == []
     assert tienda.http.get(f"{API}/facturas/{vista['id']}").status_code == 404

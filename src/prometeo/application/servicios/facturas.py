@@ -65,6 +65,7 @@ class ServicioFacturas(OperacionesBorrador):
                 factura,
                 self._reloj.hoy(),
                 {producto: inventario.stock for producto, inventario in inventarios.items()},
+                codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
             )
             errores = rebajas + reglas_emision_factura().incumplidas(contexto)
             documento = DocumentoRegistrado(factura.id, None, factura.eventos_pendientes)

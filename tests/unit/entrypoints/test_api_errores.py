@@ -258,5 +258,5 @@ def test_con_modelos_distribuidos_un_404_dice_por_que_puede_ser(url_api: str) ->
 def test_las_opciones_de_un_parametro_se_enumeran_en_espanol(cliente: TestClient) -> None:
     cuerpo = es_problema(cliente.get(API + "/facturas", params={"estado": "PAGADA"}), 422)
     mensaje = cuerpo["errores"][0]["mensaje"]
-    assert "'BORRADOR', 'EMITIDA' o 'ANULADA'" in mensaje
+    assert "'BORRADOR', 'EMITIDA', 'ANULADA' o 'DESCARTADA'" in mensaje
     assert " or " not in mensaje

@@ -17,6 +17,7 @@ from prometeo.application.comandos import (
     CrearSucursal,
     DescuentoGlobalCmd,
     LineaFacturaCmd,
+    PagoCmd,
 )
 from prometeo.application.config import Configuracion
 from prometeo.domain.errores import ReglasIncumplidas, ValorInvalido
@@ -126,3 +127,19 @@ def test_se_vende_desde_una_bodega_de_la_sucursal_del_punto(surtida: Escenario) 
     assert reglas(error.value) == {"BodegaDeLaSucursal"}
     assert surtida.stock(CAFE, "bodega-norte") == 5
     assert SUCURSAL != "s2"  # the punto is the first sucursal's
+
+
+def test_una_factura_con_varios_errores_los_nombra_todos(surtida: Escenario) -> None:
+    cmd = CrearFactura(
+        PUNTO,
+        BODEGA,
+        (LineaFacturaCmd(CAFE, "-1"), LineaFacturaCmd(PAN, "0.0000001")),
+        cliente_id="cliente-1",
+        pagos=(PagoCmd("99", "1.00"),),
+        propina="mucho",
+    )
+    with pytest.raises(ReglasIncumplidas) as error:
+        surtida.facturas.crear_factura(cmd)
+    mensajes = [e.mensaje for e in error.value.errores]
+    assert len(mensajes) == 4, mensajes  # both lines, the pago and the propina
+    assert surtida.stock(CAFE) == 50

@@ -5,6 +5,7 @@ leaves a draft that satisfies `reglas_borrador`, or is refused whole."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from prometeo.application.comandos import (
     AgregarLinea,
@@ -24,7 +25,7 @@ from prometeo.application.servicios.conversiones import (
 )
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura, NuevaLinea
-from prometeo.domain.errores import ReglaIncumplida, ValorInvalido
+from prometeo.domain.errores import ReglaIncumplida, RevisionDeReglas, ValorInvalido
 from prometeo.domain.specifications.factura import exigir_borrador_valido
 from prometeo.domain.specifications.rebajas import (
     LineaPorVender,
@@ -135,12 +136,25 @@ class OperacionesBorrador(ServicioAplicacion):
                 f"{punto.codigo}: se vende desde una bodega de la misma sucursal",
             )
         cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
-        con_lista = [
-            nueva_linea(uow, ln.producto_id, ln.cantidad, ln.precio_unitario, ln.descuento)
+        # Every line, the discount, the propina and the pagos are checked before any error
+        # is reported: a request with several mistakes names them all.
+        revision = RevisionDeReglas()
+        revisadas = [
+            revision.revisar(
+                partial(
+                    nueva_linea, uow, ln.producto_id, ln.cantidad, ln.precio_unitario, ln.descuento
+                )
+            )
             for ln in cmd.lineas
         ]
         d = cmd.descuento_global
-        global_ = None if d is None else descuento_global_de(d.tipo, d.valor)
+        global_ = (
+            None if d is None else revision.revisar(lambda: descuento_global_de(d.tipo, d.valor))
+        )
+        propina = revision.revisar(lambda: dinero_opcional(cmd.propina))
+        pagos = revision.revisar(lambda: pagos_de(cmd.pagos))
+        revision.exigir()
+        con_lista = [linea for linea in revisadas if linea is not None]
         rebajas: list[ReglaIncumplida] = []
         if not cmd.rebajas_autorizadas:
             maximo = self._config.descuento_maximo_sin_autorizacion
@@ -155,8 +169,8 @@ class OperacionesBorrador(ServicioAplicacion):
             comprador=comprador_de(cliente),
             fecha_emision=cmd.fecha_emision or self._reloj.hoy(),
             cliente_id=cmd.cliente_id,
-            propina=dinero_opcional(cmd.propina),
-            pagos=pagos_de(cmd.pagos),
+            propina=propina,
+            pagos=pagos or (),
             fecha_autorizacion=cmd.fecha_autorizacion,
             fecha_caducidad=cmd.fecha_caducidad,
             lineas=[linea for linea, _ in con_lista],

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import typer
 from pydantic import ValidationError
@@ -16,6 +18,7 @@ from rich.console import Console
 from typer import rich_utils
 from typer._click import exceptions as excepciones
 from typer._click.formatting import HelpFormatter
+from typer.core import TyperOption
 
 from prometeo.entrypoints.api.validacion import que_se_espera
 
@@ -72,13 +75,32 @@ def ayuda_en_espanol(comando: Any) -> None:
     opcion = comando.get_help_option(contexto)
     if opcion is not None:
         opcion.help = AYUDA
+        opcion.metavar = ""  # a flag: no value, no type to show
     comando.context_class = _Contexto
     # What the usage line shows in place of the options and of a group's subcommand.
     comando.options_metavar = "[OPCIONES]"
     if hasattr(comando, "subcommand_metavar"):
         comando.subcommand_metavar = "COMANDO [ARGUMENTOS]..."
+    for parametro in getattr(comando, "params", []):
+        nombre = _tipo_en_espanol(parametro)
+        # Options only: an argument's metavar is its name on the usage line.
+        if isinstance(parametro, TyperOption) and parametro.metavar is None and nombre is not None:
+            parametro.metavar = nombre
     for hijo in getattr(comando, "commands", {}).values():
         ayuda_en_espanol(hijo)
+
+
+# What a help screen shows for each type of value, where Typer writes <int>, <float
+# range>, <bool>...: Spanish words (a flag shows none: it takes no value).
+_TIPOS: dict[type, str] = {int: "ENTERO", float: "NÚMERO", str: "TEXTO", Path: "RUTA", bool: ""}
+
+
+def _tipo_en_espanol(parametro: Any) -> str | None:
+    descriptor = getattr(parametro, "type_descriptor", None)
+    anotacion = getattr(descriptor, "annotation", None)
+    if get_origin(anotacion) in (Union, UnionType):
+        anotacion = next((a for a in get_args(anotacion) if a is not type(None)), None)
+    return _TIPOS.get(anotacion) if isinstance(anotacion, type) else None
 
 
 def _lista(opciones: str) -> str:

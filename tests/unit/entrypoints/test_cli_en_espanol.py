@@ -33,7 +33,9 @@ def salida(
     return codigo, capturado.out + capturado.err
 
 
-@pytest.mark.parametrize("argumentos", [["--help"], ["projections", "rebuild", "--help"]])
+@pytest.mark.parametrize(
+    "argumentos", [["--help"], ["projections", "rebuild", "--help"], ["relay", "--help"]]
+)
 def test_la_ayuda_esta_en_espanol(
     argumentos: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -45,6 +47,12 @@ def test_la_ayuda_esta_en_espanol(
     assert "Opciones" in texto
     for ingles in ("Show this message", "Usage:", "Options", "[OPTIONS]", "completion"):
         assert ingles not in texto
+    # Value types in Spanish words, not Click's <int range>, <float>, <bool>...
+    assert "<int" not in texto
+    assert "<float" not in texto
+    assert "<bool>" not in texto
+    if argumentos[0] != "--help":
+        assert "ENTERO" in texto
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def test_producto_ajeno_a_la_factura(negocio: Negocio) -> None:
     with pytest.raises(ReglasIncumplidas) as error:
         negocio.nota(factura, [("b", "1")])
     assert reglas(error) == {"LineasValidasContraFactura"}
-    assert "no consta en la factura" in error.value.errores[0].mensaje
+    assert "pide un producto que no consta en la factura" in error.value.errores[0].mensaje
 
 
 def test_producto_en_varias_lineas_se_reparte_en_orden(negocio: Negocio) -> None:

@@ -29,7 +29,7 @@ class SolicitudLineaCredito:
     numero: int | None = None
 
     @property
-    def _nombre(self) -> str:
+    def nombre(self) -> str:
         if self.numero is not None:
             return f"La línea {self.numero} de la nota de crédito"
         return f"La línea del producto {self.producto_id}"
@@ -38,12 +38,12 @@ class SolicitudLineaCredito:
         if (self.cantidad is None) == (self.valor is None):
             raise ValorInvalido(
                 "LineaNotaCreditoValida",
-                f"{self._nombre} debe indicar una cantidad o un valor, no ambos",
+                f"{self.nombre} debe indicar una cantidad o un valor, no ambos",
             )
         if self.valor is not None and self.valor.monto <= 0:
             raise ValorInvalido(
                 "LineaNotaCreditoValida",
-                f"{self._nombre} debe acreditar un valor mayor que cero",
+                f"{self.nombre} debe acreditar un valor mayor que cero",
             )
 
     @property
@@ -143,8 +143,9 @@ def acreditar(factura: Factura, solicitudes: Sequence[SolicitudLineaCredito]) ->
     for solicitud in solicitudes:
         lineas = [ln for ln in factura.lineas if ln.producto_id == solicitud.producto_id]
         if not lineas:
+            # Named by its place in the request: the id may be anything the caller sent.
             problemas.append(
-                f"El producto {solicitud.producto_id} no consta en la factura {factura.numero}"
+                f"{solicitud.nombre} pide un producto que no consta en la factura {factura.numero}"
             )
             continue
         falta = solicitud.pedido

@@ -10,10 +10,10 @@ passes the answer through to the client as it goes and stores it once complete."
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prometeo.application.idempotencia import (
@@ -23,7 +23,7 @@ from prometeo.application.idempotencia import (
     ReservaIdempotencia,
     RespuestaGuardada,
 )
-from prometeo.entrypoints.api.errores import TIPO_PROBLEMA
+from prometeo.entrypoints.api.errores import problema
 
 CABECERA = "idempotency-key"
 _ESCRITURAS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -65,7 +65,7 @@ class MiddlewareIdempotencia:
             await self.app(scope, receive, send)
             return
         if not _valida(clave):
-            await _problema(send, *_CLAVE_NO_VALIDA)
+            await _problema(scope, send, *_CLAVE_NO_VALIDA)
             return
         cuerpo = await _leer_cuerpo(receive)
         registro = self._registro()
@@ -74,13 +74,13 @@ class MiddlewareIdempotencia:
         )
         if reclamo.estado is EstadoReclamo.REPETIDA:
             assert reclamo.respuesta is not None
-            await _repetir(send, reclamo.respuesta)
+            await _repetir(scope, send, reclamo.respuesta)
         elif reclamo.estado is EstadoReclamo.OTRO_CUERPO:
-            await _problema(send, *_OTRA_SOLICITUD)
+            await _problema(scope, send, *_OTRA_SOLICITUD)
         elif reclamo.estado is EstadoReclamo.EN_CURSO:
-            await _problema(send, *_EN_CURSO, cabeceras=[(b"retry-after", b"1")])
+            await _problema(scope, send, *_EN_CURSO, cabeceras={"Retry-After": "1"})
         elif reclamo.estado is EstadoReclamo.SIN_RESPUESTA:
-            await _problema(send, *_SIN_RESPUESTA)
+            await _problema(scope, send, *_SIN_RESPUESTA)
         else:
             assert reclamo.reserva is not None
             await self._ejecutar(scope, send, cuerpo, registro, reclamo.reserva)
@@ -173,38 +173,31 @@ async def _leer_cuerpo(receive: Receive) -> bytes:
     return b"".join(partes)
 
 
-async def _repetir(send: Send, respuesta: RespuestaGuardada) -> None:
-    cabeceras = [(b"idempotent-replayed", b"true")]
-    if respuesta.tipo_contenido is not None:
-        cabeceras.append((b"content-type", respuesta.tipo_contenido.encode("latin-1")))
-    await _responder(send, respuesta.estado_http, cabeceras, respuesta.cuerpo)
+async def _repetir(scope: Scope, send: Send, respuesta: RespuestaGuardada) -> None:
+    replica = Response(
+        respuesta.cuerpo,
+        status_code=respuesta.estado_http,
+        headers={"Idempotent-Replayed": "true"},
+        media_type=respuesta.tipo_contenido,
+    )
+    await replica(scope, _sin_cuerpo, send)
 
 
 async def _problema(
+    scope: Scope,
     send: Send,
     estado: int,
     regla: str,
     mensaje: str,
     *,
-    cabeceras: list[tuple[bytes, bytes]] | None = None,
+    cabeceras: dict[str, str] | None = None,
 ) -> None:
-    cuerpo = json.dumps(
-        {
-            "type": "about:blank",
-            "title": "Idempotency-Key",
-            "status": estado,
-            "detail": mensaje,
-            "errores": [{"regla": regla, "mensaje": mensaje}],
-        },
-        ensure_ascii=False,
-    ).encode()
-    todas = [(b"content-type", TIPO_PROBLEMA.encode()), *(cabeceras or [])]
-    await _responder(send, estado, todas, cuerpo)
+    respuesta = problema(
+        estado, "Idempotency-Key", mensaje, [(regla, mensaje)], cabeceras=cabeceras
+    )
+    await respuesta(scope, _sin_cuerpo, send)
 
 
-async def _responder(
-    send: Send, estado: int, cabeceras: list[tuple[bytes, bytes]], cuerpo: bytes
-) -> None:
-    todas = [*cabeceras, (b"content-length", str(len(cuerpo)).encode())]
-    await send({"type": "http.response.start", "status": estado, "headers": todas})
-    await send({"type": "http.response.body", "body": cuerpo})
+async def _sin_cuerpo() -> Message:
+    """The body was already read: a response that asks for more sees the client gone."""
+    return {"type": "http.disconnect"}

@@ -23,7 +23,6 @@ emission order, one ServicioEnvioSri step at a time, on a schedule of its own.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from prometeo.domain.aggregates.comprobante_electronico import EstadoSri
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db.tablas import NUNCA_MS, arriendos, envios_sri
 from prometeo.infrastructure.proyecciones.tablas import vista_facturas, vista_notas_credito
+from prometeo.infrastructure.sri.hilo_de_fondo import HiloDeFondo
 
 logger = logging.getLogger("prometeo.sri")
 
@@ -208,8 +208,10 @@ def _cuentas(conexion: Connection, documento_id: str) -> tuple[int, int]:
     return (int(fila.intentos), int(fila.consultas)) if fila is not None else (0, 0)
 
 
-class DespachadorSri:
+class DespachadorSri(HiloDeFondo):
     """Rounds of the SRI's process over due documents (see the module docstring)."""
+
+    NOMBRE_HILO = "despacho-sri"
 
     def __init__(
         self,
@@ -235,13 +237,7 @@ class DespachadorSri:
         # Rounds that found the SRI down, in a row; no round before pausa_hasta (reloj).
         self._fallos_seguidos = 0
         self.pausa_hasta = float("-inf")
-        self._parar = threading.Event()
-        self._despertar = threading.Event()
-        self._hilo: threading.Thread | None = None
-
-    def despertar(self) -> None:
-        """Start a round now (a document was just signed)."""
-        self._despertar.set()
+        super().__init__()
 
     def ronda(self) -> RondaDespacho:
         if not self.arriendo.tomar():
@@ -360,15 +356,8 @@ class DespachadorSri:
             self._despertar.wait(self.intervalo)
             self._despertar.clear()
 
-    def iniciar(self) -> None:
-        self._hilo = threading.Thread(target=self._bucle, name="despacho-sri", daemon=True)
-        self._hilo.start()
-
     def parar(self) -> None:
-        self._parar.set()
-        self._despertar.set()
-        if self._hilo is not None:
-            self._hilo.join(timeout=10)
+        super().parar()
         self.arriendo.soltar()
 
 

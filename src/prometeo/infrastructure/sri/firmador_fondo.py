@@ -10,7 +10,6 @@ emission never depends on the signature."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from prometeo.application.servicios.comprobantes import (
 from prometeo.application.sri import ErrorFirma, FirmaComprobantes
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.comprobante import ComprobanteFirmado, ComprobanteNoValido
+from prometeo.infrastructure.sri.hilo_de_fondo import HiloDeFondo
 
 logger = logging.getLogger("prometeo.sri")
 
@@ -59,7 +59,7 @@ class ContadorActividad:
             self.valor += 1  # a lost increment under a race only delays one pause
 
 
-class FirmadorEnSegundoPlano:
+class FirmadorEnSegundoPlano(HiloDeFondo):
     """Signs pending documents in rounds: right away while there is work, every
     `intervalo` seconds when idle. `cargar_firma` gives the signer, None when no
     certificate is configured, or raises ErrorFirma.
@@ -69,6 +69,8 @@ class FirmadorEnSegundoPlano:
     `cuota` of the time, pausing after each batch for as long as the batch took × (1 −
     cuota) / cuota; when nobody else writes it signs at full speed. Under a load that
     saturates the process it falls behind and catches up as soon as the load drops."""
+
+    NOMBRE_HILO = "firma-sri"
 
     def __init__(
         self,
@@ -91,9 +93,7 @@ class FirmadorEnSegundoPlano:
         self._firma: FirmaComprobantes | None = None
         self._ultimo_intento = float("-inf")
         self.estado = EstadoFirma("no configurado")
-        self._parar = threading.Event()
-        self._despertar = threading.Event()
-        self._hilo: threading.Thread | None = None
+        super().__init__()
 
     def _firma_lista(self) -> FirmaComprobantes | None:
         if self._firma is not None:
@@ -141,10 +141,6 @@ class FirmadorEnSegundoPlano:
             return 0.0
         return min(duracion * (1 - self.cuota) / self.cuota, _PAUSA_MAXIMA)
 
-    def despertar(self) -> None:
-        """Start a round now (a document was just emitted)."""
-        self._despertar.set()
-
     def _bucle(self) -> None:
         while not self._parar.is_set():
             antes = self._actividad() if self._actividad is not None else None
@@ -163,13 +159,3 @@ class FirmadorEnSegundoPlano:
                 # unit of work rather than one commit per document.
                 self._parar.wait(_AGRUPAR)
             self._despertar.clear()
-
-    def iniciar(self) -> None:
-        self._hilo = threading.Thread(target=self._bucle, name="firma-sri", daemon=True)
-        self._hilo.start()
-
-    def parar(self) -> None:
-        self._parar.set()
-        self._despertar.set()
-        if self._hilo is not None:
-            self._hilo.join(timeout=10)

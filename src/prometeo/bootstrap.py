@@ -272,7 +272,10 @@ def bootstrap(
     cache_catalogo = CacheCatalogo()
     proyector = Proyector(crear_proyecciones(), codec_eventos)
     consultas = ServicioConsultasSql(
-        engine, cache_catalogo, distribuidas=settings.proyecciones == "distribuidas"
+        engine,
+        cache_catalogo,
+        distribuidas=settings.proyecciones == "distribuidas",
+        hoy=reloj.hoy,
     )
     embebidas = settings.proyecciones == "embebidas"
     if embebidas:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Literal
 
+from prometeo.domain.entities.campos import SIN_CAMBIO
 from prometeo.domain.value_objects.dinero import Numero
 
 # -- Catálogo -----------------------------------------------------------------------------
@@ -67,6 +69,41 @@ class CrearProducto:
     producto_id: str | None = None
     codigos_barra: Sequence[str] = ()
     unidad_medida: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModificarProducto:
+    """Change what a product is sold as; a field left SIN_CAMBIO keeps its value. The new
+    `tarifa_iva` takes effect `vigente_desde` (default today). Its code never changes."""
+
+    producto_id: str
+    precio: Any = SIN_CAMBIO
+    nombre: Any = SIN_CAMBIO
+    tarifa_iva: Any = SIN_CAMBIO
+    vigente_desde: date | None = None
+    stock_minimo: Any = SIN_CAMBIO
+    codigos_barra: Any = SIN_CAMBIO
+    unidad_medida: Any = SIN_CAMBIO
+    activo: Any = SIN_CAMBIO
+
+
+@dataclass(frozen=True, slots=True)
+class ModificarCliente:
+    """Change a cliente's contact data (None clears one); never its identification."""
+
+    cliente_id: str
+    direccion: Any = SIN_CAMBIO
+    email: Any = SIN_CAMBIO
+    telefono: Any = SIN_CAMBIO
+
+
+@dataclass(frozen=True, slots=True)
+class CambiarActivo:
+    """Deactivate (or activate again) a sucursal, a punto de emisión or a bodega."""
+
+    entidad: Literal["sucursal", "punto_emision", "bodega"]
+    entidad_id: str
+    activo: bool
 
 
 @dataclass(frozen=True, slots=True)

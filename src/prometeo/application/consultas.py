@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.domain.entities.cambios import CambioCatalogo
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -293,10 +294,17 @@ class SucursalVista:
     codigo: str
     nombre: str
     direccion: str
+    activo: bool = True
 
     @classmethod
     def de(cls, sucursal: Sucursal) -> SucursalVista:
-        return cls(sucursal.id, sucursal.codigo, sucursal.nombre, sucursal.direccion.texto)
+        return cls(
+            sucursal.id,
+            sucursal.codigo,
+            sucursal.nombre,
+            sucursal.direccion.texto,
+            sucursal.activo,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +316,7 @@ class PuntoEmisionVista:
     siguiente_secuencial: dict[str, int] = field(
         default_factory=lambda: {t.value: 1 for t in TipoComprobante}
     )
+    activo: bool = True
 
     @classmethod
     def de(cls, punto: PuntoDeEmision) -> PuntoEmisionVista:
@@ -316,6 +325,7 @@ class PuntoEmisionVista:
             punto.sucursal_id,
             punto.codigo,
             {t.value: punto.secuencial_inicial(t) for t in TipoComprobante},
+            punto.activo,
         )
 
 
@@ -325,10 +335,11 @@ class BodegaVista:
     sucursal_id: str
     codigo: str
     nombre: str
+    activo: bool = True
 
     @classmethod
     def de(cls, bodega: Bodega) -> BodegaVista:
-        return cls(bodega.id, bodega.sucursal_id, bodega.codigo, bodega.nombre)
+        return cls(bodega.id, bodega.sucursal_id, bodega.codigo, bodega.nombre, bodega.activo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,9 +352,16 @@ class ProductoVista:
     stock_minimo: Decimal
     codigos_barra: tuple[str, ...] = ()
     unidad_medida: str | None = None
+    activo: bool = True
+    # A tarifa announced for a later day: (the day, its codigoPorcentaje).
+    tarifa_programada: tuple[date, str] | None = None
 
     @classmethod
-    def de(cls, producto: Producto) -> ProductoVista:
+    def de(cls, producto: Producto, hoy: date | None = None) -> ProductoVista:
+        """The product as it is `hoy` (a programmed tarifa whose day came is its tarifa);
+        as stored without `hoy`."""
+        if hoy is not None:
+            producto = producto.vigente(hoy)
         return cls(
             producto.id,
             producto.codigo,
@@ -353,6 +371,8 @@ class ProductoVista:
             producto.stock_minimo,
             producto.codigos_barra,
             producto.unidad_medida,
+            producto.activo,
+            producto.tarifa_programada,
         )
 
 
@@ -412,9 +432,31 @@ class ConsultasCatalogo(ABC):
     def bodega(self, bodega_id: str) -> BodegaVista: ...
 
     @abstractmethod
-    def productos(self, limite: int = 100, desplazamiento: int = 0) -> list[ProductoVista]:
+    def productos(
+        self,
+        limite: int = 100,
+        desplazamiento: int = 0,
+        *,
+        codigo: str | None = None,
+        buscar: str | None = None,
+        activo: bool | None = None,
+    ) -> list[ProductoVista]:
         """The productos by código: at most `limite` of them, after skipping the first
-        `desplazamiento`."""
+        `desplazamiento`. `codigo`: the one with that code or barcode (a scan); `buscar`:
+        those with, for every word typed, a word of their name, code or barcodes that
+        starts with it (accents and case ignored); `activo`: only those (in)active."""
+
+    @abstractmethod
+    def historial(
+        self,
+        entidad: str,
+        entidad_id: str,
+        limite: int = 100,
+        desplazamiento: int = 0,
+        campo: str | None = None,
+    ) -> list[CambioCatalogo]:
+        """The changes of one catalog entry, oldest first (only those that changed
+        `campo`, when given: a product's prices); NoEncontrado for an unknown entry."""
 
     @abstractmethod
     def producto(self, producto_id: str) -> ProductoVista: ...

@@ -10,6 +10,7 @@ from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.entities.cambios import CambioCatalogo
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -55,7 +56,30 @@ class RepositorioSecuencias(ABC):
 
 class RepositorioCatalogo(ABC):
     """Reference data: stored as plain state, not as events. `agregar_*` raises Duplicado
-    when a unique code is taken; lookups by id raise NoEncontrado."""
+    when a unique code is taken; lookups by id raise NoEncontrado. Every change of an
+    entry (`actualizar_*`) is stored with its CambioCatalogo (who, when, what) in the
+    same transaction: the catalog's history, readable, numbered in commit order."""
+
+    @abstractmethod
+    def registrar_cambio(self, cambio: CambioCatalogo) -> int:
+        """Keep a change (or a creation) in the history; its number in commit order."""
+
+    @abstractmethod
+    def actualizar_producto(self, producto: Producto, cambio: CambioCatalogo) -> None:
+        """Replace a product (its barcodes too; Duplicado when another product has one
+        of them), keeping the change."""
+
+    @abstractmethod
+    def actualizar_cliente(self, cliente: Cliente, cambio: CambioCatalogo) -> None: ...
+
+    @abstractmethod
+    def actualizar_sucursal(self, sucursal: Sucursal, cambio: CambioCatalogo) -> None: ...
+
+    @abstractmethod
+    def actualizar_punto_emision(self, punto: PuntoDeEmision, cambio: CambioCatalogo) -> None: ...
+
+    @abstractmethod
+    def actualizar_bodega(self, bodega: Bodega, cambio: CambioCatalogo) -> None: ...
 
     @abstractmethod
     def emisor(self) -> Emisor | None: ...

@@ -38,6 +38,7 @@ from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.entities.cambios import CambioCatalogo
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -59,6 +60,7 @@ from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 A = TypeVar("A", bound=Agregado)
 T = TypeVar("T")
+E = TypeVar("E")
 
 
 @dataclass
@@ -131,6 +133,7 @@ class CatalogoEnMemoria(RepositorioCatalogo):
         self.bodegas: dict[str, Bodega] = {}
         self.productos_: dict[str, Producto] = {}
         self.clientes_: dict[str, Cliente] = {}
+        self.historial_: list[CambioCatalogo] = []
 
     def copia(self) -> CatalogoEnMemoria:
         otro = CatalogoEnMemoria()
@@ -145,6 +148,38 @@ class CatalogoEnMemoria(RepositorioCatalogo):
         self.bodegas.update(otro.bodegas)
         self.productos_.update(otro.productos_)
         self.clientes_.update(otro.clientes_)
+        self.historial_ = list(otro.historial_)
+
+    def registrar_cambio(self, cambio: CambioCatalogo) -> int:
+        numero = len(self.historial_) + 1
+        self.historial_.append(replace(cambio, numero=numero))
+        return numero
+
+    def actualizar_producto(self, producto: Producto, cambio: CambioCatalogo) -> None:
+        usados = {
+            c for p in self.productos_.values() if p.id != producto.id for c in p.codigos_barra
+        }
+        if usados.intersection(producto.codigos_barra):
+            raise Duplicado("CodigoBarraUnico", "Otro producto ya tiene ese código de barras")
+        self._actualizar(self.productos_, producto, cambio)
+
+    def actualizar_cliente(self, cliente: Cliente, cambio: CambioCatalogo) -> None:
+        self._actualizar(self.clientes_, cliente, cambio)
+
+    def actualizar_sucursal(self, sucursal: Sucursal, cambio: CambioCatalogo) -> None:
+        self._actualizar(self.sucursales, sucursal, cambio)
+
+    def actualizar_punto_emision(self, punto: PuntoDeEmision, cambio: CambioCatalogo) -> None:
+        self._actualizar(self.puntos, punto, cambio)
+
+    def actualizar_bodega(self, bodega: Bodega, cambio: CambioCatalogo) -> None:
+        self._actualizar(self.bodegas, bodega, cambio)
+
+    def _actualizar(self, tabla: dict[str, E], entidad: E, cambio: CambioCatalogo) -> None:
+        id = entidad.id  # type: ignore[attr-defined]
+        _buscar(tabla, id, cambio.entidad)
+        self.registrar_cambio(cambio)
+        tabla[id] = entidad
 
     def emisor(self) -> Emisor | None:
         return self.emisor_
@@ -254,9 +289,43 @@ class ConsultasCatalogoEnMemoria(ConsultasCatalogo):
     def bodega(self, bodega_id: str) -> BodegaVista:
         return BodegaVista.de(self.catalogo.bodega(bodega_id))
 
-    def productos(self, limite: int = 100, desplazamiento: int = 0) -> list[ProductoVista]:
-        productos = sorted(self.catalogo.productos(), key=lambda p: p.codigo)
+    def productos(
+        self,
+        limite: int = 100,
+        desplazamiento: int = 0,
+        *,
+        codigo: str | None = None,
+        buscar: str | None = None,
+        activo: bool | None = None,
+    ) -> list[ProductoVista]:
+        # Whole words of the name only: the prefix search itself is the SQL adapter's.
+        productos = sorted(
+            (
+                p
+                for p in self.catalogo.productos()
+                if codigo in (None, p.codigo, *p.codigos_barra)
+                and activo in (None, p.activo)
+                and all(w in p.nombre.lower().split() for w in (buscar or "").lower().split())
+            ),
+            key=lambda p: p.codigo,
+        )
         return [ProductoVista.de(p) for p in productos[desplazamiento:][:limite]]
+
+    def historial(
+        self,
+        entidad: str,
+        entidad_id: str,
+        limite: int = 100,
+        desplazamiento: int = 0,
+        campo: str | None = None,
+    ) -> list[CambioCatalogo]:
+        cambios = [
+            c
+            for c in self.catalogo.historial_
+            if (c.entidad, c.entidad_id) == (entidad, entidad_id)
+            and (campo is None or c.campo(campo) is not None)
+        ]
+        return cambios[desplazamiento:][:limite]
 
     def producto(self, producto_id: str) -> ProductoVista:
         return ProductoVista.de(self.catalogo.producto(producto_id))

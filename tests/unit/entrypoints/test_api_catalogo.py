@@ -36,7 +36,8 @@ def test_sucursal_punto_y_bodega(cliente: TestClient) -> None:
         ),
         201,
     )
-    assert set(sucursal) == {"id", "codigo", "nombre", "direccion"}
+    assert set(sucursal) == {"id", "codigo", "nombre", "direccion", "activo"}
+    assert sucursal["activo"] is True
     punto = exigir(
         cliente.post(API + f"/sucursales/{sucursal['id']}/puntos-emision", json={"codigo": "003"}),
         201,
@@ -46,6 +47,7 @@ def test_sucursal_punto_y_bodega(cliente: TestClient) -> None:
         "codigo": "003",
         "sucursal_id": sucursal["id"],
         "siguiente_secuencial": {"01": 1, "04": 1},
+        "activo": True,
     }
     bodega = exigir(
         cliente.post(

@@ -4,6 +4,7 @@ leaves a draft that satisfies `reglas_borrador`, or is refused whole."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import partial
 
@@ -25,7 +26,16 @@ from prometeo.application.servicios.conversiones import (
 )
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura, NuevaLinea
-from prometeo.domain.errores import ReglaIncumplida, RevisionDeReglas, ValorInvalido
+from prometeo.domain.errores import (
+    ReglaIncumplida,
+    ReglasIncumplidas,
+    RevisionDeReglas,
+    ValorInvalido,
+)
+from prometeo.domain.specifications.catalogo_activo import (
+    CatalogoInactivo,
+    exigir_producto_activo,
+)
 from prometeo.domain.specifications.factura import exigir_borrador_valido
 from prometeo.domain.specifications.rebajas import (
     LineaPorVender,
@@ -46,7 +56,12 @@ class OperacionesBorrador(ServicioAplicacion):
         def operacion(uow: UnidadDeTrabajo) -> int:
             factura = uow.facturas.obtener(cmd.factura_id)
             linea, lista = nueva_linea(
-                uow, cmd.producto_id, cmd.cantidad, cmd.precio_unitario, cmd.descuento
+                uow,
+                cmd.producto_id,
+                cmd.cantidad,
+                cmd.precio_unitario,
+                cmd.descuento,
+                factura.fecha_emision,
             )
             if not cmd.rebajas_autorizadas:
                 maximo = self._config.descuento_maximo_sin_autorizacion
@@ -135,6 +150,11 @@ class OperacionesBorrador(ServicioAplicacion):
                 f"La bodega {bodega.codigo} no es de la sucursal del punto de emisión "
                 f"{punto.codigo}: se vende desde una bodega de la misma sucursal",
             )
+        sucursal = uow.catalogo.sucursal(punto.sucursal_id)
+        inactivos = CatalogoInactivo.de_venta((), punto, bodega, sucursal).reglas()
+        if inactivos:
+            raise ReglasIncumplidas(inactivos)
+        fecha = cmd.fecha_emision or self._reloj.hoy()
         cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
         # Every line, the discount, the propina and the pagos are checked before any error
         # is reported: a request with several mistakes names them all.
@@ -142,7 +162,13 @@ class OperacionesBorrador(ServicioAplicacion):
         revisadas = [
             revision.revisar(
                 partial(
-                    nueva_linea, uow, ln.producto_id, ln.cantidad, ln.precio_unitario, ln.descuento
+                    nueva_linea,
+                    uow,
+                    ln.producto_id,
+                    ln.cantidad,
+                    ln.precio_unitario,
+                    ln.descuento,
+                    fecha,
                 )
             )
             for ln in cmd.lineas
@@ -167,7 +193,7 @@ class OperacionesBorrador(ServicioAplicacion):
             sucursal_id=punto.sucursal_id,
             bodega_id=bodega.id,
             comprador=comprador_de(cliente),
-            fecha_emision=cmd.fecha_emision or self._reloj.hoy(),
+            fecha_emision=fecha,
             cliente_id=cmd.cliente_id,
             propina=propina,
             pagos=pagos or (),
@@ -185,18 +211,21 @@ def nueva_linea(
     cantidad: Numero,
     precio_unitario: Numero | None,
     descuento: Numero | None,
+    fecha: date,
 ) -> tuple[NuevaLinea, Precio]:
-    """A line of a catalog product: its code, name and tarifa, its first barcode and unit
-    of measure (copied: later catalog edits never rewrite the line); its list price unless
-    the caller gives one. With the product's list price."""
+    """A line of a catalog product: its code, name, the tarifa it has on the factura's
+    `fecha`, its first barcode and unit of measure (copied: later catalog edits never
+    rewrite the line); its list price unless the caller gives one. With the product's
+    list price. An inactive product is not sold (ProductoActivo)."""
     producto = uow.catalogo.producto(producto_id)
+    exigir_producto_activo(producto, "vender")
     return NuevaLinea(
         producto_id=producto.id,
         codigo=producto.codigo,
         descripcion=producto.nombre,
         cantidad=Cantidad(cantidad),
         precio_unitario=producto.precio if precio_unitario is None else Precio(precio_unitario),
-        tarifa_iva=TarifaIva.de_codigo(producto.tarifa_iva),
+        tarifa_iva=TarifaIva.de_codigo(producto.tarifa_en(fecha)),
         descuento=dinero_opcional(descuento),
         codigo_auxiliar=producto.codigo_auxiliar,
         unidad_medida=producto.unidad_medida,

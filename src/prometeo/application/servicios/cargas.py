@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from prometeo.application.unidad_de_trabajo import UnidadDeTrabajo
+from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
 from prometeo.domain.errores import Duplicado, NoEncontrado, OperacionNoPermitida
 from prometeo.domain.events.comprobante import DatosEmisor
+from prometeo.domain.specifications.catalogo_activo import CatalogoInactivo
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
 
@@ -55,6 +57,18 @@ def inventarios(
 ) -> dict[str, Inventario]:
     """The inventario of each product in the bodega (one per product, in a fixed order)."""
     return {p: uow.inventarios.obtener(p, bodega_id) for p in sorted(set(productos))}
+
+
+def inactivo(uow: UnidadDeTrabajo, factura: Factura) -> CatalogoInactivo:
+    """What of a factura's catalog (its products, punto, bodega and their sucursal) has
+    been deactivated."""
+    punto = uow.catalogo.punto_emision(factura.punto_emision_id)
+    return CatalogoInactivo.de_venta(
+        (uow.catalogo.producto(p) for p in sorted({ln.producto_id for ln in factura.lineas})),
+        punto,
+        uow.catalogo.bodega(factura.bodega_id),
+        uow.catalogo.sucursal(punto.sucursal_id),
+    )
 
 
 def stock_minimo(uow: UnidadDeTrabajo, productos: Iterable[str]) -> dict[str, Decimal]:

@@ -66,6 +66,7 @@ class ServicioFacturas(OperacionesBorrador):
                 self._reloj.hoy(),
                 {producto: inventario.stock for producto, inventario in inventarios.items()},
                 codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
+                inactivo=cargas.inactivo(uow, factura),
             )
             errores = rebajas + reglas_emision_factura().incumplidas(contexto)
             documento = DocumentoRegistrado(factura.id, None, factura.eventos_pendientes)
@@ -125,4 +126,5 @@ class ServicioFacturas(OperacionesBorrador):
             stock_minimo=cargas.stock_minimo(uow, productos),
             codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
             borrador_guardado=borrador_guardado,
+            inactivo=cargas.inactivo(uow, factura),
         )

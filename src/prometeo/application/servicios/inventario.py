@@ -10,6 +10,10 @@ from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.errores import ambas
 from prometeo.domain.services.transferencia import transferir
+from prometeo.domain.specifications.catalogo_activo import (
+    exigir_bodega_activa,
+    exigir_producto_activo,
+)
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 
 
@@ -20,8 +24,8 @@ class ServicioInventario(ServicioAplicacion):
     def registrar_ingreso(
         self, cmd: RegistrarIngreso, metadatos: Metadatos | None = None
     ) -> IngresoRegistrado:
-        """Receive goods of a known product into a known bodega as a new lot, at the end
-        of the FIFO queue."""
+        """Receive goods of a known, active product into a known, active bodega as a new
+        lot, at the end of the FIFO queue."""
         lote_id = nuevo_id(cmd.lote_id)
         # Quantity and cost are checked together: both wrong, both named.
         cantidad, costo = ambas(
@@ -31,6 +35,8 @@ class ServicioInventario(ServicioAplicacion):
         def operacion(uow: UnidadDeTrabajo) -> IngresoRegistrado:
             producto = uow.catalogo.producto(cmd.producto_id)
             bodega = uow.catalogo.bodega(cmd.bodega_id)
+            exigir_producto_activo(producto, "ingresar")
+            exigir_bodega_activa(bodega, uow.catalogo.sucursal(bodega.sucursal_id), "recibir")
             inventario = uow.inventarios.obtener(producto.id, bodega.id)
             inventario.ingresar(
                 cantidad,
@@ -57,6 +63,8 @@ class ServicioInventario(ServicioAplicacion):
             producto = uow.catalogo.producto(cmd.producto_id)
             origen = uow.catalogo.bodega(cmd.bodega_origen_id)
             destino = uow.catalogo.bodega(cmd.bodega_destino_id)
+            # The origin may be inactive: that is how a bodega being closed is emptied.
+            exigir_bodega_activa(destino, uow.catalogo.sucursal(destino.sucursal_id), "recibir")
             consumos = transferir(
                 uow.inventarios.obtener(producto.id, origen.id),
                 uow.inventarios.obtener(producto.id, destino.id),

@@ -19,6 +19,30 @@ def fijar_campos(entidad: object, **verificaciones: Callable[[], object]) -> Non
         object.__setattr__(entidad, campo, valor)
 
 
+class _SinCambio:
+    """The value of a field a change does not name (None may be a change: clearing it)."""
+
+    _instancia: _SinCambio | None = None
+
+    def __new__(cls) -> _SinCambio:
+        if cls._instancia is None:
+            cls._instancia = super().__new__(cls)
+        return cls._instancia
+
+    def __repr__(self) -> str:
+        return "SIN_CAMBIO"
+
+
+SIN_CAMBIO: object = _SinCambio()
+
+
+def booleano(valor: object, regla: str, campo: str) -> bool:
+    """A yes/no field: a bool, never a 0/1 or a text that looks like one."""
+    if not isinstance(valor, bool):
+        raise ValorInvalido(regla, f"{campo} debe ser sí o no (true o false): {valor!r}")
+    return valor
+
+
 def si(valor: object, cumple: bool, regla: str, mensaje: str) -> object:
     """The value unchanged when it `cumple` its rule; ValorInvalido otherwise."""
     if not cumple:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from prometeo.domain.entities.campos import fijar_campos, id_valido, si
+from prometeo.domain.entities.campos import booleano, fijar_campos, id_valido, si
 from prometeo.domain.entities.cliente import Cliente as Cliente
 from prometeo.domain.entities.producto import Producto as Producto
 from prometeo.domain.errores import RevisionDeReglas, ValorInvalido
@@ -136,12 +136,15 @@ def _opcional(valor: object, patron: re.Pattern[str], regla: str, mensaje: str) 
 
 @dataclass(frozen=True, slots=True)
 class Sucursal:
-    """A branch (establecimiento): its 3-digit code opens every document number."""
+    """A branch (establecimiento): its 3-digit code opens every document number. An
+    inactive sucursal sells nothing and receives nothing, through any of its puntos or
+    bodegas; its documents and stock stay."""
 
     id: str
     codigo: str
     nombre: str
     direccion: Direccion
+    activo: bool = True
 
     def __post_init__(self) -> None:
         fijar_campos(
@@ -149,6 +152,7 @@ class Sucursal:
             id=lambda: id_valido(self.id),
             codigo=lambda: _codigo_serie(self.codigo, "El código de sucursal"),
             nombre=lambda: NOMBRE_SUCURSAL.validar(self.nombre),
+            activo=lambda: booleano(self.activo, "ActivoValido", "Activo"),
         )
 
     @classmethod
@@ -178,6 +182,8 @@ class PuntoDeEmision:
     sucursal_id: str
     codigo: str
     siguiente_secuencial: tuple[tuple[str, int], ...] = ()
+    # An inactive punto issues no new document (its numbers issued stay).
+    activo: bool = True
 
     def __post_init__(self) -> None:
         fijar_campos(
@@ -186,6 +192,7 @@ class PuntoDeEmision:
             sucursal_id=lambda: id_valido(self.sucursal_id, "El id de la sucursal"),
             codigo=lambda: _codigo_serie(self.codigo, "El código del punto de emisión"),
             siguiente_secuencial=lambda: _secuenciales_iniciales(self.siguiente_secuencial),
+            activo=lambda: booleano(self.activo, "ActivoValido", "Activo"),
         )
 
     def secuencial_inicial(self, tipo: TipoComprobante) -> int:
@@ -224,12 +231,15 @@ def _secuenciales_iniciales(valor: object) -> tuple[tuple[str, int], ...]:
 
 @dataclass(frozen=True, slots=True)
 class Bodega:
-    """A warehouse of a sucursal, where stock is kept."""
+    """A warehouse of a sucursal, where stock is kept. An inactive bodega sells nothing
+    and receives nothing (neither purchases nor transfers); its stock may still leave by
+    transfer, so a bodega being closed can be emptied."""
 
     id: str
     sucursal_id: str
     codigo: str
     nombre: str
+    activo: bool = True
 
     def __post_init__(self) -> None:
         fijar_campos(
@@ -238,4 +248,5 @@ class Bodega:
             sucursal_id=lambda: id_valido(self.sucursal_id, "El id de la sucursal"),
             codigo=lambda: CODIGO_BODEGA.validar(self.codigo),
             nombre=lambda: NOMBRE_BODEGA.validar(self.nombre),
+            activo=lambda: booleano(self.activo, "ActivoValido", "Activo"),
         )

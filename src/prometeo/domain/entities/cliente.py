@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from prometeo.domain.entities.campos import fijar_campos, id_valido
+from prometeo.domain.entities.campos import SIN_CAMBIO, fijar_campos, id_valido
 from prometeo.domain.errores import RevisionDeReglas, ValorInvalido
 from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import (
@@ -75,6 +76,29 @@ class Cliente:
         revision.exigir()
         assert cliente is not None
         return cliente
+
+    def modificado(
+        self, *, direccion: Any = SIN_CAMBIO, email: Any = SIN_CAMBIO, telefono: Any = SIN_CAMBIO
+    ) -> Cliente:
+        """The cliente with new contact data (SIN_CAMBIO: kept; None or blank: cleared),
+        every broken rule reported at once. The identification and the razón social are
+        what the SRI knows the buyer by: they never change here (a different buyer is
+        another cliente)."""
+        revision = RevisionDeReglas()
+        cambios: dict[str, Any] = {}
+        if direccion is not SIN_CAMBIO:
+            texto = direccion.strip() if isinstance(direccion, str) else direccion
+            cambios["direccion"] = (
+                None if texto in (None, "") else revision.revisar(lambda: Direccion(texto))
+            )
+        if email is not SIN_CAMBIO:
+            cambios["email"] = email
+        if telefono is not SIN_CAMBIO:
+            cambios["telefono"] = telefono
+        resultado = revision.revisar(lambda: replace(self, **cambios))
+        revision.exigir()
+        assert resultado is not None
+        return resultado
 
     @property
     def es_consumidor_final(self) -> bool:

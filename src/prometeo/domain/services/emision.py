@@ -19,6 +19,7 @@ from prometeo.domain.specifications.anulacion import (
     ContextoAnulacion,
     reglas_anulacion,
 )
+from prometeo.domain.specifications.catalogo_activo import CatalogoInactivo
 from prometeo.domain.specifications.factura import (
     LIMITE_CONSUMIDOR_FINAL,
     ContextoEmisionFactura,
@@ -45,13 +46,15 @@ def emitir_factura(
     limite_consumidor_final: Decimal = LIMITE_CONSUMIDOR_FINAL,
     codigo_bodega: str | None = None,
     borrador_guardado: bool = False,
+    inactivo: CatalogoInactivo | None = None,
 ) -> FacturaEmitida:
     """Check every emission rule at once; then assign the next number, take each line's
     goods from stock (FIFO) and record FacturaEmitida with the cost of each line.
 
     `inventarios` maps producto_id to its Inventario in the factura's bodega. The emisor
     and the establecimiento (codes and address) are copied into the FacturaEmitida; the
-    bodega's code names it in a rule's message.
+    bodega's code names it in a rule's message; `inactivo` says what of its catalog has
+    been deactivated (a draft parked before it was), which stops the sale.
 
     A `borrador_guardado` (a draft stored earlier, emitted now) whose date has passed is
     emitted with today's: the SRI dates a comprobante the day it is issued
@@ -66,6 +69,7 @@ def emitir_factura(
         limite_consumidor_final,
         codigo_bodega,
         fecha=fecha,
+        inactivo=inactivo or CatalogoInactivo(),
     )
     reglas_emision_factura().exigir(contexto)
     numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id, secuencial_inicial)

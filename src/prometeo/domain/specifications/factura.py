@@ -8,8 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura
+from prometeo.domain.errores import ReglaIncumplida
 from prometeo.domain.services.totales import Totales
 from prometeo.domain.specifications.base import Specification, todas
+from prometeo.domain.specifications.catalogo_activo import CatalogoInactivo
 from prometeo.domain.specifications.fechas import (
     FechaAutorizacionValida,
     FechaCaducidadValida,
@@ -36,6 +38,8 @@ class ContextoEmisionFactura:
     codigo_bodega: str | None = None
     # The date it would be emitted with, when not the factura's own (a parked draft).
     fecha: date | None = None
+    # What of its catalog (products, punto, bodega) has been deactivated.
+    inactivo: CatalogoInactivo = field(default_factory=CatalogoInactivo)
     totales: Totales = field(init=False)
 
     def __post_init__(self) -> None:
@@ -195,6 +199,17 @@ class TarifaIvaVigente(Specification[ContextoEmisionFactura]):
         )
 
 
+class CatalogoActivo(Specification[ContextoEmisionFactura]):
+    """Nothing inactive takes part in the sale: each broken part named by its own rule
+    (ProductoActivo, PuntoEmisionActivo, BodegaActiva)."""
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return not candidate.inactivo.reglas()
+
+    def incumplidas(self, candidate: ContextoEmisionFactura) -> list[ReglaIncumplida]:
+        return candidate.inactivo.reglas()
+
+
 class StockSuficienteParaFactura(Specification[ContextoEmisionFactura]):
     """Every product has enough stock in the bodega, adding up lines of the same product."""
 
@@ -215,6 +230,7 @@ def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:
     return todas(
         FacturaEnBorrador(),
         FacturaTieneLineas(),
+        CatalogoActivo(),
         FechaEmisionValida(),
         FechaEmisionNoFutura(),
         FechaCaducidadValida(),

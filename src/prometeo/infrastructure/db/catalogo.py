@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -9,9 +10,21 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, Table, bindparam, delete, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
+from prometeo.domain.entities.cambios import CambioCatalogo, CampoCambiado
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -27,6 +40,7 @@ from prometeo.domain.value_objects.direccion import Direccion
 from prometeo.domain.value_objects.identificacion import Ruc, crear_identificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db import tablas as t
+from prometeo.infrastructure.db.busqueda import normalizar, palabras_de, rango
 from prometeo.infrastructure.sql.sentencias import consultar
 
 E = TypeVar("E")
@@ -39,6 +53,12 @@ _POR_ID = {
 
 
 _EMISOR = select(t.emisor).where(t.emisor.c.id == bindparam("id"))
+_GENERACION = select(t.generacion_catalogo.c.generacion).where(t.generacion_catalogo.c.id == 1)
+_AVANZAR_GENERACION = (
+    update(t.generacion_catalogo)
+    .where(t.generacion_catalogo.c.id == 1)
+    .values(generacion=t.generacion_catalogo.c.generacion + 1)
+)
 
 _CODIGOS_BARRA = (
     select(t.codigos_barra.c.codigo)
@@ -52,7 +72,8 @@ _CODIGOS_BARRA_DE = _TODOS_CODIGOS_BARRA.where(
     t.codigos_barra.c.producto_id.in_(bindparam("ids", expanding=True))
 )
 _CODIGOS_BARRA_USADOS = select(t.codigos_barra.c.codigo).where(
-    t.codigos_barra.c.codigo.in_(bindparam("codigos", expanding=True))
+    t.codigos_barra.c.codigo.in_(bindparam("codigos", expanding=True)),
+    t.codigos_barra.c.producto_id != bindparam("producto_id"),
 )
 
 
@@ -74,23 +95,41 @@ def _emisor(fila: Any) -> Emisor:
 
 
 class CacheCatalogo:
-    """Sucursales, puntos, bodegas, productos and clientes by id, kept in memory.
+    """Sucursales, puntos, bodegas, productos and clientes by id, kept in memory, for the
+    catalog's generation they were read in.
 
-    Safe across processes because prometeo never updates nor deletes those rows: once
-    committed, a row is what it will always be (the emisor, which can be replaced, is not
-    cached). Only rows read from the database are cached, never one written by a
-    transaction that might still roll back."""
+    Every change of those rows moves `generacion_catalogo` in its own transaction. A
+    unit of work reads the generation before any catalog row: when it moved, whatever
+    was kept is dropped (another process changed the catalog). A row is kept only when
+    it was read in the cache's current generation, and never one written by a
+    transaction that might still roll back. A unit of work whose generation is older
+    than the cache's (it started before a change another one already saw) neither reads
+    nor fills the cache. The emisor, replaced by PUT /emisor, is never cached."""
 
     def __init__(self) -> None:
         self._entidades: dict[tuple[str, str], object] = {}
+        self._generacion = -1
         self._candado = threading.Lock()
 
-    def get(self, clave: tuple[str, str]) -> object | None:
-        return self._entidades.get(clave)
-
-    def guardar(self, clave: tuple[str, str], entidad: object) -> None:
+    def al_dia(self, generacion: int) -> bool:
+        """Whether a unit of work that read `generacion` may use the cache (emptied when
+        the catalog changed since it was filled)."""
         with self._candado:
-            self._entidades[clave] = entidad
+            if generacion > self._generacion:
+                self._entidades.clear()
+                self._generacion = generacion
+            return generacion == self._generacion
+
+    def get(self, clave: tuple[str, str], generacion: int) -> object | None:
+        with self._candado:
+            if generacion != self._generacion:
+                return None
+            return self._entidades.get(clave)
+
+    def guardar(self, clave: tuple[str, str], entidad: object, generacion: int) -> None:
+        with self._candado:
+            if generacion == self._generacion:
+                self._entidades[clave] = entidad
 
 
 class RepositorioCatalogoSql(RepositorioCatalogo):
@@ -98,6 +137,8 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         self.conexion = conexion
         self.cache = cache
         self._escritos: set[tuple[str, str]] = set()
+        # The catalog's generation as this transaction first saw it (None: not read yet).
+        self._generacion: int | None = None
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -108,16 +149,86 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         return fila
 
     def _leer(self, tabla: Table, que: str, id: str, mapear: Callable[[Row[Any]], E]) -> E:
-        """The entity, from the cache when another command already read it."""
+        """The entity, from the cache when another command already read it in the
+        catalog's current generation (never one this transaction changed)."""
         clave = (tabla.name, id)
-        if self.cache is not None:
-            cacheada = self.cache.get(clave)
+        generacion = None
+        if self.cache is not None and clave not in self._escritos:
+            generacion = self._generacion_vista()
+            cacheada = self.cache.get(clave, generacion)
             if cacheada is not None:
                 return cacheada  # type: ignore[return-value]
         entidad = mapear(self._uno(tabla, que, id))
-        if self.cache is not None and clave not in self._escritos:
-            self.cache.guardar(clave, entidad)
+        if self.cache is not None and generacion is not None and clave not in self._escritos:
+            self.cache.guardar(clave, entidad, generacion)
         return entidad
+
+    def _generacion_vista(self) -> int:
+        """The catalog's generation, read once per transaction before any cached row is
+        used: rows read after it are at least as new as it."""
+        if self._generacion is None:
+            self._generacion = self.conexion.execute(_GENERACION).scalar_one()
+            assert self.cache is not None
+            self.cache.al_dia(self._generacion)
+        return self._generacion
+
+    # -- history ---------------------------------------------------------------------------
+
+    def registrar_cambio(self, cambio: CambioCatalogo) -> int:
+        # The row lock taken by the UPDATE is held to commit: changes get their numbers
+        # in commit order, and a reader of the generation never sees a later change
+        # without the earlier ones.
+        self.conexion.execute(_AVANZAR_GENERACION)
+        numero: int = self.conexion.execute(_GENERACION).scalar_one()
+        self.conexion.execute(
+            insert(t.historial_catalogo).values(
+                numero=numero,
+                entidad=cambio.entidad,
+                entidad_id=cambio.entidad_id,
+                ocurrido_en=cambio.ocurrido_en,
+                usuario=cambio.usuario[:100],
+                token_id=cambio.token_id,
+                campos=json.dumps(
+                    [
+                        {"campo": c.campo, "antes": c.antes, "despues": c.despues}
+                        for c in cambio.campos
+                    ],
+                    ensure_ascii=False,
+                ),
+            )
+        )
+        return numero
+
+    def historial(self, entidad: str, entidad_id: str) -> list[CambioCatalogo]:
+        """Every change of one entry, oldest first."""
+        h = t.historial_catalogo
+        filas = self.conexion.execute(
+            select(h)
+            .where(h.c.entidad == entidad, h.c.entidad_id == entidad_id)
+            .order_by(h.c.numero)
+        )
+        return [
+            CambioCatalogo(
+                fila.entidad,
+                fila.entidad_id,
+                tuple(
+                    CampoCambiado(c["campo"], c["antes"], c["despues"])
+                    for c in json.loads(fila.campos)
+                ),
+                fila.usuario,
+                fila.ocurrido_en,
+                fila.token_id,
+                fila.numero,
+            )
+            for fila in filas
+        ]
+
+    def _actualizar(
+        self, tabla: Table, id: str, valores: dict[str, Any], cambio: CambioCatalogo
+    ) -> None:
+        self._escritos.add((tabla.name, id))
+        self.registrar_cambio(cambio)
+        self.conexion.execute(update(tabla).where(tabla.c.id == id).values(**valores))
 
     def _insertar(self, tabla: Table, valores: dict[str, Any], regla: str, mensaje: str) -> None:
         self._escritos.add((tabla.name, str(valores["id"])))
@@ -160,10 +271,19 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 "codigo": sucursal.codigo,
                 "nombre": sucursal.nombre,
                 "direccion": sucursal.direccion.texto,
+                "activo": sucursal.activo,
             },
             "SucursalUnica",
             f"Ya existe una sucursal con el código {sucursal.codigo}",
         )
+
+    def actualizar_sucursal(self, sucursal: Sucursal, cambio: CambioCatalogo) -> None:
+        valores = {
+            "nombre": sucursal.nombre,
+            "direccion": sucursal.direccion.texto,
+            "activo": sucursal.activo,
+        }
+        self._actualizar(t.sucursales, sucursal.id, valores, cambio)
 
     def listar_sucursales(self) -> Sequence[Sucursal]:
         filas = self.conexion.execute(select(t.sucursales).order_by(t.sucursales.c.codigo))
@@ -183,10 +303,14 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 "secuencial_inicial_nota_credito": punto.secuencial_inicial(
                     TipoComprobante.NOTA_CREDITO
                 ),
+                "activo": punto.activo,
             },
             "PuntoEmisionUnico",
             f"La sucursal ya tiene un punto de emisión con el código {punto.codigo}",
         )
+
+    def actualizar_punto_emision(self, punto: PuntoDeEmision, cambio: CambioCatalogo) -> None:
+        self._actualizar(t.puntos_emision, punto.id, {"activo": punto.activo}, cambio)
 
     def listar_puntos_emision(self, sucursal_id: str | None = None) -> Sequence[PuntoDeEmision]:
         consulta = select(t.puntos_emision).order_by(
@@ -194,9 +318,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         )
         if sucursal_id is not None:
             consulta = consulta.where(t.puntos_emision.c.sucursal_id == sucursal_id)
-        return [
-            PuntoDeEmision(f.id, f.sucursal_id, f.codigo) for f in self.conexion.execute(consulta)
-        ]
+        return [_punto(f) for f in self.conexion.execute(consulta)]
 
     # -- bodegas ---------------------------------------------------------------------------
 
@@ -211,10 +333,15 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 "sucursal_id": bodega.sucursal_id,
                 "codigo": bodega.codigo,
                 "nombre": bodega.nombre,
+                "activo": bodega.activo,
             },
             "BodegaUnica",
             f"Ya existe una bodega con el código {bodega.codigo}",
         )
+
+    def actualizar_bodega(self, bodega: Bodega, cambio: CambioCatalogo) -> None:
+        valores = {"nombre": bodega.nombre, "activo": bodega.activo}
+        self._actualizar(t.bodegas, bodega.id, valores, cambio)
 
     def listar_bodegas(self, sucursal_id: str | None = None) -> Sequence[Bodega]:
         consulta = select(t.bodegas).order_by(t.bodegas.c.codigo)
@@ -226,6 +353,11 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
 
     @staticmethod
     def _producto(fila: Row[Any], codigos_barra: Sequence[str]) -> Producto:
+        programada = (
+            None
+            if fila.tarifa_programada is None
+            else (fila.tarifa_vigente_desde, fila.tarifa_programada)
+        )
         return Producto(
             fila.id,
             fila.codigo,
@@ -235,6 +367,8 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             Decimal(fila.stock_minimo),
             tuple(codigos_barra),
             fila.unidad_medida,
+            bool(fila.activo),
+            programada,
         )
 
     def _producto_con_codigos(self, fila: Row[Any]) -> Producto:
@@ -244,42 +378,61 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     def producto(self, producto_id: str) -> Producto:
         return self._leer(t.productos, "el producto", producto_id, self._producto_con_codigos)
 
-    def productos(self, limite: int | None = None, desplazamiento: int = 0) -> Sequence[Producto]:
+    def productos(
+        self,
+        limite: int | None = None,
+        desplazamiento: int = 0,
+        *,
+        codigo: str | None = None,
+        buscar: str | None = None,
+        activo: bool | None = None,
+    ) -> Sequence[Producto]:
         """Every producto by código or, with `limite`, one page of them (the código is
-        unique: pages never overlap)."""
+        unique: pages never overlap). `codigo`: the one whose code or one of whose
+        barcodes it is (a scan). `buscar`: those with, for every word typed, a word of
+        their name, code or barcodes that starts with it. `activo`: only those."""
         consulta = select(t.productos).order_by(t.productos.c.codigo)
+        for condicion in _filtros_producto(codigo, buscar, activo):
+            consulta = consulta.where(condicion)
         if limite is not None:
             consulta = consulta.limit(limite).offset(desplazamiento)
         filas = list(self.conexion.execute(consulta))
-        if limite is None:
+        if limite is None and codigo is None and buscar is None and activo is None:
             de_todos = self.conexion.execute(_TODOS_CODIGOS_BARRA)
         elif filas:
             de_todos = self.conexion.execute(_CODIGOS_BARRA_DE, {"ids": [f.id for f in filas]})
         else:
             return []
         codigos: dict[str, list[str]] = {}
-        for producto_id, codigo in de_todos:
-            codigos.setdefault(producto_id, []).append(codigo)
+        for producto_id, codigo_barra in de_todos:
+            codigos.setdefault(producto_id, []).append(codigo_barra)
         return [self._producto(fila, codigos.get(fila.id, ())) for fila in filas]
 
     def agregar_producto(self, producto: Producto) -> None:
-        self._exigir_codigos_barra_libres(producto.codigos_barra)
+        self._exigir_codigos_barra_libres(producto.codigos_barra, producto.id)
         self._insertar(
             t.productos,
-            {
-                "id": producto.id,
-                "codigo": producto.codigo,
-                "nombre": producto.nombre,
-                "precio": str(producto.precio.valor),
-                "tarifa_iva": producto.tarifa_iva,
-                "stock_minimo": str(producto.stock_minimo),
-                "unidad_medida": producto.unidad_medida,
-            },
+            {"id": producto.id, "codigo": producto.codigo, **_columnas_producto(producto)},
             "ProductoUnico",
             f"Ya existe un producto con el código {producto.codigo}",
         )
+        self._guardar_codigos_barra(producto)
+
+    def actualizar_producto(self, producto: Producto, cambio: CambioCatalogo) -> None:
+        self._exigir_codigos_barra_libres(producto.codigos_barra, producto.id)
+        self._actualizar(t.productos, producto.id, _columnas_producto(producto), cambio)
+        self.conexion.execute(
+            delete(t.codigos_barra).where(t.codigos_barra.c.producto_id == producto.id)
+        )
+        self.conexion.execute(
+            delete(t.palabras_producto).where(t.palabras_producto.c.producto_id == producto.id)
+        )
+        self._guardar_codigos_barra(producto)
+
+    def _guardar_codigos_barra(self, producto: Producto) -> None:
+        """Its barcodes in its order, and the words it is found by."""
         if producto.codigos_barra:
-            # Checked above; the unique index still settles two products racing for one.
+            # Checked before; the unique index still settles two products racing for one.
             self._insertar_filas(
                 t.codigos_barra,
                 [
@@ -290,11 +443,18 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 "Otro producto ya tiene uno de los códigos de barras "
                 f"{', '.join(producto.codigos_barra)}",
             )
+        palabras = palabras_de(producto.codigo, producto.nombre, producto.codigos_barra)
+        self.conexion.execute(
+            insert(t.palabras_producto),
+            [{"palabra": p, "producto_id": producto.id} for p in sorted(palabras)],
+        )
 
-    def _exigir_codigos_barra_libres(self, codigos: Sequence[str]) -> None:
+    def _exigir_codigos_barra_libres(self, codigos: Sequence[str], producto_id: str) -> None:
         if not codigos:
             return
-        usados = self.conexion.execute(_CODIGOS_BARRA_USADOS, {"codigos": list(codigos)})
+        usados = self.conexion.execute(
+            _CODIGOS_BARRA_USADOS, {"codigos": list(codigos), "producto_id": producto_id}
+        )
         ocupados = sorted(usados.scalars())
         if ocupados:
             raise Duplicado(
@@ -346,9 +506,57 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
             f"Ya existe un cliente con la identificación {cliente.identificacion.numero}",
         )
 
+    def actualizar_cliente(self, cliente: Cliente, cambio: CambioCatalogo) -> None:
+        valores = {
+            "direccion": cliente.direccion.texto if cliente.direccion else None,
+            "email": cliente.email,
+            "telefono": cliente.telefono,
+        }
+        self._actualizar(t.clientes, cliente.id, valores, cambio)
+
+
+def _columnas_producto(producto: Producto) -> dict[str, Any]:
+    """What a product's row holds besides its id and code (which never change)."""
+    programada = producto.tarifa_programada
+    return {
+        "nombre": producto.nombre,
+        "precio": str(producto.precio.valor),
+        "tarifa_iva": producto.tarifa_iva,
+        "stock_minimo": str(producto.stock_minimo),
+        "unidad_medida": producto.unidad_medida,
+        "activo": producto.activo,
+        "tarifa_programada": None if programada is None else programada[1],
+        "tarifa_vigente_desde": None if programada is None else programada[0],
+    }
+
+
+def _filtros_producto(
+    codigo: str | None, buscar: str | None, activo: bool | None
+) -> list[ColumnElement[bool]]:
+    p, palabras = t.productos, t.palabras_producto
+    filtros: list[ColumnElement[bool]] = []
+    if codigo is not None:
+        escaneado = codigo.strip()
+        con_ese_codigo = select(t.codigos_barra.c.producto_id).where(
+            t.codigos_barra.c.codigo == escaneado
+        )
+        filtros.append(or_(p.c.codigo == escaneado, p.c.id.in_(con_ese_codigo)))
+    for palabra in dict.fromkeys(normalizar(buscar or "")):
+        desde, hasta = rango(palabra)
+        filtros.append(
+            p.c.id.in_(
+                select(palabras.c.producto_id).where(
+                    palabras.c.palabra >= desde, palabras.c.palabra < hasta
+                )
+            )
+        )
+    if activo is not None:
+        filtros.append(p.c.activo == activo)
+    return filtros
+
 
 def _sucursal(fila: Row[Any]) -> Sucursal:
-    return Sucursal(fila.id, fila.codigo, fila.nombre, Direccion(fila.direccion))
+    return Sucursal(fila.id, fila.codigo, fila.nombre, Direccion(fila.direccion), bool(fila.activo))
 
 
 def _punto(fila: Row[Any]) -> PuntoDeEmision:
@@ -358,9 +566,13 @@ def _punto(fila: Row[Any]) -> PuntoDeEmision:
     )
     # Only the types that do not start at 1, as the punto was created.
     return PuntoDeEmision(
-        fila.id, fila.sucursal_id, fila.codigo, tuple((t, n) for t, n in iniciales if n != 1)
+        fila.id,
+        fila.sucursal_id,
+        fila.codigo,
+        tuple((t, n) for t, n in iniciales if n != 1),
+        bool(fila.activo),
     )
 
 
 def _bodega(fila: Row[Any]) -> Bodega:
-    return Bodega(fila.id, fila.sucursal_id, fila.codigo, fila.nombre)
+    return Bodega(fila.id, fila.sucursal_id, fila.codigo, fila.nombre, bool(fila.activo))

@@ -7,8 +7,10 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -16,14 +18,22 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
-from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import mysql, postgresql
 
 # JSON is stored as text: exact (Decimal stays a string), portable, and parsed only by us.
 # MySQL/MariaDB TEXT holds 64 KB; a factura with many lines may need more.
 TextoLargo = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 # Decimals as text: SQLite has no exact decimal type, and we never do arithmetic in SQL.
 Decimal_ = String(40)
+
+# Text compared byte by byte, whatever the database's default collation.
+PalabraBinaria = (
+    String(40)
+    .with_variant(postgresql.VARCHAR(40, collation="C"), "postgresql")
+    .with_variant(mysql.VARCHAR(40, collation="utf8mb4_bin"), "mysql", "mariadb")
+)
 
 metadata = MetaData(
     naming_convention={
@@ -91,6 +101,7 @@ sucursales = Table(
     Column("codigo", String(3), nullable=False, unique=True),
     Column("nombre", String(300), nullable=False),
     Column("direccion", String(300), nullable=False),
+    Column("activo", Boolean, nullable=False, server_default=true()),  # migration 0016
 )
 
 puntos_emision = Table(
@@ -102,6 +113,7 @@ puntos_emision = Table(
     # The first secuencial of each document type (a punto coming from another system).
     Column("secuencial_inicial_factura", Integer, nullable=False, server_default="1"),
     Column("secuencial_inicial_nota_credito", Integer, nullable=False, server_default="1"),
+    Column("activo", Boolean, nullable=False, server_default=true()),  # migration 0016
     UniqueConstraint("sucursal_id", "codigo"),
 )
 
@@ -112,6 +124,7 @@ bodegas = Table(
     Column("sucursal_id", String(100), ForeignKey("sucursales.id"), nullable=False),
     Column("codigo", String(20), nullable=False, unique=True),
     Column("nombre", String(300), nullable=False),
+    Column("activo", Boolean, nullable=False, server_default=true()),  # migration 0016
 )
 
 productos = Table(
@@ -124,6 +137,22 @@ productos = Table(
     Column("tarifa_iva", String(2), nullable=False),
     Column("stock_minimo", Decimal_, nullable=False),
     Column("unidad_medida", String(50)),  # migration 0010
+    # Migration 0016: inactive products are neither sold nor received; a tarifa announced
+    # for a later day (both null when none is).
+    Column("activo", Boolean, nullable=False, server_default=true()),
+    Column("tarifa_programada", String(2)),
+    Column("tarifa_vigente_desde", Date),
+)
+
+# The words a product is found by (migration 0016): of its name, its code and its
+# barcodes, lower case without accents, each at most 40 characters. A search for a word
+# is a range over the primary key (`palabra` >= prefix and < the next prefix), which
+# every database answers from the index, whatever its collation does with LIKE.
+palabras_producto = Table(
+    "palabras_producto",
+    metadata,
+    Column("palabra", String(40), primary_key=True),
+    Column("producto_id", String(100), ForeignKey("productos.id"), primary_key=True),
 )
 
 # A product's barcodes, in its order (the first is the codigoAuxiliar its lines copy).
@@ -134,6 +163,32 @@ codigos_barra = Table(
     Column("producto_id", String(100), ForeignKey("productos.id"), primary_key=True),
     Column("posicion", Integer, primary_key=True, autoincrement=False),
     Column("codigo", String(25), nullable=False, unique=True),
+)
+
+# The catalog's history (migration 0016): every creation and change of a producto,
+# cliente, sucursal, punto or bodega, who made it and when, the fields before and after
+# (JSON). `numero` is `generacion_catalogo` as the change left it: commit order.
+historial_catalogo = Table(
+    "historial_catalogo",
+    metadata,
+    Column("numero", BigInteger, primary_key=True, autoincrement=False),
+    Column("entidad", String(20), nullable=False),
+    Column("entidad_id", String(100), nullable=False),
+    Column("ocurrido_en", DateTime(timezone=True), nullable=False),
+    Column("usuario", String(100), nullable=False),
+    Column("token_id", String(36)),
+    Column("campos", Text, nullable=False),
+    Index("ix_historial_catalogo_entidad", "entidad", "entidad_id", "numero"),
+)
+
+# One row: how many changes the catalog has had. A change moves it in its own transaction
+# (the row lock orders changes by commit), so a process that reads it before reading
+# catalog rows knows whether the rows it keeps in memory may be stale.
+generacion_catalogo = Table(
+    "generacion_catalogo",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("generacion", BigInteger, nullable=False),
 )
 
 clientes = Table(

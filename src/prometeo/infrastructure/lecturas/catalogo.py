@@ -3,8 +3,9 @@ read-only transaction that never takes SQLite's write lock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from sqlalchemy import Engine
 
@@ -18,6 +19,7 @@ from prometeo.application.consultas import (
     SucursalVista,
     sin_emisor,
 )
+from prometeo.domain.entities.cambios import CambioCatalogo
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 
 # The most items one page of a list holds, whatever a caller asks for.
@@ -34,9 +36,17 @@ class ConsultasCatalogoSql(ConsultasCatalogo):
     """ConsultasCatalogo on the catalog's tables, through the repository commands use (and
     the process's cache of rows that never change, when given)."""
 
-    def __init__(self, engine: Engine, cache: CacheCatalogo | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        cache: CacheCatalogo | None = None,
+        hoy: Callable[[], date] | None = None,
+    ) -> None:
         self._engine = engine
         self._cache = cache
+        # Today for the products' tarifas (a programmed one whose day came is shown as
+        # theirs); without a clock, products are shown as stored.
+        self._hoy = hoy
 
     @contextmanager
     def _catalogo(self) -> Iterator[RepositorioCatalogoSql]:
@@ -78,14 +88,53 @@ class ConsultasCatalogoSql(ConsultasCatalogo):
         with self._catalogo() as catalogo:
             return BodegaVista.de(catalogo.bodega(bodega_id))
 
-    def productos(self, limite: int = 100, desplazamiento: int = 0) -> list[ProductoVista]:
+    def productos(
+        self,
+        limite: int = 100,
+        desplazamiento: int = 0,
+        *,
+        codigo: str | None = None,
+        buscar: str | None = None,
+        activo: bool | None = None,
+    ) -> list[ProductoVista]:
         limite, desplazamiento = pagina(limite, desplazamiento)
+        hoy = None if self._hoy is None else self._hoy()
         with self._catalogo() as catalogo:
-            return [ProductoVista.de(p) for p in catalogo.productos(limite, desplazamiento)]
+            productos = catalogo.productos(
+                limite, desplazamiento, codigo=codigo, buscar=buscar, activo=activo
+            )
+            return [ProductoVista.de(p, hoy) for p in productos]
 
     def producto(self, producto_id: str) -> ProductoVista:
+        hoy = None if self._hoy is None else self._hoy()
         with self._catalogo() as catalogo:
-            return ProductoVista.de(catalogo.producto(producto_id))
+            return ProductoVista.de(catalogo.producto(producto_id), hoy)
+
+    def historial(
+        self,
+        entidad: str,
+        entidad_id: str,
+        limite: int = 100,
+        desplazamiento: int = 0,
+        campo: str | None = None,
+    ) -> list[CambioCatalogo]:
+        limite, desplazamiento = pagina(limite, desplazamiento)
+        leer = {
+            "producto": RepositorioCatalogoSql.producto,
+            "cliente": RepositorioCatalogoSql.cliente,
+            "sucursal": RepositorioCatalogoSql.sucursal,
+            "punto_emision": RepositorioCatalogoSql.punto_emision,
+            "bodega": RepositorioCatalogoSql.bodega,
+        }[entidad]
+        with self._catalogo() as catalogo:
+            leer(catalogo, entidad_id)  # NoEncontrado for an unknown entry
+            # One entry's history is short: filtered here, then paged.
+            cambios = [
+                c
+                for c in catalogo.historial(entidad, entidad_id)
+                if campo is None or c.campo(campo) is not None
+            ]
+        return cambios[desplazamiento:][:limite]
 
     def clientes(
         self, identificacion: str | None = None, limite: int = 100, desplazamiento: int = 0

@@ -77,8 +77,9 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         *,
         distribuidas: bool = False,
         espera_al_dia: float = ESPERA_AL_DIA,
+        hoy: Callable[[], date] | None = None,
     ) -> None:
-        super().__init__(engine, cache_catalogo)
+        super().__init__(engine, cache_catalogo, hoy)
         self._distribuidas = distribuidas
         self._espera_al_dia = espera_al_dia
 

@@ -3,8 +3,9 @@ clientes."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Self
+from typing import Any, Self
 
 from pydantic import Field, StrictBool, StrictInt
 
@@ -14,6 +15,8 @@ from prometeo.application.comandos import (
     CrearProducto,
     CrearPuntoEmision,
     CrearSucursal,
+    ModificarCliente,
+    ModificarProducto,
     RegistrarEmisor,
 )
 from prometeo.application.consultas import (
@@ -24,6 +27,8 @@ from prometeo.application.consultas import (
     PuntoEmisionVista,
     SucursalVista,
 )
+from prometeo.domain.entities.cambios import CambioCatalogo
+from prometeo.domain.errores import ReglaIncumplida, ReglasIncumplidas
 from prometeo.domain.value_objects.tarifa_iva import TARIFAS_IVA
 from prometeo.entrypoints.api import datos_demo as demo
 from prometeo.entrypoints.api.esquemas.comunes import (
@@ -144,6 +149,7 @@ class SucursalRespuesta(Salida):
     codigo: str
     nombre: str
     direccion: str
+    activo: bool = Field(description="Una sucursal inactiva no vende ni recibe mercadería.")
 
     @classmethod
     def desde(cls, sucursal: SucursalVista) -> Self:
@@ -152,7 +158,18 @@ class SucursalRespuesta(Salida):
             codigo=sucursal.codigo,
             nombre=sucursal.nombre,
             direccion=sucursal.direccion,
+            activo=sucursal.activo,
         )
+
+
+class ActivoEntrada(Entrada):
+    """Desactivar (o volver a activar) una sucursal, un punto de emisión o una bodega."""
+
+    model_config = ejemplos({"activo": False})
+
+    activo: StrictBool = Field(
+        description="false: desde ahora no vende ni recibe; lo que ya hizo se conserva."
+    )
 
 
 class PuntoEmisionEntrada(Entrada):
@@ -184,6 +201,7 @@ class PuntoEmisionRespuesta(Salida):
         description="El primer secuencial de cada tipo de comprobante, como se creó el punto.",
         examples=[{"01": 1500, "04": 1}],
     )
+    activo: bool = Field(description="Un punto inactivo no emite comprobantes.")
 
     @classmethod
     def desde(cls, punto: PuntoEmisionVista) -> Self:
@@ -192,6 +210,7 @@ class PuntoEmisionRespuesta(Salida):
             codigo=punto.codigo,
             sucursal_id=punto.sucursal_id,
             siguiente_secuencial=dict(punto.siguiente_secuencial),
+            activo=punto.activo,
         )
 
 
@@ -217,11 +236,18 @@ class BodegaRespuesta(Salida):
     sucursal_id: str
     codigo: str
     nombre: str
+    activo: bool = Field(
+        description="Una bodega inactiva no vende ni recibe; su stock aún puede transferirse."
+    )
 
     @classmethod
     def desde(cls, bodega: BodegaVista) -> Self:
         return cls(
-            id=bodega.id, sucursal_id=bodega.sucursal_id, codigo=bodega.codigo, nombre=bodega.nombre
+            id=bodega.id,
+            sucursal_id=bodega.sucursal_id,
+            codigo=bodega.codigo,
+            nombre=bodega.nombre,
+            activo=bodega.activo,
         )
 
 
@@ -277,8 +303,73 @@ class ProductoEntrada(Entrada):
         )
 
 
+class ProductoCambios(Entrada):
+    """Lo que cambia de un producto; lo que no se envía se conserva. Su código no cambia
+    (las facturas y los lotes lo nombran): otro código es otro producto."""
+
+    model_config = ejemplos(
+        {"precio": "2.10"},
+        {"tarifa_iva": "4", "vigente_desde": "2031-01-01"},
+        {"codigos_barra": ["7860000000017", "7860000000024"], "activo": True},
+    )
+
+    codigo: Any = Field(default=None, description="No se admite: el código no cambia.")
+    precio: Numero | None = Field(default=None, description="Nuevo precio de lista, sin IVA.")
+    nombre: Texto | None = None
+    tarifa_iva: Texto | None = Field(
+        default=None,
+        description=f"Nueva tarifa de IVA (codigoPorcentaje: {_DESCRIPCION_TARIFAS}).",
+        json_schema_extra={"enum": list(TARIFAS_IVA)},
+    )
+    vigente_desde: date | None = Field(
+        default=None,
+        description="Desde qué día rige la nueva tarifa_iva (hoy si no se indica; nunca "
+        "antes de hoy). Hasta ese día se vende con la tarifa actual.",
+    )
+    stock_minimo: Numero | None = None
+    codigos_barra: list[Texto] | None = Field(
+        default=None, max_length=100, description="Reemplaza la lista de códigos de barras."
+    )
+    unidad_medida: Texto | None = Field(default=None, description="null la quita.")
+    activo: StrictBool | None = Field(
+        default=None, description="false: no se vende ni se ingresa; su historia se conserva."
+    )
+
+    def a_comando(self, producto_id: str) -> ModificarProducto:
+        if "codigo" in self.model_fields_set:
+            raise ReglasIncumplidas(
+                [
+                    ReglaIncumplida(
+                        "CodigoProductoInmutable",
+                        "El código de un producto no cambia (las facturas y los lotes lo "
+                        "nombran): cree otro producto con el código nuevo",
+                    )
+                ]
+            )
+        dados = {
+            campo: getattr(self, campo)
+            for campo in (
+                "precio",
+                "nombre",
+                "tarifa_iva",
+                "stock_minimo",
+                "codigos_barra",
+                "unidad_medida",
+                "activo",
+            )
+            if campo in self.model_fields_set
+        }
+        return ModificarProducto(producto_id, vigente_desde=self.vigente_desde, **dados)
+
+
+class TarifaProgramadaRespuesta(Salida):
+    tarifa_iva: str = Field(examples=["4"])
+    vigente_desde: date
+
+
 class ProductoRespuesta(Salida):
-    """Un producto: precio de lista, tarifa de IVA y stock mínimo."""
+    """Un producto: precio de lista, tarifa de IVA (la de hoy, y la anunciada para un día
+    futuro, si la hay) y stock mínimo."""
 
     id: str
     codigo: str
@@ -288,9 +379,14 @@ class ProductoRespuesta(Salida):
     stock_minimo: str = Field(examples=["0"])
     codigos_barra: list[str] = Field(examples=[["7861234567890"]])
     unidad_medida: str | None = Field(examples=["kg"])
+    activo: bool = Field(description="Un producto inactivo no se vende ni se ingresa.")
+    tarifa_iva_programada: TarifaProgramadaRespuesta | None = Field(
+        default=None, description="La tarifa que rige desde un día futuro."
+    )
 
     @classmethod
     def desde(cls, producto: ProductoVista) -> Self:
+        programada = producto.tarifa_programada
         return cls(
             id=producto.id,
             codigo=producto.codigo,
@@ -300,7 +396,46 @@ class ProductoRespuesta(Salida):
             stock_minimo=numero(producto.stock_minimo),
             codigos_barra=list(producto.codigos_barra),
             unidad_medida=producto.unidad_medida,
+            activo=producto.activo,
+            tarifa_iva_programada=None
+            if programada is None
+            else TarifaProgramadaRespuesta(tarifa_iva=programada[1], vigente_desde=programada[0]),
         )
+
+
+class CampoCambiadoRespuesta(Salida):
+    campo: str = Field(examples=["precio"])
+    antes: Any = Field(examples=["1.95"], description="null en la creación.")
+    despues: Any = Field(examples=["2.10"])
+
+
+class CambioRespuesta(Salida):
+    """Un cambio (o la creación) de una entrada del catálogo: quién, cuándo y qué."""
+
+    numero: int = Field(description="Orden del cambio en la historia del catálogo.")
+    fecha: datetime
+    usuario: str
+    token_id: str | None
+    campos: list[CampoCambiadoRespuesta]
+
+    @classmethod
+    def desde(cls, cambio: CambioCatalogo) -> Self:
+        return cls(
+            numero=cambio.numero or 0,
+            fecha=cambio.ocurrido_en,
+            usuario=cambio.usuario,
+            token_id=cambio.token_id,
+            campos=[
+                CampoCambiadoRespuesta(campo=c.campo, antes=c.antes, despues=c.despues)
+                for c in cambio.campos
+            ],
+        )
+
+
+class ListaCambios(Salida):
+    """Los cambios, del más antiguo al más reciente."""
+
+    items: list[CambioRespuesta]
 
 
 class ListaProductos(Salida):
@@ -385,6 +520,42 @@ class ClienteRespuesta(Salida):
             telefono=cliente.telefono,
             advertencias=list(cliente.advertencias),
         )
+
+
+class ClienteCambios(Entrada):
+    """Los datos de contacto de un cliente; lo que no se envía se conserva y null lo
+    borra. La identificación y la razón social no cambian: son las del comprador ante el
+    SRI (otro comprador es otro cliente)."""
+
+    model_config = ejemplos({"direccion": "Av. Loja 1-20, Cuenca", "telefono": "072345678"})
+
+    tipo_identificacion: Any = Field(default=None, description="No se admite.")
+    identificacion: Any = Field(default=None, description="No se admite.")
+    razon_social: Any = Field(default=None, description="No se admite.")
+    direccion: Texto | None = None
+    email: Texto | None = None
+    telefono: Texto | None = None
+
+    def a_comando(self, cliente_id: str) -> ModificarCliente:
+        inmutables = sorted(
+            {"tipo_identificacion", "identificacion", "razon_social"} & self.model_fields_set
+        )
+        if inmutables:
+            raise ReglasIncumplidas(
+                [
+                    ReglaIncumplida(
+                        "IdentificacionInmutable",
+                        f"{', '.join(inmutables)} no cambia: es como el SRI conoce al "
+                        "comprador (registre otro cliente)",
+                    )
+                ]
+            )
+        dados = {
+            c: getattr(self, c)
+            for c in ("direccion", "email", "telefono")
+            if c in self.model_fields_set
+        }
+        return ModificarCliente(cliente_id, **dados)
 
 
 class ListaClientes(Salida):

@@ -34,6 +34,9 @@ class StockVista:
     valor: Decimal
     stock_minimo: Decimal
     bajo_minimo: bool
+    # The product as people name it (the catalog's current code and name).
+    producto_codigo: str = ""
+    producto_nombre: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,8 @@ class LoteVista:
     cantidad_disponible: Decimal
     costo_unitario: Decimal
     fecha_caducidad: date | None
+    producto_codigo: str = ""
+    producto_nombre: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,8 @@ class MovimientoKardex:
     saldo_cantidad: Decimal
     saldo_valor: Decimal
     motivo: str = ""  # INGRESO, VENTA, TRANSFERENCIA, ANULACION or DEVOLUCION
+    producto_codigo: str = ""
+    producto_nombre: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ def test_ingreso_crea_un_lote(tienda: TiendaHttp) -> None:
     assert lote == {
         "lote_id": ingreso["lote_id"],
         "producto_id": tienda.ids["cafe"],
+        "producto_codigo": "CAF",
+        "producto_nombre": "Producto CAF",
         "bodega_id": tienda.ids["bodega"],
         "fecha_ingreso": HOY.isoformat(),
         "cantidad_inicial": "5",
@@ -35,6 +37,8 @@ def test_ingreso_crea_un_lote(tienda: TiendaHttp) -> None:
     }
     assert tienda.stock("cafe") == {
         "producto_id": tienda.ids["cafe"],
+        "producto_codigo": "CAF",
+        "producto_nombre": "Producto CAF",
         "bodega_id": tienda.ids["bodega"],
         "cantidad": "5",
         "valor": "10.63",
@@ -68,6 +72,9 @@ def test_kardex_con_saldo_corrido(tienda: TiendaHttp) -> None:
         ("SALIDA", "2", "3.00", "6.00", "3", "9.00"),
     ]
     assert all(m["fecha"] == HOY.isoformat() for m in kardex)
+    assert {(m["producto_codigo"], m["producto_nombre"]) for m in kardex} == {
+        ("CAF", "Producto CAF")
+    }
     assert factura["numero"] in kardex[-1]["documento"]
     assert tienda.stock("cafe")["bajo_minimo"] is False
 

@@ -132,7 +132,7 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
     ) -> list[StockVista]:
         s = vista_stock
         consulta = _pagina(
-            select(s, productos.c.stock_minimo)
+            select(s, productos.c.stock_minimo, productos.c.codigo, productos.c.nombre)
             .select_from(s.outerjoin(productos, productos.c.id == s.c.producto_id))
             .order_by(s.c.producto_id, s.c.bodega_id),
             limite,
@@ -156,6 +156,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
                     de_centavos(f.valor),
                     minimo,
                     cantidad <= minimo,
+                    f.codigo or "",
+                    f.nombre or "",
                 )
             )
         return vistas
@@ -169,7 +171,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
     ) -> list[LoteVista]:
         lt = vista_lotes
         consulta = _pagina(
-            select(lt)
+            select(lt, productos.c.codigo, productos.c.nombre)
+            .select_from(lt.outerjoin(productos, productos.c.id == lt.c.producto_id))
             .where(lt.c.cantidad_disponible > 0)
             .order_by(lt.c.producto_id, lt.c.bodega_id, lt.c.orden, lt.c.lote_id),
             limite,
@@ -191,6 +194,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
                 de_micro(f.cantidad_disponible),
                 Decimal(f.costo_unitario),
                 f.fecha_caducidad,
+                f.codigo or "",
+                f.nombre or "",
             )
             for f in filas
         ]
@@ -208,6 +213,10 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         )
         with self._leer() as conexion:
             filas = list(conexion.execute(consulta))
+            producto = conexion.execute(
+                select(productos.c.codigo, productos.c.nombre).where(productos.c.id == producto_id)
+            ).first()
+        codigo, nombre = (producto.codigo, producto.nombre) if producto else ("", "")
         return [
             MovimientoKardex(
                 posicion=f.posicion,
@@ -221,6 +230,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
                 saldo_cantidad=de_micro(f.saldo_cantidad),
                 saldo_valor=de_centavos(f.saldo_valor),
                 motivo=f.motivo,
+                producto_codigo=codigo,
+                producto_nombre=nombre,
             )
             for f in filas
         ]

@@ -133,6 +133,8 @@ class StockRespuesta(Salida):
     """El stock de un producto en una bodega, valorado al costo FIFO."""
 
     producto_id: str
+    producto_codigo: str = Field(examples=["TE-25"])
+    producto_nombre: str = Field(examples=["Té de manzanilla, 25 sobres"])
     bodega_id: str
     cantidad: str = Field(examples=["3"])
     valor: str = Field(examples=["9.00"], description="Valor del stock al costo FIFO.")
@@ -143,6 +145,8 @@ class StockRespuesta(Salida):
     def desde(cls, vista: StockVista) -> Self:
         return cls(
             producto_id=vista.producto_id,
+            producto_codigo=vista.producto_codigo,
+            producto_nombre=vista.producto_nombre,
             bodega_id=vista.bodega_id,
             cantidad=numero(vista.cantidad),
             valor=dinero(vista.valor),
@@ -162,6 +166,8 @@ class LoteRespuesta(Salida):
 
     lote_id: str
     producto_id: str
+    producto_codigo: str = Field(examples=["TE-25"])
+    producto_nombre: str = Field(examples=["Té de manzanilla, 25 sobres"])
     bodega_id: str
     fecha_ingreso: date
     cantidad_inicial: str = Field(examples=["5"])
@@ -174,6 +180,8 @@ class LoteRespuesta(Salida):
         return cls(
             lote_id=vista.lote_id,
             producto_id=vista.producto_id,
+            producto_codigo=vista.producto_codigo,
+            producto_nombre=vista.producto_nombre,
             bodega_id=vista.bodega_id,
             fecha_ingreso=vista.fecha_ingreso,
             cantidad_inicial=numero(vista.cantidad_inicial),
@@ -194,6 +202,8 @@ class MovimientoRespuesta(Salida):
 
     fecha: date
     tipo: Literal["ENTRADA", "SALIDA"]
+    producto_codigo: str = Field(examples=["TE-25"])
+    producto_nombre: str = Field(examples=["Té de manzanilla, 25 sobres"])
     documento: str = Field(examples=["FACTURA 001-001-000000001"])
     lote_id: str
     cantidad: str = Field(examples=["5"])
@@ -207,6 +217,8 @@ class MovimientoRespuesta(Salida):
         return cls(
             fecha=vista.fecha,
             tipo=vista.tipo,
+            producto_codigo=vista.producto_codigo,
+            producto_nombre=vista.producto_nombre,
             documento=vista.documento,
             lote_id=vista.lote_id,
             cantidad=numero(vista.cantidad),

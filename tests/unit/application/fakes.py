@@ -38,7 +38,7 @@ from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.nota_credito import NotaCredito
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
-from prometeo.domain.entities.cambios import CambioCatalogo
+from prometeo.domain.entities.cambios import CambioCatalogo, solo_campo
 from prometeo.domain.entities.catalogo import (
     Bodega,
     Cliente,
@@ -319,13 +319,20 @@ class ConsultasCatalogoEnMemoria(ConsultasCatalogo):
         desplazamiento: int = 0,
         campo: str | None = None,
     ) -> list[CambioCatalogo]:
-        cambios = [
+        leer = {
+            "producto": self.catalogo.producto,
+            "cliente": self.catalogo.cliente,
+            "sucursal": self.catalogo.sucursal,
+            "punto_emision": self.catalogo.punto_emision,
+            "bodega": self.catalogo.bodega,
+        }[entidad]
+        leer(entidad_id)  # NoEncontrado for an unknown entry
+        de_la_entrada = [
             c
             for c in self.catalogo.historial_
             if (c.entidad, c.entidad_id) == (entidad, entidad_id)
-            and (campo is None or c.campo(campo) is not None)
         ]
-        return cambios[desplazamiento:][:limite]
+        return solo_campo(de_la_entrada, campo)[desplazamiento:][:limite]
 
     def producto(self, producto_id: str) -> ProductoVista:
         return ProductoVista.de(self.catalogo.producto(producto_id))

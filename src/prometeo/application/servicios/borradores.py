@@ -138,10 +138,11 @@ class OperacionesBorrador(ServicioAplicacion):
         self._ejecutar(operacion, metadatos)
 
     def _borrador_nuevo(
-        self, uow: UnidadDeTrabajo, cmd: CrearFactura
+        self, uow: UnidadDeTrabajo, cmd: CrearFactura, *, vista_previa: bool = False
     ) -> tuple[Factura, list[ReglaIncumplida]]:
         """The draft a CrearFactura describes (not stored), with the rebajas its caller
-        may not give (empty when authorized)."""
+        may not give (empty when authorized). An inactive punto, bodega or product
+        refuses it, except for a preview (whose emission rules name them)."""
         punto = uow.catalogo.punto_emision(cmd.punto_emision_id)
         bodega = uow.catalogo.bodega(cmd.bodega_id)
         if bodega.sucursal_id != punto.sucursal_id:
@@ -152,7 +153,7 @@ class OperacionesBorrador(ServicioAplicacion):
             )
         sucursal = uow.catalogo.sucursal(punto.sucursal_id)
         inactivos = CatalogoInactivo.de_venta((), punto, bodega, sucursal).reglas()
-        if inactivos:
+        if inactivos and not vista_previa:
             raise ReglasIncumplidas(inactivos)
         fecha = cmd.fecha_emision or self._reloj.hoy()
         cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
@@ -169,6 +170,7 @@ class OperacionesBorrador(ServicioAplicacion):
                     ln.precio_unitario,
                     ln.descuento,
                     fecha,
+                    exigir_activo=not vista_previa,
                 )
             )
             for ln in cmd.lineas
@@ -212,13 +214,17 @@ def nueva_linea(
     precio_unitario: Numero | None,
     descuento: Numero | None,
     fecha: date,
+    *,
+    exigir_activo: bool = True,
 ) -> tuple[NuevaLinea, Precio]:
     """A line of a catalog product: its code, name, the tarifa it has on the factura's
     `fecha`, its first barcode and unit of measure (copied: later catalog edits never
     rewrite the line); its list price unless the caller gives one. With the product's
-    list price. An inactive product is not sold (ProductoActivo)."""
+    list price. An inactive product is not sold (ProductoActivo), unless told not to
+    check it."""
     producto = uow.catalogo.producto(producto_id)
-    exigir_producto_activo(producto, "vender")
+    if exigir_activo:
+        exigir_producto_activo(producto, "vender")
     return NuevaLinea(
         producto_id=producto.id,
         codigo=producto.codigo,

@@ -58,7 +58,7 @@ class ServicioFacturas(OperacionesBorrador):
         its emission today (rebajas its caller may not give, stock, dates, limits,
         payments). Nothing is stored: the unit of work is never committed."""
         with self._uow_factory(metadatos or Metadatos()) as uow:
-            factura, rebajas = self._borrador_nuevo(uow, cmd)
+            factura, rebajas = self._borrador_nuevo(uow, cmd, vista_previa=True)
             productos = [ln.producto_id for ln in factura.lineas]
             inventarios = cargas.inventarios(uow, productos, factura.bodega_id)
             contexto = ContextoEmisionFactura(

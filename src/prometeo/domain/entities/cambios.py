@@ -5,7 +5,7 @@ each of its changes attributable and its past (a product's prices) readable."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -43,6 +43,18 @@ class CambioCatalogo:
 
     def campo(self, nombre: str) -> CampoCambiado | None:
         return next((c for c in self.campos if c.campo == nombre), None)
+
+
+def solo_campo(cambios: list[CambioCatalogo], campo: str | None) -> list[CambioCatalogo]:
+    """The changes that changed `campo`, each showing only it (a product's prices); all
+    of them, whole, without `campo`."""
+    if campo is None:
+        return cambios
+    return [
+        replace(cambio, campos=(cambiado,))
+        for cambio in cambios
+        if (cambiado := cambio.campo(campo)) is not None
+    ]
 
 
 def campos_cambiados(antes: object | None, despues: object) -> tuple[CampoCambiado, ...]:

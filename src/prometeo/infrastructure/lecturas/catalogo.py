@@ -19,7 +19,7 @@ from prometeo.application.consultas import (
     SucursalVista,
     sin_emisor,
 )
-from prometeo.domain.entities.cambios import CambioCatalogo
+from prometeo.domain.entities.cambios import CambioCatalogo, solo_campo
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 
 # The most items one page of a list holds, whatever a caller asks for.
@@ -129,11 +129,7 @@ class ConsultasCatalogoSql(ConsultasCatalogo):
         with self._catalogo() as catalogo:
             leer(catalogo, entidad_id)  # NoEncontrado for an unknown entry
             # One entry's history is short: filtered here, then paged.
-            cambios = [
-                c
-                for c in catalogo.historial(entidad, entidad_id)
-                if campo is None or c.campo(campo) is not None
-            ]
+            cambios = solo_campo(catalogo.historial(entidad, entidad_id), campo)
         return cambios[desplazamiento:][:limite]
 
     def clientes(

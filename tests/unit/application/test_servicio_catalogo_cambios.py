@@ -216,3 +216,24 @@ def test_el_cliente_cambia_su_contacto_y_no_su_identificacion(tienda: Escenario)
     assert cliente.identificacion.numero == "0602910945"
     cambio = historial(tienda, "cliente", CLIENTE)[-1]
     assert {c.campo for c in cambio.campos} == {"telefono"}  # email was already none
+
+
+def test_un_borrador_no_se_emite_con_una_tarifa_que_ya_no_rige(tienda: Escenario) -> None:
+    tienda.ingresar(CAFE, "5", "4.00")
+    tienda.ingresar(PAN, "5", "1.00")
+    factura_id = borrador(
+        tienda, LineaFacturaCmd(CAFE, "1"), LineaFacturaCmd(PAN, "1"), cliente_id=CLIENTE
+    )
+    diciembre = date(2026, 12, 1)
+    tienda.catalogo_service.modificar_producto(
+        ModificarProducto(CAFE, tarifa_iva="5", vigente_desde=diciembre)
+    )
+    tienda.reloj = RelojFijo(diciembre)  # the draft waited until the new tarifa's day
+
+    with pytest.raises(ReglasIncumplidas) as error:
+        tienda.facturas.emitir_factura(EmitirFactura(factura_id))
+
+    assert reglas(error.value) == {"TarifaDelProductoVigente"}
+    assert "línea 1 (CAF) tiene la tarifa 4" in str(error.value)
+    assert "PAN" not in str(error.value)
+    assert tienda.stock(CAFE) == Decimal(5)

@@ -12,6 +12,7 @@ from prometeo.application.unidad_de_trabajo import UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.entities.producto import Producto
 from prometeo.domain.errores import Duplicado, NoEncontrado, OperacionNoPermitida
 from prometeo.domain.events.comprobante import DatosEmisor
 from prometeo.domain.specifications.catalogo_activo import CatalogoInactivo
@@ -69,6 +70,11 @@ def inactivo(uow: UnidadDeTrabajo, factura: Factura) -> CatalogoInactivo:
         uow.catalogo.bodega(factura.bodega_id),
         uow.catalogo.sucursal(punto.sucursal_id),
     )
+
+
+def productos_de(uow: UnidadDeTrabajo, factura: Factura) -> dict[str, Producto]:
+    """The factura's products as the catalog has them now."""
+    return {p: uow.catalogo.producto(p) for p in sorted({ln.producto_id for ln in factura.lineas})}
 
 
 def stock_minimo(uow: UnidadDeTrabajo, productos: Iterable[str]) -> dict[str, Decimal]:

@@ -67,6 +67,7 @@ class ServicioFacturas(OperacionesBorrador):
                 {producto: inventario.stock for producto, inventario in inventarios.items()},
                 codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
                 inactivo=cargas.inactivo(uow, factura),
+                productos=cargas.productos_de(uow, factura),
             )
             errores = rebajas + reglas_emision_factura().incumplidas(contexto)
             documento = DocumentoRegistrado(factura.id, None, factura.eventos_pendientes)
@@ -127,4 +128,5 @@ class ServicioFacturas(OperacionesBorrador):
             codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
             borrador_guardado=borrador_guardado,
             inactivo=cargas.inactivo(uow, factura),
+            productos=cargas.productos_de(uow, factura),
         )

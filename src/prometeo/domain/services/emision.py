@@ -9,6 +9,7 @@ from decimal import Decimal
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.aggregates.secuencia import SecuenciaComprobantes
+from prometeo.domain.entities.producto import Producto
 from prometeo.domain.errores import OperacionNoPermitida
 from prometeo.domain.events.comprobante import DatosEmisor, DatosEstablecimiento
 from prometeo.domain.events.factura import FacturaEmitida
@@ -47,6 +48,7 @@ def emitir_factura(
     codigo_bodega: str | None = None,
     borrador_guardado: bool = False,
     inactivo: CatalogoInactivo | None = None,
+    productos: Mapping[str, Producto] | None = None,
 ) -> FacturaEmitida:
     """Check every emission rule at once; then assign the next number, take each line's
     goods from stock (FIFO) and record FacturaEmitida with the cost of each line.
@@ -54,7 +56,9 @@ def emitir_factura(
     `inventarios` maps producto_id to its Inventario in the factura's bodega. The emisor
     and the establecimiento (codes and address) are copied into the FacturaEmitida; the
     bodega's code names it in a rule's message; `inactivo` says what of its catalog has
-    been deactivated (a draft parked before it was), which stops the sale.
+    been deactivated (a draft parked before it was), which stops the sale; `productos`,
+    its products as the catalog has them now, whose tarifa on the emission date each
+    line must carry.
 
     A `borrador_guardado` (a draft stored earlier, emitted now) whose date has passed is
     emitted with today's: the SRI dates a comprobante the day it is issued
@@ -70,6 +74,7 @@ def emitir_factura(
         codigo_bodega,
         fecha=fecha,
         inactivo=inactivo or CatalogoInactivo(),
+        productos=productos or {},
     )
     reglas_emision_factura().exigir(contexto)
     numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id, secuencial_inicial)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura
+from prometeo.domain.entities.producto import Producto
 from prometeo.domain.errores import ReglaIncumplida
 from prometeo.domain.services.totales import Totales
 from prometeo.domain.specifications.base import Specification, todas
@@ -40,6 +41,8 @@ class ContextoEmisionFactura:
     fecha: date | None = None
     # What of its catalog (products, punto, bodega) has been deactivated.
     inactivo: CatalogoInactivo = field(default_factory=CatalogoInactivo)
+    # Its products as the catalog has them now (their tarifas by day), when known.
+    productos: Mapping[str, Producto] = field(default_factory=dict)
     totales: Totales = field(init=False)
 
     def __post_init__(self) -> None:
@@ -210,6 +213,32 @@ class CatalogoActivo(Specification[ContextoEmisionFactura]):
         return candidate.inactivo.reglas()
 
 
+class TarifaDelProductoVigente(Specification[ContextoEmisionFactura]):
+    """Each line carries the tarifa its product has on the emission date. A line took its
+    product's tarifa when it was added; a draft emitted after the product's tarifa
+    changed (a programmed one whose day came) would charge the old rate."""
+
+    def _desactualizadas(self, candidate: ContextoEmisionFactura) -> list[str]:
+        fecha = candidate.fecha_emision
+        return [
+            f"la línea {ln.numero_linea} ({ln.codigo}) tiene la tarifa {ln.tarifa_iva}, pero "
+            f"el {fecha.isoformat()} rige la {vigente}"
+            for ln in candidate.factura.lineas
+            if (producto := candidate.productos.get(ln.producto_id)) is not None
+            and (vigente := producto.tarifa_en(fecha)) != ln.tarifa_iva
+        ]
+
+    def is_satisfied_by(self, candidate: ContextoEmisionFactura) -> bool:
+        return not self._desactualizadas(candidate)
+
+    def mensaje(self, candidate: ContextoEmisionFactura) -> str:
+        return (
+            "La tarifa de IVA cambió desde que se agregaron las líneas: "
+            + "; ".join(self._desactualizadas(candidate))
+            + " (quítelas y agréguelas de nuevo)"
+        )
+
+
 class StockSuficienteParaFactura(Specification[ContextoEmisionFactura]):
     """Every product has enough stock in the bodega, adding up lines of the same product."""
 
@@ -236,6 +265,7 @@ def reglas_emision_factura() -> Specification[ContextoEmisionFactura]:
         FechaCaducidadValida(),
         FechaAutorizacionValida(),
         TarifaIvaVigente(),
+        TarifaDelProductoVigente(),
         DescuentoGlobalValido(),
         ConsumidorFinalDentroDelLimite(),
         ImporteTotalDentroDelLimite(),

@@ -34,7 +34,7 @@ def pagina(limite: int, desplazamiento: int) -> tuple[int, int]:
 
 class ConsultasCatalogoSql(ConsultasCatalogo):
     """ConsultasCatalogo on the catalog's tables, through the repository commands use (and
-    the process's cache of rows that never change, when given)."""
+    the process's cache of catalog rows, kept while the catalog's generation holds, when given)."""
 
     def __init__(
         self,

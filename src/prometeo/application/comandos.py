@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from prometeo.domain.entities.campos import SIN_CAMBIO
@@ -304,3 +304,37 @@ class TransferirStock:
     bodega_destino_id: str
     cantidad: Numero
     transferencia_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineaConteoCmd:
+    """One product of a count and the units found of it."""
+
+    producto_id: str
+    cantidad: Numero
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrarConteo:
+    """A physical count of some products of a bodega. `contado_en` is when the counting
+    began (None: now, so nothing can have moved since); `usar_stock_al_contar` compares
+    each product with its stock at that moment even if it moved since, instead of
+    refusing it."""
+
+    bodega_id: str
+    referencia: str
+    lineas: tuple[LineaConteoCmd, ...]
+    contado_en: datetime | None = None
+    usar_stock_al_contar: bool = False
+    conteo_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DarDeBaja:
+    """Write off what is left of an expired lot, for a reason (`motivo`)."""
+
+    producto_id: str
+    bodega_id: str
+    lote_id: str
+    motivo: str
+    baja_id: str | None = None

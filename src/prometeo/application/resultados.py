@@ -48,6 +48,38 @@ class TransferenciaRealizada:
 
 
 @dataclass(frozen=True, slots=True)
+class AjusteRegistrado:
+    """One product of a count: what was counted, the stock it was compared with, and the
+    difference posted (none when zero) with the value that left or entered."""
+
+    producto_id: str
+    producto_codigo: str
+    producto_nombre: str
+    contada: Decimal
+    esperada: Decimal
+    diferencia: Decimal
+    costo: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ConteoRegistrado:
+    """A physical count, its id (the document of its adjustments) and each product's."""
+
+    conteo_id: str
+    ajustes: tuple[AjusteRegistrado, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BajaRegistrada:
+    """An expired lot written off: its id, the units and the value that left."""
+
+    baja_id: str
+    lote_id: str
+    cantidad: Decimal
+    costo: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Previsualizacion:
     """A factura as it would be if it were created now, never stored: the events that
     would create it (enough to build its view) and every rule that would stop its

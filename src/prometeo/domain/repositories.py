@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.aggregates.inventario import Inventario
@@ -46,6 +47,14 @@ class RepositorioInventarios(ABC):
     @abstractmethod
     def obtener(self, producto_id: str, bodega_id: str) -> Inventario:
         """The inventario of a product in a bodega; an empty one if it never had stock."""
+
+    @abstractmethod
+    def al_instante(self, producto_id: str, bodega_id: str, instante: datetime) -> Inventario:
+        """The inventario as the events stored before `instante` made it (its version
+        counts them; an empty one with version 0 when none): a copy to read, never
+        stored. Instants are compared at whole seconds, the coarsest precision a backend
+        keeps an event's time with (MariaDB's DATETIME): an event stored during the second
+        `instante` falls in counts as after it (see `segundo_de`)."""
 
 
 class RepositorioSecuencias(ABC):
@@ -134,3 +143,11 @@ class RepositorioCatalogo(ABC):
 
     @abstractmethod
     def agregar_cliente(self, cliente: Cliente) -> None: ...
+
+
+def segundo_de(instante: datetime) -> datetime:
+    """The start of the second `instante` falls in, in UTC (a naive instant is taken as
+    UTC): what `RepositorioInventarios.al_instante` compares stored times with."""
+    if instante.tzinfo is None:
+        instante = instante.replace(tzinfo=UTC)
+    return instante.astimezone(UTC).replace(microsecond=0)

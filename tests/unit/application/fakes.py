@@ -55,6 +55,7 @@ from prometeo.domain.repositories import (
     RepositorioInventarios,
     RepositorioNotasCredito,
     RepositorioSecuencias,
+    segundo_de,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
@@ -71,6 +72,9 @@ class AlmacenEnMemoria:
     streams: dict[str, list[EventoDominio]] = field(default_factory=dict)
     transacciones: list[list[EventoConfirmado]] = field(default_factory=list)
     metadatos: list[tuple[EventoConfirmado, Metadatos]] = field(default_factory=list)
+    # When each stored event was stored (the store's own clock; a test may set it).
+    instantes: dict[str, list[datetime]] = field(default_factory=dict)
+    ahora: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _interferencias: list[Callable[[], None]] = field(default_factory=list)
     _conflictos: int = 0
 
@@ -109,8 +113,10 @@ class AlmacenEnMemoria:
                     f"se esperaba {esperada}"
                 )
         confirmados = []
+        instante = self.ahora()
         for stream_id, esperada, eventos in cambios:
             self.streams.setdefault(stream_id, []).extend(eventos)
+            self.instantes.setdefault(stream_id, []).extend(instante for _ in eventos)
             for i, evento in enumerate(eventos, start=esperada + 1):
                 confirmado = EventoConfirmado(stream_id, i, evento)
                 confirmados.append(confirmado)
@@ -439,6 +445,10 @@ class FakeUnidadDeTrabajo(UnidadDeTrabajo):
         self.commits = 0
         self.rollbacks = 0
 
+    @property
+    def almacen(self) -> AlmacenEnMemoria:
+        return self._almacen
+
     def cargar(self, clase: type[A], id: str) -> A | None:
         """The aggregate as stored (None if its stream is empty), tracked for commit."""
         stream_id = f"{clase.TIPO_STREAM}-{id}"
@@ -516,6 +526,20 @@ class InventariosEnMemoria(RepositorioInventarios):
     def obtener(self, producto_id: str, bodega_id: str) -> Inventario:
         inventario = self._uow.cargar(Inventario, Inventario.id_para(producto_id, bodega_id))
         return inventario or self._uow.seguir(Inventario.para(producto_id, bodega_id))
+
+    def al_instante(self, producto_id: str, bodega_id: str, instante: datetime) -> Inventario:
+        id_ = Inventario.id_para(producto_id, bodega_id)
+        stream_id = f"{Inventario.TIPO_STREAM}-{id_}"
+        antes = segundo_de(instante)
+        instantes = self._uow.almacen.instantes.get(stream_id, [])
+        eventos = [
+            evento
+            for evento, cuando in zip(self._uow.almacen.eventos(stream_id), instantes, strict=True)
+            if cuando < antes
+        ]
+        if not eventos:
+            return Inventario.para(producto_id, bodega_id)
+        return Inventario.reconstruir(id_, eventos)
 
 
 class SecuenciasEnMemoria(RepositorioSecuencias):

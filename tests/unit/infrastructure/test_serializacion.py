@@ -70,6 +70,8 @@ CONOCIDOS = {
     "StockReducido",
     "StockIncrementado",
     "StockBajo",
+    "StockAjustado",
+    "LoteDadoDeBaja",
     "SecuencialAsignado",
 }
 NOTABLES = [
@@ -544,6 +546,24 @@ def test_snapshot_de_inventarios_al_azar(
     restaurado = ida_y_vuelta(inventario)
     assert restaurado == inventario
     assert repr(restaurado._estado()) == repr(inventario._estado())
+
+
+def test_el_snapshot_de_un_inventario_contado_y_con_bajas_conserva_el_ultimo_costo() -> None:
+    inventario = Inventario.para("p", "b")
+    inventario.ingresar(Cantidad(3), Precio("1.10"), HOY, fecha_caducidad=HOY, lote_id="L1")
+    inventario.ingresar(Cantidad(2), Precio("4.00"), HOY, lote_id="L2")
+    inventario.dar_de_baja("L1", HOY + timedelta(days=1), motivo="Caducado", documento_id="B")
+    inventario.ajustar(Decimal(0), Decimal(2), HOY, documento="C", documento_id="C")
+
+    restaurado = ida_y_vuelta(inventario)
+
+    assert CodecSnapshots().codificar(inventario)[0] == Inventario.VERSION_SNAPSHOT == 2
+    assert restaurado == inventario
+    assert restaurado.stock == 0
+    # With no stock left a surplus enters at the last lot's cost, kept by the snapshot.
+    evento = restaurado.ajustar(Decimal(1), Decimal(0), HOY, documento="C", documento_id="C2")
+    assert evento is not None
+    assert evento.lotes[0].costo_unitario == Decimal("4.00")
 
 
 valores = st.recursive(

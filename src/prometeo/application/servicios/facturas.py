@@ -12,7 +12,7 @@ from prometeo.application.servicios.borradores import OperacionesBorrador
 from prometeo.application.servicios.conversiones import pagos_de
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura
-from prometeo.domain.services.emision import anular_factura, emitir_factura
+from prometeo.domain.services.emision import anular_factura, emitir_factura, existencias
 from prometeo.domain.specifications.factura import (
     ContextoEmisionFactura,
     exigir_borrador_valido,
@@ -61,13 +61,15 @@ class ServicioFacturas(OperacionesBorrador):
             factura, rebajas = self._borrador_nuevo(uow, cmd, vista_previa=True)
             productos = [ln.producto_id for ln in factura.lineas]
             inventarios = cargas.inventarios(uow, productos, factura.bodega_id)
+            vendibles, vencidas = existencias(inventarios, factura.fecha_emision)
             contexto = ContextoEmisionFactura(
                 factura,
                 self._reloj.hoy(),
-                {producto: inventario.stock for producto, inventario in inventarios.items()},
+                vendibles,
                 codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
                 inactivo=cargas.inactivo(uow, factura),
                 productos=cargas.productos_de(uow, factura),
+                vencidas=vencidas,
             )
             errores = rebajas + reglas_emision_factura().incumplidas(contexto)
             documento = DocumentoRegistrado(factura.id, None, factura.eventos_pendientes)

@@ -1,20 +1,36 @@
-"""Inventario: goods entering a bodega (purchases) and moving between bodegas."""
+"""Inventario: goods entering a bodega (purchases), moving between bodegas, counted
+(conteo físico) and written off when expired (baja)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
-from prometeo.application.comandos import RegistrarIngreso, TransferirStock
-from prometeo.application.resultados import IngresoRegistrado, TransferenciaRealizada
+from prometeo.application.comandos import (
+    DarDeBaja,
+    RegistrarConteo,
+    RegistrarIngreso,
+    TransferirStock,
+)
+from prometeo.application.resultados import (
+    AjusteRegistrado,
+    BajaRegistrada,
+    ConteoRegistrado,
+    IngresoRegistrado,
+    TransferenciaRealizada,
+)
 from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
-from prometeo.domain.errores import ambas
+from prometeo.domain.errores import RevisionDeReglas, ambas
+from prometeo.domain.services.conteo import ProductoContado, registrar_conteo
 from prometeo.domain.services.transferencia import transferir
 from prometeo.domain.specifications.catalogo_activo import (
     exigir_bodega_activa,
     exigir_producto_activo,
 )
+from prometeo.domain.specifications.conteo import cantidad_contada, exigir_lineas_de_conteo
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
+from prometeo.domain.value_objects.texto_sri import REFERENCIA_CONTEO
 
 
 class ServicioInventario(ServicioAplicacion):
@@ -78,5 +94,97 @@ class ServicioInventario(ServicioAplicacion):
             )
             costo = sum((c.costo for c in consumos), Decimal("0.00"))
             return TransferenciaRealizada(transferencia_id, cantidad.valor, costo)
+
+        return self._ejecutar(operacion, metadatos)
+
+    def registrar_conteo(
+        self, cmd: RegistrarConteo, metadatos: Metadatos | None = None
+    ) -> ConteoRegistrado:
+        """Post what a physical count of some products of a bodega found: each product's
+        difference with its stock as its own StockAjustado (a shortage leaves FIFO, a
+        surplus enters as a new lot at the average cost), all products in one transaction
+        or none. Dated today by the clock; the kardex shows each as AJUSTE with the count's
+        referencia.
+
+        `contado_en` (when the counting began) guards against goods that moved while they
+        were counted: a product whose inventario got events from that second on refuses
+        the count (ConteoSinMovimientos) unless `usar_stock_al_contar`, which compares it
+        with its stock before that second. Without `contado_en` the count is of now:
+        nothing can have moved since (a writer that commits meanwhile makes this command
+        retry on fresh stock, as any other)."""
+        conteo_id = nuevo_id(cmd.conteo_id)
+        revision = RevisionDeReglas()
+        referencia = revision.revisar(lambda: REFERENCIA_CONTEO.validar(cmd.referencia))
+        revision.revisar(lambda: exigir_lineas_de_conteo([ln.producto_id for ln in cmd.lineas]))
+        contadas = {
+            linea.producto_id: revision.revisar(partial(cantidad_contada, linea.cantidad, lugar))
+            for lugar, linea in enumerate(cmd.lineas, start=1)
+        }
+        revision.exigir()
+        assert referencia is not None
+
+        def operacion(uow: UnidadDeTrabajo) -> ConteoRegistrado:
+            bodega = uow.catalogo.bodega(cmd.bodega_id)
+            productos = {p: uow.catalogo.producto(p) for p in sorted(contadas)}
+            contados = []
+            # Streams are read (and, at commit, written) in one sorted order.
+            for producto_id, producto in productos.items():
+                actual = uow.inventarios.obtener(producto_id, bodega.id)
+                al_contar = (
+                    actual
+                    if cmd.contado_en is None
+                    else uow.inventarios.al_instante(producto_id, bodega.id, cmd.contado_en)
+                )
+                contada = contadas[producto_id]
+                assert contada is not None
+                contados.append(
+                    ProductoContado(
+                        actual, al_contar, contada, producto.codigo, producto.stock_minimo
+                    )
+                )
+            ajustes = registrar_conteo(
+                contados,
+                self._reloj.hoy(),
+                documento=referencia,
+                documento_id=conteo_id,
+                usar_stock_al_contar=cmd.usar_stock_al_contar,
+                codigo_bodega=bodega.codigo,
+            )
+            return ConteoRegistrado(
+                conteo_id,
+                tuple(
+                    AjusteRegistrado(
+                        a.producto_id,
+                        productos[a.producto_id].codigo,
+                        productos[a.producto_id].nombre,
+                        a.contada,
+                        a.esperada,
+                        a.diferencia,
+                        a.evento.costo if a.evento is not None else Decimal("0.00"),
+                    )
+                    for a in ajustes
+                ),
+            )
+
+        return self._ejecutar(operacion, metadatos)
+
+    def dar_de_baja(self, cmd: DarDeBaja, metadatos: Metadatos | None = None) -> BajaRegistrada:
+        """Write off what is left of an expired lot (expired on today's date, by the
+        clock), at its cost: LoteDadoDeBaja, a BAJA line in the kardex. A lot that is not
+        expired, or holds nothing, is refused by name."""
+        baja_id = nuevo_id(cmd.baja_id)
+
+        def operacion(uow: UnidadDeTrabajo) -> BajaRegistrada:
+            producto = uow.catalogo.producto(cmd.producto_id)
+            bodega = uow.catalogo.bodega(cmd.bodega_id)
+            evento = uow.inventarios.obtener(producto.id, bodega.id).dar_de_baja(
+                cmd.lote_id,
+                self._reloj.hoy(),
+                motivo=cmd.motivo,
+                documento_id=baja_id,
+                codigo_producto=producto.codigo,
+                codigo_bodega=bodega.codigo,
+            )
+            return BajaRegistrada(baja_id, cmd.lote_id, evento.lote.cantidad, evento.lote.costo)
 
         return self._ejecutar(operacion, metadatos)

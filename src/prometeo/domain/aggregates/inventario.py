@@ -11,21 +11,30 @@ from typing import Any, ClassVar, Self
 
 from prometeo.domain.aggregates.base import Agregado
 from prometeo.domain.aggregates.lote import Lote
-from prometeo.domain.errores import OperacionNoPermitida, ValorInvalido
+from prometeo.domain.errores import OperacionNoPermitida, RevisionDeReglas, ValorInvalido
 from prometeo.domain.events.base import EventoDominio
 from prometeo.domain.events.inventario import (
     ConsumoLote,
+    LoteDadoDeBaja,
     LoteIngresado,
     MotivoIngreso,
     MotivoReingreso,
     MotivoSalida,
+    StockAjustado,
     StockBajo,
     StockIncrementado,
     StockReducido,
 )
 from prometeo.domain.specifications.inventario import SolicitudSalida, StockSuficiente
-from prometeo.domain.value_objects.dinero import LIMITE, Cantidad, Precio, con_miles
-from prometeo.domain.value_objects.texto_sri import REFERENCIA
+from prometeo.domain.value_objects.dinero import (
+    LIMITE,
+    Cantidad,
+    Precio,
+    con_miles,
+    redondear2,
+    redondear6,
+)
+from prometeo.domain.value_objects.texto_sri import MOTIVO_BAJA, REFERENCIA
 
 CERO = Decimal(0)
 CERO_DOLARES = Decimal("0.00")
@@ -46,6 +55,9 @@ class Inventario(Agregado):
     at the head of the queue: it was older than every lot still holding goods."""
 
     TIPO_STREAM: ClassVar[str] = "inventario"
+    # 2: the unit cost of the last lot that entered is kept (a count's surplus on an
+    # empty queue enters at it).
+    VERSION_SNAPSHOT: ClassVar[int] = 2
 
     def __init__(self, id: str) -> None:
         """A blank inventory for replay: producto and bodega come from its events."""
@@ -55,6 +67,8 @@ class Inventario(Agregado):
         # Insertion order is the FIFO order; the key finds a lot for an anulación.
         self._lotes: dict[str, Lote] = {}
         self._existe = False
+        # The unit cost of the newest lot that joined the queue, even once it is emptied.
+        self._ultimo_costo: Decimal | None = None
         # Running totals of the lots (derived, not state: see _estado); None = not known
         # yet (a replay or a restored snapshot), summed on first use.
         self._stock: Decimal | None = None
@@ -97,6 +111,19 @@ class Inventario(Agregado):
             self._sumar_totales()
             assert self._valor is not None
         return self._valor
+
+    def vencido_en(self, fecha: date) -> Decimal:
+        """The units of the lots expired on `fecha`: they stay in stock (and in its value)
+        until written off, but no exit takes them."""
+        return sum(
+            (lote.cantidad_disponible for lote in self._lotes.values() if lote.vencido_en(fecha)),
+            CERO,
+        )
+
+    def vendible_en(self, fecha: date) -> Decimal:
+        """The units an exit dated `fecha` may take: the stock but the expired lots."""
+        vencidas = self.vencido_en(fecha)
+        return self.stock - vencidas if vencidas else self.stock
 
     def _sumar_totales(self) -> None:
         self._stock = sum((lote.cantidad_disponible for lote in self._lotes.values()), CERO)
@@ -160,20 +187,12 @@ class Inventario(Agregado):
         codigo_bodega: str | None = None,
     ) -> tuple[ConsumoLote, ...]:
         """Take goods out, oldest lots first; returns which lots gave how much, at what
-        cost. Raises StockBajo as well when this exit crosses the minimum. The codes, when
-        given, name the product and the bodega in a refusal."""
-        antes = self.stock
-        StockSuficiente().exigir(
-            SolicitudSalida(
-                self.producto_id,
-                self.bodega_id,
-                cantidad.valor,
-                antes,
-                codigo_producto,
-                codigo_bodega,
-            )
-        )
-        consumos = self._consumos_fifo(cantidad.valor)
+        cost. A lot expired on `fecha` is skipped (FIFO among the rest); when only expired
+        units would cover the exit, it is refused as a shortage that names them. Raises
+        StockBajo as well when this exit takes the sellable units across the minimum. The
+        codes, when given, name the product and the bodega in a refusal."""
+        antes = self._exigir_vendible(cantidad.valor, fecha, codigo_producto, codigo_bodega)
+        consumos = self._consumos_fifo(cantidad.valor, fecha)
         self._registrar(
             StockReducido(
                 producto_id=self.producto_id,
@@ -187,7 +206,164 @@ class Inventario(Agregado):
                 motivo=motivo,
             )
         )
-        despues = self.stock
+        self._avisar_stock_bajo(antes, fecha, stock_minimo)
+        return consumos
+
+    def ajustar(
+        self,
+        contada: Decimal,
+        esperada: Decimal,
+        fecha: date,
+        *,
+        documento: str,
+        documento_id: str,
+        stock_minimo: Decimal = CERO,
+        codigo_producto: str | None = None,
+        codigo_bodega: str | None = None,
+        lote_id: str | None = None,
+    ) -> StockAjustado | None:
+        """Post what a physical count found (`contada`) against the stock it is compared
+        with (`esperada`: the stock when the counting began): only the difference, as its
+        own event; nothing when there is none. A shortage leaves as a sale would (FIFO,
+        never an expired lot, at the cost of the lots it takes; StockBajo when it crosses
+        the minimum); a surplus enters as one new lot at the end of the queue, at the
+        current average cost (see _costo_promedio). The queue is never flattened."""
+        diferencia = contada - esperada
+        if not diferencia:
+            return None
+        if diferencia < 0:
+            antes = self._exigir_vendible(-diferencia, fecha, codigo_producto, codigo_bodega)
+            lotes = self._consumos_fifo(-diferencia, fecha)
+        else:
+            costo_unitario = self._costo_promedio(codigo_producto, codigo_bodega)
+            nuevo = ConsumoLote(
+                self._nuevo_lote_id(lote_id),
+                diferencia,
+                costo_unitario,
+                redondear2(diferencia * costo_unitario),
+            )
+            self._exigir_capacidad(nuevo.cantidad, nuevo.costo)
+            lotes = (nuevo,)
+        evento = StockAjustado(
+            producto_id=self.producto_id,
+            bodega_id=self.bodega_id,
+            fecha=fecha,
+            documento=documento,
+            documento_id=documento_id,
+            contada=contada,
+            esperada=esperada,
+            cantidad=abs(diferencia),
+            costo=sum((lote.costo for lote in lotes), CERO_DOLARES),
+            lotes=lotes,
+            sentido="FALTANTE" if diferencia < 0 else "SOBRANTE",
+        )
+        self._registrar(evento)
+        if diferencia < 0:
+            self._avisar_stock_bajo(antes, fecha, stock_minimo)
+        return evento
+
+    def revisar_ajuste(
+        self,
+        contada: Decimal,
+        esperada: Decimal,
+        fecha: date,
+        *,
+        codigo_producto: str | None = None,
+        codigo_bodega: str | None = None,
+    ) -> None:
+        """Refuse what `ajustar` would refuse (a shortage beyond the sellable units, a
+        surplus with no cost to enter at), recording nothing: a count checks every
+        product before it posts any."""
+        diferencia = contada - esperada
+        if diferencia < 0:
+            self._exigir_vendible(-diferencia, fecha, codigo_producto, codigo_bodega)
+        elif diferencia > 0:
+            self._costo_promedio(codigo_producto, codigo_bodega)
+
+    def dar_de_baja(
+        self,
+        lote_id: str,
+        fecha: date,
+        *,
+        motivo: str,
+        documento_id: str,
+        codigo_producto: str | None = None,
+        codigo_bodega: str | None = None,
+    ) -> LoteDadoDeBaja:
+        """Write off what is left of a lot expired on `fecha` (a baja), at its cost. A lot
+        that is not expired, or holds nothing (emptied lots leave the queue, so an unknown
+        id reads the same), is refused; every broken rule is named at once."""
+        revision = RevisionDeReglas()
+        texto = revision.revisar(lambda: MOTIVO_BAJA.validar(motivo))
+        lote = revision.revisar(
+            lambda: self._lote_vencido(lote_id, fecha, codigo_producto, codigo_bodega)
+        )
+        revision.exigir()
+        assert texto is not None
+        assert lote is not None
+        evento = LoteDadoDeBaja(
+            producto_id=self.producto_id,
+            bodega_id=self.bodega_id,
+            fecha=fecha,
+            documento_id=documento_id,
+            motivo=texto,
+            lote=lote.consumo(lote.cantidad_disponible),
+        )
+        self._registrar(evento)
+        return evento
+
+    def _lote_vencido(
+        self, lote_id: str, fecha: date, codigo_producto: str | None, codigo_bodega: str | None
+    ) -> Lote:
+        lote = self._lotes.get(lote_id)
+        producto = codigo_producto or self.producto_id
+        bodega = codigo_bodega or self.bodega_id
+        if lote is None or lote.agotado:
+            raise ValorInvalido(
+                "LoteConStock",
+                f"El producto {producto} no tiene en la bodega {bodega} un lote {lote_id} "
+                "con unidades",
+            )
+        if not lote.vencido_en(fecha):
+            vence = (
+                f"vence el {lote.fecha_caducidad}"
+                if lote.fecha_caducidad is not None
+                else "no tiene fecha de caducidad"
+            )
+            raise ValorInvalido(
+                "LoteVencido",
+                f"El lote {lote_id} del producto {producto} {vence}: solo se da de baja un "
+                f"lote vencido (al {fecha})",
+            )
+        return lote
+
+    def _exigir_vendible(
+        self,
+        cantidad: Decimal,
+        fecha: date,
+        codigo_producto: str | None,
+        codigo_bodega: str | None,
+    ) -> Decimal:
+        """The units an exit dated `fecha` may take, or StockSuficiente refused (naming the
+        expired units, when there are)."""
+        vendible = self.vendible_en(fecha)
+        StockSuficiente().exigir(
+            SolicitudSalida(
+                self.producto_id,
+                self.bodega_id,
+                cantidad,
+                vendible,
+                codigo_producto,
+                codigo_bodega,
+                self.stock - vendible,
+            )
+        )
+        return vendible
+
+    def _avisar_stock_bajo(self, antes: Decimal, fecha: date, stock_minimo: Decimal) -> None:
+        """StockBajo when an exit took the sellable units from above the minimum to it or
+        below (expired units are not for sale: they do not count)."""
+        despues = self.vendible_en(fecha)
         if antes > stock_minimo >= despues:
             self._registrar(
                 StockBajo(
@@ -197,7 +373,21 @@ class Inventario(Agregado):
                     stock_minimo=stock_minimo,
                 )
             )
-        return consumos
+
+    def _costo_promedio(self, codigo_producto: str | None, codigo_bodega: str | None) -> Decimal:
+        """The unit cost a surplus enters at: the stock's value ÷ its units (to 6
+        decimals); with no stock left, the unit cost of the last lot that entered (the
+        latest the business paid); with no lot ever, none: such a surplus is refused."""
+        if self.stock > 0:
+            return redondear6(self.valor / self.stock)
+        if self._ultimo_costo is not None:
+            return self._ultimo_costo
+        raise ValorInvalido(
+            "CostoDelSobranteConocido",
+            f"El producto {codigo_producto or self.producto_id} nunca tuvo stock en la "
+            f"bodega {codigo_bodega or self.bodega_id}: no hay costo para su sobrante; "
+            "regístrelo como un ingreso con su costo",
+        )
 
     def revertir(
         self, consumos: tuple[ConsumoLote, ...], fecha: date, *, documento: str, documento_id: str
@@ -304,13 +494,13 @@ class Inventario(Agregado):
             )
         return lote_id
 
-    def _consumos_fifo(self, cantidad: Decimal) -> tuple[ConsumoLote, ...]:
+    def _consumos_fifo(self, cantidad: Decimal, fecha: date) -> tuple[ConsumoLote, ...]:
         consumos = []
         pendiente = cantidad
         for lote in self._lotes.values():
             if pendiente <= 0:
                 break
-            if lote.agotado:
+            if lote.agotado or lote.vencido_en(fecha):
                 continue
             consumo = lote.consumo(min(pendiente, lote.cantidad_disponible))
             consumos.append(consumo)
@@ -362,6 +552,7 @@ class Inventario(Agregado):
         elif isinstance(evento, LoteIngresado):
             self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
             self._existe = True
+            self._ultimo_costo = evento.costo_unitario
             self._lotes[evento.lote_id] = Lote(
                 evento.lote_id,
                 evento.fecha,
@@ -379,6 +570,17 @@ class Inventario(Agregado):
             else:
                 for nuevo in evento.lotes:
                     self._encolar(nuevo, evento.fecha)
+        elif isinstance(evento, StockAjustado):
+            self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+            if evento.sentido == "FALTANTE":
+                for consumo in evento.lotes:
+                    self._mover(consumo.lote_id, -consumo.cantidad, -consumo.costo)
+            else:
+                for nuevo in evento.lotes:
+                    self._encolar(nuevo, evento.fecha)
+        elif isinstance(evento, LoteDadoDeBaja):
+            self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
+            self._mover(evento.lote.lote_id, -evento.lote.cantidad, -evento.lote.costo)
         elif isinstance(evento, StockBajo):
             # StockBajo only warns: the lots stay as they are.
             self.producto_id, self.bodega_id = evento.producto_id, evento.bodega_id
@@ -425,6 +627,7 @@ class Inventario(Agregado):
 
     def _encolar(self, nuevo: ConsumoLote, fecha: date) -> None:
         self._existe = True
+        self._ultimo_costo = nuevo.costo_unitario
         self._lotes[nuevo.lote_id] = self._lote(nuevo, fecha)
         self._sumar(nuevo.cantidad, nuevo.costo)
 

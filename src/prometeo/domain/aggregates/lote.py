@@ -28,6 +28,12 @@ class Lote:
     def agotado(self) -> bool:
         return self.cantidad_disponible <= 0
 
+    def vencido_en(self, fecha: date) -> bool:
+        """Whether the lot may no longer leave the bodega on `fecha` (sold, transferred,
+        taken by a count). Its fecha de caducidad is the last day it may be sold, as the
+        rule on entries already reads it (a lot may enter on its expiry date)."""
+        return self.fecha_caducidad is not None and self.fecha_caducidad < fecha
+
     def consumo(self, cantidad: Decimal) -> ConsumoLote:
         """Taking `cantidad` units, at their cost: the last units take all the value left."""
         costo = self.valor_disponible

@@ -12,6 +12,8 @@ from prometeo.domain.events.base import EventoDominio
 MotivoIngreso = Literal["INGRESO", "TRANSFERENCIA"]
 MotivoSalida = Literal["VENTA", "TRANSFERENCIA"]
 MotivoReingreso = Literal["ANULACION", "DEVOLUCION"]
+# Which way a physical count corrected the stock: fewer units than expected, or more.
+SentidoAjuste = Literal["FALTANTE", "SOBRANTE"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +88,37 @@ class StockBajo(EventoDominio):
     bodega_id: str
     cantidad: Decimal
     stock_minimo: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StockAjustado(EventoDominio):
+    """A physical count (conteo físico) found a difference with the stock it was compared
+    with (`esperada`), and only that difference was posted. A FALTANTE took `cantidad`
+    units from the lots FIFO takes (never an expired one), at their cost, as a sale does:
+    `lotes` are those consumos. A SOBRANTE added one new lot, the single entry of
+    `lotes`, at the end of the queue. Earlier lots and movements are never rewritten."""
+
+    producto_id: str
+    bodega_id: str
+    fecha: date
+    documento: str
+    documento_id: str
+    contada: Decimal
+    esperada: Decimal
+    cantidad: Decimal
+    costo: Decimal
+    lotes: tuple[ConsumoLote, ...]
+    sentido: SentidoAjuste
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoteDadoDeBaja(EventoDominio):
+    """The units left in an expired lot were written off (baja): they leave the stock at
+    the lot's cost, and the lot leaves the queue. `lote` is what left."""
+
+    producto_id: str
+    bodega_id: str
+    fecha: date
+    documento_id: str
+    motivo: str
+    lote: ConsumoLote

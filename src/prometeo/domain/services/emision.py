@@ -4,6 +4,7 @@ Inventario of each product, checked together and recorded together."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from prometeo.domain.aggregates.factura import EstadoFactura, Factura
@@ -30,6 +31,17 @@ from prometeo.domain.value_objects.dinero import Cantidad
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 
 _SIN_MINIMOS: Mapping[str, Decimal] = {}
+
+
+def existencias(
+    inventarios: Mapping[str, Inventario], fecha: date
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """(sellable, expired) units of each product on the date its goods leave: the stock
+    StockSuficienteParaFactura judges is exactly what Inventario.reducir may take."""
+    return (
+        {producto: inventario.vendible_en(fecha) for producto, inventario in inventarios.items()},
+        {producto: inventario.vencido_en(fecha) for producto, inventario in inventarios.items()},
+    )
 
 
 def emitir_factura(
@@ -66,15 +78,17 @@ def emitir_factura(
     emitted at once keeps the date it was given, and its rules judge that date."""
     hoy = reloj.hoy()
     fecha = hoy if borrador_guardado and factura.fecha_emision < hoy else factura.fecha_emision
+    vendibles, vencidas = existencias(inventarios, fecha)
     contexto = ContextoEmisionFactura(
         factura,
         hoy,
-        {producto: inventario.stock for producto, inventario in inventarios.items()},
+        vendibles,
         limite_consumidor_final,
         codigo_bodega,
         fecha=fecha,
         inactivo=inactivo or CatalogoInactivo(),
         productos=productos or {},
+        vencidas=vencidas,
     )
     reglas_emision_factura().exigir(contexto)
     numero = punto.asignar_secuencial(establecimiento, codigo_punto, factura.id, secuencial_inicial)

@@ -19,6 +19,7 @@ from prometeo.domain.specifications.fechas import (
     FechaEmisionNoFutura,
     FechaEmisionValida,
 )
+from prometeo.domain.specifications.inventario import unidades_vencidas
 from prometeo.domain.value_objects.dinero import LIMITE, con_miles, redondear2
 from prometeo.domain.value_objects.tarifa_iva import TarifaIva
 
@@ -29,7 +30,8 @@ PROPINA_MAXIMA = Decimal("0.10")
 @dataclass(frozen=True)
 class ContextoEmisionFactura:
     """A factura about to be emitted, with what the rules need to know around it:
-    today's date and the stock of each of its products in its bodega."""
+    today's date and the stock of each of its products in its bodega that it may take
+    (sellable on its date: expired lots excluded, see `stock_para`)."""
 
     factura: Factura
     hoy: date
@@ -43,6 +45,8 @@ class ContextoEmisionFactura:
     inactivo: CatalogoInactivo = field(default_factory=CatalogoInactivo)
     # Its products as the catalog has them now (their tarifas by day), when known.
     productos: Mapping[str, Producto] = field(default_factory=dict)
+    # Units of each product that expired before the factura's date: not for sale.
+    vencidas: Mapping[str, Decimal] = field(default_factory=dict)
     totales: Totales = field(init=False)
 
     def __post_init__(self) -> None:
@@ -249,6 +253,7 @@ class StockSuficienteParaFactura(Specification[ContextoEmisionFactura]):
         detalle = "; ".join(
             f"producto {candidate.codigo_de(producto)}: se piden {pedida.normalize():f}, "
             f"hay {disponible.normalize():f}"
+            + unidades_vencidas(candidate.vencidas.get(producto, Decimal(0)))
             for producto, (pedida, disponible) in candidate.faltantes().items()
         )
         return f"Stock insuficiente en la bodega {candidate.bodega}: {detalle}"

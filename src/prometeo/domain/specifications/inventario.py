@@ -19,6 +19,15 @@ class SolicitudSalida:
     # The product's and the bodega's codes, as people name them (unknown: their ids).
     codigo_producto: str | None = None
     codigo_bodega: str | None = None
+    # Units in the bodega that expired before the exit's date: they count for nothing.
+    vencidas: Decimal = Decimal(0)
+
+
+def unidades_vencidas(vencidas: Decimal) -> str:
+    """What a refusal adds when expired units would have covered (part of) the exit."""
+    if vencidas <= 0:
+        return ""
+    return f"; {vencidas.normalize():f} unidades vencidas no se pueden vender ni sacar"
 
 
 class StockSuficiente(Specification[SolicitudSalida]):
@@ -32,7 +41,7 @@ class StockSuficiente(Specification[SolicitudSalida]):
             f"Stock insuficiente del producto {candidate.codigo_producto or candidate.producto_id}"
             f" en la bodega {candidate.codigo_bodega or candidate.bodega_id}: se solicitan "
             f"{candidate.solicitada}, "
-            f"hay disponibles {candidate.disponible}"
+            f"hay disponibles {candidate.disponible}" + unidades_vencidas(candidate.vencidas)
         )
 
 

@@ -101,6 +101,9 @@ EMAIL = CampoSri("El correo electrónico", "EmailValido", 254)
 TELEFONO = CampoSri("El teléfono", "TelefonoValido", 20)
 # The supporting document of an ingreso: printed in the kardex beside the SRI documents.
 REFERENCIA = CampoSri("La referencia del ingreso", "ReferenciaValida", 300)
+# Not part of an SRI document, but printed on the kardex beside those that are.
+REFERENCIA_CONTEO = CampoSri("La referencia del conteo", "ReferenciaConteoValida", 300)
+MOTIVO_BAJA = CampoSri("El motivo de la baja", "MotivoBajaValido", 300)
 NOMBRE_SUCURSAL = CampoSri("El nombre de la sucursal", "NombreValido", 300)
 NOMBRE_BODEGA = CampoSri("El nombre de la bodega", "NombreValido", 300)
 CODIGO_BODEGA = CampoSri("El código de la bodega", "CodigoValido", 20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import starmap
 from typing import TypeVar
 
@@ -16,6 +17,7 @@ from prometeo.domain.repositories import (
     RepositorioInventarios,
     RepositorioNotasCredito,
     RepositorioSecuencias,
+    segundo_de,
 )
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 from prometeo.infrastructure.db.almacen_eventos import AlmacenEventosSql
@@ -73,6 +75,27 @@ class AlmacenAgregados:
         self.vistos[stream_id] = agregado
         return agregado
 
+    def cargar_antes(self, clase: type[A], id: str, instante: datetime) -> A:
+        """The aggregate as its events stored before `instante` left it (blank at version
+        0 when none): a copy to read, neither tracked nor taken from or given to the
+        cache. The latest snapshot serves when it is not newer than that version."""
+        stream_id = f"{clase.TIPO_STREAM}-{id}"
+        version = self.store.version_antes(stream_id, instante)
+        agregado, desde = clase(id), 0
+        snapshot = self.snapshots.ultimo(stream_id) if version else None
+        if (
+            snapshot is not None
+            and snapshot.version_esquema == clase.VERSION_SNAPSHOT
+            and snapshot.version <= version
+        ):
+            restaurado = self.codec_snapshots.decodificar(clase, snapshot.datos)
+            assert isinstance(restaurado, clase)
+            agregado, desde = restaurado, snapshot.version
+        if version > desde:
+            filas = self.store.leer_datos_hasta(stream_id, desde, version)
+            agregado.aplicar_historia(starmap(self.codec_eventos.decodificar, filas))
+        return agregado
+
     def seguir(self, agregado: Agregado) -> None:
         self.vistos[agregado.stream_id] = agregado
 
@@ -114,6 +137,13 @@ class RepositorioInventariosSql(RepositorioInventarios):
         if inventario is None:
             inventario = Inventario.para(producto_id, bodega_id)
             self.almacen.seguir(inventario)
+        return inventario
+
+    def al_instante(self, producto_id: str, bodega_id: str, instante: datetime) -> Inventario:
+        id_ = Inventario.id_para(producto_id, bodega_id)
+        inventario = self.almacen.cargar_antes(Inventario, id_, segundo_de(instante))
+        if not inventario.version:
+            return Inventario.para(producto_id, bodega_id)
         return inventario
 
 

@@ -55,6 +55,11 @@ _DATOS_POR_STREAM = (
     .where(eventos.c.stream_id == bindparam("stream_id"), eventos.c.version > bindparam("desde"))
     .order_by(eventos.c.version)
 )
+# The last version a stream had before an instant, and its events up to a version.
+_VERSION_ANTES = select(func.coalesce(func.max(eventos.c.version), 0)).where(
+    eventos.c.stream_id == bindparam("stream_id"), eventos.c.ocurrido_en < bindparam("antes")
+)
+_DATOS_HASTA = _DATOS_POR_STREAM.where(eventos.c.version <= bindparam("hasta"))
 ULTIMA = select(posicion_global.c.ultima).where(posicion_global.c.id == 1)
 _VERSION = select(func.coalesce(func.max(eventos.c.version), 0)).where(
     eventos.c.stream_id == bindparam("stream_id")
@@ -163,6 +168,22 @@ class AlmacenEventosSql(ABC):
         parametros = {"stream_id": stream_id, "desde": desde_version}
         filas: Sequence[tuple[str, int, str]] = self.conexion.execute(
             _DATOS_POR_STREAM, parametros
+        ).all()
+        return filas
+
+    def version_antes(self, stream_id: str, instante: datetime) -> int:
+        """The version the stream had before `instante` (a UTC datetime): the last one
+        of its events stored earlier; 0 when none."""
+        parametros = {"stream_id": stream_id, "antes": instante}
+        return int(self.conexion.execute(_VERSION_ANTES, parametros).scalar_one())
+
+    def leer_datos_hasta(
+        self, stream_id: str, desde_version: int, hasta_version: int
+    ) -> Sequence[tuple[str, int, str]]:
+        """`leer_datos_stream`, only up to `hasta_version` (included)."""
+        parametros = {"stream_id": stream_id, "desde": desde_version, "hasta": hasta_version}
+        filas: Sequence[tuple[str, int, str]] = self.conexion.execute(
+            _DATOS_HASTA, parametros
         ).all()
         return filas
 

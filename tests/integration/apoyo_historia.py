@@ -26,14 +26,17 @@ from prometeo.application.comandos import (
     AnularFactura,
     AplicarDescuento,
     CrearFactura,
+    DarDeBaja,
     DescartarBorrador,
     DescuentoGlobalCmd,
     EmitirFactura,
     EmitirNotaCredito,
+    LineaConteoCmd,
     LineaFacturaCmd,
     LineaNotaCreditoCmd,
     ModificarBorrador,
     QuitarLinea,
+    RegistrarConteo,
     RegistrarIngreso,
     TransferirStock,
 )
@@ -48,7 +51,20 @@ _lineas = st.lists(st.tuples(_productos, _cantidades), min_size=1, max_size=3)
 _descuentos = st.none() | st.tuples(
     st.sampled_from(["PORCENTAJE", "MONTO"]), st.sampled_from(["5", "12.5", "0.50", "1.00"])
 )
-_ingreso = st.tuples(st.just("ingreso"), _productos, _bodegas, _cantidades, _costos)
+# Some lots expire (today, or in one or two days: "dia" makes them expire).
+_caducidades = st.sampled_from([None, None, 0, 1, 2])
+_ingreso = st.tuples(st.just("ingreso"), _productos, _bodegas, _cantidades, _costos, _caducidades)
+_conteo = st.tuples(
+    st.just("conteo"),
+    _bodegas,
+    st.lists(
+        st.tuples(_productos, st.sampled_from(["0", "1", "4", "7.5", "12"])),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda linea: linea[0],
+    ),
+)
+_baja = st.tuples(st.just("baja"), _indices)
 _factura = st.tuples(st.just("factura"), _indices, _bodegas, _lineas, _descuentos, st.booleans())
 _nota = st.tuples(
     st.just("nota"),
@@ -71,6 +87,8 @@ operaciones = st.one_of(
     _nota,
     _nota,
     _transferencia,
+    _conteo,
+    _baja,
     st.tuples(st.just("borrador"), _indices, _bodegas, _lineas, _descuentos),
     st.tuples(st.just("emitir"), _indices),
     st.tuples(st.just("quitar"), _indices, st.integers(1, 3)),
@@ -108,8 +126,23 @@ class Historia:
     def _jugar(self, tipo: str, *datos: Any) -> None:
         app = self.aplicacion
         if tipo == "ingreso":
-            producto, bodega, cantidad, costo = datos
-            app.inventario.registrar_ingreso(RegistrarIngreso(producto, bodega, cantidad, costo))
+            producto, bodega, cantidad, costo, *caduca = datos
+            caducidad = None if not caduca or caduca[0] is None else self.hoy + timedelta(caduca[0])
+            app.inventario.registrar_ingreso(
+                RegistrarIngreso(producto, bodega, cantidad, costo, caducidad)
+            )
+        elif tipo == "conteo":
+            bodega, lineas = datos
+            app.inventario.registrar_conteo(
+                RegistrarConteo(bodega, "CONTEO", tuple(LineaConteoCmd(*ln) for ln in lineas))
+            )
+        elif tipo == "baja":
+            vencidos = [v for v in app.consultas.por_vencer(0, limite=1000) if v.vencido]
+            if vencidos:
+                lote = vencidos[datos[0] % len(vencidos)]
+                app.inventario.dar_de_baja(
+                    DarDeBaja(lote.producto_id, lote.bodega_id, lote.lote_id, "Caducado")
+                )
         elif tipo in ("factura", "borrador"):
             indice, bodega, lineas, descuento = datos[:4]
             cliente = CLIENTE if tipo == "borrador" or datos[4] else None

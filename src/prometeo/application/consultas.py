@@ -54,12 +54,32 @@ class LoteVista:
 
 
 @dataclass(frozen=True, slots=True)
+class LotePorVencerVista:
+    """A lot with units left whose fecha de caducidad is near (or past: `vencido`, no
+    exit takes it any more; it waits for its baja). `dias_para_vencer` counts from today
+    to that date (negative once past); the value is what is left of the lot at its cost."""
+
+    lote_id: str
+    producto_id: str
+    producto_codigo: str
+    producto_nombre: str
+    bodega_id: str
+    fecha_ingreso: date
+    fecha_caducidad: date
+    cantidad_disponible: Decimal
+    costo_unitario: Decimal
+    valor_disponible: Decimal
+    dias_para_vencer: int
+    vencido: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MovimientoKardex:
     """One entry or exit of one lot, with the running balance of the producto × bodega."""
 
     posicion: int
     fecha: date
-    tipo: Literal["ENTRADA", "SALIDA"]
+    tipo: Literal["ENTRADA", "SALIDA", "AJUSTE", "BAJA"]
     documento: str
     lote_id: str
     cantidad: Decimal
@@ -67,7 +87,9 @@ class MovimientoKardex:
     costo_total: Decimal
     saldo_cantidad: Decimal
     saldo_valor: Decimal
-    motivo: str = ""  # INGRESO, VENTA, TRANSFERENCIA, ANULACION or DEVOLUCION
+    # INGRESO, VENTA, TRANSFERENCIA, ANULACION, DEVOLUCION; FALTANTE or SOBRANTE (AJUSTE);
+    # VENCIDO (BAJA).
+    motivo: str = ""
     producto_codigo: str = ""
     producto_nombre: str = ""
 
@@ -527,6 +549,18 @@ class ServicioConsultas(ConsultasCatalogo):
         self, producto_id: str, bodega_id: str, limite: int = 100, desplazamiento: int = 0
     ) -> list[MovimientoKardex]:
         """The movements, oldest first."""
+
+    @abstractmethod
+    def por_vencer(
+        self,
+        dias: int,
+        bodega_id: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[LotePorVencerVista]:
+        """Lots with units left that expire within `dias` days from today (the injected
+        clock's), the expired ones included (flagged); the soonest first, then by
+        product, bodega and FIFO order."""
 
     @abstractmethod
     def factura(self, factura_id: str) -> FacturaVista:

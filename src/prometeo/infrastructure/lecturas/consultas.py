@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from prometeo.application.consultas import (
     ComprobanteVista,
     EventoVista,
     FacturaVista,
+    LotePorVencerVista,
     LoteVista,
     MovimientoKardex,
     NotaCreditoVista,
@@ -57,6 +58,7 @@ from prometeo.infrastructure.proyecciones.tablas import (
     vista_stock,
     vista_ventas_diarias,
 )
+from prometeo.infrastructure.reloj import RelojSistema
 
 T = TypeVar("T")
 
@@ -232,6 +234,54 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
                 motivo=f.motivo,
                 producto_codigo=codigo,
                 producto_nombre=nombre,
+            )
+            for f in filas
+        ]
+
+    def por_vencer(
+        self,
+        dias: int,
+        bodega_id: str | None = None,
+        limite: int = 100,
+        desplazamiento: int = 0,
+    ) -> list[LotePorVencerVista]:
+        hoy = self._hoy() if self._hoy is not None else RelojSistema().hoy()
+        lt, p = vista_lotes, productos
+        consulta = _pagina(
+            select(lt, p.c.codigo, p.c.nombre)
+            .select_from(lt.outerjoin(p, p.c.id == lt.c.producto_id))
+            .where(
+                lt.c.cantidad_disponible > 0,
+                lt.c.fecha_caducidad.is_not(None),
+                lt.c.fecha_caducidad <= hoy + timedelta(days=dias),
+            )
+            .order_by(
+                lt.c.fecha_caducidad, lt.c.producto_id, lt.c.bodega_id, lt.c.orden, lt.c.lote_id
+            ),
+            limite,
+            desplazamiento,
+        )
+        if bodega_id is not None:
+            consulta = consulta.where(lt.c.bodega_id == bodega_id)
+        with self._leer() as conexion:
+            filas = list(conexion.execute(consulta))
+        return [
+            LotePorVencerVista(
+                lote_id=f.lote_id,
+                producto_id=f.producto_id,
+                # A product is never deleted from the catalog; a read model rebuilt on a
+                # database without it still answers, with its id.
+                producto_codigo=f.codigo if f.codigo is not None else f.producto_id,
+                producto_nombre=f.nombre if f.nombre is not None else "",
+                bodega_id=f.bodega_id,
+                fecha_ingreso=f.fecha_ingreso,
+                fecha_caducidad=f.fecha_caducidad,
+                cantidad_disponible=de_micro(f.cantidad_disponible),
+                costo_unitario=Decimal(f.costo_unitario),
+                valor_disponible=de_centavos(f.valor_disponible),
+                dias_para_vencer=(f.fecha_caducidad - hoy).days,
+                # Expired as the domain reads it: the expiry date is the last day to sell.
+                vencido=f.fecha_caducidad < hoy,
             )
             for f in filas
         ]

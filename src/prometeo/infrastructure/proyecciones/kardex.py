@@ -26,7 +26,9 @@ from sqlalchemy import (
 
 from prometeo.domain.events.inventario import (
     ConsumoLote,
+    LoteDadoDeBaja,
     LoteIngresado,
+    StockAjustado,
     StockIncrementado,
     StockReducido,
 )
@@ -52,11 +54,18 @@ class ProyeccionKardex(Proyeccion):
     """The inventory card of each producto × bodega: one row per lot an entry or exit
     touched (an exit that takes three lots shows three rows), with its quantity, unit
     cost and total cost, and the balance of units and value right after it. The last
-    balance always equals the stock and its value."""
+    balance always equals the stock and its value.
+
+    `tipo` is ENTRADA or SALIDA for purchases, sales, transfers, anulaciones and returns;
+    AJUSTE for what a physical count posted (motivo FALTANTE: units left; SOBRANTE: they
+    entered), with the count's referencia as documento; BAJA for an expired lot written
+    off (motivo VENCIDO), with the baja's reason as documento."""
 
     nombre = "kardex"
     tablas = (vista_kardex,)
-    tipos = frozenset({LoteIngresado, StockReducido, StockIncrementado})
+    tipos = frozenset(
+        {LoteIngresado, StockReducido, StockIncrementado, StockAjustado, LoteDadoDeBaja}
+    )
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
         movimientos = [m for e in eventos for m in _movimientos(e)]
@@ -113,6 +122,14 @@ def _movimientos(proyectado: EventoProyectado) -> list[dict[str, Any]]:
             _fila(proyectado, evento.fecha, "ENTRADA", evento.motivo, evento.documento, lote)
             for lote in evento.lotes
         ]
+    if isinstance(evento, StockAjustado):
+        entra = evento.sentido == "SOBRANTE"
+        return [
+            _fila(proyectado, evento.fecha, "AJUSTE", evento.sentido, evento.documento, lote, entra)
+            for lote in evento.lotes
+        ]
+    if isinstance(evento, LoteDadoDeBaja):
+        return [_fila(proyectado, evento.fecha, "BAJA", "VENCIDO", evento.motivo, evento.lote)]
     return []
 
 
@@ -123,10 +140,17 @@ def _fila(
     motivo: str,
     documento: str,
     lote: ConsumoLote,
+    entra: bool | None = None,
 ) -> dict[str, Any]:
+    """One row; `entra` says whether the units came in (by default: an ENTRADA)."""
     evento = proyectado.evento
-    assert isinstance(evento, LoteIngresado | StockReducido | StockIncrementado)
+    assert isinstance(
+        evento,
+        LoteIngresado | StockReducido | StockIncrementado | StockAjustado | LoteDadoDeBaja,
+    )
     cantidad, costo = a_micro(lote.cantidad), a_centavos(lote.costo)
+    if entra is None:
+        entra = tipo == "ENTRADA"
     return {
         "producto_id": evento.producto_id,
         "bodega_id": evento.bodega_id,
@@ -139,8 +163,8 @@ def _fila(
         "cantidad": cantidad,
         "costo_unitario": texto(lote.costo_unitario),
         "costo_total": costo,
-        "delta_cantidad": cantidad if tipo == "ENTRADA" else -cantidad,
-        "delta_valor": costo if tipo == "ENTRADA" else -costo,
+        "delta_cantidad": cantidad if entra else -cantidad,
+        "delta_valor": costo if entra else -costo,
     }
 
 

@@ -11,7 +11,9 @@ from sqlalchemy import Connection, bindparam, select, tuple_
 
 from prometeo.domain.events.inventario import (
     ConsumoLote,
+    LoteDadoDeBaja,
     LoteIngresado,
+    StockAjustado,
     StockIncrementado,
     StockReducido,
 )
@@ -44,14 +46,17 @@ class _Lote:
 
 class ProyeccionLotes(Proyeccion):
     """Every lot a bodega received (a purchase, a transfer in, goods returned by a nota de
-    crédito) with what is left of it and its value, in the order FIFO will consume them:
+    crédito, a count's surplus) with what is left of it and its value, in the order FIFO
+    will consume them (a count's shortage and a baja take from lots as a sale does):
     a new lot joins the end of the queue; a lot that was emptied and gets units back from
     an anulación returns to the head, as the Inventario aggregate puts it (later
     anulaciones ahead of earlier ones). Emptied lots stay in the table, with nothing left."""
 
     nombre = "lotes"
     tablas = (vista_lotes,)
-    tipos = frozenset({LoteIngresado, StockReducido, StockIncrementado})
+    tipos = frozenset(
+        {LoteIngresado, StockReducido, StockIncrementado, StockAjustado, LoteDadoDeBaja}
+    )
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
         lote = _Lote()
@@ -60,7 +65,10 @@ class ProyeccionLotes(Proyeccion):
             lote.filas.update(_cargar(conexion, _claves_movidas(eventos)))
         for proyectado in eventos:
             evento = proyectado.evento
-            assert isinstance(evento, LoteIngresado | StockReducido | StockIncrementado)
+            assert isinstance(
+                evento,
+                LoteIngresado | StockReducido | StockIncrementado | StockAjustado | LoteDadoDeBaja,
+            )
             producto, bodega = evento.producto_id, evento.bodega_id
             if isinstance(evento, LoteIngresado):
                 nuevo = ConsumoLote(
@@ -74,7 +82,12 @@ class ProyeccionLotes(Proyeccion):
             elif isinstance(evento, StockReducido):
                 for consumo in evento.consumos:
                     _mover(lote, (producto, bodega, consumo.lote_id), consumo, -1)
-            elif evento.motivo == "ANULACION":
+            elif isinstance(evento, LoteDadoDeBaja):
+                _mover(lote, (producto, bodega, evento.lote.lote_id), evento.lote, -1)
+            elif isinstance(evento, StockAjustado) and evento.sentido == "FALTANTE":
+                for consumo in evento.lotes:
+                    _mover(lote, (producto, bodega, consumo.lote_id), consumo, -1)
+            elif isinstance(evento, StockIncrementado) and evento.motivo == "ANULACION":
                 _restaurar(lote, proyectado.posicion, evento)
             else:
                 for renglon, nuevo in enumerate(evento.lotes):
@@ -95,12 +108,22 @@ def _claves_movidas(eventos: Iterable[EventoProyectado]) -> set[Clave]:
         evento = proyectado.evento
         if isinstance(evento, StockReducido):
             lotes = evento.consumos
-        elif isinstance(evento, StockIncrementado) and evento.motivo == "ANULACION":
+        elif _devuelve_o_saca(evento):
+            assert isinstance(evento, StockIncrementado | StockAjustado)
             lotes = evento.lotes
+        elif isinstance(evento, LoteDadoDeBaja):
+            lotes = (evento.lote,)
         else:
             continue
         claves.update((evento.producto_id, evento.bodega_id, c.lote_id) for c in lotes)
     return claves
+
+
+def _devuelve_o_saca(evento: object) -> bool:
+    """An anulación (gives back to existing lots) or a count's shortage (takes from them)."""
+    return (isinstance(evento, StockIncrementado) and evento.motivo == "ANULACION") or (
+        isinstance(evento, StockAjustado) and evento.sentido == "FALTANTE"
+    )
 
 
 _CARGAR = select(vista_lotes).where(

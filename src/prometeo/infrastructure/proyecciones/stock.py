@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection
 
-from prometeo.domain.events.inventario import LoteIngresado, StockIncrementado, StockReducido
+from prometeo.domain.events.inventario import (
+    LoteDadoDeBaja,
+    LoteIngresado,
+    StockAjustado,
+    StockIncrementado,
+    StockReducido,
+)
 from prometeo.infrastructure.proyecciones.base import (
     EventoProyectado,
     Proyeccion,
@@ -24,7 +30,9 @@ class ProyeccionStock(Proyeccion):
 
     nombre = "stock"
     tablas = (vista_stock,)
-    tipos = frozenset({LoteIngresado, StockReducido, StockIncrementado})
+    tipos = frozenset(
+        {LoteIngresado, StockReducido, StockIncrementado, StockAjustado, LoteDadoDeBaja}
+    )
 
     def aplicar(self, conexion: Connection, eventos: Sequence[EventoProyectado]) -> None:
         # One net change per producto × bodega, then one upsert for the whole batch.
@@ -37,6 +45,11 @@ class ProyeccionStock(Proyeccion):
                 cantidad, valor = -evento.cantidad, -evento.costo
             elif isinstance(evento, StockIncrementado):
                 cantidad, valor = evento.cantidad, evento.costo
+            elif isinstance(evento, StockAjustado):
+                signo = 1 if evento.sentido == "SOBRANTE" else -1
+                cantidad, valor = signo * evento.cantidad, signo * evento.costo
+            elif isinstance(evento, LoteDadoDeBaja):
+                cantidad, valor = -evento.lote.cantidad, -evento.lote.costo
             else:
                 continue
             cambio = cambios.setdefault((evento.producto_id, evento.bodega_id), [0, 0])

@@ -45,7 +45,7 @@ def test_solo_las_diferencias_se_registran_en_una_transaccion(tienda: Escenario)
 
     ajustes = contar(tienda, (PAN, "4"), (CAFE, "7"))
 
-    assert ajustes == [("CAF", 10, -3), ("PAN", 4, 0)]
+    assert ajustes == [("PAN", 4, 0), ("CAF", 10, -3)]  # in the order counted
     assert len(tienda.almacen.transacciones) == antes + 1
     assert tienda.tipos() == ["StockAjustado"]
     (confirmado,) = tienda.almacen.transacciones[-1]

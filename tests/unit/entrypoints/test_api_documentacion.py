@@ -36,6 +36,8 @@ def test_la_documentacion_no_carga_nada_de_fuera(anonimo: TestClient) -> None:
 SIN_EJEMPLO_EN_LA_DEMO = {
     "/api/v1/facturas/{documento_id}/correccion",
     "/api/v1/notas-credito/{documento_id}/correccion",
+    # The demo is loaded today and no entry receives an expired lot: nothing to write off.
+    "/api/v1/inventario/bajas",
 }
 
 

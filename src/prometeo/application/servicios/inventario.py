@@ -150,6 +150,7 @@ class ServicioInventario(ServicioAplicacion):
                 usar_stock_al_contar=cmd.usar_stock_al_contar,
                 codigo_bodega=bodega.codigo,
             )
+            por_producto = {a.producto_id: a for a in ajustes}
             return ConteoRegistrado(
                 conteo_id,
                 tuple(
@@ -162,7 +163,8 @@ class ServicioInventario(ServicioAplicacion):
                         a.diferencia,
                         a.evento.costo if a.evento is not None else Decimal("0.00"),
                     )
-                    for a in ajustes
+                    # In the order the count named them (they were posted in sorted order).
+                    for a in (por_producto[ln.producto_id] for ln in cmd.lineas)
                 ),
             )
 

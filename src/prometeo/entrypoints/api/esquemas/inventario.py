@@ -198,10 +198,13 @@ class ListaLotes(Salida):
 
 
 class MovimientoRespuesta(Salida):
-    """Una entrada o salida de un lote, con el saldo corrido del producto en la bodega."""
+    """Una entrada o salida de un lote, con el saldo corrido del producto en la bodega:
+    ENTRADA, SALIDA, AJUSTE (de un conteo físico; `motivo` FALTANTE sale, SOBRANTE entra)
+    o BAJA (un lote vencido, `motivo` VENCIDO)."""
 
     fecha: date
-    tipo: Literal["ENTRADA", "SALIDA"]
+    tipo: Literal["ENTRADA", "SALIDA", "AJUSTE", "BAJA"]
+    motivo: str = Field(examples=["VENTA"], description="Por qué se movió el lote.")
     producto_codigo: str = Field(examples=["TE-25"])
     producto_nombre: str = Field(examples=["Té de manzanilla, 25 sobres"])
     documento: str = Field(examples=["FACTURA 001-001-000000001"])
@@ -217,6 +220,7 @@ class MovimientoRespuesta(Salida):
         return cls(
             fecha=vista.fecha,
             tipo=vista.tipo,
+            motivo=vista.motivo,
             producto_codigo=vista.producto_codigo,
             producto_nombre=vista.producto_nombre,
             documento=vista.documento,

@@ -9,9 +9,10 @@ aggregates, so a fake that passes them can stand in for the database in service 
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -103,6 +104,28 @@ class ContratoUnidadDeTrabajo(ABC):
     def stock(self, producto: str) -> Decimal:
         with self.unidad() as uow:
             return uow.inventarios.obtener(producto, "b1").stock
+
+    # -- the past of an inventario ----------------------------------------------------------
+
+    def test_un_inventario_como_estaba_antes_de_un_instante(self) -> None:
+        antes_de_todo = datetime.now(UTC) - timedelta(hours=1)
+        self.ingresar("cafe", "3")
+        # Stored times are compared at whole seconds: start a new one.
+        time.sleep(1.02 - datetime.now(UTC).microsecond / 1e6)
+        instante = datetime.now(UTC)
+        self.ingresar("cafe", "4")
+
+        with self.unidad() as uow:
+            entonces = uow.inventarios.al_instante("cafe", "b1", instante)
+            vacio = uow.inventarios.al_instante("cafe", "b1", antes_de_todo)
+            ahora = uow.inventarios.al_instante("cafe", "b1", instante + timedelta(hours=1))
+            actual = uow.inventarios.obtener("cafe", "b1")
+            # A copy to read: it is not handed out as the inventario to write.
+            assert uow.inventarios.obtener("cafe", "b1") is actual is not entonces
+        assert (entonces.stock, entonces.version) == (3, 1)
+        assert (vacio.stock, vacio.version, vacio.producto_id) == (0, 0, "cafe")
+        assert ahora == actual
+        assert (ahora.stock, ahora.version) == (7, 2)
 
     # -- commit ----------------------------------------------------------------------------
 

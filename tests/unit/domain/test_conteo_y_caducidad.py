@@ -211,6 +211,15 @@ class TestConteo:
 
         assert reglas(error) == ("CostoDelSobranteConocido",)
 
+    def test_un_sobrante_que_pasaria_el_limite_de_valor_se_rechaza(self) -> None:
+        inventario = con_lotes(("0.000001", "999999", None))  # USD 1.00: a million a unit
+
+        with pytest.raises(ReglasIncumplidas) as error:
+            ajustar(inventario, "999999999999")
+
+        assert reglas(error) == ("StockDentroDelLimite",)
+        assert inventario.eventos_pendientes == ()
+
     def test_un_faltante_no_toma_lotes_vencidos(self) -> None:
         inventario = con_lotes(("3", "1.00", AYER), ("2", "2.00", None))
 

@@ -236,13 +236,15 @@ class Inventario(Agregado):
             lotes = self._consumos_fifo(-diferencia, fecha)
         else:
             costo_unitario = self._costo_promedio(codigo_producto, codigo_bodega)
+            # Bounded before rounding: a value past the bound may not even be rounded to
+            # the cent within the decimal context's precision.
+            self._exigir_capacidad(diferencia, diferencia * costo_unitario)
             nuevo = ConsumoLote(
                 self._nuevo_lote_id(lote_id),
                 diferencia,
                 costo_unitario,
                 redondear2(diferencia * costo_unitario),
             )
-            self._exigir_capacidad(nuevo.cantidad, nuevo.costo)
             lotes = (nuevo,)
         evento = StockAjustado(
             producto_id=self.producto_id,

@@ -59,9 +59,10 @@ def primer_dia(url: str) -> None:
         inv.registrar_ingreso(RegistrarIngreso("TE", "B1", 2, "1.00", HOY, "FC-4", "L4"))
         caducidad = MANANA + timedelta(days=10)
         inv.registrar_ingreso(RegistrarIngreso("TE", "B1", 1, "1.20", caducidad, "FC-5", "L5"))
+        # Answered in the order counted (posted in sorted order).
         assert _contar(aplicacion, ("PAN", "22"), ("CAFE", "13")) == [
-            "CAF:15:-2",
             "PAN:20:2",
+            "CAF:15:-2",
         ]
     finally:
         aplicacion.cerrar()

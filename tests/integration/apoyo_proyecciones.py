@@ -80,6 +80,9 @@ def vaciar(engine: Engine) -> None:
     with engine.begin() as conexion:
         for tabla in tablas_de_proyecciones():
             conexion.execute(delete(tabla))
+        # A product's words and barcodes refer to it: they go first.
+        for tabla in (db.palabras_producto, db.codigos_barra, db.historial_catalogo):
+            conexion.execute(delete(tabla))
         for tabla in (db.eventos, db.snapshots, db.clientes, db.productos, db.bodegas):
             conexion.execute(delete(tabla))
         conexion.execute(delete(db.puntos_emision))

@@ -59,6 +59,8 @@ def primer_dia(url: str) -> None:
         inv.registrar_ingreso(RegistrarIngreso("TE", "B1", 2, "1.00", HOY, "FC-4", "L4"))
         caducidad = MANANA + timedelta(days=10)
         inv.registrar_ingreso(RegistrarIngreso("TE", "B1", 1, "1.20", caducidad, "FC-5", "L5"))
+        (te,) = aplicacion.consultas.stock("TE", "B1")
+        assert (te.cantidad, te.bajo_minimo) == (3, False)  # minimum 1.5, nothing expired
         # Answered in the order counted (posted in sorted order).
         assert _contar(aplicacion, ("PAN", "22"), ("CAFE", "13")) == [
             "PAN:20:2",
@@ -98,6 +100,9 @@ def test_conteos_caducidad_y_bajas_en_los_modelos_de_lectura(url_base: str) -> N
         assert por_vencer == [("L4", "TE", "TE", -1, True), ("L5", "TE", "TE", 10, False)]
         assert [v.lote_id for v in consultas.por_vencer(5, "B1")] == ["L4"]
         assert consultas.por_vencer(30, "B2") == []
+        # Tomorrow 2 of té's 3 units are expired: 1 for sale, below its minimum of 1.5.
+        (te,) = consultas.stock("TE", "B1")
+        assert (te.cantidad, te.bajo_minimo) == (3, True)
         assert [v.lote_id for v in consultas.por_vencer(30, limite=1, desplazamiento=1)] == ["L5"]
         _comparar_con_el_dominio(aplicacion)
         antes = volcar(aplicacion.engine)

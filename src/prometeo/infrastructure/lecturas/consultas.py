@@ -132,9 +132,22 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         limite: int = 100,
         desplazamiento: int = 0,
     ) -> list[StockVista]:
-        s = vista_stock
+        s, lt = vista_stock, vista_lotes
+        # The units of lots expired today: below the minimum is judged on what may still
+        # be sold, as the aggregate's StockBajo is.
+        vencidas = (
+            select(func.coalesce(func.sum(lt.c.cantidad_disponible), 0))
+            .where(
+                lt.c.producto_id == s.c.producto_id,
+                lt.c.bodega_id == s.c.bodega_id,
+                lt.c.cantidad_disponible > 0,
+                lt.c.fecha_caducidad < self._hoy_lecturas(),
+            )
+            .scalar_subquery()
+            .label("vencidas")
+        )
         consulta = _pagina(
-            select(s, productos.c.stock_minimo, productos.c.codigo, productos.c.nombre)
+            select(s, productos.c.stock_minimo, productos.c.codigo, productos.c.nombre, vencidas)
             .select_from(s.outerjoin(productos, productos.c.id == s.c.producto_id))
             .order_by(s.c.producto_id, s.c.bodega_id),
             limite,
@@ -157,7 +170,7 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
                     cantidad,
                     de_centavos(f.valor),
                     minimo,
-                    cantidad <= minimo,
+                    cantidad - de_micro(int(f.vencidas)) <= minimo,
                     f.codigo or "",
                     f.nombre or "",
                 )
@@ -238,6 +251,10 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             for f in filas
         ]
 
+    def _hoy_lecturas(self) -> date:
+        """Today for reads that depend on it (the injected clock's, when given)."""
+        return self._hoy() if self._hoy is not None else RelojSistema().hoy()
+
     def por_vencer(
         self,
         dias: int,
@@ -245,7 +262,7 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         limite: int = 100,
         desplazamiento: int = 0,
     ) -> list[LotePorVencerVista]:
-        hoy = self._hoy() if self._hoy is not None else RelojSistema().hoy()
+        hoy = self._hoy_lecturas()
         lt, p = vista_lotes, productos
         consulta = _pagina(
             select(lt, p.c.codigo, p.c.nombre)

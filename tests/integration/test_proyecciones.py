@@ -199,9 +199,9 @@ def test_un_dia_de_negocio_en_los_modelos_de_lectura(url_base: str) -> None:
     try:
         consultas = aplicacion.consultas
         assert consultas.stock() == [
-            StockVista("CAFE", "B1", d("1"), d("4.16"), d("5"), True),
-            StockVista("CAFE", "B2", d("8"), d("39.17"), d("5"), False),
-            StockVista("PAN", "B1", d("88"), d("44.00"), d("0"), False),
+            StockVista("CAFE", "B1", d("1"), d("4.16"), d("5"), True, "CAF", "CAFE"),
+            StockVista("CAFE", "B2", d("8"), d("39.17"), d("5"), False, "CAF", "CAFE"),
+            StockVista("PAN", "B1", d("88"), d("44.00"), d("0"), False, "PAN", "PAN"),
         ]
         assert consultas.stock(bodega_id="B2") == consultas.stock("CAFE", "B2")
         lotes = [

@@ -51,6 +51,8 @@ class LoteVista:
     fecha_caducidad: date | None
     producto_codigo: str = ""
     producto_nombre: str = ""
+    # Past its fecha de caducidad today: no exit takes it (it waits for its baja).
+    vencido: bool = False
 
 
 @dataclass(frozen=True, slots=True)

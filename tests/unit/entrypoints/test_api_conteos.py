@@ -186,6 +186,9 @@ def test_por_vencer_y_la_baja_del_vencido(tienda: TiendaHttp, manana: TestClient
         (-1, True, "6.00"),
         (19, False, "4.00"),
     ]
+    lotes = exigir(manana.get(API + "/inventario/lotes"), 200)["items"]
+    assert [lt["vencido"] for lt in lotes] == [True, False, False]
+    assert not any(lt["vencido"] for lt in tienda.lotes("cafe"))  # today it is still sellable
     # Tomorrow a sale of 4 is short: 3 of the 6 units expired.
     factura = tienda.cuerpo_factura(("cafe", "4"))
     factura["fecha_emision"] = str(HOY + timedelta(days=1))

@@ -34,6 +34,7 @@ def test_ingreso_crea_un_lote(tienda: TiendaHttp) -> None:
         "cantidad_disponible": "5",
         "costo_unitario": "2.125",
         "fecha_caducidad": "2027-06-30",
+        "vencido": False,
     }
     assert tienda.stock("cafe") == {
         "producto_id": tienda.ids["cafe"],

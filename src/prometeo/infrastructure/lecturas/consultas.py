@@ -199,6 +199,7 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             consulta = consulta.where(lt.c.bodega_id == bodega_id)
         with self._leer() as conexion:
             filas = list(conexion.execute(consulta))
+        hoy = self._hoy_lecturas()
         return [
             LoteVista(
                 f.lote_id,
@@ -211,6 +212,7 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
                 f.fecha_caducidad,
                 f.codigo or "",
                 f.nombre or "",
+                f.fecha_caducidad is not None and f.fecha_caducidad < hoy,
             )
             for f in filas
         ]

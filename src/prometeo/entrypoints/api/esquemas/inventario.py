@@ -174,6 +174,9 @@ class LoteRespuesta(Salida):
     cantidad_disponible: str = Field(examples=["3"])
     costo_unitario: str = Field(examples=["3.00"])
     fecha_caducidad: date | None
+    vencido: bool = Field(
+        description="Pasó su fecha de caducidad: ninguna salida lo toma (espera su baja)."
+    )
 
     @classmethod
     def desde(cls, vista: LoteVista) -> Self:
@@ -188,6 +191,7 @@ class LoteRespuesta(Salida):
             cantidad_disponible=numero(vista.cantidad_disponible),
             costo_unitario=precio(vista.costo_unitario),
             fecha_caducidad=vista.fecha_caducidad,
+            vencido=vista.vencido,
         )
 
 

@@ -186,3 +186,18 @@ def test_una_palabra_mas_larga_que_lo_guardado_se_compara_por_su_comienzo(
     _agregar(engine, _producto("largo", "LAR", f"Dulce {largo}"))
     assert _codigos(engine, buscar=largo) == ["LAR"]
     assert _codigos(engine, buscar=largo[:20]) == ["LAR"]
+
+
+@todos_los_backends
+def test_un_producto_sin_letras_ni_digitos_se_crea_y_se_encuentra_por_su_codigo(
+    engine: Engine,
+) -> None:
+    # Its code and name have no word a search compares: it has no words, and it is still
+    # created (nothing to index is not an error) and found by its code.
+    _agregar(engine, _producto("te", "☕", "茶"), _producto("cafe", "CAF", "Café"))
+    assert _codigos(engine, codigo="☕") == ["☕"]
+    assert _codigos(engine, buscar="cafe") == ["CAF"]
+    _cambiar(engine, "te", nombre="Té verde")
+    assert _codigos(engine, buscar="te verde") == ["☕"]
+    _cambiar(engine, "te", nombre="緑茶")
+    assert _codigos(engine, buscar="te") == []

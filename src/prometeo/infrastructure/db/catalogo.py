@@ -444,10 +444,13 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
                 f"{', '.join(producto.codigos_barra)}",
             )
         palabras = palabras_de(producto.codigo, producto.nombre, producto.codigos_barra)
-        self.conexion.execute(
-            insert(t.palabras_producto),
-            [{"palabra": p, "producto_id": producto.id} for p in sorted(palabras)],
-        )
+        # A code and name without a letter or digit (say "☕", "茶") give no word: the
+        # product is found by its code only, and an empty insert is not one of nothing.
+        if palabras:
+            self.conexion.execute(
+                insert(t.palabras_producto),
+                [{"palabra": p, "producto_id": producto.id} for p in sorted(palabras)],
+            )
 
     def _exigir_codigos_barra_libres(self, codigos: Sequence[str], producto_id: str) -> None:
         if not codigos:

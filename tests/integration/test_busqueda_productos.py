@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
+from alembic import command
 from sqlalchemy import Engine
 
 from bases_de_datos import todos_los_backends
@@ -15,6 +17,7 @@ from prometeo.domain.entities.cambios import CambioCatalogo, campos_cambiados
 from prometeo.domain.entities.catalogo import Producto
 from prometeo.domain.value_objects.dinero import Precio
 from prometeo.infrastructure.db.catalogo import RepositorioCatalogoSql
+from prometeo.infrastructure.db.migracion import configuracion_alembic, migrar
 
 HOY = date(2026, 12, 6)
 
@@ -201,3 +204,67 @@ def test_un_producto_sin_letras_ni_digitos_se_crea_y_se_encuentra_por_su_codigo(
     assert _codigos(engine, buscar="te verde") == ["☕"]
     _cambiar(engine, "te", nombre="緑茶")
     assert _codigos(engine, buscar="te") == []
+
+
+@todos_los_backends
+def test_la_migracion_0016_llena_las_palabras_de_los_productos_existentes(
+    engine: Engine,
+) -> None:
+    configuracion = configuracion_alembic()
+    with engine.begin() as conexion:
+        configuracion.attributes["connection"] = conexion
+        command.downgrade(configuracion, "0015")
+    productos = sa.table(
+        "productos",
+        *(sa.column(c) for c in ("id", "codigo", "nombre", "precio", "tarifa_iva")),
+        sa.column("stock_minimo"),
+    )
+    barras = sa.table(
+        "codigos_barra", *(sa.column(c) for c in ("producto_id", "posicion", "codigo"))
+    )
+    sucursales = sa.table(
+        "sucursales", *(sa.column(c) for c in ("id", "codigo", "nombre", "direccion"))
+    )
+    puntos = sa.table("puntos_emision", *(sa.column(c) for c in ("id", "sucursal_id", "codigo")))
+    with engine.begin() as conexion:
+        # Rows other rows point at: SQLite must add the new columns without rebuilding.
+        conexion.execute(
+            sucursales.insert().values(id="s1", codigo="001", nombre="Matriz", direccion="Quito")
+        )
+        conexion.execute(puntos.insert().values(id="p1", sucursal_id="s1", codigo="001"))
+        for id, codigo, nombre in (
+            ("molido", "CAF-01", "Café molido"),
+            ("pina", "P-001", "Piña en almíbar"),
+            ("te", "☕", "茶"),
+        ):
+            conexion.execute(
+                productos.insert().values(
+                    id=id,
+                    codigo=codigo,
+                    nombre=nombre,
+                    precio="1.00",
+                    tarifa_iva="4",
+                    stock_minimo="0",
+                )
+            )
+        conexion.execute(
+            barras.insert(),
+            [
+                {"producto_id": "pina", "posicion": 1, "codigo": "7861234567890"},
+                {"producto_id": "pina", "posicion": 2, "codigo": "7869999999990"},
+            ],
+        )
+
+    migrar(engine)
+    assert _codigos(engine, buscar="CAFÉ MOL") == ["CAF-01"]
+    assert _codigos(engine, buscar="pina almibar") == ["P-001"]
+    assert _codigos(engine, buscar="p001") == ["P-001"]
+    assert _codigos(engine, buscar="78699") == ["P-001"]
+    assert _codigos(engine, codigo="7869999999990") == ["P-001"]
+    # Every product stays active, whatever order a collation gives "☕".
+    assert sorted(_codigos(engine, activo=True)) == ["CAF-01", "P-001", "☕"]
+    with engine.connect() as conexion:
+        repositorio = RepositorioCatalogoSql(conexion)
+        assert repositorio.producto("pina").codigos_barra == ("7861234567890", "7869999999990")
+        assert repositorio.sucursal("s1").activo
+        assert repositorio.punto_emision("p1").activo

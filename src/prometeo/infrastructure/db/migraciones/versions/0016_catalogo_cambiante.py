@@ -29,9 +29,11 @@ depends_on = None
 def upgrade() -> None:
     for tabla in ("sucursales", "puntos_emision", "bodegas", "productos"):
         with op.batch_alter_table(tabla) as alterada:
-            alterada.add_column(
-                sa.Column("activo", sa.Boolean, nullable=False, server_default=sa.true())
-            )
+            # A constant default, not an expression (sa.true()): SQLite adds such a column
+            # in place, while for an expression Alembic rebuilds the table, and dropping the
+            # old one fails on the foreign keys of the rows that point at it (a sucursal's
+            # puntos, a product's barcodes).
+            alterada.add_column(sa.Column("activo", sa.Boolean, nullable=False, server_default="1"))
     with op.batch_alter_table("productos") as alterada:
         alterada.add_column(sa.Column("tarifa_programada", sa.String(2)))
         alterada.add_column(sa.Column("tarifa_vigente_desde", sa.Date))

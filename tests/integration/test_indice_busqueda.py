@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, String, event, insert, text
 
 from prometeo.infrastructure.db import tablas as t
 from prometeo.infrastructure.db.busqueda import palabras_de
@@ -26,7 +26,8 @@ def _sembrar(engine: Engine) -> None:
     their words as the repository writes them."""
     azar = random.Random(18)
     vocabulario = [a + b + c for a in _SILABAS for b in _SILABAS for c in _SILABAS]
-    productos, palabras = [], []
+    productos: list[dict[str, object]] = []
+    palabras: list[dict[str, str]] = []
     for n in range(PRODUCTOS):
         nombre = " ".join(azar.sample(vocabulario, 3))
         if n in (7_001, 15_003):
@@ -143,3 +144,25 @@ def test_mariadb_busca_por_rango_en_la_clave_de_palabras(engine: Engine) -> None
         assert all(
             paso["key"] == "PRIMARY" and paso["type"] in ("range", "ref") for paso in palabras
         ), plan
+
+
+@pytest.mark.parametrize("url_base", ["postgresql", "mariadb"], indirect=True)
+def test_las_palabras_se_comparan_byte_a_byte_en_la_base_y_en_la_metadata(
+    engine: Engine,
+) -> None:
+    # The range [prefix, next prefix) holds only under a byte-order collation: the
+    # migration gives it, and the metadata says so too (what create_all would build).
+    tipo = t.palabras_producto.c.palabra.type.dialect_impl(engine.dialect)
+    assert isinstance(tipo, String)
+    declarada = tipo.collation
+    with engine.connect() as conexion:
+        migrada = conexion.execute(
+            text(
+                "SELECT collation_name FROM information_schema.columns"
+                " WHERE table_name = 'palabras_producto' AND column_name = 'palabra'"
+                " AND table_schema = :esquema"
+            ),
+            {"esquema": "public" if engine.dialect.name == "postgresql" else engine.url.database},
+        ).scalar_one()
+    assert migrada in ("C", "utf8mb4_bin")
+    assert declarada == migrada

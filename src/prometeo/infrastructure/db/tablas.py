@@ -151,7 +151,7 @@ productos = Table(
 palabras_producto = Table(
     "palabras_producto",
     metadata,
-    Column("palabra", String(40), primary_key=True),
+    Column("palabra", PalabraBinaria, primary_key=True),
     Column("producto_id", String(100), ForeignKey("productos.id"), primary_key=True),
 )
 

@@ -22,17 +22,19 @@ _SILABAS = ("ma", "pe", "ri", "lo", "su", "ta", "ne", "ca", "bo", "fi", "gu", "d
 
 
 def _sembrar(engine: Engine) -> None:
-    """20,000 products of three words from a vocabulary of ~1,700, two of them cafés, and
-    their words as the repository writes them."""
+    """20,000 products of three words from a vocabulary of ~1,700, two of them cafés, each
+    with a barcode, and their words as the repository writes them."""
     azar = random.Random(18)
     vocabulario = [a + b + c for a in _SILABAS for b in _SILABAS for c in _SILABAS]
     productos: list[dict[str, object]] = []
     palabras: list[dict[str, str]] = []
+    barras: list[dict[str, object]] = []
     for n in range(PRODUCTOS):
         nombre = " ".join(azar.sample(vocabulario, 3))
         if n in (7_001, 15_003):
             nombre = f"Café molido {n}"
         codigo, barra = f"P-{n:05d}", f"786{n:010d}"
+        barras.append({"producto_id": f"prod-{n:05d}", "posicion": 1, "codigo": barra})
         productos.append(
             {
                 "id": f"prod-{n:05d}",
@@ -50,6 +52,7 @@ def _sembrar(engine: Engine) -> None:
         )
     with engine.begin() as conexion:
         conexion.execute(insert(t.productos), productos)
+        conexion.execute(insert(t.codigos_barra), barras)
         conexion.execute(insert(t.palabras_producto), palabras)
 
 
@@ -67,55 +70,68 @@ def _sentencias(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
         event.remove(engine, "before_cursor_execute", anotar)
 
 
-def _busqueda(engine: Engine, buscar: str) -> tuple[str, Any]:
-    """The statement (and its parameters) the repository runs for one page of `buscar`."""
+def _plan(engine: Engine, esperados: list[str], **filtros: Any) -> list[str]:
+    """The plan of the statement the repository runs for one page with `filtros` (which
+    finds `esperados`): SQLite's steps, PostgreSQL's lines, MariaDB's rows as text."""
     with _sentencias(engine) as vistas, engine.connect() as conexion:
-        encontrados = RepositorioCatalogoSql(conexion).productos(100, 0, buscar=buscar)
-    assert [p.codigo for p in encontrados] == ["P-07001", "P-15003"]
-    (sentencia,) = [v for v in vistas if "palabras_producto" in v[0]]
-    return sentencia
+        encontrados = RepositorioCatalogoSql(conexion).productos(100, 0, **filtros)
+    assert [p.codigo for p in encontrados] == esperados
+    (sentencia, parametros) = next(v for v in vistas if "FROM productos" in v[0])
+    dialecto = engine.dialect.name
+    explicar = "EXPLAIN QUERY PLAN " if dialecto == "sqlite" else "EXPLAIN "
+    with engine.connect() as conexion:
+        filas = conexion.exec_driver_sql(explicar + sentencia, parametros).all()
+    if dialecto == "sqlite":
+        return [fila[3] for fila in filas]
+    if dialecto == "postgresql":
+        return [fila[0] for fila in filas]
+    return [repr(dict(fila._mapping)) for fila in filas]
 
 
-BUSQUEDAS = ("cafe", "CAFÉ mol")
+# (filters, what they find): one word, two, a product code, a barcode.
+PALABRAS = (({"buscar": "cafe"}, 1), ({"buscar": "CAFÉ mol"}, 2))
+CAFES = ["P-07001", "P-15003"]
+CODIGOS = ({"codigo": "P-12345"}, {"codigo": "7860000012345"})
+
+
+def _analizar(engine: Engine) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conexion:
+        for tabla in ("productos", "codigos_barra", "palabras_producto"):
+            if engine.dialect.name in ("mysql", "mariadb"):
+                conexion.exec_driver_sql(f"ANALYZE TABLE {tabla}").all()
+            else:
+                conexion.exec_driver_sql(f"ANALYZE {tabla}")
 
 
 @pytest.mark.parametrize("url_base", ["sqlite"], indirect=True)
-def test_sqlite_busca_por_rango_en_la_clave_de_palabras(engine: Engine) -> None:
+def test_sqlite_busca_por_los_indices(engine: Engine) -> None:
     _sembrar(engine)
-    with engine.connect() as conexion:
-        conexion.exec_driver_sql("ANALYZE")
-    for buscar in BUSQUEDAS:
-        sentencia, parametros = _busqueda(engine, buscar)
-        with engine.connect() as conexion:
-            plan = [
-                fila[3]
-                for fila in conexion.exec_driver_sql("EXPLAIN QUERY PLAN " + sentencia, parametros)
-            ]
+    _analizar(engine)
+    for filtros, palabras in PALABRAS:
+        plan = _plan(engine, CAFES, **filtros)
         rangos = [
             paso
             for paso in plan
             if paso.startswith("SEARCH palabras_producto USING ")
             and "sqlite_autoindex_palabras_producto_1 (palabra>? AND palabra<?)" in paso
         ]
-        assert len(rangos) == len(buscar.split()), plan
+        assert len(rangos) == palabras, plan
         assert not [p for p in plan if p.startswith("SCAN palabras_producto")], plan
+    for filtros in CODIGOS:
+        plan = _plan(engine, ["P-12345"], **filtros)
+        assert not [p for p in plan if p.startswith("SCAN ")], plan
+        assert any(p.startswith("SEARCH productos") and "(codigo=?)" in p for p in plan), plan
+        assert any(p.startswith("SEARCH codigos_barra") and "(codigo=?)" in p for p in plan), plan
 
 
 @pytest.mark.parametrize("url_base", ["postgresql"], indirect=True)
-def test_postgresql_busca_por_rango_en_la_clave_de_palabras(engine: Engine) -> None:
+def test_postgresql_busca_por_los_indices(engine: Engine) -> None:
     _sembrar(engine)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conexion:
-        conexion.execute(text("ANALYZE productos"))
-        conexion.execute(text("ANALYZE palabras_producto"))
-    for buscar in BUSQUEDAS:
-        sentencia, parametros = _busqueda(engine, buscar)
-        with engine.connect() as conexion:
-            plan = "\n".join(
-                fila[0] for fila in conexion.exec_driver_sql("EXPLAIN " + sentencia, parametros)
-            )
+    _analizar(engine)
+    for filtros, palabras in PALABRAS:
+        plan = "\n".join(_plan(engine, CAFES, **filtros))
         # One range over the key per word typed, as the index's condition (an index, index
         # only or bitmap scan, whichever the statistics make cheaper).
-        palabras = len(buscar.split())
         escaneos = re.findall(
             r"(?:Index Scan using|Index Only Scan using|Bitmap Index Scan on)"
             r" pk_palabras_producto",
@@ -125,24 +141,35 @@ def test_postgresql_busca_por_rango_en_la_clave_de_palabras(engine: Engine) -> N
         rangos = re.findall(r"Index Cond: \(\(+palabra\)?(?:::text)? >= '\w+'", plan)
         assert len(rangos) == palabras, plan
         assert "Seq Scan on palabras_producto" not in plan, plan
+    for filtros in CODIGOS:
+        plan = "\n".join(_plan(engine, ["P-12345"], **filtros))
+        # Both the code and the barcode's owner looked up in an index, not checked row by
+        # row over every product (a Filter with a SubPlan, or a sequential scan).
+        assert "Seq Scan" not in plan, plan
+        assert "SubPlan" not in plan, plan
+        assert "Index Cond: ((codigo)::text = " in plan, plan
+        assert "Index Cond: ((id)::text = " in plan, plan
 
 
 @pytest.mark.parametrize("url_base", ["mariadb"], indirect=True)
-def test_mariadb_busca_por_rango_en_la_clave_de_palabras(engine: Engine) -> None:
+def test_mariadb_busca_por_los_indices(engine: Engine) -> None:
     _sembrar(engine)
-    with engine.connect() as conexion:
-        conexion.exec_driver_sql("ANALYZE TABLE productos, palabras_producto").all()
-    for buscar in BUSQUEDAS:
-        sentencia, parametros = _busqueda(engine, buscar)
-        with engine.connect() as conexion:
-            plan = [
-                dict(fila._mapping)
-                for fila in conexion.exec_driver_sql("EXPLAIN " + sentencia, parametros)
-            ]
-        palabras = [paso for paso in plan if "palabras_producto" in str(paso["table"])]
-        assert len(palabras) == len(buscar.split()), plan
+    _analizar(engine)
+    for filtros, palabras in PALABRAS:
+        plan = _plan(engine, CAFES, **filtros)
+        de_palabras = [paso for paso in plan if "'table': 'palabras_producto'" in paso]
+        assert len(de_palabras) == palabras, plan
         assert all(
-            paso["key"] == "PRIMARY" and paso["type"] in ("range", "ref") for paso in palabras
+            "'key': 'PRIMARY'" in paso and re.search(r"'type': '(range|ref)'", paso)
+            for paso in de_palabras
+        ), plan
+    for filtros in CODIGOS:
+        plan = _plan(engine, ["P-12345"], **filtros)
+        de_productos = [paso for paso in plan if "'table': 'productos'" in paso]
+        assert de_productos, plan
+        # Never every row ('ALL') nor every index entry ('index').
+        assert all(
+            re.search(r"'type': '(range|ref|const|eq_ref|index_merge)'", p) for p in de_productos
         ), plan
 
 

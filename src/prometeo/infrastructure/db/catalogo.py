@@ -540,10 +540,15 @@ def _filtros_producto(
     filtros: list[ColumnElement[bool]] = []
     if codigo is not None:
         escaneado = codigo.strip()
-        con_ese_codigo = select(t.codigos_barra.c.producto_id).where(
-            t.codigos_barra.c.codigo == escaneado
+        # A barcode names at most one product (unique), so its owner is one value: the
+        # subquery is computed once and both sides of the OR are index lookups (with IN,
+        # PostgreSQL checked the OR on every product).
+        dueno_del_codigo = (
+            select(t.codigos_barra.c.producto_id)
+            .where(t.codigos_barra.c.codigo == escaneado)
+            .scalar_subquery()
         )
-        filtros.append(or_(p.c.codigo == escaneado, p.c.id.in_(con_ese_codigo)))
+        filtros.append(or_(p.c.codigo == escaneado, p.c.id == dueno_del_codigo))
     for palabra in dict.fromkeys(normalizar(buscar or "")):
         desde, hasta = rango(palabra)
         filtros.append(

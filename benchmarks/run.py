@@ -31,6 +31,7 @@ PARTES = {
     "6": "benchmarks.parte6_memoria",
     "7": "benchmarks.parte7_firma",
     "8": "benchmarks.parte8_sri",
+    "9": "benchmarks.parte9_busqueda",
 }
 CLAVES = (
     "emision_facturas_por_s",

@@ -272,3 +272,13 @@ def test_la_migracion_0016_llena_las_palabras_de_los_productos_existentes(
         assert repositorio.producto("pina").codigos_barra == ("7861234567890", "7869999999990")
         assert repositorio.sucursal("s1").activo
         assert repositorio.punto_emision("p1").activo
+
+    # And back: the rows stay, without what 0016 added.
+    with engine.begin() as conexion:
+        configuracion.attributes["connection"] = conexion
+        command.downgrade(configuracion, "0015")
+    with engine.connect() as conexion:
+        assert conexion.execute(sa.select(sa.func.count()).select_from(barras)).scalar() == 2
+        assert "activo" not in {
+            c["name"] for c in sa.inspect(conexion).get_columns("puntos_emision")
+        }

@@ -91,9 +91,10 @@ def downgrade() -> None:
     op.drop_table("generacion_catalogo")
     op.drop_index("ix_historial_catalogo_entidad", table_name="historial_catalogo")
     op.drop_table("historial_catalogo")
-    with op.batch_alter_table("productos") as alterada:
-        alterada.drop_column("tarifa_vigente_desde")
-        alterada.drop_column("tarifa_programada")
+    # In place on every database (SQLite 3.35+ drops a column itself): rebuilding the
+    # table, as a batch does on SQLite, fails on the foreign keys of the rows pointing at
+    # it (a product's barcodes, a sucursal's puntos).
+    op.drop_column("productos", "tarifa_vigente_desde")
+    op.drop_column("productos", "tarifa_programada")
     for tabla in ("productos", "bodegas", "puntos_emision", "sucursales"):
-        with op.batch_alter_table(tabla) as alterada:
-            alterada.drop_column("activo")
+        op.drop_column(tabla, "activo")

@@ -208,6 +208,10 @@ def test_un_producto_sin_letras_ni_digitos_se_crea_y_se_encuentra_por_su_codigo(
     assert _codigos(engine, buscar="te verde") == ["☕"]
     _cambiar(engine, "te", nombre="緑茶")
     assert _codigos(engine, buscar="te") == []
+    # A search with no letter or digit names no word: it finds nothing, not everything.
+    assert _codigos(engine, buscar="茶") == []
+    assert _codigos(engine, buscar=" *** ") == []
+    assert _codigos(engine, buscar="  ") == ["CAF", "☕"]
 
 
 @todos_los_backends

@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    false,
     func,
     insert,
     or_,
@@ -556,6 +557,10 @@ def _filtros_producto(
     rangos = [rango(palabra) for palabra in dict.fromkeys(normalizar(buscar or ""))]
     if rangos:
         filtros.append(p.c.id.in_(_con_todas(rangos)))
+    elif buscar is not None and buscar.strip():
+        # Something typed with no letter or digit ("***", "茶") names no word: nothing
+        # matches it (a blank search is no filter at all).
+        filtros.append(false())
     if activo is not None:
         filtros.append(p.c.activo == activo)
     return filtros

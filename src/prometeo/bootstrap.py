@@ -42,6 +42,7 @@ from prometeo.application.servicios import (
 )
 from prometeo.application.servicios.comprobantes import ServicioComprobantes
 from prometeo.application.servicios.envio_sri import ServicioEnvioSri
+from prometeo.application.servicios.reportes import ServicioReportes
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.errores import NoEncontrado
 from prometeo.domain.events.comprobante import ComprobanteCorregido, ComprobanteFirmado
@@ -65,6 +66,7 @@ from prometeo.infrastructure.lecturas.comprobantes import (
 )
 from prometeo.infrastructure.lecturas.consultas import ServicioConsultasSql
 from prometeo.infrastructure.lecturas.documentos import instante_programado
+from prometeo.infrastructure.lecturas.reportes import ConsultasReportesSql
 from prometeo.infrastructure.mensajeria import (
     NOMBRE_RELAY,
     PublicadorRabbitMQ,
@@ -185,6 +187,7 @@ class Aplicacion:
     inventario: ServicioInventario
     consultas: ServicioConsultas
     comprobantes: ServicioComprobantes
+    reportes: ServicioReportes
     observadores: list[Observador] = field(default_factory=list)
     metricas: Metricas = field(default_factory=crear_metricas)
     cache: CacheAgregados = field(default_factory=CacheAgregados)
@@ -311,6 +314,7 @@ def bootstrap(
         inventario=ServicioInventario(fabrica, reloj, bus, config),
         consultas=consultas,
         comprobantes=comprobantes,
+        reportes=ServicioReportes(ConsultasReportesSql(engine), consultas, reloj),
         observadores=[proyector.observador] if embebidas else [],
         metricas=metricas,
         cache=CacheAgregados(settings.cache_agregados),
@@ -383,6 +387,7 @@ class Servicios:
     inventario: ServicioInventario
     consultas: ServicioConsultas
     comprobantes: ServicioComprobantes
+    reportes: ServicioReportes
     tokens: RegistroTokens
     idempotencia: RegistroIdempotencia
     operacion: ServicioOperacion
@@ -447,6 +452,7 @@ def crear_servicios(aplicacion: Aplicacion) -> Servicios:
         inventario=aplicacion.inventario,
         consultas=aplicacion.consultas,
         comprobantes=aplicacion.comprobantes,
+        reportes=aplicacion.reportes,
         tokens=AlmacenTokens(aplicacion.engine, aplicacion.settings.admin_token),
         idempotencia=RegistroIdempotenciaSql(aplicacion.engine),
         operacion=OperacionAplicacion(aplicacion),

@@ -45,6 +45,7 @@ from prometeo.infrastructure.lecturas.documentos import (
     leer_notas_de,
     nota_de_filas,
 )
+from prometeo.infrastructure.lecturas.reportes import venta_diaria
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.facturas import filas_de_creacion
 from prometeo.infrastructure.proyecciones.notas_credito import (
@@ -404,24 +405,7 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         if sucursal_id is not None:
             consulta = consulta.where(v.c.sucursal_id == sucursal_id)
         with self._leer() as conexion:
-            filas = list(conexion.execute(consulta))
-        return [
-            VentaDiaria(
-                fecha=f.fecha,
-                sucursal_id=f.sucursal_id,
-                facturas=f.facturas,
-                subtotal=de_centavos(f.subtotal),
-                iva=de_centavos(f.iva),
-                total=de_centavos(f.total),
-                costo=de_centavos(f.costo),
-                notas_credito=f.notas_credito,
-                subtotal_notas=de_centavos(f.subtotal_notas),
-                iva_notas=de_centavos(f.iva_notas),
-                total_notas=de_centavos(f.total_notas),
-                costo_notas=de_centavos(f.costo_notas),
-            )
-            for f in filas
-        ]
+            return [venta_diaria(f) for f in conexion.execute(consulta)]
 
     def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:
         e = eventos

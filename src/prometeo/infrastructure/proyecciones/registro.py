@@ -10,6 +10,7 @@ from prometeo.infrastructure.proyecciones.facturas import ProyeccionFacturas
 from prometeo.infrastructure.proyecciones.kardex import ProyeccionKardex
 from prometeo.infrastructure.proyecciones.lotes import ProyeccionLotes
 from prometeo.infrastructure.proyecciones.notas_credito import ProyeccionNotasCredito
+from prometeo.infrastructure.proyecciones.reportes import ProyeccionReportes
 from prometeo.infrastructure.proyecciones.stock import ProyeccionStock
 from prometeo.infrastructure.proyecciones.ventas import ProyeccionVentasDiarias
 from prometeo.infrastructure.proyecciones.xml_comprobantes import ProyeccionXmlComprobantes
@@ -22,6 +23,7 @@ _CLASES: tuple[type[Proyeccion], ...] = (
     ProyeccionNotasCredito,
     ProyeccionVentasDiarias,
     ProyeccionXmlComprobantes,
+    ProyeccionReportes,
 )
 NOMBRES = tuple(c.nombre for c in _CLASES)
 

@@ -154,7 +154,7 @@ class ConsultasReportes(ABC):
     def documentos_de_cliente(
         self, cliente_id: str, filtro: FiltroReporte, limite: int = 100, desplazamiento: int = 0
     ) -> list[DocumentoDeCliente]:
-        """By date, then number."""
+        """By date; on one day facturas before notas, each by number."""
 
     @abstractmethod
     def totales_de_cliente(self, cliente_id: str, filtro: FiltroReporte) -> TotalesCliente: ...

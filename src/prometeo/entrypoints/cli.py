@@ -27,6 +27,7 @@ from prometeo.bootstrap import (
 from prometeo.entrypoints import (
     cli_espanol,
     cli_proyecciones,
+    cli_reportes,
     cli_seguimiento,
     cli_servidor,
     cli_sri,
@@ -45,6 +46,7 @@ app.add_typer(cli_proyecciones.proyecciones, name="projections")
 cli_servidor.registrar(app)  # serve, demo, token
 cli_seguimiento.registrar(app)  # aparcados
 cli_sri.registrar(app)  # sri enviar
+cli_reportes.registrar(app)  # reporte
 consola = Console()
 
 

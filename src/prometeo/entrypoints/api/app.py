@@ -22,6 +22,7 @@ from prometeo.entrypoints.api import (
     rutas_facturas,
     rutas_inventario,
     rutas_notas_credito,
+    rutas_reportes,
     rutas_salud,
     rutas_sistema,
 )
@@ -134,6 +135,7 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
             {"name": "inventario", "description": "Lotes FIFO, stock, kardex."},
             {"name": "facturas", "description": "Facturas de venta."},
             {"name": "notas de crédito", "description": "Notas de crédito sobre facturas."},
+            {"name": "reportes", "description": "Ventas, márgenes y stock; JSON, CSV o XLSX."},
             {"name": "sistema", "description": "Registro de eventos y tokens."},
             {"name": "operación", "description": "Salud y métricas, sin token."},
         ],
@@ -167,6 +169,7 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
         rutas_comprobantes,
         rutas_inventario,
         rutas_catalogo,
+        rutas_reportes,
         rutas_sistema,
     ):
         app.include_router(modulo.router, prefix=PREFIJO, responses=_RESPUESTAS_ERROR)

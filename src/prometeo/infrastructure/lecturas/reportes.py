@@ -153,7 +153,7 @@ class ConsultasReportesSql(ConsultasReportes):
         consulta = _del_periodo(
             select(_d)
             .where(_d.c.cliente_id == cliente_id, _d.c.estado.in_(("EMITIDA", "ANULADA")))
-            .order_by(_d.c.fecha, _d.c.numero, _d.c.documento_id),
+            .order_by(_d.c.fecha, _d.c.tipo, _d.c.numero, _d.c.documento_id),
             filtro,
         )
         documentos = []

@@ -1,0 +1,148 @@
+"""`prometeo reporte NOMBRE ...`: a report as a table on the terminal, or as a CSV or XLSX
+file (written here, at the edge, with a progress bar over its rows)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from prometeo.application.reportes import FiltroReporte, TablaReporte
+from prometeo.application.servicios.reportes import NOMBRES_REPORTES
+from prometeo.bootstrap import Settings, bootstrap
+from prometeo.domain.errores import NoEncontrado, ReglasIncumplidas
+from prometeo.entrypoints.archivos_reporte import FORMATOS, archivo, texto
+
+consola = Console()
+errores = Console(stderr=True)
+
+_Fecha = Annotated[
+    str | None, typer.Option(help="AAAA-MM-DD.", show_default=False, metavar="FECHA")
+]
+_Id = Annotated[str | None, typer.Option(show_default=False, metavar="ID")]
+_NUMERICAS = frozenset({"dinero", "cantidad", "porcentaje", "entero"})
+
+
+def _fecha(valor: str | None, opcion: str) -> date | None:
+    if valor is None:
+        return None
+    try:
+        return date.fromisoformat(valor)
+    except ValueError:
+        errores.print(f"[red]Error:[/red] {opcion} debe ser una fecha AAAA-MM-DD: {valor!r}.")
+        raise typer.Exit(2) from None
+
+
+def _formato_de(formato: str | None, salida: Path | None) -> str | None:
+    """The file format asked for, or the one `salida`'s extension names; None: a table."""
+    elegido = formato or (salida.suffix.lstrip(".").lower() if salida is not None else None)
+    if elegido is not None and elegido not in FORMATOS:
+        errores.print(
+            f"[red]Error:[/red] formato desconocido: {elegido}; use --formato csv o xlsx."
+        )
+        raise typer.Exit(2)
+    if elegido == "xlsx" and salida is None:
+        errores.print("[red]Error:[/red] un XLSX necesita --salida ARCHIVO.")
+        raise typer.Exit(2)
+    return elegido
+
+
+def reporte(
+    nombre: Annotated[
+        str,
+        typer.Argument(help=f"Uno de: {', '.join(NOMBRES_REPORTES)}.", metavar="NOMBRE"),
+    ],
+    desde: _Fecha = None,
+    hasta: _Fecha = None,
+    sucursal: _Id = None,
+    cliente: Annotated[
+        str | None,
+        typer.Option(help="El cliente (reporte cliente).", show_default=False, metavar="ID"),
+    ] = None,
+    fecha: Annotated[
+        str | None,
+        typer.Option(
+            help="Al cierre de este día (valoracion-stock; hoy si falta).",
+            show_default=False,
+            metavar="FECHA",
+        ),
+    ] = None,
+    bodega: Annotated[
+        str | None,
+        typer.Option(help="Solo esta bodega (valoracion-stock).", show_default=False, metavar="ID"),
+    ] = None,
+    formato: Annotated[
+        str | None,
+        typer.Option(help="csv o xlsx (sin él: una tabla en pantalla).", show_default=False),
+    ] = None,
+    salida: Annotated[
+        Path | None, typer.Option(help="Archivo a escribir (CSV sin él: a la salida estándar).")
+    ] = None,
+) -> None:
+    """Muestra un reporte o lo guarda como CSV o XLSX."""
+    if nombre not in NOMBRES_REPORTES:
+        errores.print(
+            f"[red]Error:[/red] no existe el reporte {nombre}; los reportes son: "
+            + ", ".join(NOMBRES_REPORTES)
+        )
+        raise typer.Exit(2)
+    filtro = FiltroReporte(_fecha(desde, "--desde"), _fecha(hasta, "--hasta"), sucursal)
+    al = _fecha(fecha, "--fecha")
+    elegido = _formato_de(formato, salida)
+    aplicacion = bootstrap(Settings())
+    try:
+        tabla = aplicacion.reportes.tabla(
+            nombre, filtro, cliente_id=cliente, fecha=al, bodega_id=bodega
+        )
+    except ReglasIncumplidas as error:
+        for e in error.errores:
+            errores.print(f"[red]{e.regla}:[/red] {e.mensaje}")
+        raise typer.Exit(2) from None
+    except NoEncontrado as error:
+        errores.print(f"[red]Error:[/red] {error}")
+        raise typer.Exit(2) from None
+    finally:
+        aplicacion.cerrar()
+    if elegido is None:
+        consola.print(_tabla_rich(tabla))
+        return
+    contenido = _escribir(tabla, elegido)
+    if salida is None:
+        sys.stdout.buffer.write(contenido)
+        sys.stdout.flush()
+        return
+    salida.write_bytes(contenido)
+    errores.print(f"Reporte {nombre}: {len(tabla.filas)} filas en {salida}.")
+
+
+def _escribir(tabla: TablaReporte, formato: str) -> bytes:
+    """The file's bytes, with a progress bar over its rows (on standard error, so that a
+    CSV on standard output stays clean)."""
+    with Progress(
+        TextColumn(f"[bold]Escribiendo {formato.upper()}[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=errores,
+        transient=True,
+    ) as progreso:
+        tarea = progreso.add_task("filas", total=len(tabla.filas))
+        return archivo(tabla, formato, lambda hechas: progreso.update(tarea, completed=hechas))
+
+
+def _tabla_rich(tabla: TablaReporte) -> Table:
+    vista = Table(title=tabla.titulo)
+    for columna in tabla.columnas:
+        vista.add_column(columna.nombre, justify="right" if columna.tipo in _NUMERICAS else "left")
+    for fila in tabla.filas:
+        vista.add_row(*(texto(v, c) for v, c in zip(fila, tabla.columnas, strict=True)))
+    return vista
+
+
+def registrar(app: typer.Typer) -> None:
+    app.command("reporte")(reporte)

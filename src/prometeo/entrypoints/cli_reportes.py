@@ -23,9 +23,11 @@ consola = Console()
 errores = Console(stderr=True)
 
 _Fecha = Annotated[
-    str | None, typer.Option(help="AAAA-MM-DD.", show_default=False, metavar="FECHA")
+    str | None,
+    typer.Option(
+        help="Fecha de emisión AAAA-MM-DD (incluida).", show_default=False, metavar="FECHA"
+    ),
 ]
-_Id = Annotated[str | None, typer.Option(show_default=False, metavar="ID")]
 _NUMERICAS = frozenset({"dinero", "cantidad", "porcentaje", "entero"})
 
 
@@ -60,7 +62,9 @@ def reporte(
     ],
     desde: _Fecha = None,
     hasta: _Fecha = None,
-    sucursal: _Id = None,
+    sucursal: Annotated[
+        str | None, typer.Option(help="Solo esta sucursal.", show_default=False, metavar="ID")
+    ] = None,
     cliente: Annotated[
         str | None,
         typer.Option(help="El cliente (reporte cliente).", show_default=False, metavar="ID"),

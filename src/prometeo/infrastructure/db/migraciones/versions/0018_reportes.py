@@ -5,7 +5,7 @@ The tables start empty: the `reportes` projection has no checkpoint yet, so it r
 whole event log the next time prometeo starts (as any projection that lags behind).
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

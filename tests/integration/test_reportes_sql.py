@@ -5,10 +5,12 @@ hand; and the reports' read model rebuilt from the log equal to the one kept liv
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
-from apoyo_proyecciones import CLIENTE, HOY, volcar
+from apoyo_proyecciones import CLIENTE, HOY, abrir, sembrar, volcar
 from apoyo_reportes import DICIEMBRE, MANANA, TABLAS, d, historia
+from sqlalchemy import insert
 
 from bases_de_datos import todos_los_backends
 from prometeo.application.reportes import (
@@ -19,6 +21,7 @@ from prometeo.application.reportes import (
 )
 from prometeo.domain.errores import NoEncontrado, ReglasIncumplidas
 from prometeo.infrastructure.proyecciones import reconstruir
+from prometeo.infrastructure.proyecciones.tablas import vista_kardex
 
 
 @todos_los_backends
@@ -113,5 +116,52 @@ def test_los_reportes_de_dos_meses_y_su_reconstruccion(url_base: str) -> None:
         assert volcar(aplicacion.engine) == incremental
         reconstruir(aplicacion.engine, ["reportes"])
         assert volcar(aplicacion.engine) == incremental
+    finally:
+        aplicacion.cerrar()
+
+
+def test_la_valoracion_toma_el_ultimo_saldo_sea_cual_sea_el_movimiento(tmp_path: Path) -> None:
+    """The kardex's balance columns carry the balance whatever the kind of movement, so a
+    kind the valuation has never heard of (a count's AJUSTE, an expired lot's BAJA) needs
+    nothing of it: rows written straight into the kardex, as such events would leave them."""
+    aplicacion = abrir(f"sqlite:///{tmp_path / 'kardex.db'}")
+    try:
+        sembrar(aplicacion)
+        movimientos = [
+            # día, tipo, saldo en unidades y en centavos
+            (HOY, "ENTRADA", 10, 4000),
+            (HOY, "AJUSTE", 8, 3200),
+            (MANANA, "BAJA", 5, 2000),
+            (DICIEMBRE, "AJUSTE", 0, 0),
+        ]
+        with aplicacion.engine.begin() as conexion:
+            conexion.execute(
+                insert(vista_kardex),
+                [
+                    {
+                        "producto_id": "CAFE",
+                        "bodega_id": "B1",
+                        "secuencia": i,
+                        "posicion": i,
+                        "fecha": fecha,
+                        "tipo": tipo,
+                        "motivo": tipo,
+                        "documento": f"DOC {i}",
+                        "lote_id": "L1",
+                        "cantidad": 1_000_000,
+                        "costo_unitario": "4.00",
+                        "costo_total": 400,
+                        "saldo_cantidad": unidades * 1_000_000,
+                        "saldo_valor": centavos,
+                    }
+                    for i, (fecha, tipo, unidades, centavos) in enumerate(movimientos, start=1)
+                ],
+            )
+        reportes = aplicacion.reportes
+        saldos = [
+            [(v.cantidad, v.valor) for v in reportes.valoracion_stock(dia).items]
+            for dia in (HOY, MANANA, DICIEMBRE)
+        ]
+        assert saldos == [[(d("8"), d("32.00"))], [(d("5"), d("20.00"))], []]
     finally:
         aplicacion.cerrar()

@@ -179,6 +179,12 @@ def test_xlsx_con_numeros_exactos_y_formato_de_dinero(ventas: TiendaHttp) -> Non
     assert "<v>7.20</v>" in xml
     assert "<v>58.33</v>" in xml
 
+    por_accept = ventas.http.get(
+        API + "/reportes/ventas-por-producto", headers={"Accept": TIPO_XLSX}
+    )
+    assert por_accept.headers["content-type"] == TIPO_XLSX
+    assert por_accept.content[:2] == b"PK"  # a zip, as every XLSX
+
     diarias, _ = _xlsx(ventas, "/reportes/ventas-diarias")
     assert diarias["A2"].is_date
     assert diarias["A2"].value.date() == HOY

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection
 
 from prometeo.domain.events.factura import (
     BorradorDescartado,
@@ -27,29 +27,22 @@ from prometeo.infrastructure.proyecciones.base import (
     a_centavos,
     a_micro,
 )
-from prometeo.infrastructure.proyecciones.escritura import actualizar_por_clave, insertar
+from prometeo.infrastructure.proyecciones.documentos_lote import DocumentosDelLote
+from prometeo.infrastructure.proyecciones.escritura import insertar
 from prometeo.infrastructure.proyecciones.tablas_reportes import (
     vista_reporte_documentos,
     vista_reporte_lineas,
     vista_reporte_tarifas,
 )
-from prometeo.infrastructure.sql.sentencias import ejecutar
 
 Fila = dict[str, Any]
-_DOCUMENTOS = select(vista_reporte_documentos).where(
-    vista_reporte_documentos.c.documento_id.in_(bindparam("ids", expanding=True))
-)
-_BORRAR = delete(vista_reporte_documentos).where(
-    vista_reporte_documentos.c.documento_id == bindparam("documento_id")
-)
 
 
 @dataclass
 class _Lote:
-    documentos: dict[str, Fila] = field(default_factory=dict)
-    nuevos: set[str] = field(default_factory=set)
-    cambiados: set[str] = field(default_factory=set)
-    borrados: set[str] = field(default_factory=set)
+    documentos: DocumentosDelLote = field(
+        default_factory=lambda: DocumentosDelLote(vista_reporte_documentos)
+    )
     tarifas: list[Fila] = field(default_factory=list)
     lineas: list[Fila] = field(default_factory=list)
 
@@ -80,10 +73,7 @@ class ProyeccionReportes(Proyeccion):
         lote = _Lote()
         creados = {_creado(e) for e in eventos} - {""}
         # A nota takes its cliente from its factura's row, however long ago that was made.
-        pendientes = {_referido(e) for e in eventos} - creados - {""}
-        if pendientes:
-            for fila in conexion.execute(_DOCUMENTOS, {"ids": sorted(pendientes)}):
-                lote.documentos[fila.documento_id] = dict(fila._mapping)
+        lote.documentos.cargar(conexion, {_referido(e) for e in eventos} - creados)
         for proyectado in eventos:
             _aplicar(lote, proyectado.evento)
         _escribir(conexion, lote)
@@ -121,24 +111,19 @@ def _mes(fecha: date) -> str:
 def _aplicar(lote: _Lote, evento: object) -> None:
     if isinstance(evento, FacturaCreada):
         _crear(lote, evento.factura_id, "FACTURA", evento.sucursal_id, evento.fecha_emision)
-        lote.documentos[evento.factura_id]["cliente_id"] = evento.cliente_id
+        lote.documentos.filas[evento.factura_id]["cliente_id"] = evento.cliente_id
         return
     if isinstance(evento, NotaCreditoCreada):
         _crear_nota(lote, evento)
         return
     id = _documento(evento)
-    documento = lote.documentos.get(id)
+    documento = lote.documentos.filas.get(id)
     if documento is None:  # its creation was never projected: nothing to add up
         return
     if isinstance(evento, ClienteAsignado):
         documento["cliente_id"] = evento.cliente_id
     elif isinstance(evento, BorradorDescartado):
-        del lote.documentos[id]
-        if id in lote.nuevos:
-            lote.nuevos.discard(id)
-        else:
-            lote.borrados.add(id)
-        lote.cambiados.discard(id)
+        lote.documentos.borrar(id)
         return
     elif isinstance(evento, FacturaEmitida):
         _emitir(lote, documento, evento.numero, evento.fecha_emision, 1, evento)
@@ -160,7 +145,7 @@ def _aplicar(lote: _Lote, evento: object) -> None:
         documento["estado"] = "ANULADA"
     elif isinstance(evento, NotaCreditoEmitida):
         _emitir(lote, documento, evento.numero, evento.fecha_emision, -1, evento)
-    lote.cambiados.add(id)
+    lote.documentos.cambiar(id)
 
 
 def _emitir(
@@ -200,28 +185,29 @@ def _tarifas(id: str, importes: Sequence[ImportePorTarifa], signo: int) -> list[
 
 
 def _crear(lote: _Lote, id: str, tipo: str, sucursal: str, fecha: date) -> None:
-    lote.documentos[id] = {
-        "documento_id": id,
-        "tipo": tipo,
-        "estado": "BORRADOR",
-        "sucursal_id": sucursal,
-        "cliente_id": None,
-        "factura_id": None,
-        "numero": None,
-        "fecha": fecha,
-        "mes": _mes(fecha),
-        "subtotal": 0,
-        "iva": 0,
-        "total": 0,
-        "costo": 0,
-    }
-    lote.nuevos.add(id)
+    lote.documentos.crear(
+        {
+            "documento_id": id,
+            "tipo": tipo,
+            "estado": "BORRADOR",
+            "sucursal_id": sucursal,
+            "cliente_id": None,
+            "factura_id": None,
+            "numero": None,
+            "fecha": fecha,
+            "mes": _mes(fecha),
+            "subtotal": 0,
+            "iva": 0,
+            "total": 0,
+            "costo": 0,
+        }
+    )
 
 
 def _crear_nota(lote: _Lote, evento: NotaCreditoCreada) -> None:
     id = evento.nota_credito_id
     _crear(lote, id, "NOTA_CREDITO", evento.sucursal_id, evento.fecha_emision)
-    factura = lote.documentos.get(evento.factura_id)
+    factura = lote.documentos.filas.get(evento.factura_id)
     lineas: list[Fila] = []
     for renglon, linea in enumerate(evento.lineas, start=1):
         # Units and cost come back only with the goods; a value-only line has cantidad 0.
@@ -242,7 +228,7 @@ def _crear_nota(lote: _Lote, evento: NotaCreditoCreada) -> None:
             }
         )
     lote.lineas.extend(lineas)
-    lote.documentos[id].update(
+    lote.documentos.filas[id].update(
         factura_id=evento.factura_id,
         cliente_id=None if factura is None else factura["cliente_id"],
         costo=sum(ln["costo"] for ln in lineas),
@@ -250,14 +236,6 @@ def _crear_nota(lote: _Lote, evento: NotaCreditoCreada) -> None:
 
 
 def _escribir(conexion: Connection, lote: _Lote) -> None:
-    insertar(conexion, vista_reporte_documentos, [lote.documentos[i] for i in sorted(lote.nuevos)])
-    actualizar_por_clave(
-        conexion,
-        vista_reporte_documentos,
-        ("documento_id",),
-        [lote.documentos[i] for i in sorted(lote.cambiados - lote.nuevos)],
-    )
-    if lote.borrados:
-        ejecutar(conexion, _BORRAR, [{"documento_id": i} for i in sorted(lote.borrados)])
+    lote.documentos.escribir(conexion)
     insertar(conexion, vista_reporte_tarifas, lote.tarifas)
     insertar(conexion, vista_reporte_lineas, lote.lineas)

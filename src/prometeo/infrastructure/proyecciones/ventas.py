@@ -8,41 +8,31 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection
 
 from prometeo.domain.events.factura import FacturaAnulada, FacturaCreada, FacturaEmitida
 from prometeo.domain.events.nota_credito import NotaCreditoCreada, NotaCreditoEmitida
 from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion, a_centavos
-from prometeo.infrastructure.proyecciones.escritura import (
-    actualizar_por_clave,
-    insertar,
-    sumar_por_clave,
-)
+from prometeo.infrastructure.proyecciones.documentos_lote import DocumentosDelLote
+from prometeo.infrastructure.proyecciones.escritura import sumar_por_clave
 from prometeo.infrastructure.proyecciones.tablas import (
     vista_ventas_diarias,
     vista_ventas_documentos,
 )
-from prometeo.infrastructure.sql.sentencias import ejecutar
 
 Fila = dict[str, Any]
 # Columns of vista_ventas_diarias a document adds to (or takes from) its day.
 _FACTURAS = ("facturas", "subtotal", "iva", "total", "costo")
 _NOTAS = ("notas_credito", "subtotal_notas", "iva_notas", "total_notas", "costo_notas")
 _SUMANDOS = _FACTURAS + _NOTAS
-_ID = vista_ventas_documentos.c.documento_id
-_DOCUMENTOS = select(vista_ventas_documentos).where(_ID.in_(bindparam("ids", expanding=True)))
-_BORRAR = delete(vista_ventas_documentos).where(
-    vista_ventas_documentos.c.documento_id == bindparam("documento_id")
-)
 
 
 @dataclass
 class _Lote:
-    documentos: dict[str, Fila] = field(default_factory=dict)
-    nuevos: set[str] = field(default_factory=set)
-    cambiados: set[str] = field(default_factory=set)
-    borrados: set[str] = field(default_factory=set)
+    documentos: DocumentosDelLote = field(
+        default_factory=lambda: DocumentosDelLote(vista_ventas_documentos)
+    )
     dias: dict[tuple[date, str], dict[str, int]] = field(default_factory=dict)
 
     def sumar(
@@ -74,10 +64,7 @@ class ProyeccionVentasDiarias(Proyeccion):
             for e in eventos
             if isinstance(e.evento, FacturaCreada | NotaCreditoCreada)
         }
-        pendientes = {_documento(e) for e in eventos} - creados - {""}
-        if pendientes:
-            for fila in conexion.execute(_DOCUMENTOS, {"ids": sorted(pendientes)}):
-                lote.documentos[fila.documento_id] = dict(fila._mapping)
+        lote.documentos.cargar(conexion, {_documento(e) for e in eventos} - creados)
         for proyectado in eventos:
             _aplicar(lote, proyectado)
         _escribir(conexion, lote)
@@ -116,7 +103,7 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
             costo,
         )
         return
-    documento = lote.documentos.get(_documento(proyectado))
+    documento = lote.documentos.filas.get(_documento(proyectado))
     if documento is None:  # its creation was never projected: nothing to add up
         return
     if isinstance(evento, FacturaEmitida):
@@ -129,13 +116,13 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
             costo=a_centavos(evento.costo_total),
         )
         lote.sumar(documento["fecha"], documento["sucursal_id"], _FACTURAS, _importes(documento, 1))
-        lote.cambiados.add(documento["documento_id"])
+        lote.documentos.cambiar(documento["documento_id"])
     elif isinstance(evento, FacturaAnulada) and documento["estado"] == "EMITIDA":
         documento["estado"] = "ANULADA"
         lote.sumar(
             documento["fecha"], documento["sucursal_id"], _FACTURAS, _importes(documento, -1)
         )
-        lote.cambiados.add(documento["documento_id"])
+        lote.documentos.cambiar(documento["documento_id"])
     elif isinstance(evento, NotaCreditoEmitida):
         importes = [
             1,
@@ -146,26 +133,23 @@ def _aplicar(lote: _Lote, proyectado: EventoProyectado) -> None:
         ]
         lote.sumar(evento.fecha_emision, documento["sucursal_id"], _NOTAS, importes)
         # A nota is never annulled: once counted, nothing needs to remember it.
-        del lote.documentos[evento.nota_credito_id]
-        if evento.nota_credito_id in lote.nuevos:
-            lote.nuevos.discard(evento.nota_credito_id)
-        else:
-            lote.borrados.add(evento.nota_credito_id)
+        lote.documentos.borrar(evento.nota_credito_id)
 
 
 def _crear(lote: _Lote, id: str, tipo: str, sucursal: str, fecha: date, costo: int) -> None:
-    lote.documentos[id] = {
-        "documento_id": id,
-        "tipo": tipo,
-        "estado": "BORRADOR",
-        "sucursal_id": sucursal,
-        "fecha": fecha,
-        "subtotal": 0,
-        "iva": 0,
-        "total": 0,
-        "costo": costo,
-    }
-    lote.nuevos.add(id)
+    lote.documentos.crear(
+        {
+            "documento_id": id,
+            "tipo": tipo,
+            "estado": "BORRADOR",
+            "sucursal_id": sucursal,
+            "fecha": fecha,
+            "subtotal": 0,
+            "iva": 0,
+            "total": 0,
+            "costo": costo,
+        }
+    )
 
 
 def _importes(documento: Fila, signo: int) -> list[int]:
@@ -173,15 +157,7 @@ def _importes(documento: Fila, signo: int) -> list[int]:
 
 
 def _escribir(conexion: Connection, lote: _Lote) -> None:
-    insertar(conexion, vista_ventas_documentos, [lote.documentos[i] for i in sorted(lote.nuevos)])
-    actualizar_por_clave(
-        conexion,
-        vista_ventas_documentos,
-        ("documento_id",),
-        [lote.documentos[i] for i in sorted(lote.cambiados - lote.nuevos)],
-    )
-    if lote.borrados:
-        ejecutar(conexion, _BORRAR, [{"documento_id": i} for i in sorted(lote.borrados)])
+    lote.documentos.escribir(conexion)
     sumar_por_clave(
         conexion,
         vista_ventas_diarias,

@@ -5,6 +5,7 @@ hand; and the reports' read model rebuilt from the log equal to the one kept liv
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ from apoyo_reportes import DICIEMBRE, MANANA, TABLAS, d, historia
 from sqlalchemy import insert
 
 from bases_de_datos import todos_los_backends
+from prometeo.application.comandos import (
+    DarDeBaja,
+    LineaConteoCmd,
+    RegistrarConteo,
+    RegistrarIngreso,
+)
 from prometeo.application.reportes import (
     FiltroReporte,
     TotalesCliente,
@@ -165,3 +172,34 @@ def test_la_valoracion_toma_el_ultimo_saldo_sea_cual_sea_el_movimiento(tmp_path:
         assert saldos == [[(d("8"), d("32.00"))], [(d("5"), d("20.00"))], []]
     finally:
         aplicacion.cerrar()
+
+
+@todos_los_backends
+def test_la_valoracion_despues_de_un_conteo_y_una_baja(url_base: str) -> None:
+    """A count's shortage (AJUSTE) and an expired lot's write-off (BAJA), through the
+    services: the valuation at each date is what the stock was then."""
+    primero = abrir(url_base)
+    try:
+        sembrar(primero)
+        inv = primero.inventario
+        inv.registrar_ingreso(RegistrarIngreso("CAFE", "B1", 10, "4.00", lote_id="L1"))
+        inv.registrar_ingreso(RegistrarIngreso("PAN", "B1", 5, "0.50", MANANA, lote_id="L2"))
+        inv.registrar_conteo(RegistrarConteo("B1", "Conteo 1", (LineaConteoCmd("CAFE", 7),)))
+        valor_hoy = sum((s.valor for s in primero.consultas.stock()), Decimal("0.00"))
+    finally:
+        primero.cerrar()
+    segundo = abrir(url_base, DICIEMBRE)
+    try:
+        segundo.inventario.dar_de_baja(DarDeBaja("PAN", "B1", "L2", "Vencido"))
+        reportes = segundo.reportes
+        al_29 = reportes.valoracion_stock(HOY)
+        assert [(v.producto_codigo, v.cantidad, v.valor) for v in al_29.items] == [
+            ("CAF", d("7"), d("28.00")),
+            ("PAN", d("5"), d("2.50")),
+        ]
+        assert al_29.total == valor_hoy == d("30.50")
+        al_1 = reportes.valoracion_stock()
+        assert [(v.producto_codigo, v.valor) for v in al_1.items] == [("CAF", d("28.00"))]
+        assert al_1.total == sum((s.valor for s in segundo.consultas.stock()), Decimal("0.00"))
+    finally:
+        segundo.cerrar()

@@ -1,4 +1,4 @@
-"""The reports' read model (migration 0018): every sales document with its tarifa groups
+"""The reports' read model (migration 0017): every sales document with its tarifa groups
 and its lines, on the same `metadata` as the rest of the schema.
 
 As in tablas.py: amounts are BIGINT cents and quantities BIGINT micro-units, so that the

@@ -4,7 +4,7 @@ lines (see infrastructure/proyecciones/tablas_reportes.py).
 The tables start empty: the `reportes` projection has no checkpoint yet, so it replays the
 whole event log the next time prometeo starts (as any projection that lags behind).
 
-Revision ID: 0018
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-06
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None

@@ -8,8 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from apoyo_reportes import DICIEMBRE, historia
+from rich.console import Console
 from typer.testing import CliRunner
 
+from prometeo.entrypoints import cli_reportes
 from prometeo.entrypoints.cli import app
 
 
@@ -30,6 +32,25 @@ def test_un_reporte_en_pantalla_como_tabla(base: str) -> None:
     assert "Ventas por tarifa de IVA" in resultado.output
     assert "103.50" in resultado.output
     assert "2026-12" not in resultado.output
+
+
+def test_en_una_terminal_angosta_cada_fila_es_una_tarjeta(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 13 columns do not fit in 80 characters without splitting amounts: one card per row.
+    monkeypatch.setattr(cli_reportes, "consola", Console(width=80))
+    resultado = CliRunner().invoke(
+        app, ["reporte", "ventas-diarias", "--desde", "2026-11-01", "--hasta", "2026-11-30"]
+    )
+    assert resultado.exit_code == 0, resultado.output
+    lineas = resultado.output.splitlines()
+    assert "┃" not in resultado.output
+    assert any(ln.split() == ["Sucursal", "001"] for ln in lineas)
+    assert sum(ln.startswith("Total neto") for ln in lineas) >= 1
+    # Narrow but enough for its amounts whole: still a table (names may wrap).
+    monkeypatch.setattr(cli_reportes, "consola", Console(width=80))
+    tabla = CliRunner().invoke(app, ["reporte", "ventas-por-tarifa", "--hasta", "2026-11-30"])
+    assert "┃ Mes" in tabla.output
 
 
 def test_csv_a_la_salida_estandar(base: str) -> None:

@@ -269,6 +269,8 @@ class VentaDiaria:
     iva_notas: Decimal = Decimal("0.00")
     total_notas: Decimal = Decimal("0.00")
     costo_notas: Decimal = Decimal("0.00")
+    # The sucursal's code, as printed on its documents (when the read knows it).
+    sucursal_codigo: str = ""
 
     @property
     def subtotal_neto(self) -> Decimal:

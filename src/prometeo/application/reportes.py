@@ -189,10 +189,33 @@ TipoColumna = Literal["texto", "fecha", "dinero", "cantidad", "porcentaje", "ent
 Celda = str | int | Decimal | date | None
 
 
+# Column headings as a person reads them (a spreadsheet, the terminal); a CSV keeps the
+# field names of the JSON, for programs.
+_TITULOS = {
+    "producto_codigo": "Código",
+    "producto_nombre": "Producto",
+    "bodega_codigo": "Bodega",
+    "bodega_nombre": "Nombre de la bodega",
+    "codigo_porcentaje": "Tarifa IVA",
+    "margen_porcentaje": "Margen %",
+    "sucursal_id": "Sucursal",
+    "sucursal_codigo": "Sucursal",
+    "numero": "Número",
+    "iva": "IVA",
+    "notas_credito": "Notas de crédito",
+    "iva_notas": "IVA notas",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Columna:
     nombre: str
     tipo: TipoColumna = "texto"
+
+    @property
+    def titulo(self) -> str:
+        """The heading a person reads."""
+        return _TITULOS.get(self.nombre, self.nombre.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True, slots=True)

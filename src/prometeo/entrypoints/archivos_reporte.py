@@ -94,7 +94,7 @@ def a_xlsx(tabla: TablaReporte, avance: Avance | None = None) -> bytes:
     negrita = Font(bold=True)
     encabezado = []
     for columna in tabla.columnas:
-        celda = WriteOnlyCell(hoja, value=columna.nombre)
+        celda = WriteOnlyCell(hoja, value=columna.titulo)
         celda.font = negrita
         encabezado.append(celda)
     hoja.append(encabezado)

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.rule import Rule
 from rich.table import Table
 
 from prometeo.application.reportes import FiltroReporte, TablaReporte
@@ -114,7 +116,7 @@ def reporte(
     finally:
         aplicacion.cerrar()
     if elegido is None:
-        consola.print(_tabla_rich(tabla))
+        _mostrar(tabla)
         return
     contenido = _escribir(tabla, elegido)
     if salida is None:
@@ -139,10 +141,38 @@ def _escribir(tabla: TablaReporte, formato: str) -> bytes:
         return archivo(tabla, formato, lambda hechas: progreso.update(tarea, completed=hechas))
 
 
+def _mostrar(tabla: TablaReporte) -> None:
+    """The report as a table when the terminal is wide enough for every amount and code
+    whole; otherwise each row as a card, one `Título  valor` per line (a folded amount is
+    misread)."""
+    vista = _tabla_rich(tabla)
+    # The narrowest the table can be with no word split: names may wrap, amounts not.
+    justa = Measurement.get(consola, consola.options.update_width(10_000), vista).minimum
+    if justa <= consola.width:
+        consola.print(vista)
+        return
+    consola.print(f"[bold]{tabla.titulo}[/bold]")
+    for fila in tabla.filas:
+        tarjeta = Table.grid(padding=(0, 2))
+        tarjeta.add_column(style="bold")
+        tarjeta.add_column()
+        for valor, columna in zip(fila, tabla.columnas, strict=True):
+            tarjeta.add_row(columna.titulo, texto(valor, columna))
+        consola.print(Rule(style="dim"))
+        consola.print(tarjeta)
+
+
 def _tabla_rich(tabla: TablaReporte) -> Table:
     vista = Table(title=tabla.titulo)
     for columna in tabla.columnas:
-        vista.add_column(columna.nombre, justify="right" if columna.tipo in _NUMERICAS else "left")
+        # Codes never wrap (a split code reads as two); on a terminal too narrow for
+        # every column, numbers fold rather than vanish.
+        vista.add_column(
+            columna.titulo,
+            justify="right" if columna.tipo in _NUMERICAS else "left",
+            no_wrap=columna.nombre.endswith("codigo"),
+            overflow="fold",
+        )
     for fila in tabla.filas:
         vista.add_row(*(texto(v, c) for v, c in zip(fila, tabla.columnas, strict=True)))
     return vista

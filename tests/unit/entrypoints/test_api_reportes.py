@@ -109,6 +109,7 @@ def test_valoracion_del_stock_por_bodega(ventas: TiendaHttp) -> None:
 def test_ventas_diarias(ventas: TiendaHttp) -> None:
     (dia,) = ventas.get("/reportes/ventas-diarias")["items"]
     assert dia["fecha"] == HOY.isoformat()
+    assert (dia["sucursal_id"], dia["sucursal_codigo"]) == (ventas.ids["sucursal"], "001")
     assert (dia["facturas"], dia["total"], dia["total_notas"], dia["total_neto"]) == (
         1,
         "21.96",
@@ -162,8 +163,7 @@ def test_xlsx_con_numeros_exactos_y_formato_de_dinero(ventas: TiendaHttp) -> Non
     hoja, contenido = _xlsx(ventas, "/reportes/ventas-por-producto")
     filas = [[c.value for c in fila] for fila in hoja.iter_rows()]
     assert filas[0] == [
-        "producto_codigo", "producto_nombre", "cantidad", "ventas", "costo", "margen",
-        "margen_porcentaje",
+        "Código", "Producto", "Cantidad", "Ventas", "Costo", "Margen", "Margen %",
     ]  # fmt: skip
     assert filas[1][:2] == ["CAF", "Producto CAF"]
     # Numbers, not text; read back by openpyxl as its own numbers.

@@ -50,7 +50,8 @@ def test_xlsx_con_los_digitos_exactos_y_sus_formatos() -> None:
     assert "<v>0.333333</v>" in xml
     hoja = openpyxl.load_workbook(io.BytesIO(contenido)).active
     assert hoja.title == "Compras  María   Pérez  2026 "
-    assert [c.value for c in hoja[1]] == ["nombre", "fecha", "cantidad", "valor", "margen", "n"]
+    # A spreadsheet's headings are for people (the CSV keeps the field names).
+    assert [c.value for c in hoja[1]] == ["Nombre", "Fecha", "Cantidad", "Valor", "Margen", "N"]
     assert hoja["A1"].font.bold
     assert hoja["D2"].data_type == "n"
     assert (hoja["D2"].number_format, hoja["E3"].number_format) == ("0.00", "0.00")

@@ -258,7 +258,7 @@ def _tabla_diarias(ventas: Iterator[VentaDiaria]) -> TablaReporte:
         "Ventas diarias",
         (
             Columna("fecha", "fecha"),
-            Columna("sucursal_id"),
+            Columna("sucursal_codigo"),
             Columna("facturas", "entero"),
             Columna("subtotal", "dinero"),
             Columna("iva", "dinero"),
@@ -274,7 +274,7 @@ def _tabla_diarias(ventas: Iterator[VentaDiaria]) -> TablaReporte:
         [
             (
                 v.fecha,
-                v.sucursal_id,
+                v.sucursal_codigo,
                 v.facturas,
                 v.subtotal,
                 v.iva,

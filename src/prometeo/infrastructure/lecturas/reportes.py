@@ -22,7 +22,7 @@ from prometeo.application.reportes import (
     VentaPorProducto,
     VentaPorTarifa,
 )
-from prometeo.infrastructure.db.tablas import bodegas, productos
+from prometeo.infrastructure.db.tablas import bodegas, productos, sucursales
 from prometeo.infrastructure.lecturas.catalogo import pagina
 from prometeo.infrastructure.proyecciones.base import de_centavos, de_micro
 from prometeo.infrastructure.proyecciones.tablas import vista_kardex, vista_ventas_diarias
@@ -79,6 +79,7 @@ def venta_diaria(f: Row[Any]) -> VentaDiaria:
         iva_notas=de_centavos(f.iva_notas),
         total_notas=de_centavos(f.total_notas),
         costo_notas=de_centavos(f.costo_notas),
+        sucursal_codigo=f._mapping.get("sucursal_codigo") or "",
     )
 
 
@@ -266,5 +267,11 @@ class ConsultasReportesSql(ConsultasReportes):
         self, filtro: FiltroReporte, limite: int = 100, desplazamiento: int = 0
     ) -> list[VentaDiaria]:
         v = vista_ventas_diarias
-        consulta = _del_periodo(select(v).order_by(v.c.fecha, v.c.sucursal_id), filtro, v)
+        consulta = _del_periodo(
+            select(v, sucursales.c.codigo.label("sucursal_codigo"))
+            .select_from(v.outerjoin(sucursales, sucursales.c.id == v.c.sucursal_id))
+            .order_by(v.c.fecha, v.c.sucursal_id),
+            filtro,
+            v,
+        )
         return [venta_diaria(f) for f in self._filas(_pagina(consulta, limite, desplazamiento))]

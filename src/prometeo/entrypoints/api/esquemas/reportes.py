@@ -82,6 +82,7 @@ class VentaDiariaRespuesta(Salida):
 
     fecha: str = Field(examples=["2026-11-29"])
     sucursal_id: str
+    sucursal_codigo: str = Field(examples=["001"])
     facturas: int
     subtotal: str
     iva: str
@@ -99,6 +100,7 @@ class VentaDiariaRespuesta(Salida):
         return cls(
             fecha=v.fecha.isoformat(),
             sucursal_id=v.sucursal_id,
+            sucursal_codigo=v.sucursal_codigo,
             facturas=v.facturas,
             subtotal=dinero(v.subtotal),
             iva=dinero(v.iva),

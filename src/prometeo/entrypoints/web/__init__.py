@@ -1,0 +1,1 @@
+"""The people's screens: server-rendered pages over the application services."""

@@ -102,6 +102,7 @@ def test_se_lee_el_monto_con_coma_o_punto_decimal(texto: str, valor: str) -> Non
     [
         ("1.234,5.6", "MontoValido", "ambiguo"),
         ("1,2.3,4", "MontoValido", "ambiguo"),
+        ("1,2.3.4", "MontoValido", "ambiguo"),
         ("12.34.56", "MontoValido", "ambiguo"),
         ("1,500", "MontoValido", "si son miles, escriba 1500"),
         ("1.005", "MontoValido", "admite hasta 2"),
@@ -121,6 +122,19 @@ def test_un_monto_ilegible_o_ambiguo_nombra_su_regla(
         leer_dinero(texto)
     assert error.value.reglas == (regla,)
     assert fragmento in str(error.value)
+
+
+@given(st.text(alphabet="0123456789.,-$ ", max_size=16))
+def test_cualquier_tecleo_es_un_monto_exacto_o_una_regla_incumplida(texto: str) -> None:
+    try:
+        leido: Decimal | tuple[str, ...] = leer_dinero(texto)
+    except ValorInvalido as error:
+        leido = error.reglas
+    if isinstance(leido, tuple):
+        assert leido == ("MontoValido",)
+    else:
+        assert isinstance(leido, Decimal)
+        assert leido.as_tuple().exponent == -2
 
 
 def test_la_cantidad_admite_seis_decimales_y_no_negativos() -> None:

@@ -48,7 +48,7 @@ _FECHA = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _NUMERO = re.compile(r"[0-9]([0-9.,]*[0-9])?")
 
 
-def _exacto(valor: Exacto) -> Decimal:
+def exacto(valor: Exacto) -> Decimal:
     """The Decimal inside `valor`; floats, bools, text and non-finite numbers are
     programming errors (a template handed the wrong thing), not user input."""
     if isinstance(valor, Dinero):
@@ -83,31 +83,31 @@ def _escribir(numero: Decimal, minimo: int, agrupar: bool) -> str:
 def dinero(valor: Exacto) -> str:
     """An amount in USD as CLDR es_EC writes it, rounded half up to cents:
     "$1.234,56", "$-0,50", "$0,00"."""
-    texto = _escribir(redondear2(_exacto(valor)), 2, agrupar=True)
+    texto = _escribir(redondear2(exacto(valor)), 2, agrupar=True)
     return SIMBOLO_DOLAR + texto
 
 
 def precio(valor: Exacto) -> str:
     """A unit price: at least 2 decimals, up to the 6 SRI allows ("$0,456789", "$2,50")."""
-    return SIMBOLO_DOLAR + _escribir(redondear6(_exacto(valor)), 2, agrupar=True)
+    return SIMBOLO_DOLAR + _escribir(redondear6(exacto(valor)), 2, agrupar=True)
 
 
 def cantidad(valor: Exacto) -> str:
     """A quantity to read: up to 6 decimals, no trailing zeros, thousands grouped
     ("1.234,5", "2"). To prefill an input use `cantidad_entrada`: "1.234" typed back
     reads as one point two three four kilos, not as a thousand units."""
-    return _escribir(redondear6(_exacto(valor)), 0, agrupar=True)
+    return _escribir(redondear6(exacto(valor)), 0, agrupar=True)
 
 
 def dinero_entrada(valor: Exacto) -> str:
     """An amount as an input's value: no symbol, no grouping ("1234,56"), so that
     `leer_dinero` reads back exactly the same amount."""
-    return _escribir(redondear2(_exacto(valor)), 2, agrupar=False)
+    return _escribir(redondear2(exacto(valor)), 2, agrupar=False)
 
 
 def cantidad_entrada(valor: Exacto) -> str:
     """A quantity as an input's value ("1234,5"): `leer_cantidad` reads it back exactly."""
-    return _escribir(redondear6(_exacto(valor)), 0, agrupar=False)
+    return _escribir(redondear6(exacto(valor)), 0, agrupar=False)
 
 
 def _en_ecuador(valor: datetime) -> datetime:

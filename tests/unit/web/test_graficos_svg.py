@@ -171,6 +171,8 @@ def test_datos_inexactos_o_incompletos_se_rechazan() -> None:
         grafico_barras([("a", 1.5)], titulo="t")  # type: ignore[list-item]
     with pytest.raises(ValueError, match="un valor por etiqueta"):
         grafico_agrupado(["a", "b"], [Serie("s", (Decimal(1),))], titulo="t")
+    with pytest.raises(ValueError, match="un valor por etiqueta"):
+        tabla_agrupada(["a"], [Serie("s", (Decimal(1), Decimal(2)))], titulo="t", encabezado="e")
 
 
 def test_la_tabla_lleva_los_mismos_datos_formateados() -> None:

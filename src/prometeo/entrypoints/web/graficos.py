@@ -91,6 +91,14 @@ def _eje(valores: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
     return abajo, (arriba if arriba > abajo else abajo + paso), paso
 
 
+def _valores(etiquetas: Sequence[str], series: Sequence[Serie]) -> list[Decimal]:
+    """Every value, exact (a float is a TypeError), each series one per category."""
+    for serie in series:
+        if len(serie.valores) != len(etiquetas):
+            raise ValueError(f"La serie {serie.nombre!r} no tiene un valor por etiqueta")
+    return [exacto(v) for s in series for v in s.valores]
+
+
 def _resumen(etiquetas: Sequence[str], series: Sequence[Serie], formato: Formato) -> str:
     """A sentence for <desc>: how many values, the lowest and the highest."""
     pares = [(v, e) for s in series for e, v in zip(etiquetas, s.valores, strict=True)]
@@ -119,10 +127,7 @@ def grafico_agrupado(
     (role="img", <title>, <desc> with `descripcion` and a summary, a <title> tooltip on
     each bar with its value written by `formato`). `identificador` makes the ids unique
     on a page; by default it is derived from the content, so it is deterministic."""
-    valores = [exacto(v) for s in series for v in s.valores]
-    for serie in series:
-        if len(serie.valores) != len(etiquetas):
-            raise ValueError(f"La serie {serie.nombre!r} no tiene un valor por etiqueta")
+    valores = _valores(etiquetas, series)
     base = (
         identificador
         or "grafico-"
@@ -213,6 +218,7 @@ def tabla_agrupada(
     formato: Formato = dinero,
 ) -> Tabla:
     """The grouped chart's data: a row per category, a column per series."""
+    _valores(etiquetas, series)
     return Tabla(
         titulo=titulo,
         encabezados=(encabezado, *(s.nombre for s in series)),
@@ -232,8 +238,10 @@ def tabla_barras(
     formato: Formato = dinero,
 ) -> Tabla:
     """The bar chart's data: a row per (etiqueta, valor), the value formatted es-EC."""
-    return Tabla(
+    return tabla_agrupada(
+        [etiqueta for etiqueta, _ in datos],
+        [Serie(encabezado_valor, tuple(valor for _, valor in datos))],
         titulo=titulo,
-        encabezados=(encabezado, encabezado_valor),
-        filas=tuple((etiqueta, formato(exacto(valor))) for etiqueta, valor in datos),
+        encabezado=encabezado,
+        formato=formato,
     )

@@ -120,8 +120,13 @@ def test_sin_datos_o_todo_en_cero_no_falla() -> None:
     assert desc is not None
     assert desc.text == "Ventas de hoy. Sin datos para mostrar."
     assert _barras(vacio) == []
+    assert [t.text for t in ET.fromstring(vacio).iter(f"{SVG}text")] == ["Sin datos"]
     ceros = grafico_barras([("a", Decimal(0)), ("b", Decimal("0.00"))], titulo="Hoy")
     assert [b.get("height") for b in _barras(ceros)] == ["0.00", "0.00"]
+    marcas = [
+        t.text for t in ET.fromstring(ceros).iter(f"{SVG}text") if t.get("text-anchor") == "end"
+    ]
+    assert marcas == ["$0,00", "$1,00"]
 
 
 def test_la_descripcion_resume_el_menor_y_el_mayor() -> None:
@@ -142,6 +147,37 @@ def test_la_salida_es_determinista_y_los_ids_unicos_por_grafico() -> None:
     assert uno != otro
     propio = grafico_barras(serie, titulo="t", identificador='ventas "dia"')
     assert 'id="ventas--dia--titulo"' in propio
+
+
+def _rotulos(svg: str) -> list[str | None]:
+    """The category axis's labels (written under the plot, centred)."""
+    raiz = ET.fromstring(svg)
+    return [t.text for t in raiz.iter(f"{SVG}text") if t.get("text-anchor") == "middle"]
+
+
+def test_las_etiquetas_se_acortan_o_se_espacian_para_no_encimarse() -> None:
+    mes = [(f"{d:02d}/12", Decimal(d)) for d in range(1, 32)]
+    rotulos = _rotulos(grafico_barras(mes, titulo="Diciembre"))
+    assert rotulos == [f"{d:02d}/12" for d in range(1, 32, 3)]  # 5 characters need 3 bars
+    assert _rotulos(grafico_barras(mes[:7], titulo="Semana")) == [e for e, _ in mes[:7]]
+    productos = [
+        ("Arroz Flor 2 kg", Decimal(1)),
+        ("Aceite de girasol 1 litro", Decimal(2)),
+        ("Sal", Decimal(3)),
+    ]
+    assert _rotulos(grafico_barras(productos, titulo="Productos")) == [
+        "Arroz Flor 2 kg",
+        "Aceite de giras…",  # the whole name is in the tooltip and the table
+        "Sal",
+    ]
+    # 24 bars of 22 px: six characters (50 px) need three bars each.
+    apretados = _rotulos(grafico_barras(productos * 8, titulo="Productos"))
+    assert apretados == ["Arroz…"] * 8
+
+
+def test_un_lienzo_demasiado_chico_se_rechaza() -> None:
+    with pytest.raises(ValueError, match="al menos 240"):
+        grafico_barras([("a", Decimal(1))], titulo="t", ancho=100)
 
 
 def test_agrupado_una_barra_por_serie_y_una_leyenda() -> None:

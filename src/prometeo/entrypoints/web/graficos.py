@@ -31,6 +31,7 @@ Formato = Callable[[Decimal], str]
 COLORES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 _ANCHO_LETRA = Decimal(7)  # average width of a 12 px sans-serif glyph, for the layout
 _MAXIMO_ETIQUETA = 16  # longer labels are cut on the axis (whole in tooltip and table)
+_MINIMO_ETIQUETA = 6  # labels are cut to fit under their bars, never below this
 _PASO_MINIMO = Decimal("0.01")  # no axis step below a cent: its labels would repeat
 _NO_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NO_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -74,7 +75,10 @@ def _px(valor: Decimal) -> str:
 
 
 def _paso(bruto: Decimal) -> Decimal:
-    """The smallest 1, 2 or 5 × 10ⁿ at least `bruto` (and at least a cent)."""
+    """The smallest 1, 2 or 5 × 10ⁿ at least `bruto` (and at least a cent); 1 when every
+    value is zero (an axis from 0 to 1 rather than to a cent)."""
+    if bruto == 0:
+        return Decimal(1)
     if bruto <= _PASO_MINIMO:
         return _PASO_MINIMO
     base = Decimal(1).scaleb(bruto.adjusted())
@@ -89,6 +93,17 @@ def _eje(valores: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
     abajo = (piso / paso).to_integral_value(ROUND_FLOOR) * paso
     arriba = (techo / paso).to_integral_value(ROUND_CEILING) * paso
     return abajo, (arriba if arriba > abajo else abajo + paso), paso
+
+
+def _rotulos(etiquetas: Sequence[str], franja: Decimal) -> tuple[int, int]:
+    """(characters kept, one label shown every `cada`) for the category axis: labels are
+    cut to fit under their bars, down to _MINIMO_ETIQUETA characters; when even that
+    would overlap, only every `cada`-th label is written (from the first)."""
+    largo = max(len(e) for e in etiquetas)
+    cabe = int((franja - 8) / _ANCHO_LETRA)
+    corte = max(min(largo, cabe, _MAXIMO_ETIQUETA), min(largo, _MINIMO_ETIQUETA))
+    cada = int(((_ANCHO_LETRA * corte + 8) / franja).to_integral_value(ROUND_CEILING))
+    return corte, max(cada, 1)
 
 
 def _valores(etiquetas: Sequence[str], series: Sequence[Serie]) -> list[Decimal]:
@@ -128,6 +143,8 @@ def grafico_agrupado(
     each bar with its value written by `formato`). `identificador` makes the ids unique
     on a page; by default it is derived from the content, so it is deterministic."""
     valores = _valores(etiquetas, series)
+    if ancho < 240 or alto < 160:
+        raise ValueError(f"Un gráfico necesita al menos 240 × 160 px, no {ancho} × {alto}")
     base = (
         identificador
         or "grafico-"
@@ -153,6 +170,12 @@ def grafico_agrupado(
         f'<desc id="{ident}-desc">'
         f"{_texto((descripcion + ' ' + _resumen(etiquetas, series, formato)).strip())}</desc>",
     ]
+    if not valores:  # nothing to scale: say so where the bars would be
+        partes.append(
+            f'<text x="{_px((x0 + x1) / 2)}" y="{_px((y0 + y1) / 2)}" text-anchor="middle">'
+            "Sin datos</text>"
+        )
+        marcas = []
     for marca in marcas:  # the grid and the value axis's labels
         partes.append(
             f'<line x1="{_px(x0)}" y1="{_px(y(marca))}" x2="{_px(x1)}" y2="{_px(y(marca))}" '
@@ -163,9 +186,7 @@ def grafico_agrupado(
     if etiquetas:
         franja = (x1 - x0) / len(etiquetas)
         barra = franja * Decimal("0.8") / max(len(series), 1)
-        largo = max(min(len(e), _MAXIMO_ETIQUETA) for e in etiquetas)
-        # Every cada-th label only, when they would overlap.
-        cada = max(1, int((_ANCHO_LETRA * largo + 8) / franja) + 1) if franja else 1
+        corte, cada = _rotulos(etiquetas, franja)
         for i, etiqueta in enumerate(etiquetas):
             centro = x0 + franja * i + franja / 2
             for j, serie in enumerate(series):
@@ -179,7 +200,7 @@ def grafico_agrupado(
                     f"<title>{_texto(f'{nombre}: {formato(valor)}')}</title></rect>"
                 )
             if i % cada == 0:
-                corta = etiqueta if len(etiqueta) <= _MAXIMO_ETIQUETA else etiqueta[:15] + "…"
+                corta = etiqueta if len(etiqueta) <= corte else etiqueta[: corte - 1] + "…"
                 partes.append(
                     f'<text x="{_px(centro)}" y="{_px(y1 + 18)}" text-anchor="middle">'
                     f"{_texto(corta)}</text>"

@@ -63,6 +63,32 @@ def test_cualquier_dato_da_un_svg_bien_formado_y_accesible(
     assert not list(raiz.iter(f"{SVG}script"))
 
 
+@given(
+    st.lists(etiquetas, max_size=12).flatmap(
+        lambda es: st.tuples(
+            st.just(es),
+            st.lists(
+                st.builds(
+                    Serie,
+                    etiquetas,
+                    st.lists(valores, min_size=len(es), max_size=len(es)).map(tuple),
+                ),
+                min_size=2,
+                max_size=4,
+            ),
+        )
+    )
+)
+def test_el_agrupado_es_svg_bien_formado_para_cualquier_serie(
+    datos_agrupados: tuple[list[str], list[Serie]],
+) -> None:
+    categorias, series = datos_agrupados
+    raiz = ET.fromstring(grafico_agrupado(categorias, series, titulo="t"))
+    rects = list(raiz.iter(f"{SVG}rect"))
+    assert len(rects) == len(categorias) * len(series) + len(series)  # bars and the legend
+    assert not list(raiz.iter(f"{SVG}script"))
+
+
 @given(datos)
 def test_solo_se_escriben_numeros_exactos_de_dos_decimales(
     serie: list[tuple[str, Decimal]],

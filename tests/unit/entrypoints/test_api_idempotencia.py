@@ -246,3 +246,33 @@ def test_una_clave_hecha_sin_respuesta_no_se_vuelve_a_ejecutar(aplicacion: Aplic
     assert registro.reclamar("alcance", "clave", "huella").estado is EstadoReclamo.EN_CURSO
     reloj[0] += TOMA_VENCIDA + 1
     assert registro.reclamar("alcance", "clave", "huella").estado is EstadoReclamo.SIN_RESPUESTA
+
+
+def test_la_respuesta_se_guarda_antes_de_llegar_al_cliente(
+    app_http: Any, aplicacion: Aplicacion
+) -> None:
+    # A client that retries the moment it hears back must find the answer to replay,
+    # not the key still in flight: when the answer starts out, it is already stored.
+    al_responder: list[str] = []
+
+    async def espia(scope: Any, receive: Any, send: Any) -> None:
+        async def enviar(mensaje: Any) -> None:
+            con_clave = any(n == b"idempotency-key" for n, _ in scope.get("headers", []))
+            if mensaje["type"] == "http.response.start" and con_clave:
+                with aplicacion.engine.connect() as conexion:
+                    estado = select(claves_idempotencia.c.estado)
+                    al_responder.append(conexion.execute(estado).scalar_one())
+            await send(mensaje)
+
+        await app_http(scope, receive, enviar)
+
+    cabeceras = {"Authorization": f"Bearer {TOKEN_ADMIN}"}
+    with TestClient(espia, headers=cabeceras) as http:
+        tienda = TiendaHttp(http).sembrar()
+        tienda.ingresar("cafe", "10", "4.00")
+        cuerpo = tienda.cuerpo_factura(("cafe", "1"))
+        primera = _enviar(tienda, "/facturas", cuerpo, "al-instante")
+        segunda = _enviar(tienda, "/facturas", cuerpo, "al-instante")
+    assert al_responder[0] == "respondida"
+    assert (segunda.status_code, segunda.content) == (201, primera.content)
+    assert segunda.headers["idempotent-replayed"] == "true"

@@ -106,6 +106,7 @@ class MiddlewareIdempotencia:
 
         respuesta: dict[str, object] = {"estado": 500, "tipo": None}
         partes: list[bytes] = []
+        retenidos: list[Message] = []
 
         async def enviar(mensaje: Message) -> None:
             if mensaje["type"] == "http.response.start":
@@ -115,7 +116,7 @@ class MiddlewareIdempotencia:
                         respuesta["tipo"] = valor.decode("latin-1")
             elif mensaje["type"] == "http.response.body":
                 partes.append(mensaje.get("body", b""))
-            await send(mensaje)
+            retenidos.append(mensaje)
 
         try:
             await self.app({**scope, "state": estado}, recibir, enviar)
@@ -126,6 +127,10 @@ class MiddlewareIdempotencia:
                 b"".join(partes),
             )
             await run_in_threadpool(registro.cerrar, reserva, guardada)
+        # The answer reaches the client only once it is stored: a client that retries the
+        # moment it hears back finds it to replay, not a key still in flight (409).
+        for mensaje in retenidos:
+            await send(mensaje)
 
 
 def _clave(scope: Scope) -> str | None:

@@ -356,6 +356,13 @@ def _nota_anterior(
 ) -> Decimal:
     """A nota as the previous version recorded it on the factura: its credits without IVA,
     its IVA recomputed per tarifa on its own (round2(Σ valor × porcentaje)). Returns it."""
+    return sum(_nota_anterior_por_tarifa(negocio, factura, pedidas).values(), Decimal("0.00"))
+
+
+def _nota_anterior_por_tarifa(
+    negocio: Negocio, factura: Factura, pedidas: list[SolicitudLineaCredito]
+) -> dict[str, Decimal]:
+    """`_nota_anterior`, its IVA per tarifa."""
     lineas = acreditar(factura, pedidas).lineas
     factura.aplicar_credito(
         negocio.nuevo_id("nota"),
@@ -369,10 +376,7 @@ def _nota_anterior(
     por_tarifa: dict[str, Decimal] = {}
     for ln in lineas:
         por_tarifa[ln.tarifa_iva] = por_tarifa.get(ln.tarifa_iva, Decimal(0)) + ln.valor
-    return sum(
-        (iva_de(base, factura.porcentajes_iva()[t]) for t, base in por_tarifa.items()),
-        Decimal("0.00"),
-    )
+    return {t: iva_de(base, factura.porcentajes_iva()[t]) for t, base in por_tarifa.items()}
 
 
 def test_notas_nuevas_tras_una_anterior_completan_el_iva_justo(negocio: Negocio) -> None:
@@ -410,11 +414,12 @@ def test_notas_nuevas_tras_anteriores_nunca_acreditan_de_mas(
 ) -> None:
     negocio, factura = datos
     emitida = negocio.emitir(factura)
-    anterior = Decimal("0.00")
+    anterior: dict[str, Decimal] = {}
     for _ in range(data.draw(st.integers(1, 3))):
         pedidas = [data.draw(solicitudes(factura))]
         if not acreditar(factura, pedidas).problemas:
-            anterior += _nota_anterior(negocio, factura, pedidas)
+            for tarifa, iva in _nota_anterior_por_tarifa(negocio, factura, pedidas).items():
+                anterior[tarifa] = anterior.get(tarifa, Decimal("0.00")) + iva
     notas: list[NotaCredito] = []
     for _ in range(data.draw(st.integers(0, 3))):
         with contextlib.suppress(ReglasIncumplidas):
@@ -431,8 +436,14 @@ def test_notas_nuevas_tras_anteriores_nunca_acreditan_de_mas(
     ]
     if resto or pendiente:
         notas.append(negocio.nota(factura, resto + pendiente, devolucion=False))
-    nuevo = sum((_iva(n) for n in notas), Decimal("0.00"))
+    nuevo: dict[str, Decimal] = {}
+    for nota in notas:
+        for ln in nota.lineas:
+            nuevo[ln.tarifa_iva] = nuevo.get(ln.tarifa_iva, Decimal("0.00")) + (ln.iva or 0)
     assert all(ln.iva is not None and ln.iva >= 0 for n in notas for ln in n.lineas)
     # What the old notas gave cannot be taken back; the new ones give no more than is left,
-    # and exactly that once everything is credited.
-    assert nuevo == max(emitida.iva - anterior, Decimal("0.00"))
+    # and exactly that once everything is credited: per tarifa, each declared apart (an old
+    # nota that overshot one tarifa's IVA leaves another tarifa's due in full).
+    for importe in emitida.importes_por_tarifa:
+        queda = max(importe.iva - anterior.get(importe.tarifa_iva, Decimal(0)), Decimal("0.00"))
+        assert nuevo.get(importe.tarifa_iva, Decimal("0.00")) == queda, importe.tarifa_iva

@@ -34,6 +34,7 @@ from prometeo.application.operacion import (
     ExposicionMetricas,
     ServicioOperacion,
 )
+from prometeo.application.personas import AjustesWeb, RegistroUsuarios, UsuarioVista
 from prometeo.application.servicios import (
     ServicioCatalogo,
     ServicioFacturas,
@@ -58,6 +59,7 @@ from prometeo.infrastructure.db.migracion import esta_al_dia, migrar
 from prometeo.infrastructure.db.tokens import AlmacenTokens
 from prometeo.infrastructure.db.turnos import TurnoEscritura, turno_de_escritura
 from prometeo.infrastructure.db.unidad_de_trabajo import Observador, UnidadDeTrabajoSql
+from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 from prometeo.infrastructure.db.volcado_wal import VolcadoWal
 from prometeo.infrastructure.lecturas.comprobantes import (
     contar_pendientes,
@@ -155,11 +157,14 @@ __all__ = [
     "crear_reloj",
     "crear_servicios",
     "crear_token",
+    "crear_usuario",
     "crear_worker",
+    "desactivar_usuario",
     "descartar_evento_aparcado",
     "estado_sri",
     "eventos_aparcados",
     "listar_tokens",
+    "listar_usuarios",
     "metricas_de_varios_procesos",
     "reconstruir_proyecciones",
     "refrescar_metricas",
@@ -391,6 +396,9 @@ class Servicios:
     tokens: RegistroTokens
     idempotencia: RegistroIdempotencia
     operacion: ServicioOperacion
+    # The people who sign in on the web screens, and how their sessions are kept.
+    usuarios: RegistroUsuarios
+    web: AjustesWeb
     # Whether the writers of this process take turns for one write lock (SQLite) rather
     # than run concurrently: how many commands are worth running at once depends on it.
     escritores_en_turno: bool
@@ -456,7 +464,17 @@ def crear_servicios(aplicacion: Aplicacion) -> Servicios:
         tokens=AlmacenTokens(aplicacion.engine, aplicacion.settings.admin_token),
         idempotencia=RegistroIdempotenciaSql(aplicacion.engine),
         operacion=OperacionAplicacion(aplicacion),
+        usuarios=AlmacenUsuarios(aplicacion.engine, ajustes_web(aplicacion.settings)),
+        web=ajustes_web(aplicacion.settings),
         escritores_en_turno=aplicacion.engine.dialect.name == "sqlite",
+    )
+
+
+def ajustes_web(settings: Settings) -> AjustesWeb:
+    return AjustesWeb(
+        sesion_minutos=settings.sesion_minutos,
+        sesion_horas_maximas=settings.sesion_horas_maximas,
+        cookie_segura=settings.cookie_segura,
     )
 
 
@@ -663,6 +681,29 @@ def revocar_token(id_o_nombre: str, settings: Settings | None = None) -> TokenVi
             if buscado == vista.id or buscado.casefold() == vista.nombre.casefold():
                 return almacen.revocar(vista.id)
         raise NoEncontrado("un token", buscado)
+
+
+def crear_usuario(
+    nombre: str, rol: Rol | str, clave: str, settings: Settings | None = None
+) -> UsuarioVista:
+    """A person who signs in on the web screens (on a current schema); ValueError for an
+    invalid name or password, Duplicado for a name in use."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return AlmacenUsuarios(engine).crear(nombre, rol, clave)
+
+
+def listar_usuarios(settings: Settings | None = None) -> list[UsuarioVista]:
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return AlmacenUsuarios(engine).listar()
+
+
+def desactivar_usuario(nombre: str, settings: Settings | None = None) -> UsuarioVista:
+    """The user may no longer sign in; their sessions end. NoEncontrado if unknown."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return AlmacenUsuarios(engine).desactivar(nombre)
 
 
 def eventos_aparcados(

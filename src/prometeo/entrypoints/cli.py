@@ -31,6 +31,7 @@ from prometeo.entrypoints import (
     cli_seguimiento,
     cli_servidor,
     cli_sri,
+    cli_usuarios,
 )
 from prometeo.entrypoints.api.validacion import que_se_espera
 
@@ -47,6 +48,7 @@ cli_servidor.registrar(app)  # serve, demo, token
 cli_seguimiento.registrar(app)  # aparcados
 cli_sri.registrar(app)  # sri enviar
 cli_reportes.registrar(app)  # reporte
+cli_usuarios.registrar(app)  # usuario
 consola = Console()
 
 

@@ -4,7 +4,9 @@ on the Typer app in cli.py)."""
 from __future__ import annotations
 
 import gc
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,7 +26,7 @@ from prometeo.bootstrap import (
     revocar_token,
 )
 from prometeo.domain.errores import Duplicado, NoEncontrado
-from prometeo.entrypoints.demo import cargar_demo
+from prometeo.entrypoints.demo import cargar_demo, crear_usuarios_demo
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -108,21 +110,59 @@ def serve(
             aplicacion.cerrar()
 
 
-def demo() -> None:
-    """Carga datos de demostración en PROMETEO_DATABASE_URL (una sola vez)."""
+def demo(
+    claves_archivo: Annotated[
+        Path | None,
+        typer.Option(
+            "--claves-archivo",
+            dir_okay=False,
+            help="Guarda aquí (solo legible por su dueño) las contraseñas de los usuarios "
+            "de demostración, además de mostrarlas.",
+        ),
+    ] = None,
+) -> None:
+    """Carga datos de demostración en PROMETEO_DATABASE_URL (una sola vez) y crea los
+    usuarios cajero, bodeguero, contador y admin para las pantallas web."""
     aplicacion = bootstrap(Settings())
     try:
-        resumen = cargar_demo(crear_servicios(aplicacion))
+        servicios = crear_servicios(aplicacion)
+        resumen = cargar_demo(servicios)
+        claves = crear_usuarios_demo(servicios)
     finally:
         aplicacion.cerrar()
     if not resumen.cargado:
         consola.print("[yellow]Los datos de demostración ya estaban cargados.[/yellow]")
-        return
-    consola.print(
-        f"[green]Datos de demostración cargados:[/green] {resumen.sucursales} sucursales, "
-        f"{resumen.productos} productos, {resumen.clientes} clientes, "
-        f"facturas {', '.join(resumen.facturas)}."
-    )
+    else:
+        consola.print(
+            f"[green]Datos de demostración cargados:[/green] {resumen.sucursales} sucursales, "
+            f"{resumen.productos} productos, {resumen.clientes} clientes, "
+            f"facturas {', '.join(resumen.facturas)}."
+        )
+    if claves:
+        if claves_archivo is not None:
+            _guardar_claves(claves_archivo, claves)
+        consola.print("Usuarios de demostración (usuario: contraseña):", highlight=False)
+        for nombre, clave in claves.items():
+            consola.print(f"    {nombre}: {clave}", highlight=False)
+    elif claves_archivo is not None and claves_archivo.exists():
+        consola.print(
+            f"Los usuarios de demostración ya existían; sus contraseñas están en {claves_archivo}.",
+            highlight=False,
+        )
+    else:
+        consola.print("Los usuarios de demostración ya existían.")
+
+
+def _guardar_claves(archivo: Path, claves: dict[str, str]) -> None:
+    """usuario: contraseña, one a line, in a file only its owner may read."""
+    anterior = os.umask(0o077)
+    try:
+        with archivo.open("w", encoding="utf-8") as salida:
+            for nombre, clave in claves.items():
+                salida.write(f"{nombre}: {clave}\n")
+        archivo.chmod(0o600)
+    finally:
+        os.umask(anterior)
 
 
 tokens = typer.Typer(

@@ -4,10 +4,12 @@ so every rule applies and every event is stored; loading twice loads nothing."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import NAMESPACE_URL, uuid5
 
+from prometeo.application.acceso import Rol
 from prometeo.application.comandos import (
     CrearBodega,
     CrearCliente,
@@ -22,9 +24,11 @@ from prometeo.application.comandos import (
 )
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.bootstrap import Servicios
-from prometeo.domain.errores import NoEncontrado
+from prometeo.domain.errores import Duplicado, NoEncontrado
 
 USUARIO = "demo"
+# The people of the demo shop who sign in on the screens: user name = role.
+USUARIOS_DEMO = (Rol.CAJERO, Rol.BODEGUERO, Rol.CONTADOR, Rol.ADMIN)
 
 
 def id_demo(que: str) -> str:
@@ -209,3 +213,20 @@ def _facturas(servicios: Servicios, meta: Metadatos) -> list[str]:
             meta,
         )
     return numeros
+
+
+def crear_usuarios_demo(servicios: Servicios) -> dict[str, str]:
+    """A user per role, named as the role, with a random password; those that exist
+    already are left as they are. The new ones' passwords, by user name (shown once)."""
+    nuevas: dict[str, str] = {}
+    existentes = {u.nombre.casefold() for u in servicios.usuarios.listar()}
+    for rol in USUARIOS_DEMO:
+        if rol.value in existentes:
+            continue
+        clave = secrets.token_urlsafe(9)
+        try:
+            servicios.usuarios.crear(rol.value, rol, clave)
+        except Duplicado:  # created meanwhile by another demo
+            continue
+        nuevas[rol.value] = clave
+    return nuevas

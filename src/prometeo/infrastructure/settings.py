@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # The largest request body the HTTP API reads, in bytes; a larger one is refused (413)
     # before it is read whole.
     limite_cuerpo: int = Field(default=1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # The web screens' sessions: minutes idle before one ends, and the most hours one lasts.
+    sesion_minutos: int = Field(default=480, ge=1, le=7 * 24 * 60)
+    sesion_horas_maximas: int = Field(default=12, ge=1, le=24 * 30)
+    # Whether the session cookie says Secure; unset: when the request came over https.
+    cookie_segura: bool | None = None
 
     @field_validator("admin_token")
     @classmethod

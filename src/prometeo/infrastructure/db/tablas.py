@@ -288,3 +288,31 @@ arriendos = Table(
     Column("dueno", String(100), nullable=False),
     Column("hasta_ms", BigInteger, nullable=False),
 )
+
+# People who sign in on the web screens (migration 0018): only the argon2 hash of each
+# password is kept; names are unique ignoring case (`nombre_unico`, casefolded).
+usuarios = Table(
+    "usuarios",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("nombre", String(50), nullable=False),
+    Column("nombre_unico", String(50), nullable=False, unique=True),
+    Column("rol", String(20), nullable=False),
+    Column("hash_clave", String(200), nullable=False),
+    Column("activo", Boolean, nullable=False),
+    Column("creado_en", DateTime(timezone=True), nullable=False),
+)
+
+# Their sessions (migration 0018): the SHA-256 of the cookie's secret (a copy of the
+# database opens no session), the CSRF token its forms carry, and its limits: `expira_en`
+# moves with activity, `creada_en` bounds it whatever the activity.
+sesiones = Table(
+    "sesiones",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("usuario_id", String(36), ForeignKey("usuarios.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("creada_en", DateTime(timezone=True), nullable=False),
+    Column("expira_en", DateTime(timezone=True), nullable=False),
+    Column("ultima_actividad", DateTime(timezone=True), nullable=False),
+)

@@ -34,6 +34,7 @@ from prometeo.entrypoints.api.hilos import limitador_comandos
 from prometeo.entrypoints.api.idempotencia import MiddlewareIdempotencia
 from prometeo.entrypoints.api.intentos import LimitadorFallos
 from prometeo.entrypoints.api.parametros import parametros_de_consulta_validos
+from prometeo.entrypoints.web.montaje import montar_web
 
 PREFIJO = "/api/v1"
 DESCRIPCION = """
@@ -175,6 +176,8 @@ def crear_app(aplicacion: Aplicacion | None = None, *, propia: bool = False) -> 
         app.include_router(modulo.router, prefix=PREFIJO, responses=_RESPUESTAS_ERROR)
     app.include_router(rutas_salud.router)
     montar_documentacion(app)
+    # The people's screens under / (sessions, not tokens: the door above guards /api only).
+    montar_web(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -36,12 +36,24 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-# The real server process over HTTP.
-e2e: $(STAMP)
+# Debian's chromium, for the screens' browser tests (Playwright drives it; never
+# `playwright install`). Installed when missing; without root, the browser tests skip.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "Instalando chromium de Debian para las pruebas en el navegador..."
+	@if [ "$$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo -n apt-get"; fi; \
+	DEBIAN_FRONTEND=noninteractive $$apt_get install -y -q chromium \
+	|| { DEBIAN_FRONTEND=noninteractive $$apt_get update -q \
+	     && DEBIAN_FRONTEND=noninteractive $$apt_get install -y -q chromium; } \
+	|| echo "AVISO: no se pudo instalar chromium; las pruebas en el navegador se omiten"
+
+# The real server process over HTTP (and the screens in chromium).
+e2e: $(STAMP) | $(CHROMIUM)
 	$(BIN)/pytest tests/e2e
 
 # Every test, with branch coverage.
-todas: $(STAMP)
+todas: $(STAMP) | $(CHROMIUM)
 	$(BIN)/pytest --cov --cov-report=term
 
 coverage: todas
@@ -53,6 +65,8 @@ test: lint typecheck imports coverage
 # token is PROMETEO_ADMIN_TOKEN or, unset, one generated once into $(TOKEN_ADMIN).
 RUN_DATABASE_URL ?= sqlite:///./prometeo.db
 TOKEN_ADMIN      := .prometeo-admin-token
+# The demo users' passwords (cajero, bodeguero, contador, admin), readable by the owner only.
+CLAVES_DEMO      := .prometeo-demo-usuarios
 # Without PROMETEO_FIRMA_ARCHIVO the demo signs with a TEST certificate made on first run.
 FIRMA_DEMO       := .prometeo-demo-firma.p12
 FIRMA_DEMO_CLAVE := .prometeo-demo-firma.clave
@@ -63,7 +77,7 @@ run: $(STAMP)
 	@set -e; \
 	export PROMETEO_DATABASE_URL='$(RUN_DATABASE_URL)'; \
 	$(BIN)/prometeo db upgrade; \
-	$(BIN)/prometeo demo; \
+	$(BIN)/prometeo demo --claves-archivo $(CLAVES_DEMO); \
 	if [ -z "$$PROMETEO_SRI_URL" ]; then \
 		$(BIN)/prometeo sri simulador --port $(SIMULADOR_PUERTO) > .prometeo-simulador.log 2>&1 & \
 		simulador=$$!; trap 'kill $$simulador 2>/dev/null' EXIT INT TERM; \
@@ -87,6 +101,12 @@ run: $(STAMP)
 	echo "  Token de administrador $$origen:"; \
 	echo "    $$PROMETEO_ADMIN_TOKEN"; \
 	echo "  Documentación interactiva: http://127.0.0.1:8000/docs"; \
+	echo ""; \
+	echo "  Pantallas para las personas: http://127.0.0.1:8000/ingresar"; \
+	if [ -s $(CLAVES_DEMO) ]; then \
+		echo "  Usuarios (usuario: contraseña, guardados en $(CLAVES_DEMO)):"; \
+		sed 's/^/    /' $(CLAVES_DEMO); \
+	fi; \
 	echo "  Ejemplo: curl -H \"Authorization: Bearer $$PROMETEO_ADMIN_TOKEN\" http://127.0.0.1:8000/api/v1/productos"; \
 	echo ""; \
 	$(BIN)/prometeo serve --host 127.0.0.1 --port 8000

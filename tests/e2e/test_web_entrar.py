@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from navegador import capturar, chromium, violaciones_graves
@@ -182,7 +181,3 @@ def test_la_api_sigue_igual(contexto: BrowserContext, web: Servidor) -> None:
     assert contexto.request.get("/api/v1/productos").status == 401
     with web.cliente() as cliente:
         assert cliente.get("/api/v1/productos").status_code == 200
-
-
-def test_capturas_en_su_carpeta() -> None:
-    assert (Path(__file__).parent / "capturas").is_dir()

@@ -146,6 +146,9 @@ def test_un_cajero_no_abre_ajustes(pagina: Page) -> None:
     capturar(pagina, "ajustes-prohibido-cajero")
     sin_violaciones(pagina)
     assert pagina.goto("/caja").status == 200  # type: ignore[union-attr]
+    expect(pagina.get_by_role("status")).to_have_text("Esta pantalla está en construcción.")
+    capturar(pagina, "caja-en-construccion")
+    sin_violaciones(pagina)
 
 
 def test_post_sin_csrf_se_rechaza(pagina: Page, contexto: BrowserContext) -> None:

@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from prometeo.entrypoints.web import rutas_areas, rutas_ingreso
 from prometeo.entrypoints.web.bloqueo import BloqueoIngresos
+from prometeo.entrypoints.web.escrituras import EscrituraNoRepetible
 from prometeo.entrypoints.web.formularios import CsrfNoValido
 from prometeo.entrypoints.web.paginas import CARPETA, pagina
 from prometeo.entrypoints.web.sesiones import RolNoPermitido, SinSesion, sesion_de
@@ -35,6 +36,7 @@ def montar_web(app: FastAPI) -> None:
     app.add_exception_handler(SinSesion, _sin_sesion)
     app.add_exception_handler(RolNoPermitido, _rol_no_permitido)
     app.add_exception_handler(CsrfNoValido, _csrf_no_valido)
+    app.add_exception_handler(EscrituraNoRepetible, _escritura_no_repetible)
 
 
 async def _sin_sesion(request: Request, error: Exception) -> Response:
@@ -72,4 +74,16 @@ async def _csrf_no_valido(request: Request, _: Exception) -> Response:
             "El formulario no trae la marca de seguridad de su sesión (quizá la página "
             "estaba abierta desde antes de ingresar). Vuelva a la página y envíelo otra vez."
         ),
+    )
+
+
+async def _escritura_no_repetible(request: Request, error: Exception) -> Response:
+    assert isinstance(error, EscrituraNoRepetible)
+    return pagina(
+        request,
+        "error.html",
+        await sesion_de(request),
+        estado=error.estado,
+        titulo="Operación ya enviada",
+        mensaje=error.mensaje,
     )

@@ -122,6 +122,7 @@ def test_clave_incorrecta(pagina: Page, contexto: BrowserContext, web: Servidor)
     sin_violaciones(pagina)
     pagina.goto("/caja")
     expect(pagina).to_have_url(f"{web.base}/ingresar?siguiente=%2Fcaja")
+    expect(pagina.get_by_role("button", name="Ingresar")).to_be_visible()
 
 
 def test_pausa_tras_fallos_repetidos(pagina: Page) -> None:
@@ -177,6 +178,12 @@ def test_salir_termina_la_sesion(pagina: Page, contexto: BrowserContext, web: Se
     contexto.add_cookies([{**cookie}])  # type: ignore[list-item]
     pagina.goto("/bodega")
     expect(pagina).to_have_url(f"{web.base}/ingresar?siguiente=%2Fbodega")
+    # Signing in again leads to the screen that was asked for.
+    pagina.get_by_label("Usuario").fill("bodeguero")
+    pagina.get_by_label("Contraseña").fill(CLAVES["bodeguero"])
+    pagina.get_by_role("button", name="Ingresar").click()
+    expect(pagina).to_have_url(f"{web.base}/bodega")
+    expect(pagina.get_by_role("heading", level=1)).to_have_text("Bodega")
 
 
 def test_la_api_sigue_igual(contexto: BrowserContext, web: Servidor) -> None:

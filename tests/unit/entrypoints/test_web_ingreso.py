@@ -18,6 +18,7 @@ from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.entrypoints.web import formularios
 from prometeo.entrypoints.web.bloqueo import FALLOS_POR_USUARIO
+from prometeo.entrypoints.web.rutas_ingreso import destino_seguro
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 
 CLAVE = "clave-de-prueba-1"
@@ -178,3 +179,32 @@ def test_clave_de_idempotencia_de_un_formulario() -> None:
     assert formularios.clave_idempotencia(Pedido(), {"idempotencia": clave}) == clave  # type: ignore[arg-type]
     assert formularios.clave_idempotencia(Pedido(), {}) is None  # type: ignore[arg-type]
     assert formularios.clave_idempotencia(Pedido(), {"idempotencia": "ñ"}) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("siguiente", "destino"),
+    [
+        ("/caja?x=1", "/caja?x=1"),
+        ("//otro.example/robo", "/inicio"),
+        ("/\\otro.example", "/inicio"),
+        ("https://otro.example/", "/inicio"),
+        ("", "/inicio"),
+        (None, "/inicio"),
+    ],
+)
+def test_tras_ingresar_solo_se_va_a_este_sitio(siguiente: str | None, destino: str) -> None:
+    assert destino_seguro(siguiente) == destino
+
+
+def test_ingresar_lleva_a_la_pantalla_pedida(web: TestClient) -> None:
+    assert web.get("/bodega").headers["location"] == "/ingresar?siguiente=%2Fbodega"
+    pagina = web.get("/ingresar", params={"siguiente": "/bodega", "otro": "se ignora"})
+    assert pagina.status_code == 200
+    assert 'name="siguiente" value="/bodega"' in pagina.text
+    datos = {
+        "csrf": csrf_de(pagina),
+        "usuario": "bodeguero",
+        "clave": CLAVE,
+        "siguiente": "/bodega",
+    }
+    assert web.post("/ingresar", data=datos).headers["location"] == "/bodega"

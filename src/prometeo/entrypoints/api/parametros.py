@@ -95,10 +95,17 @@ async def parametros_de_consulta_validos(request: Request) -> None:
     """Query parameters are taken as declared: an unknown one (a typo such as `?producto=`
     would otherwise list everything) or one given twice (taking either value would answer
     a question nobody asked) is refused. A coroutine, so that FastAPI does not hand it to
-    the thread pool on every request."""
+    the thread pool on every request.
+
+    Only the routes of the contract (those in the OpenAPI document) are held to it: the
+    screens (and /docs) read the parameters they know and ignore the rest, as a page
+    opened in a browser should."""
     if not request.scope.get("query_string"):
         return
-    admitidos = _admitidos(request.scope.get("route"))
+    ruta = request.scope.get("route")
+    if not getattr(ruta, "include_in_schema", True):
+        return
+    admitidos = _admitidos(ruta)
     errores = [
         {"type": "parametro_desconocido", "loc": ("query", clave), "msg": "", "input": None}
         for clave in sorted(set(request.query_params) - admitidos)

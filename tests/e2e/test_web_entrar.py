@@ -85,11 +85,17 @@ def sin_violaciones(pagina: Page) -> None:
 
 
 def test_la_pagina_de_ingreso(pagina: Page, web: Servidor) -> None:
+    # Console errors: a file not found, or anything the Content-Security-Policy blocked.
+    errores: list[str] = []
+    pagina.on("console", lambda m: errores.append(m.text) if m.type == "error" else None)
     pagina.goto("/")
     expect(pagina).to_have_url(f"{web.base}/ingresar")
     expect(pagina.locator("html")).to_have_attribute("lang", "es-EC")
     expect(pagina.get_by_label("Usuario")).to_be_focused()
     expect(pagina.get_by_label("Contraseña")).to_have_attribute("type", "password")
+    # htmx, served from this server, loaded and running (nothing from a CDN).
+    assert pagina.evaluate("window.htmx && htmx.version") == "2.0.11"
+    assert errores == []
     capturar(pagina, "ingresar")
     sin_violaciones(pagina)
 

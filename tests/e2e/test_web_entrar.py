@@ -156,6 +156,10 @@ def test_un_cajero_no_abre_ajustes(pagina: Page) -> None:
     expect(pagina.get_by_role("status")).to_have_text("Esta pantalla está en construcción.")
     capturar(pagina, "caja-en-construccion")
     sin_violaciones(pagina)
+    assert pagina.goto("/no-existe").status == 404  # type: ignore[union-attr]
+    expect(pagina.get_by_role("heading", level=1)).to_have_text("No existe esta página")
+    capturar(pagina, "no-existe")
+    sin_violaciones(pagina)
 
 
 def test_post_sin_csrf_se_rechaza(pagina: Page, contexto: BrowserContext) -> None:

@@ -208,3 +208,15 @@ def test_ingresar_lleva_a_la_pantalla_pedida(web: TestClient) -> None:
         "siguiente": "/bodega",
     }
     assert web.post("/ingresar", data=datos).headers["location"] == "/bodega"
+
+
+def test_una_pagina_que_no_existe_es_una_pagina(web: TestClient) -> None:
+    navegador = {"Accept": "text/html,application/xhtml+xml"}
+    respuesta = web.get("/no-existe", headers=navegador)
+    assert respuesta.status_code == 404
+    assert 'role="alert"' in respuesta.text
+    assert "No existe esta página" in respuesta.text
+    # Programs, and everything under /api, keep the API's problem+json.
+    assert web.get("/no-existe").headers["content-type"] == "application/problem+json"
+    api = web.get("/api/v1/no-existe", headers={**navegador, "Authorization": "Bearer x"})
+    assert api.headers["content-type"] == "application/problem+json"

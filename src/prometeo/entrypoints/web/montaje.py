@@ -4,10 +4,12 @@ form without its CSRF token."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
@@ -37,6 +39,36 @@ def montar_web(app: FastAPI) -> None:
     app.add_exception_handler(RolNoPermitido, _rol_no_permitido)
     app.add_exception_handler(CsrfNoValido, _csrf_no_valido)
     app.add_exception_handler(EscrituraNoRepetible, _escritura_no_repetible)
+    # A page that does not exist, asked for by a browser outside /api, is a page too (the
+    # API's answers, problem+json, stay as they are).
+    del_api = app.exception_handlers[HTTPException]
+    app.add_exception_handler(HTTPException, _http_para_personas(del_api))
+
+
+Manejador = Callable[[Request, Exception], Response | Awaitable[Response]]
+
+_TITULOS = {404: "No existe esta página", 405: "No se puede hacer esto aquí"}
+
+
+def _http_para_personas(del_api: Manejador) -> Manejador:
+    async def manejar(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        para_personas = not request.url.path.startswith("/api") and "text/html" in (
+            request.headers.get("accept", "")
+        )
+        if not para_personas or error.status_code not in _TITULOS:
+            respuesta = del_api(request, error)
+            return respuesta if isinstance(respuesta, Response) else await respuesta
+        return pagina(
+            request,
+            "error.html",
+            await sesion_de(request),
+            estado=error.status_code,
+            titulo=_TITULOS[error.status_code],
+            mensaje="Revise la dirección, o vuelva al inicio y elija desde el menú.",
+        )
+
+    return manejar
 
 
 async def _sin_sesion(request: Request, error: Exception) -> Response:

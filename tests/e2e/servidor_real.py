@@ -56,6 +56,22 @@ def ejecutar(
     )
 
 
+def crear_usuario(url: str, nombre: str, rol: str, clave: str) -> None:
+    """`prometeo usuario crear` on the database at `url`, the password typed on stdin
+    (and never echoed)."""
+    creado = subprocess.run(
+        [*comando_prometeo(), "usuario", "crear", nombre, "--rol", rol],
+        input=clave + "\n",
+        env=entorno(url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert creado.returncode == 0, creado.stderr
+    assert clave not in creado.stdout + creado.stderr
+
+
 def puerto_libre() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

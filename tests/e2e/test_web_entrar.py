@@ -6,13 +6,12 @@ axe-core finds nothing serious on any page; every page is captured (capturas/)."
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 from navegador import capturar, chromium, violaciones_graves
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from servidor_real import Servidor, comando_prometeo, entorno, servidor
+from servidor_real import Servidor, crear_usuario, servidor
 
 from prometeo.entrypoints.web.bloqueo import FALLOS_POR_USUARIO
 
@@ -37,17 +36,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servidor]:
     carpeta = tmp_path_factory.mktemp("web")
     url = f"sqlite:///{carpeta / 'web.db'}"
     for nombre, clave in CLAVES.items():
-        creado = subprocess.run(
-            [*comando_prometeo(), "usuario", "crear", nombre, "--rol", ROLES.get(nombre, nombre)],
-            input=clave + "\n",
-            env=entorno(url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert creado.returncode == 0, creado.stderr
-        assert clave not in creado.stdout + creado.stderr
+        crear_usuario(url, nombre, ROLES.get(nombre, nombre), clave)
     with servidor(url, carpeta, PROMETEO_SRI_ENVIO="apagado") as activo:
         yield activo
 

@@ -46,7 +46,8 @@ def rango_invertido(desde: date, hasta: date) -> ReglasIncumplidas:
     )
 
 
-def _todas(pagina: Callable[[int, int], list[T]]) -> Iterator[T]:
+def todas(pagina: Callable[[int, int], list[T]]) -> Iterator[T]:
+    """Every item of a paged read, `pagina(limite, desplazamiento)`, page after page."""
     desplazamiento = 0
     while True:
         items = pagina(_PAGINA, desplazamiento)
@@ -73,6 +74,10 @@ class ServicioReportes:
             raise rango_invertido(filtro.desde, filtro.hasta)
         if filtro.sucursal_id is not None:
             self._catalogo.sucursal(filtro.sucursal_id)
+
+    def hoy(self) -> date:
+        """The business's today, by the clock every report reads."""
+        return self._reloj.hoy()
 
     def ventas_por_tarifa(self, filtro: FiltroReporte) -> list[VentaPorTarifa]:
         self._revisar(filtro)
@@ -140,11 +145,11 @@ class ServicioReportes:
         if nombre == "ventas-por-producto":
             self._revisar(filtro)
             c = self._consultas
-            return _tabla_productos(_todas(lambda n, d: c.ventas_por_producto(filtro, n, d)))
+            return _tabla_productos(todas(lambda n, d: c.ventas_por_producto(filtro, n, d)))
         if nombre == "ventas-diarias":
             self._revisar(filtro)
             c = self._consultas
-            return _tabla_diarias(_todas(lambda n, d: c.ventas_diarias(filtro, n, d)))
+            return _tabla_diarias(todas(lambda n, d: c.ventas_diarias(filtro, n, d)))
         if nombre == "cliente":
             if cliente_id is None:
                 raise ReglasIncumplidas(
@@ -166,7 +171,7 @@ class ServicioReportes:
     def _tabla_cliente(self, cliente_id: str, filtro: FiltroReporte) -> TablaReporte:
         primera = self.cliente(cliente_id, filtro, _PAGINA, 0)
         c = self._consultas
-        documentos = _todas(lambda n, d: c.documentos_de_cliente(cliente_id, filtro, n, d))
+        documentos = todas(lambda n, d: c.documentos_de_cliente(cliente_id, filtro, n, d))
         return TablaReporte(
             f"Compras y créditos de {primera.cliente.razon_social}",
             (
@@ -186,7 +191,7 @@ class ServicioReportes:
     ) -> TablaReporte:
         primera = self.valoracion_stock(fecha, bodega_id, sucursal_id, 1, 0)
         c = self._consultas
-        items = _todas(lambda n, d: c.valoracion_stock(primera.fecha, bodega_id, sucursal_id, n, d))
+        items = todas(lambda n, d: c.valoracion_stock(primera.fecha, bodega_id, sucursal_id, n, d))
         filas: list[tuple[Celda, ...]] = [
             (
                 v.bodega_codigo,

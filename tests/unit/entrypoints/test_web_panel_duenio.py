@@ -20,7 +20,10 @@ from prometeo.bootstrap import Aplicacion
 from prometeo.entrypoints.web.formato import dinero
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 
-_FILA = re.compile(r"<tr><th scope=\"row\">([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>")
+_FILA = re.compile(
+    r'<tr><th scope="row">(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</th>((?:<td[^>]*>[^<]*</td>)+)</tr>'
+)
+_RIDE = re.compile(r'<a href="(/dueno/ride/[^"]+)">')
 _CELDA = re.compile(r"<td[^>]*>([^<]*)</td>")
 
 
@@ -104,6 +107,18 @@ def test_los_comprobantes_por_estado_son_los_del_api(ventas: TiendaHttp, web: Te
         f"{tipos[c['tipo']]} {c['numero']}" for c in todos if c["sri"]["estado"] != "AUTORIZADO"
     }
     assert len(pendientes) == 3  # two facturas and the nota share a series' first number
+    # Each opens its RIDE under the session; a cajero may not, nor does a made-up type.
+    enlaces = _RIDE.findall(html)
+    assert len(enlaces) == 3
+    for enlace in enlaces:
+        pdf = web.get(enlace)
+        assert pdf.status_code == 200, pdf.text
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF")
+    assert web.get("/dueno/ride/07/x").status_code == 404
+    ingresar(web, "cajero")
+    assert web.get(enlaces[0]).status_code == 403
+    ingresar(web, "admin")
     # Another month: no sales, every count zero, yet the pending list stays (any date).
     otro = web.get("/dueno", params={"mes": "2026-10"}).text
     assert "Sin ventas en este período." in otro

@@ -8,9 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from prometeo.application.consultas import SriVista
-from prometeo.application.sri import ComprobanteSinFirmar, NoAutorizado
-from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
+from prometeo.application.sri import NoAutorizado
 from prometeo.entrypoints.api.esquemas.comprobantes import (
     ComprobanteRespuesta,
     CorreccionEntrada,
@@ -21,27 +19,17 @@ from prometeo.entrypoints.api.esquemas.facturas import FacturaRespuesta
 from prometeo.entrypoints.api.esquemas.notas_credito import NotaCreditoRespuesta
 from prometeo.entrypoints.api.parametros import PAGINADA, Desplazamiento, IdRuta, Limite
 from prometeo.entrypoints.api.seguridad import Contexto, Correccion, Lectura
+from prometeo.entrypoints.ride import FACTURA as _FACTURA
+from prometeo.entrypoints.ride import NOTA as _NOTA
+from prometeo.entrypoints.ride import ride as ride_pdf
+from prometeo.entrypoints.ride import sri_de
 
 router = APIRouter(tags=["comprobantes electrónicos"])
 
-_FACTURA, _NOTA = TipoComprobante.FACTURA.value, TipoComprobante.NOTA_CREDITO.value
 _RUTAS = {_FACTURA: "/facturas", _NOTA: "/notas-credito"}
 _RESPUESTAS = {_FACTURA: FacturaRespuesta, _NOTA: NotaCreditoRespuesta}
 _XML = {200: {"content": {"application/xml": {}}, "description": "El comprobante firmado."}}
 _PDF = {200: {"content": {"application/pdf": {}}, "description": "El RIDE."}}
-
-
-def _sri(ctx: Contexto, tipo: str, documento_id: str) -> SriVista:
-    consultas = ctx.servicios.consultas
-    if tipo == _FACTURA:
-        vista = consultas.factura(documento_id)
-        sri, numero = vista.sri, vista.numero
-    else:
-        nota = consultas.nota_credito(documento_id)
-        sri, numero = nota.sri, nota.numero
-    if sri is None:
-        raise ComprobanteSinFirmar(numero)
-    return sri
 
 
 def _xml(ctx: Contexto, tipo: str, documento_id: str) -> Response:
@@ -49,28 +37,8 @@ def _xml(ctx: Contexto, tipo: str, documento_id: str) -> Response:
     return Response(contenido, media_type="application/xml")
 
 
-def _ride(ctx: Contexto, tipo: str, documento_id: str) -> Response:
-    sri = _sri(ctx, tipo, documento_id)
-    comprobantes = ctx.servicios.comprobantes
-    try:
-        xml = ctx.servicios.consultas.xml_firmado(tipo, documento_id)
-    except ComprobanteSinFirmar:
-        xml = comprobantes.xml_sin_firmar(tipo, documento_id)
-    pdf = comprobantes.ride(
-        xml,
-        estado=sri.estado,
-        numero_autorizacion=sri.numero_autorizacion,
-        fecha_autorizacion=sri.fecha_autorizacion,
-    )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{sri.clave_acceso}.pdf"'},
-    )
-
-
 def _autorizacion(ctx: Contexto, tipo: str, documento_id: str) -> Response:
-    sri = _sri(ctx, tipo, documento_id)
+    sri = sri_de(ctx.servicios, tipo, documento_id)
     autorizacion = ctx.servicios.consultas.autorizacion_sri(tipo, documento_id)
     if autorizacion is None:
         raise NoAutorizado(sri.clave_acceso, sri.estado)
@@ -113,7 +81,7 @@ def _registrar(tipo: str, nombre: str) -> None:
         name=f"ride_{tipo}",
     )
     def ride(documento_id: IdRuta, ctx: Lectura) -> Response:
-        return _ride(ctx, tipo, documento_id)
+        return ride_pdf(ctx.servicios, tipo, documento_id)
 
     @router.get(
         f"{ruta}/{{documento_id}}/autorizacion.xml",

@@ -63,6 +63,7 @@ class Pendiente:
     fecha: str
     estado: str
     mensaje: str
+    ride: str  # where its RIDE opens under the session
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ def _pendiente(vista: ComprobanteVista) -> Pendiente:
         fecha(vista.fecha_emision),
         vista.sri.estado,
         ultimo,
+        f"/dueno/ride/{vista.tipo}/{vista.id}",
     )
 
 

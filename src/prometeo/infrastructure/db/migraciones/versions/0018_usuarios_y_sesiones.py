@@ -47,6 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_sesiones_usuario_id", table_name="sesiones")
+    # The table takes its index with it: MariaDB refuses to drop alone an index that its
+    # foreign key to usuarios needs.
     op.drop_table("sesiones")
     op.drop_table("usuarios")

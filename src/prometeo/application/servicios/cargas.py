@@ -4,9 +4,8 @@ that a caller-chosen id is still free."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from prometeo.application.unidad_de_trabajo import UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura
@@ -60,12 +59,14 @@ def inventarios(
     return {p: uow.inventarios.obtener(p, bodega_id) for p in sorted(set(productos))}
 
 
-def inactivo(uow: UnidadDeTrabajo, factura: Factura) -> CatalogoInactivo:
-    """What of a factura's catalog (its products, punto, bodega and their sucursal) has
-    been deactivated."""
+def inactivo(
+    uow: UnidadDeTrabajo, factura: Factura, productos: Mapping[str, Producto]
+) -> CatalogoInactivo:
+    """What of a factura's catalog (its `productos`, as `productos_de` reads them, its
+    punto, bodega and their sucursal) has been deactivated."""
     punto = uow.catalogo.punto_emision(factura.punto_emision_id)
     return CatalogoInactivo.de_venta(
-        (uow.catalogo.producto(p) for p in sorted({ln.producto_id for ln in factura.lineas})),
+        productos.values(),
         punto,
         uow.catalogo.bodega(factura.bodega_id),
         uow.catalogo.sucursal(punto.sucursal_id),
@@ -73,12 +74,9 @@ def inactivo(uow: UnidadDeTrabajo, factura: Factura) -> CatalogoInactivo:
 
 
 def productos_de(uow: UnidadDeTrabajo, factura: Factura) -> dict[str, Producto]:
-    """The factura's products as the catalog has them now."""
+    """The factura's products as the catalog has them now (read once per emission: the
+    activity rule, the tarifas and the minimums all take them from here)."""
     return {p: uow.catalogo.producto(p) for p in sorted({ln.producto_id for ln in factura.lineas})}
-
-
-def stock_minimo(uow: UnidadDeTrabajo, productos: Iterable[str]) -> dict[str, Decimal]:
-    return {p: uow.catalogo.producto(p).stock_minimo for p in sorted(set(productos))}
 
 
 def exigir_id_libre(obtener: Callable[[str], object], id: str, regla: str, que: str) -> None:

@@ -62,13 +62,14 @@ class ServicioFacturas(OperacionesBorrador):
             productos = [ln.producto_id for ln in factura.lineas]
             inventarios = cargas.inventarios(uow, productos, factura.bodega_id)
             vendibles, vencidas = existencias(inventarios, factura.fecha_emision)
+            catalogo = cargas.productos_de(uow, factura)
             contexto = ContextoEmisionFactura(
                 factura,
                 self._reloj.hoy(),
                 vendibles,
                 codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
-                inactivo=cargas.inactivo(uow, factura),
-                productos=cargas.productos_de(uow, factura),
+                inactivo=cargas.inactivo(uow, factura, catalogo),
+                productos=catalogo,
                 vencidas=vencidas,
             )
             errores = rebajas + reglas_emision_factura().incumplidas(contexto)
@@ -115,6 +116,7 @@ class ServicioFacturas(OperacionesBorrador):
         self, uow: UnidadDeTrabajo, factura: Factura, *, borrador_guardado: bool = False
     ) -> None:
         productos = [ln.producto_id for ln in factura.lineas]
+        catalogo = cargas.productos_de(uow, factura)
         numeracion = cargas.numeracion(uow, factura.punto_emision_id, TipoComprobante.FACTURA)
         emitir_factura(
             factura,
@@ -126,9 +128,9 @@ class ServicioFacturas(OperacionesBorrador):
             direccion_establecimiento=numeracion.direccion_establecimiento,
             secuencial_inicial=numeracion.secuencial_inicial,
             reloj=self._reloj,
-            stock_minimo=cargas.stock_minimo(uow, productos),
+            stock_minimo={p: producto.stock_minimo for p, producto in catalogo.items()},
             codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
             borrador_guardado=borrador_guardado,
-            inactivo=cargas.inactivo(uow, factura),
-            productos=cargas.productos_de(uow, factura),
+            inactivo=cargas.inactivo(uow, factura, catalogo),
+            productos=catalogo,
         )

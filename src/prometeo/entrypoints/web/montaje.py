@@ -13,7 +13,15 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from prometeo.entrypoints.web import rutas_areas, rutas_duenio, rutas_ingreso
+from prometeo.entrypoints.web import (
+    rutas_ajustes,
+    rutas_areas,
+    rutas_bodega,
+    rutas_caja,
+    rutas_devoluciones,
+    rutas_duenio,
+    rutas_ingreso,
+)
 from prometeo.entrypoints.web.bloqueo import BloqueoIngresos
 from prometeo.entrypoints.web.escrituras import EscrituraNoRepetible
 from prometeo.entrypoints.web.formularios import CsrfNoValido
@@ -33,8 +41,13 @@ class EstadoWeb:
 def montar_web(app: FastAPI) -> None:
     app.state.web = EstadoWeb()
     app.include_router(rutas_ingreso.router)
-    app.include_router(rutas_areas.router)
+    app.include_router(rutas_caja.router)
+    app.include_router(rutas_devoluciones.router)
+    app.include_router(rutas_bodega.router)
     app.include_router(rutas_duenio.router)
+    app.include_router(rutas_ajustes.router)
+    # Last: an area whose own router does not answer its path yet says it is being built.
+    app.include_router(rutas_areas.router)
     app.mount(ESTATICOS, StaticFiles(directory=CARPETA / "estaticos"), name="estaticos")
     app.add_exception_handler(SinSesion, _sin_sesion)
     app.add_exception_handler(RolNoPermitido, _rol_no_permitido)

@@ -50,6 +50,12 @@ class Area:
 AREAS = (
     Area("/inicio", "Inicio", TODOS, "Su resumen del día."),
     Area("/caja", "Caja", CAJA, "Vender: escanear productos y emitir facturas."),
+    Area(
+        "/devoluciones",
+        "Devoluciones",
+        CAJA,
+        "Notas de crédito: devolver o rebajar lo de una factura.",
+    ),
     Area("/bodega", "Bodega", BODEGA, "Ingresos, transferencias, stock y kardex."),
     Area("/dueno", "Dueño", DUENO, "Ventas del día y del mes, IVA y estado en el SRI."),
     Area("/ajustes", "Ajustes", AJUSTES, "Emisor, sucursales, puntos, bodegas y usuarios."),

@@ -45,5 +45,5 @@ def _area(ruta: str) -> None:
     router.add_api_route(ruta, en_construccion, methods=["GET"], name=ruta.strip("/"))
 
 
-for _ruta in ("/caja", "/bodega", "/ajustes"):
+for _ruta in ("/caja", "/devoluciones", "/bodega", "/ajustes"):
     _area(_ruta)

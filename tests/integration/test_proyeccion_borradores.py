@@ -12,6 +12,7 @@ from apoyo_proyecciones import CLIENTE, abrir, sembrar, volcar
 from bases_de_datos import todos_los_backends
 from prometeo.application.comandos import (
     AgregarLinea,
+    CambiarLinea,
     CrearFactura,
     DescartarBorrador,
     DescuentoGlobalCmd,
@@ -19,8 +20,10 @@ from prometeo.application.comandos import (
     LineaFacturaCmd,
     ModificarBorrador,
     PagoCmd,
+    ProductoEscaneado,
     QuitarLinea,
     RegistrarIngreso,
+    SumarAlBorrador,
 )
 from prometeo.bootstrap import Aplicacion
 from prometeo.infrastructure.proyecciones import reconstruir
@@ -62,6 +65,9 @@ def _borradores(aplicacion: Aplicacion) -> None:
     fac.quitar_linea(QuitarLinea("D2", 1))
     fac.emitir_factura(EmitirFactura("D2", pagos=(PagoCmd("16", "11.50"),)))
     fac.agregar_linea(AgregarLinea("D3", "TE", 1))
+    # Scanned at the till: PAN onto its line (LineaCambiada), then its line corrected.
+    fac.sumar_al_borrador(SumarAlBorrador((ProductoEscaneado("PAN", 3),), factura_id="D3"))
+    fac.cambiar_linea(CambiarLinea("D3", 2, 2, descuento="1.00"))
     fac.descartar_borrador(DescartarBorrador("D3"))
 
 
@@ -86,6 +92,13 @@ def test_los_borradores_reconstruidos_desde_el_historial_son_los_mismos(url_base
         assert [(p.forma_pago, p.total) for p in d2.pagos] == [("16", Decimal("11.50"))]
         d3 = aplicacion.consultas.factura("D3")
         assert (d3.estado, d3.numero, len(d3.lineas)) == ("DESCARTADA", None, 3)
+        assert [(ln.producto_id, ln.cantidad, ln.descuento) for ln in d3.lineas] == [
+            ("PAN", Decimal(5), Decimal(0)),
+            ("CAFE", Decimal(2), Decimal("1.00")),
+            ("TE", Decimal(1), Decimal(0)),
+        ]
+        # PAN 5 × 1.50, CAFE 2 × 10.00 − 1.00, TE round2(2.333333).
+        assert d3.totales.subtotal_sin_impuestos == Decimal("28.83")
         borradores = aplicacion.consultas.facturas(estado="BORRADOR")
         assert [f.id for f in borradores] == ["D1"]
 

@@ -203,6 +203,7 @@ class QuitarLinea:
 
     factura_id: str
     numero_linea: int
+    version_esperada: int | None = None  # as in ModificarBorrador
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,44 @@ class ModificarBorrador:
     pagos: tuple[PagoCmd, ...] | None = None
     propina: Numero | None = None
     rebajas_autorizadas: bool = True
+    # The draft's version the caller saw (None: whatever it is now): another tab's or
+    # device's change in between refuses this one (BorradorSinCambiosAjenos).
+    version_esperada: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CambiarLinea:
+    """Give a line of a factura in BORRADOR another quantity and line discount (None: no
+    discount); it keeps its number, product, price and tarifa."""
+
+    factura_id: str
+    numero_linea: int
+    cantidad: Numero
+    descuento: Numero | None = None
+    rebajas_autorizadas: bool = True
+    version_esperada: int | None = None  # as in ModificarBorrador
+
+
+@dataclass(frozen=True, slots=True)
+class ProductoEscaneado:
+    """A product read at the till (by code, barcode or name) and how many of it."""
+
+    producto_id: str
+    cantidad: Numero
+
+
+@dataclass(frozen=True, slots=True)
+class SumarAlBorrador:
+    """Products scanned at the till, in the order read: each adds its quantity to the
+    draft's line of that product sold at list price without discount, or opens a new
+    line. Without `factura_id`, a new draft of `punto_emision_id` and `bodega_id` is
+    created for them (consumidor final, today) in the same transaction."""
+
+    productos: tuple[ProductoEscaneado, ...]
+    factura_id: str | None = None
+    punto_emision_id: str = ""
+    bodega_id: str = ""
+    version_esperada: int | None = None  # as in ModificarBorrador
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +264,7 @@ class DescartarBorrador:
     """Throw a factura in BORRADOR away: it never gets a number."""
 
     factura_id: str
+    version_esperada: int | None = None  # as in ModificarBorrador
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +273,9 @@ class EmitirFactura:
 
     factura_id: str
     pagos: tuple[PagoCmd, ...] | None = None
+    # The draft's version the caller saw (None: whatever it is now): another tab's or
+    # device's change in between refuses this one (BorradorSinCambiosAjenos).
+    version_esperada: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.errores import ReglaIncumplida
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.services.totales import Totales
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +89,18 @@ class Previsualizacion:
 
     documento: DocumentoRegistrado
     errores: tuple[ReglaIncumplida, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BorradorRevisado:
+    """A stored factura as its own events say it is now (not a read model that may run
+    behind), with its version and totals and, while a draft, every rule that would stop
+    its emission today: what the till shows after each change."""
+
+    factura: Factura
+    totales: Totales
+    errores: tuple[ReglaIncumplida, ...]
+
+    @property
+    def version(self) -> int:
+        return self.factura.version

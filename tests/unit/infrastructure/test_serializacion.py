@@ -60,6 +60,7 @@ CONOCIDOS = {
     "CreditoAplicado",
     "FacturaAnulada",
     "LineaEliminada",
+    "LineaCambiada",
     "ClienteAsignado",
     "PagosDefinidos",
     "PropinaDefinida",

@@ -11,11 +11,13 @@ from functools import partial
 from prometeo.application.comandos import (
     AgregarLinea,
     AplicarDescuento,
+    CambiarLinea,
     CrearFactura,
     DescartarBorrador,
     DescuentoGlobalCmd,
     ModificarBorrador,
     QuitarLinea,
+    SumarAlBorrador,
 )
 from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
 from prometeo.application.servicios.conversiones import (
@@ -27,6 +29,7 @@ from prometeo.application.servicios.conversiones import (
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura, NuevaLinea
 from prometeo.domain.errores import (
+    OperacionNoPermitida,
     ReglaIncumplida,
     ReglasIncumplidas,
     RevisionDeReglas,
@@ -76,7 +79,7 @@ class OperacionesBorrador(ServicioAplicacion):
         """Take a line off a draft; the lines after it move up one number."""
 
         def operacion(uow: UnidadDeTrabajo) -> None:
-            factura = uow.facturas.obtener(cmd.factura_id)
+            factura = borrador_en_version(uow, cmd.factura_id, cmd.version_esperada)
             factura.eliminar_linea(cmd.numero_linea)
             exigir_borrador_valido(factura)
 
@@ -103,7 +106,7 @@ class OperacionesBorrador(ServicioAplicacion):
         propina = dinero_opcional(cmd.propina)
 
         def operacion(uow: UnidadDeTrabajo) -> None:
-            factura = uow.facturas.obtener(cmd.factura_id)
+            factura = borrador_en_version(uow, cmd.factura_id, cmd.version_esperada)
             factura.exigir_borrador()  # also when nothing is named
             if cmd.cambiar_cliente:
                 cliente = None if cmd.cliente_id is None else uow.catalogo.cliente(cmd.cliente_id)
@@ -127,13 +130,58 @@ class OperacionesBorrador(ServicioAplicacion):
 
         self._ejecutar(operacion, metadatos)
 
+    def cambiar_linea(self, cmd: CambiarLinea, metadatos: Metadatos | None = None) -> None:
+        """Give a draft's line another quantity and line discount, in place."""
+
+        def operacion(uow: UnidadDeTrabajo) -> None:
+            factura = borrador_en_version(uow, cmd.factura_id, cmd.version_esperada)
+            factura.cambiar_linea(
+                cmd.numero_linea, Cantidad(cmd.cantidad), dinero_opcional(cmd.descuento)
+            )
+            if not cmd.rebajas_autorizadas:
+                linea = factura.linea(cmd.numero_linea)
+                lista = uow.catalogo.producto(linea.producto_id).precio
+                maximo = self._config.descuento_maximo_sin_autorizacion
+                vendida = LineaPorVender(
+                    linea.codigo,
+                    linea.cantidad,
+                    linea.precio_unitario,
+                    linea.descuento,
+                    lista.valor,
+                )
+                exigir_sin_rebajas(rebajas_de_lineas([vendida], maximo))
+            exigir_borrador_valido(factura)
+
+        self._ejecutar(operacion, metadatos)
+
+    def sumar_al_borrador(self, cmd: SumarAlBorrador, metadatos: Metadatos | None = None) -> str:
+        """Add what the till scanned to a draft (a new one without `factura_id`); returns
+        the draft's id. All of it or none: one product that cannot be sold refuses the
+        whole scan, naming it."""
+
+        def operacion(uow: UnidadDeTrabajo) -> str:
+            if cmd.factura_id is None:
+                factura, _ = self._borrador_nuevo(
+                    uow,
+                    CrearFactura(cmd.punto_emision_id, cmd.bodega_id, (), borrador=True),
+                )
+                uow.facturas.agregar(factura)
+            else:
+                factura = borrador_en_version(uow, cmd.factura_id, cmd.version_esperada)
+            for escaneado in cmd.productos:
+                sumar_producto(uow, factura, escaneado.producto_id, Cantidad(escaneado.cantidad))
+            exigir_borrador_valido(factura)
+            return factura.id
+
+        return self._ejecutar(operacion, metadatos)
+
     def descartar_borrador(
         self, cmd: DescartarBorrador, metadatos: Metadatos | None = None
     ) -> None:
         """Throw a draft away: it never gets a number."""
 
         def operacion(uow: UnidadDeTrabajo) -> None:
-            uow.facturas.obtener(cmd.factura_id).descartar()
+            borrador_en_version(uow, cmd.factura_id, cmd.version_esperada).descartar()
 
         self._ejecutar(operacion, metadatos)
 
@@ -205,6 +253,44 @@ class OperacionesBorrador(ServicioAplicacion):
             descuento_global=global_,
         )
         return factura, rebajas
+
+
+def borrador_en_version(
+    uow: UnidadDeTrabajo, factura_id: str, version_esperada: int | None
+) -> Factura:
+    """The stored factura, refused when it is no longer at the version its caller saw:
+    a till open in two tabs or on two devices never silently overwrites the other's
+    change."""
+    factura = uow.facturas.obtener(factura_id)
+    if version_esperada is not None and factura.version != version_esperada:
+        raise OperacionNoPermitida(
+            "BorradorSinCambiosAjenos",
+            "Esta venta cambió en otra pestaña u otro equipo mientras estaba abierta aquí; "
+            "no se aplicó lo último que hizo. Se muestra como quedó: revísela y repítalo "
+            "si hace falta.",
+        )
+    return factura
+
+
+def sumar_producto(
+    uow: UnidadDeTrabajo, factura: Factura, producto_id: str, cantidad: Cantidad
+) -> None:
+    """`cantidad` more of a product on a draft: onto its line sold at list price without
+    a discount (the one a scan opened), else on a new line."""
+    producto = uow.catalogo.producto(producto_id)
+    exigir_producto_activo(producto, "vender")
+    for linea in factura.lineas:
+        if (
+            linea.producto_id == producto_id
+            and linea.descuento == 0
+            and linea.precio_unitario == producto.precio.valor
+        ):
+            factura.cambiar_linea(linea.numero_linea, Cantidad(linea.cantidad + cantidad.valor))
+            return
+    linea_nueva, _ = nueva_linea(
+        uow, producto_id, cantidad.valor, None, None, factura.fecha_emision
+    )
+    factura.agregar(linea_nueva)
 
 
 def nueva_linea(

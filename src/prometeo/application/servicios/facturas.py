@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from prometeo.application.comandos import AnularFactura, CrearFactura, EmitirFactura
-from prometeo.application.resultados import DocumentoRegistrado, Previsualizacion
+from prometeo.application.resultados import (
+    BorradorRevisado,
+    DocumentoRegistrado,
+    Previsualizacion,
+)
 from prometeo.application.servicios import cargas
 from prometeo.application.servicios.base import nuevo_id
-from prometeo.application.servicios.borradores import OperacionesBorrador
+from prometeo.application.servicios.borradores import OperacionesBorrador, borrador_en_version
 from prometeo.application.servicios.conversiones import pagos_de
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
 from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.errores import ReglaIncumplida
 from prometeo.domain.services.emision import anular_factura, emitir_factura, existencias
 from prometeo.domain.specifications.factura import (
     ContextoEmisionFactura,
@@ -59,22 +64,35 @@ class ServicioFacturas(OperacionesBorrador):
         payments). Nothing is stored: the unit of work is never committed."""
         with self._uow_factory(metadatos or Metadatos()) as uow:
             factura, rebajas = self._borrador_nuevo(uow, cmd, vista_previa=True)
-            productos = [ln.producto_id for ln in factura.lineas]
-            inventarios = cargas.inventarios(uow, productos, factura.bodega_id)
-            vendibles, vencidas = existencias(inventarios, factura.fecha_emision)
-            catalogo = cargas.productos_de(uow, factura)
-            contexto = ContextoEmisionFactura(
-                factura,
-                self._reloj.hoy(),
-                vendibles,
-                codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
-                inactivo=cargas.inactivo(uow, factura, catalogo),
-                productos=catalogo,
-                vencidas=vencidas,
-            )
-            errores = rebajas + reglas_emision_factura().incumplidas(contexto)
+            errores = rebajas + self._impedimentos(uow, factura)
             documento = DocumentoRegistrado(factura.id, None, factura.eventos_pendientes)
             return Previsualizacion(documento, tuple(errores))
+
+    def revisar_borrador(self, factura_id: str) -> BorradorRevisado:
+        """A stored factura as its events say it is now, with its version, its totals and,
+        while a draft, every rule that would stop its emission today. Nothing is stored:
+        the unit of work is never committed."""
+        with self._uow_factory(Metadatos()) as uow:
+            factura = uow.facturas.obtener(factura_id)
+            errores = self._impedimentos(uow, factura) if factura.es_borrador else []
+            return BorradorRevisado(factura, factura.totales(), tuple(errores))
+
+    def _impedimentos(self, uow: UnidadDeTrabajo, factura: Factura) -> list[ReglaIncumplida]:
+        """The emission rules `factura` breaks today, against its bodega's stock."""
+        productos = [ln.producto_id for ln in factura.lineas]
+        inventarios = cargas.inventarios(uow, productos, factura.bodega_id)
+        vendibles, vencidas = existencias(inventarios, factura.fecha_emision)
+        catalogo = cargas.productos_de(uow, factura)
+        contexto = ContextoEmisionFactura(
+            factura,
+            self._reloj.hoy(),
+            vendibles,
+            codigo_bodega=uow.catalogo.bodega(factura.bodega_id).codigo,
+            inactivo=cargas.inactivo(uow, factura, catalogo),
+            productos=catalogo,
+            vencidas=vencidas,
+        )
+        return reglas_emision_factura().incumplidas(contexto)
 
     def emitir_factura(
         self, cmd: EmitirFactura, metadatos: Metadatos | None = None
@@ -85,7 +103,7 @@ class ServicioFacturas(OperacionesBorrador):
         pagos = None if cmd.pagos is None else pagos_de(cmd.pagos)
 
         def operacion(uow: UnidadDeTrabajo) -> DocumentoRegistrado:
-            factura = uow.facturas.obtener(cmd.factura_id)
+            factura = borrador_en_version(uow, cmd.factura_id, cmd.version_esperada)
             if pagos is not None:
                 factura.definir_pagos(pagos)
             self._emitir(uow, factura, borrador_guardado=True)

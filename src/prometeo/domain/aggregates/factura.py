@@ -29,6 +29,7 @@ from prometeo.domain.events.factura import (
     FacturaEmitida,
     ImportePorTarifa,
     LineaAgregada,
+    LineaCambiada,
     LineaCredito,
     LineaEliminada,
     LineaEmitida,
@@ -286,6 +287,36 @@ class Factura(ComprobanteElectronico):
             )
         self._registrar(LineaEliminada(factura_id=self.id, numero_linea=numero_linea))
 
+    def cambiar_linea(
+        self, numero_linea: int, cantidad: Cantidad, descuento: Dinero | None = None
+    ) -> None:
+        """Give a draft's line another quantity and line discount (none: no discount),
+        checked as a new line would be; it keeps its number, product, price and tarifa."""
+        self.exigir_borrador()
+        if not 1 <= numero_linea <= len(self.lineas):
+            raise ValorInvalido(
+                "LineaExistente",
+                f"La factura no tiene la línea {numero_linea}: tiene {len(self.lineas)}",
+            )
+        actual = self.lineas[numero_linea - 1]
+        datos = NuevaLinea(
+            actual.producto_id,
+            actual.codigo,
+            actual.descripcion,
+            cantidad,
+            Precio(actual.precio_unitario),
+            TarifaIva.de_codigo(actual.tarifa_iva),
+            descuento,
+        ).datos(numero_linea)
+        self._registrar(
+            LineaCambiada(
+                factura_id=self.id,
+                numero_linea=numero_linea,
+                cantidad=datos.cantidad,
+                descuento=datos.descuento,
+            )
+        )
+
     def asignar_cliente(self, cliente_id: str | None, comprador: Comprador) -> None:
         """Set the draft's buyer: a cliente, or consumidor final when `cliente_id` is None."""
         self.exigir_borrador()
@@ -453,6 +484,10 @@ class Factura(ComprobanteElectronico):
     def linea(self, numero_linea: int) -> LineaFactura:
         return self.lineas[numero_linea - 1]
 
+    @property
+    def es_borrador(self) -> bool:
+        return self.estado is EstadoFactura.BORRADOR
+
     def exigir_borrador(self) -> None:
         """Refuse (FacturaBorrador) unless the factura is still a draft."""
         self._exigir_estado(EstadoFactura.BORRADOR, "modificar")
@@ -522,6 +557,11 @@ class Factura(ComprobanteElectronico):
                     for ln in self.lineas
                     if ln.numero_linea != quitada
                 ]
+            case LineaCambiada():
+                cambiada = self.lineas[evento.numero_linea - 1]
+                self.lineas[evento.numero_linea - 1] = replace(
+                    cambiada, cantidad=evento.cantidad, descuento=evento.descuento
+                )
             case ClienteAsignado():
                 self.cliente_id = evento.cliente_id
                 self.comprador = Comprador.de_datos(evento.comprador)

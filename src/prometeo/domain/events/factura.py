@@ -201,6 +201,18 @@ class LineaEliminada(EventoDominio):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class LineaCambiada(EventoDominio):
+    """A draft's line with another quantity and line discount; its product, price and
+    tarifa stay, and so does its number (a cajero scanning the same product again, or
+    correcting how many were sold)."""
+
+    factura_id: str
+    numero_linea: int
+    cantidad: Decimal
+    descuento: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClienteAsignado(EventoDominio):
     """A draft's buyer changed: a cliente (copied as it is in the catalog now) or
     consumidor final (cliente_id None)."""

@@ -19,6 +19,7 @@ from prometeo.domain.events.factura import (
     FacturaCreada,
     FacturaEmitida,
     LineaAgregada,
+    LineaCambiada,
     LineaEliminada,
     PagosDefinidos,
     PropinaDefinida,
@@ -44,6 +45,7 @@ _CLAVE_LINEA = ("factura_id", "numero_linea")
 # The events that change a draft (a stored one is loaded to apply them in memory).
 _BORRADOR = (
     LineaAgregada,
+    LineaCambiada,
     DescuentoAplicado,
     LineaEliminada,
     ClienteAsignado,
@@ -53,6 +55,7 @@ _BORRADOR = (
 )
 EventoBorrador = (
     LineaAgregada
+    | LineaCambiada
     | DescuentoAplicado
     | LineaEliminada
     | ClienteAsignado
@@ -200,6 +203,10 @@ def _cambiar_borrador(factura: _Factura, evento: EventoBorrador) -> None:
             if numero != quitada:
                 nuevo = numero if numero < quitada else numero - 1
                 factura.lineas[nuevo] = {**lineas[numero], "numero_linea": nuevo}
+    elif isinstance(evento, LineaCambiada):
+        linea = factura.lineas[evento.numero_linea]
+        linea["cantidad"] = texto(evento.cantidad)
+        linea["descuento"] = texto(evento.descuento)
     elif isinstance(evento, DescuentoAplicado):
         factura.fila["descuento_tipo"] = evento.tipo_descuento
         factura.fila["descuento_valor"] = texto(evento.valor)

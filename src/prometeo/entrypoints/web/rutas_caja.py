@@ -33,7 +33,7 @@ from prometeo.application.comandos import (
     QuitarLinea,
     SumarAlBorrador,
 )
-from prometeo.application.consultas import ProductoVista
+from prometeo.application.consultas import EmisorVista, FacturaVista, ProductoVista
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.errores import NoEncontrado, ValorInvalido
 from prometeo.entrypoints.ride import FACTURA, ride
@@ -606,7 +606,7 @@ async def recibo(
     if len(factura_id) > 100 or ancho not in (58, 80):
         raise HTTPException(404)
 
-    def leer() -> tuple[object, object]:
+    def leer() -> tuple[FacturaVista, EmisorVista]:
         return persona.servicios.consultas.factura(factura_id), persona.servicios.consultas.emisor()
 
     try:

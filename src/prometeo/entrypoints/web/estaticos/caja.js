@@ -82,6 +82,12 @@
     var ruta = id ? "/caja/venta/" + id : "/caja";
     if (window.location.pathname !== ruta) { window.history.replaceState(null, "", ruta); }
     marcarSeleccion();
+    if (nueva.querySelector("#resultado")) {
+      // Emitted: the next sale starts with no buyer and no payment typed.
+      $("form-cliente").reset();
+      $("identificacion-estado").innerHTML = "";
+      $("pago-recibido").value = "";
+    }
     return true;
   }
 
@@ -186,6 +192,8 @@
 
   function emitir() {
     var actual = venta();
+    // No sale in progress (nothing scanned, or just emitted): nothing to emit.
+    if (!actual.dataset.venta) { return; }
     enviar("/caja/emitir", {
       idempotencia: actual.dataset.claveEmision || nuevaClave(),
       recibido: $("pago-recibido").value

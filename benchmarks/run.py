@@ -32,6 +32,7 @@ PARTES = {
     "7": "benchmarks.parte7_firma",
     "8": "benchmarks.parte8_sri",
     "9": "benchmarks.parte9_busqueda",
+    "10": "benchmarks.parte10_caja",
 }
 CLAVES = (
     "emision_facturas_por_s",
@@ -55,6 +56,7 @@ CLAVES = (
     "firmados_guardados_por_s",
     "emision_sin_firmador_por_s",
     "emision_con_firmador_por_s",
+    "caja_escaneo_p99_ms",
 )
 # (key, comparison, target, what it means) — the targets, all ratios of one run
 # except the absolute latency ones it states itself.
@@ -70,6 +72,7 @@ OBJETIVOS = (
     ("ratio_postgres_vs_eventsourcing", ">=", 1.5, "PostgreSQL ÷ eventsourcing (1 proceso)"),
     ("ratio_http_vs_emision", ">=", 0.4, "HTTP req/s ÷ emisión en proceso"),
     ("http_p99_ms", "<=", 100, "HTTP p99 (ms)"),
+    ("caja_escaneo_p99_ms", "<=", 50, "caja: escaneo → carrito p99 con 20.000 productos (ms)"),
     ("ratio_rss", "<=", 1.2, "RSS tras N2 ÷ tras N1"),
     ("firmas_por_s", ">=", 300, "firmas XAdES-BES por segundo (1 núcleo)"),
     ("ratio_emision_con_firmador", ">=", 0.85, "emisión con firmador ÷ sin firmador"),

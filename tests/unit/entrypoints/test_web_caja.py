@@ -232,3 +232,18 @@ def test_sin_csrf_y_sin_rol(caja: TestClient) -> None:
     ingresar(caja, "bodeguero")
     assert caja.get("/caja").status_code == 403
     assert caja.post("/caja/escanear", data={"escaneos": "CAF"}).status_code == 403
+
+
+def test_un_cambio_repetido_se_hace_una_vez(caja: TestClient) -> None:
+    """A retry of a change of the draft (same version) finds it moved on: done once."""
+    venta = _estado(_enviar(caja, "/caja/escanear", None, escaneos="CAF"))
+    for _ in range(2):
+        ultima = _enviar(caja, "/caja/escanear", venta, escaneos="PAN", idempotencia="una")
+    assert ultima.status_code == 422
+    assert _lineas(ultima) == [("1", "1"), ("2", "1")]
+    # The scan that opens a sale has no version: its idempotency key stands in for it.
+    nuevas = [
+        _estado(_enviar(caja, "/caja/escanear", None, escaneos="PAN", idempotencia="abre"))
+        for _ in range(2)
+    ]
+    assert nuevas[0] == nuevas[1]

@@ -157,10 +157,22 @@ Hacer = Callable[[Metadatos, dict[str, str], list["Opcion"]], str | None]
 
 
 async def _cambiar(
-    request: Request, persona: Persona, hacer: Hacer, *, recibido: bool = False
+    request: Request,
+    persona: Persona,
+    hacer: Hacer,
+    *,
+    recibido: bool = False,
+    una_vez: bool = False,
 ) -> Response:
-    """Run one change of the sale once for its idempotency key and answer the sale as it
-    is after it, with what refused it (nothing changed then) beside the cart."""
+    """Run one change of the sale and answer the sale as it is after it, with what refused
+    it (nothing changed then) beside the cart.
+
+    A change is done once, whatever the retries: a change of a draft the page names with
+    its version applies to that version only (a repeated request finds the draft moved on
+    and is refused, BorradorSinCambiosAjenos), so the version is its idempotency key and it
+    costs no write of its own; a change without one (the scan that opens a sale) and every
+    change `una_vez` asks for (the emission) run under the request's idempotency key
+    (`escribir_una_vez`)."""
     campos = await formulario(request)
     comprobar_csrf(persona.sesion.csrf, request, campos)
     puesto = await _puesto(request, persona)
@@ -174,14 +186,19 @@ async def _cambiar(
         opciones: list[Opcion] = []
         avisos: tuple[Aviso, ...] = ()
         factura_id = anterior
+        con_puesto = {**campos, "_puesto": puesto.clave}
+        hecho: str | None
         try:
-            hecho = escribir_una_vez(
-                persona.servicios,
-                persona.sesion,
-                clave,
-                huella,
-                lambda m: hacer(m, {**campos, "_puesto": puesto.clave}, opciones) or "",
-            )
+            if una_vez or anterior is None or _version(campos) is None:
+                hecho = escribir_una_vez(
+                    persona.servicios,
+                    persona.sesion,
+                    clave,
+                    huella,
+                    lambda m: hacer(m, con_puesto, opciones) or "",
+                )
+            else:
+                hecho = hacer(Metadatos(usuario=persona.sesion.usuario), con_puesto, opciones)
             factura_id = hecho or anterior
         except RECHAZOS as error:
             avisos = tuple(avisos_de(error))
@@ -500,7 +517,9 @@ def _emitir(persona: Persona, metadatos: Metadatos, campos: dict[str, str]) -> s
 
 @router.post("/caja/emitir", name="caja_emitir")
 async def emitir(request: Request, persona: Cajero) -> Response:
-    return await _cambiar(request, persona, lambda m, c, _: _emitir(persona, m, c), recibido=True)
+    return await _cambiar(
+        request, persona, lambda m, c, _: _emitir(persona, m, c), recibido=True, una_vez=True
+    )
 
 
 def _descartar(persona: Persona, metadatos: Metadatos, campos: dict[str, str]) -> str:

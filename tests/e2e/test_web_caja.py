@@ -47,9 +47,10 @@ def contexto(web: tuple[Servidor, TiendaHttp], navegador: Browser) -> Iterator[B
     pagina.get_by_label("Contraseña").fill(CLAVE)
     pagina.get_by_label("Contraseña").press("Enter")
     # Two bodegas in the sucursal: asked once, from the keyboard.
-    expect(pagina.get_by_label("Bodega")).to_be_visible()
-    pagina.get_by_label("Bodega").select_option(tienda.ids["bodega"])
-    pagina.get_by_label("Bodega").focus()
+    eleccion = pagina.get_by_label("Punto de emisión y bodega")
+    expect(eleccion).to_be_visible()
+    eleccion.focus()
+    eleccion.select_option(f"{tienda.ids['punto']},{tienda.ids['bodega']}")
     pagina.keyboard.press("Tab")
     expect(pagina.get_by_role("button", name="Vender desde aquí")).to_be_focused()
     pagina.keyboard.press("Enter")

@@ -37,13 +37,12 @@ def caja(aplicacion: Aplicacion, app_http: FastAPI, tienda: TiendaHttp) -> Itera
         eleccion = cliente.get("/caja")
         # Two bodegas in the sucursal: the till is asked once where it sells from.
         assert eleccion.status_code == 200
-        assert '<label for="bodega">Bodega</label>' in eleccion.text
+        assert '<label for="puesto">Punto de emisión y bodega</label>' in eleccion.text
         elegido = cliente.post(
             "/caja/puesto",
             data={
                 "csrf": csrf_de(eleccion),
-                "punto": tienda.ids["punto"],
-                "bodega": tienda.ids["bodega"],
+                "puesto": f"{tienda.ids['punto']},{tienda.ids['bodega']}",
             },
         )
         assert elegido.status_code == 303
@@ -247,3 +246,13 @@ def test_un_cambio_repetido_se_hace_una_vez(caja: TestClient) -> None:
         for _ in range(2)
     ]
     assert nuevas[0] == nuevas[1]
+
+
+def test_un_puesto_que_no_es_par_se_rechaza(caja: TestClient, tienda: TiendaHttp) -> None:
+    caja.cookies.delete("prometeo_caja")
+    eleccion = caja.get("/caja")
+    for puesto in (f"{tienda.ids['punto']},no-existe", "", f"{tienda.ids['bodega']},x"):
+        mal = caja.post("/caja/puesto", data={"csrf": csrf_de(eleccion), "puesto": puesto})
+        assert mal.status_code == 422
+        assert "Elija un punto de emisión con una bodega de su sucursal" in mal.text
+        assert "prometeo_caja" not in mal.headers.get("set-cookie", "")

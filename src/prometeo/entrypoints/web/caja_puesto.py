@@ -38,6 +38,20 @@ class Opciones:
     puntos: list[tuple[PuntoEmisionVista, str]]
     bodegas: list[tuple[BodegaVista, str]]
 
+    @property
+    def pares(self) -> list[Puesto]:
+        """Every punto with every bodega of its sucursal: what a till may sell from."""
+        return [
+            Puesto(punto.id, bodega.id, _nombre(sucursal, punto, bodega))
+            for punto, sucursal in self.puntos
+            for bodega, _ in self.bodegas
+            if bodega.sucursal_id == punto.sucursal_id
+        ]
+
+
+def _nombre(sucursal: str, punto: PuntoEmisionVista, bodega: BodegaVista) -> str:
+    return f"{sucursal} · punto {punto.codigo} · bodega {bodega.codigo} {bodega.nombre}"
+
 
 def _opciones(servicios: Servicios) -> Opciones:
     consultas = servicios.consultas
@@ -58,7 +72,7 @@ def _puesto(opciones: Opciones, punto_id: str, bodega_id: str) -> Puesto | None:
     bodega = next((b for b, _ in opciones.bodegas if b.id == bodega_id), None)
     if punto is None or bodega is None or punto[0].sucursal_id != bodega.sucursal_id:
         return None
-    return Puesto(punto_id, bodega_id, f"{punto[1]} · punto {punto[0].codigo} · {bodega.nombre}")
+    return Puesto(punto_id, bodega_id, _nombre(punto[1], punto[0], bodega))
 
 
 def puesto_de(request: Request, servicios: Servicios) -> Puesto | None:
@@ -69,9 +83,8 @@ def puesto_de(request: Request, servicios: Servicios) -> Puesto | None:
     elegido = _puesto(opciones, punto_id, bodega_id)
     if elegido is not None:
         return elegido
-    if len(opciones.puntos) == 1 and len(opciones.bodegas) == 1:
-        return _puesto(opciones, opciones.puntos[0][0].id, opciones.bodegas[0][0].id)
-    return None
+    pares = opciones.pares
+    return pares[0] if len(pares) == 1 else None
 
 
 async def elegir_puesto(request: Request, persona: Persona) -> Response:
@@ -81,12 +94,13 @@ async def elegir_puesto(request: Request, persona: Persona) -> Response:
     if request.method == "POST":
         campos = await formulario(request)
         comprobar_csrf(persona.sesion.csrf, request, campos)
-        elegido = _puesto(opciones, campos.get("punto", ""), campos.get("bodega", ""))
+        punto_id, _, bodega_id = campos.get("puesto", "").partition(",")
+        elegido = _puesto(opciones, punto_id, bodega_id)
         if elegido is not None:
             respuesta = RedirectResponse("/caja", status_code=303)
             poner_cookie(request, respuesta, COOKIE_PUESTO, elegido.clave)
             return respuesta
-        error = "Elija un punto de emisión y una bodega de la misma sucursal, ambos activos."
+        error = "Elija un punto de emisión con una bodega de su sucursal, ambos activos."
     return pagina(
         request,
         "caja_puesto.html",
@@ -94,5 +108,5 @@ async def elegir_puesto(request: Request, persona: Persona) -> Response:
         estado=422 if error else 200,
         opciones=opciones,
         error=error,
-        sin_opciones=not opciones.puntos or not opciones.bodegas,
+        pares=opciones.pares,
     )

@@ -31,6 +31,15 @@ USUARIO = "demo"
 USUARIOS_DEMO = (Rol.CAJERO, Rol.BODEGUERO, Rol.CONTADOR, Rol.ADMIN)
 
 
+def ean13_interno(numero: int) -> str:
+    """An EAN-13 for the demo's product `numero`: GS1 prefix 200 (a store's internal
+    numbering, never a real product's), the number, and the check digit, so that a
+    real scanner and the sale screen read the demo's labels."""
+    cuerpo = f"200{numero:09d}"
+    suma = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(cuerpo))
+    return cuerpo + str((10 - suma % 10) % 10)
+
+
 def id_demo(que: str) -> str:
     """A fixed id per demo entity, the same on every database."""
     return str(uuid5(NAMESPACE_URL, f"prometeo-demo/{que}"))
@@ -133,9 +142,17 @@ def _catalogo(servicios: Servicios, meta: Metadatos) -> None:
         catalogo.crear_bodega(
             CrearBodega(sucursal, codigo_bodega, nombre_bodega, id_demo(f"bodega/{codigo}")), meta
         )
-    for codigo, nombre, precio, tarifa, minimo in PRODUCTOS:
+    for n, (codigo, nombre, precio, tarifa, minimo) in enumerate(PRODUCTOS, start=1):
         catalogo.crear_producto(
-            CrearProducto(codigo, nombre, precio, tarifa, minimo, id_demo(f"producto/{codigo}")),
+            CrearProducto(
+                codigo,
+                nombre,
+                precio,
+                tarifa,
+                minimo,
+                id_demo(f"producto/{codigo}"),
+                codigos_barra=(ean13_interno(n),),
+            ),
             meta,
         )
     for tipo, identificacion, razon_social, direccion, email in CLIENTES:

@@ -13,7 +13,7 @@ from apoyo_http import API, exigir
 from prometeo.bootstrap import bootstrap
 from prometeo.entrypoints.api.app import crear_app
 from prometeo.entrypoints.cli import app as cli
-from prometeo.entrypoints.demo import PRODUCTOS
+from prometeo.entrypoints.demo import PRODUCTOS, ean13_interno
 
 
 def test_demo_carga_una_sola_vez(url_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,6 +41,13 @@ def test_demo_carga_una_sola_vez(url_api: str, monkeypatch: pytest.MonkeyPatch) 
         wired.cerrar()
     assert len(productos) == len(PRODUCTOS) == 20
     assert {p["tarifa_iva"] for p in productos} == {"0", "4", "5"}
+    # Each with an internal EAN-13 (GS1 prefix 200) whose check digit a scanner accepts.
+    barras = [p["codigos_barra"] for p in productos]
+    assert all(len(b) == 1 and b[0].startswith("200") and len(b[0]) == 13 for b in barras)
+    for (codigo,) in barras:
+        pesos = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(codigo[:12]))
+        assert (pesos + int(codigo[12])) % 10 == 0
+    assert ean13_interno(1) == "2000000000015"
     assert len(clientes) >= 3
     assert all(c["advertencias"] == [] for c in clientes)
     borradores = [f for f in facturas if f["estado"] == "BORRADOR"]

@@ -43,6 +43,7 @@ from prometeo.application.comandos import (
     TransferirStock,
 )
 from prometeo.application.consultas import (
+    BusquedaFacturas,
     CompradorVista,
     LineaFacturaVista,
     LineaNotaCreditoVista,
@@ -298,6 +299,17 @@ def _facturas(aplicacion: Aplicacion) -> None:
     assert [f.id for f in consultas.facturas(desde=HOY, hasta=HOY, limite=2)] == ["F1", "F2"]
     assert [f.id for f in consultas.facturas(limite=2, desplazamiento=2)] == ["F3"]
     assert consultas.facturas(desde=MANANA) == []
+    # The returns screen's search: annulled facturas too, the most recent first.
+    buscar = consultas.buscar_facturas
+    assert [f.id for f in buscar(BusquedaFacturas())] == ["F3", "F2", "F1"]
+    assert [f.id for f in buscar(BusquedaFacturas(numero=F2))] == ["F2"]
+    assert [f.id for f in buscar(BusquedaFacturas(numero="000000003"))] == ["F3"]
+    assert [f.id for f in buscar(BusquedaFacturas(cliente="0602910945"))] == ["F2", "F1"]
+    assert [f.id for f in buscar(BusquedaFacturas(cliente="PÉREZ"), limite=1)] == ["F2"]
+    assert [f.id for f in buscar(BusquedaFacturas(cliente="final", desde=HOY))] == ["F3"]
+    assert buscar(BusquedaFacturas(cliente="%")) == []  # a wildcard is only text
+    assert buscar(BusquedaFacturas(numero="060291094")) == []  # not a part of the cédula
+    assert buscar(BusquedaFacturas(desde=MANANA, hasta=MANANA)) == []
     with pytest.raises(NoEncontrado):
         consultas.factura("no-existe")
 

@@ -210,6 +210,19 @@ class FacturaVista:
 
 
 @dataclass(frozen=True, slots=True)
+class BusquedaFacturas:
+    """What a person looks an emitted factura up by; every criterion given must hold.
+    `numero` is the whole number ("001-001-000000123") or its secuencial alone, nine
+    digits ("000000123"); `cliente` is the buyer's identificación, whole, or part of
+    their razón social (any case)."""
+
+    numero: str | None = None
+    cliente: str | None = None
+    desde: date | None = None
+    hasta: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LineaNotaCreditoVista:
     """A credited line with its own amounts: valor (its subtotal, the base) =
     round2(cantidad × precio_unitario) − descuento, and its share of the factura line's
@@ -591,6 +604,11 @@ class ServicioConsultas(ConsultasCatalogo):
     ) -> list[FacturaVista]:
         """By fecha de emisión, then creation; only of a punto de emisión when given (its
         parked drafts: estado BORRADOR)."""
+
+    @abstractmethod
+    def buscar_facturas(self, busqueda: BusquedaFacturas, limite: int = 50) -> list[FacturaVista]:
+        """The emitted facturas (annulled ones too, never drafts) that `busqueda` finds,
+        the most recent first."""
 
     @abstractmethod
     def nota_credito(self, nota_credito_id: str) -> NotaCreditoVista:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, Select, func, select
 
 from prometeo.application.consultas import (
+    BusquedaFacturas,
     ComprobanteVista,
     EventoVista,
     FacturaVista,
@@ -341,6 +342,33 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             consulta = consulta.where(f.c.estado == estado.strip().upper())
         if punto_emision_id is not None:
             consulta = consulta.where(f.c.punto_emision_id == punto_emision_id)
+        with self._leer() as conexion:
+            return leer_facturas(conexion, consulta)
+
+    def buscar_facturas(self, busqueda: BusquedaFacturas, limite: int = 50) -> list[FacturaVista]:
+        f = vista_facturas
+        consulta = (
+            select(f)
+            .where(f.c.estado != "BORRADOR")
+            .order_by(f.c.fecha_emision.desc(), f.c.posicion.desc())
+        )
+        consulta = _pagina(consulta, limite, 0)
+        if busqueda.numero:
+            numero = busqueda.numero.strip()
+            # A secuencial alone is the number's last part, whatever its series.
+            consulta = consulta.where(
+                f.c.numero == numero if "-" in numero else f.c.numero.endswith("-" + numero)
+            )
+        if busqueda.cliente:
+            cliente = busqueda.cliente.strip()
+            consulta = consulta.where(
+                (f.c.identificacion == cliente)
+                | func.lower(f.c.razon_social).contains(cliente.lower(), autoescape=True)
+            )
+        if busqueda.desde is not None:
+            consulta = consulta.where(f.c.fecha_emision >= busqueda.desde)
+        if busqueda.hasta is not None:
+            consulta = consulta.where(f.c.fecha_emision <= busqueda.hasta)
         with self._leer() as conexion:
             return leer_facturas(conexion, consulta)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from prometeo.domain.aggregates.factura import Factura
 from prometeo.domain.errores import ReglaIncumplida
 from prometeo.domain.events.base import EventoDominio
+from prometeo.domain.events.nota_credito import LineaNotaCredito
 from prometeo.domain.services.totales import Totales
 
 
@@ -104,3 +105,14 @@ class BorradorRevisado:
     @property
     def version(self) -> int:
         return self.factura.version
+
+
+@dataclass(frozen=True, slots=True)
+class NotaPrevista:
+    """What a nota de crédito would credit if it were emitted now: its lines (each with
+    its base and its share of the factura line's IVA) and its totals. Nothing recorded."""
+
+    lineas: tuple[LineaNotaCredito, ...]
+    subtotal_sin_impuestos: Decimal
+    iva: Decimal
+    valor_modificacion: Decimal

@@ -122,6 +122,29 @@ def test_todas_las_notas_juntas_no_exceden_lo_facturado(tienda: Escenario, vendi
     assert segunda.numero == "001-001-000000002"
 
 
+def test_revisar_dice_lo_que_acreditaria_sin_guardar_nada(tienda: Escenario, vendida: str) -> None:
+    antes = len(tienda.almacen.transacciones)
+
+    prevista = tienda.notas.revisar_nota_credito(nota(vendida, unidades("1")))
+
+    assert [(ln.producto_id, ln.cantidad, ln.valor, ln.iva) for ln in prevista.lineas] == [
+        (CAFE, Decimal(1), Decimal("10.00"), Decimal("1.50"))
+    ]
+    assert (prevista.subtotal_sin_impuestos, prevista.iva, prevista.valor_modificacion) == (
+        Decimal("10.00"),
+        Decimal("1.50"),
+        Decimal("11.50"),
+    )
+    assert len(tienda.almacen.transacciones) == antes
+    assert tienda.stock(CAFE) == 7
+    # What emitting it then does is what was foreseen, and the dry run keeps the cap.
+    emitida = tienda.notas.emitir_nota_credito(nota(vendida, unidades("1")))
+    assert tienda.nota(emitida.id).valor_modificacion == prevista.valor_modificacion
+    with pytest.raises(ReglasIncumplidas) as error:
+        tienda.notas.revisar_nota_credito(nota(vendida, unidades("3")))
+    assert reglas(error.value) == {"LineasValidasContraFactura"}
+
+
 def test_una_linea_con_cantidad_y_valor_se_rechaza(tienda: Escenario, vendida: str) -> None:
     linea = LineaNotaCreditoCmd(CAFE, cantidad="1", valor="1.00")
 

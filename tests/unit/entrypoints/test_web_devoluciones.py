@@ -276,3 +276,39 @@ def test_solo_cajero_y_admin(facturas: list[dict[str, Any]], web: TestClient) ->
             assert web.get(ruta).status_code == 200
         html = web.get(rutas[0]).text
         assert 'href="/devoluciones" aria-current="page"' in html
+
+
+def test_revisar_muestra_los_totales_del_dominio_sin_escribir(
+    facturas: list[dict[str, Any]], tienda: TiendaHttp, web: TestClient
+) -> None:
+    factura = facturas[0]
+    ingresar(web, "cajero")
+    ocultos = _formulario(web, factura["id"])
+    ruta = f"/devoluciones/factura/{factura['id']}/revisar"
+    datos = {**ocultos, "motivo": "", "devolucion": "si", "cantidad-1": "1"}
+    htmx = {"HX-Request": "true"}
+    parcial = web.post(ruta, data=datos, headers=htmx)
+    assert parcial.status_code == 200
+    assert parcial.text.lstrip().startswith('<section id="prevista"')
+    assert "<html" not in parcial.text
+    total = _tabla(parcial.text, "tabla-prevista")
+    assert total["CAF Producto CAF"] == ["1", "$8,00", "$1,20"]
+    assert total["Total"] == ["", "", "$9,20"]
+    # A refusal is told in the preview (200, so that htmx swaps it in).
+    demasiado = web.post(ruta, data={**datos, "cantidad-1": "9"}, headers=htmx)
+    assert demasiado.status_code == 200
+    assert "más de lo que queda por acreditar" in demasiado.text
+    ilegible = web.post(ruta, data={**datos, "cantidad-1": "1,2,3"}, headers=htmx)
+    assert "es ambiguo" in ilegible.text
+    # Without htmx, the whole form again, with the preview.
+    completa = web.post(ruta, data={**datos, "cantidad-1": "9"})
+    assert completa.status_code == 422
+    assert 'id="prevista"' in completa.text
+    assert 'value="9"' in completa.text
+    assert web.post(ruta, data={**datos, "csrf": "otro"}, headers=htmx).status_code == 403
+    assert tienda.get("/notas-credito", factura_id=factura["id"])["items"] == []
+    # Nothing moved: the form's key still makes the nota, the one foreseen.
+    emitida = _devolver(web, factura["id"], ocultos, **{"cantidad-1": "1"})
+    assert emitida.status_code == 303
+    (nota,) = tienda.get("/notas-credito", factura_id=factura["id"])["items"]
+    assert nota["totales"]["valor_modificacion"] == "9.20"

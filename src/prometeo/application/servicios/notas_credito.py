@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from prometeo.application.comandos import EmitirNotaCredito
-from prometeo.application.resultados import DocumentoRegistrado
+from prometeo.application.resultados import DocumentoRegistrado, NotaPrevista
 from prometeo.application.servicios import cargas
 from prometeo.application.servicios.base import ServicioAplicacion, nuevo_id
 from prometeo.application.servicios.conversiones import solicitudes_de
 from prometeo.application.unidad_de_trabajo import Metadatos, UnidadDeTrabajo
+from prometeo.domain.aggregates.factura import Factura
+from prometeo.domain.aggregates.inventario import Inventario
+from prometeo.domain.aggregates.nota_credito import importes_de_lineas
 from prometeo.domain.errores import ambas
-from prometeo.domain.services.emision_nota_credito import emitir_nota_credito
+from prometeo.domain.services.acreditacion import SolicitudLineaCredito
+from prometeo.domain.services.emision_nota_credito import (
+    emitir_nota_credito,
+    revisar_nota_credito,
+)
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 from prometeo.domain.value_objects.numero_comprobante import TipoComprobante
 
@@ -40,12 +49,7 @@ class ServicioNotasCredito(ServicioAplicacion):
             numeracion = cargas.numeracion(
                 uow, factura.punto_emision_id, TipoComprobante.NOTA_CREDITO
             )
-            # Without devolución no stock moves, so no inventario is read.
-            inventarios = (
-                cargas.inventarios(uow, (s.producto_id for s in solicitudes), factura.bodega_id)
-                if cmd.devolucion_inventario
-                else {}
-            )
+            inventarios = _inventarios(uow, cmd, factura, solicitudes)
             nota = emitir_nota_credito(
                 nota_id,
                 factura,
@@ -67,3 +71,39 @@ class ServicioNotasCredito(ServicioAplicacion):
             return DocumentoRegistrado(nota.id, nota.numero, nota.eventos_pendientes)
 
         return self._ejecutar(operacion, metadatos)
+
+    def revisar_nota_credito(self, cmd: EmitirNotaCredito) -> NotaPrevista:
+        """A dry run of `emitir_nota_credito`: every rule of the lines checked against the
+        factura and its earlier notas as emitting would (ReglasIncumplidas), and what the
+        nota would credit; nothing recorded, no number taken. The motivo is not asked
+        for yet: a screen shows this while the person is still filling the form."""
+        solicitudes = solicitudes_de(cmd.lineas)
+        with self._uow_factory(Metadatos()) as uow:
+            factura = uow.facturas.obtener(cmd.factura_id)
+            contexto = revisar_nota_credito(
+                factura,
+                _inventarios(uow, cmd, factura, solicitudes),
+                solicitudes=solicitudes,
+                devolucion_inventario=cmd.devolucion_inventario,
+                reloj=self._reloj,
+                fecha_emision=cmd.fecha_emision,
+                plazo_dias=self._config.plazo_nota_credito_dias,
+            )
+            # Left without commit: the unit of work rolls back whatever it read.
+        lineas = contexto.acreditacion.lineas
+        importes = importes_de_lineas(lineas, factura.porcentajes_iva())
+        subtotal = sum((i.base_imponible for i in importes), Decimal("0.00"))
+        iva = sum((i.iva for i in importes), Decimal("0.00"))
+        return NotaPrevista(lineas, subtotal, iva, subtotal + iva)
+
+
+def _inventarios(
+    uow: UnidadDeTrabajo,
+    cmd: EmitirNotaCredito,
+    factura: Factura,
+    solicitudes: list[SolicitudLineaCredito],
+) -> dict[str, Inventario]:
+    # Without devolución no stock moves, so no inventario is read.
+    if not cmd.devolucion_inventario:
+        return {}
+    return cargas.inventarios(uow, (s.producto_id for s in solicitudes), factura.bodega_id)

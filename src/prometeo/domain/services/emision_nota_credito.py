@@ -23,6 +23,33 @@ from prometeo.domain.value_objects.dinero import Cantidad, Precio
 from prometeo.domain.value_objects.motivo import MotivoModificacion
 
 
+def revisar_nota_credito(
+    factura: Factura,
+    inventarios: Mapping[str, Inventario],
+    *,
+    solicitudes: Sequence[SolicitudLineaCredito],
+    devolucion_inventario: bool,
+    reloj: Reloj,
+    fecha_emision: date | None = None,
+    plazo_dias: int = PLAZO_NOTA_CREDITO_DIAS,
+) -> ContextoNotaCredito:
+    """Check every rule of a nota de crédito at once (ReglasIncumplidas) and record
+    nothing: the context's `acreditacion` holds the lines the nota would credit. Neither
+    the factura nor the inventarios change, so it also answers a dry run."""
+    hoy = reloj.hoy()
+    contexto = ContextoNotaCredito(
+        factura=factura,
+        solicitudes=solicitudes,
+        devolucion_inventario=devolucion_inventario,
+        fecha_emision=fecha_emision or hoy,
+        hoy=hoy,
+        plazo_dias=plazo_dias,
+        inventarios_existentes=frozenset(p for p, inv in inventarios.items() if inv.existe),
+    )
+    reglas_nota_credito().exigir(contexto)
+    return contexto
+
+
 def emitir_nota_credito(
     nota_credito_id: str,
     factura: Factura,
@@ -46,17 +73,15 @@ def emitir_nota_credito(
     line at the sale line's average cost. `inventarios` maps producto_id to its
     Inventario in the factura's bodega. IVA is credited at the percentages the factura
     charged, whatever the table says today."""
-    hoy = reloj.hoy()
-    contexto = ContextoNotaCredito(
-        factura=factura,
+    contexto = revisar_nota_credito(
+        factura,
+        inventarios,
         solicitudes=solicitudes,
         devolucion_inventario=devolucion_inventario,
-        fecha_emision=fecha_emision or hoy,
-        hoy=hoy,
+        reloj=reloj,
+        fecha_emision=fecha_emision,
         plazo_dias=plazo_dias,
-        inventarios_existentes=frozenset(p for p, inv in inventarios.items() if inv.existe),
     )
-    reglas_nota_credito().exigir(contexto)
     lineas = contexto.acreditacion.lineas
     nota = NotaCredito.crear(
         nota_credito_id,

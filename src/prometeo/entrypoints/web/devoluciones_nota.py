@@ -1,12 +1,15 @@
-"""An emitted nota de crédito as the returns screen shows it after emitting: its number,
-its state in the SRI, what it credited and where its RIDE opens."""
+"""A nota de crédito as the returns screen shows it: before emitting, what it would
+credit (the application's dry run, the domain's own amounts); after, its number, its
+state in the SRI, what it credited and where its RIDE opens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from prometeo.application.consultas import LineaNotaCreditoVista
+from prometeo.application.resultados import NotaPrevista
 from prometeo.bootstrap import Servicios
+from prometeo.domain.events.nota_credito import LineaNotaCredito
 from prometeo.entrypoints.web.formato import cantidad, dinero, fecha
 
 
@@ -36,7 +39,27 @@ class NotaEmitida:
     ride: str
 
 
-def _linea(ln: LineaNotaCreditoVista) -> LineaNota:
+@dataclass(frozen=True, slots=True)
+class Prevista:
+    """What the nota would credit, or why it would be refused (`avisos`)."""
+
+    lineas: tuple[LineaNota, ...] = ()
+    subtotal: str = ""
+    iva: str = ""
+    total: str = ""
+    avisos: tuple[str, ...] = ()
+
+
+def prevista_de(nota: NotaPrevista) -> Prevista:
+    return Prevista(
+        lineas=tuple(_linea(ln) for ln in nota.lineas),
+        subtotal=dinero(nota.subtotal_sin_impuestos),
+        iva=dinero(nota.iva),
+        total=dinero(nota.valor_modificacion),
+    )
+
+
+def _linea(ln: LineaNotaCreditoVista | LineaNotaCredito) -> LineaNota:
     return LineaNota(
         codigo=ln.codigo or ln.producto_id,
         descripcion=ln.descripcion or "",

@@ -28,7 +28,7 @@ from prometeo.entrypoints.web.devoluciones_formulario import (
     leer_devolucion,
     vacia,
 )
-from prometeo.entrypoints.web.devoluciones_nota import nota_emitida
+from prometeo.entrypoints.web.devoluciones_nota import Prevista, nota_emitida, prevista_de
 from prometeo.entrypoints.web.escrituras import (
     EscrituraNoRepetible,
     escribir_una_vez,
@@ -89,6 +89,7 @@ def _pantalla_factura(
     devolucion: Devolucion,
     rechazos: list[Aviso] | None = None,
     estado: int = 200,
+    prevista: Prevista | None = None,
 ) -> Response:
     avisos = dict(devolucion.avisos)
     generales = []
@@ -107,6 +108,7 @@ def _pantalla_factura(
         devolucion=devolucion,
         avisos=avisos,
         generales=generales,
+        prevista=prevista,
         campo_cantidad=campo_cantidad,
         campo_valor=campo_valor,
     )
@@ -152,6 +154,41 @@ async def emitir(request: Request, factura_id: str, persona: Cajero) -> Response
             request, persona, detalle, devolucion, avisos_de(error), estado=422
         )
     return RedirectResponse(destino, status_code=303)
+
+
+@router.post("/devoluciones/factura/{factura_id}/revisar")
+async def revisar(request: Request, factura_id: str, persona: Cajero) -> Response:
+    """What the nota would credit (a dry run, nothing written): with htmx only the
+    preview is answered (200 also for a refusal, so that htmx shows it); without, the
+    whole form again with the preview."""
+    campos = await formulario(request)
+    comprobar_csrf(persona.sesion.csrf, request, campos)
+    detalle = await _detalle(persona, factura_id)
+    devolucion = leer_devolucion(detalle, campos)
+    comando = devolucion.comando
+    prevista: Prevista | None = None
+    if devolucion.avisos:
+        prevista = Prevista(avisos=tuple(devolucion.avisos.values()))
+    elif comando is not None and comando.lineas:
+        try:
+            nota = await run_in_threadpool(
+                persona.servicios.notas_credito.revisar_nota_credito, comando
+            )
+            prevista = prevista_de(nota)
+        except RECHAZOS as error:
+            prevista = Prevista(avisos=tuple(a.mensaje for a in avisos_de(error)))
+    if request.headers.get("hx-request"):
+        return pagina(
+            request,
+            "devoluciones_factura.html",
+            persona.sesion,
+            bloque="prevista",
+            prevista=prevista,
+        )
+    estado = 422 if prevista is not None and prevista.avisos else 200
+    return _pantalla_factura(
+        request, persona, detalle, devolucion, estado=estado, prevista=prevista
+    )
 
 
 @router.get("/devoluciones/nota/{nota_id}", name="devoluciones_nota")

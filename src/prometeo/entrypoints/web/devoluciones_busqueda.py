@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from prometeo.application.consultas import BusquedaFacturas, FacturaVista
 from prometeo.bootstrap import Servicios
 from prometeo.domain.errores import ValorInvalido
+from prometeo.entrypoints.web.devoluciones_nota import estado_sri
 from prometeo.entrypoints.web.formato import dinero, fecha, leer_fecha
 
 # A screenful: a search that finds more asks to be narrowed (the table says so).
@@ -91,7 +92,7 @@ def _fila(vista: FacturaVista) -> FilaFactura:
         identificacion=vista.cliente.identificacion,
         total=dinero(vista.totales.importe_total),
         estado="Anulada" if vista.estado == "ANULADA" else "Emitida",
-        estado_sri=vista.sri.estado if vista.sri is not None else "—",
+        estado_sri=estado_sri(vista.sri),
     )
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from prometeo.application.consultas import FacturaVista, LineaFacturaVista, NotaCreditoVista
 from prometeo.bootstrap import Servicios
+from prometeo.entrypoints.web.devoluciones_nota import estado_sri
 from prometeo.entrypoints.web.formato import cantidad, dinero, fecha
 
 # Every nota of one factura fits one read: a factura rarely has more than a few.
@@ -118,7 +119,7 @@ def _nota(nota: NotaCreditoVista) -> NotaDeFactura:
         fecha=fecha(nota.fecha_emision),
         motivo=nota.motivo,
         total=dinero(nota.valor_modificacion),
-        estado_sri=nota.sri.estado if nota.sri is not None else "—",
+        estado_sri=estado_sri(nota.sri),
     )
 
 
@@ -135,7 +136,7 @@ def detalle_factura(servicios: Servicios, factura_id: str) -> DetalleFactura:
         identificacion=vista.cliente.identificacion,
         estado=vista.estado,
         anulada=vista.estado == "ANULADA",
-        estado_sri=vista.sri.estado if vista.sri is not None else "—",
+        estado_sri=estado_sri(vista.sri),
         lineas=lineas,
         resumen=_resumen(vista, notas),
         notas=tuple(_nota(n) for n in notas),

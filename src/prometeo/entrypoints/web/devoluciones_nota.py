@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prometeo.application.consultas import LineaNotaCreditoVista
+from prometeo.application.consultas import LineaNotaCreditoVista, SriVista
 from prometeo.application.resultados import NotaPrevista
 from prometeo.bootstrap import Servicios
 from prometeo.domain.events.nota_credito import LineaNotaCredito
 from prometeo.entrypoints.web.formato import cantidad, dinero, fecha
+
+
+def estado_sri(sri: SriVista | None) -> str:
+    """A document's state in the SRI as the screens show it ("—" before it has one)."""
+    return sri.estado if sri is not None else "—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,7 @@ def nota_emitida(servicios: Servicios, nota_id: str) -> NotaEmitida:
         fecha=fecha(vista.fecha_emision),
         motivo=vista.motivo,
         devolucion=vista.devolucion_inventario,
-        estado_sri=vista.sri.estado if vista.sri is not None else "—",
+        estado_sri=estado_sri(vista.sri),
         lineas=tuple(_linea(ln) for ln in vista.lineas),
         subtotal=dinero(vista.subtotal_sin_impuestos),
         iva=dinero(vista.iva),

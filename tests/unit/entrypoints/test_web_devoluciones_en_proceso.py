@@ -19,6 +19,7 @@ from apoyo_http import CEDULA, TiendaHttp
 from prometeo.application.acceso import Rol
 from prometeo.bootstrap import Aplicacion
 from prometeo.entrypoints.web.devoluciones_busqueda import leer_numero_factura
+from prometeo.entrypoints.web.formato import dinero
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 
 _CLAVE_ENVIO = re.compile(r'name="idempotencia" value="([^"]+)"')
@@ -156,13 +157,7 @@ def test_una_nota_devuelve_parte_y_muestra_lo_que_queda(
     resumen = _tabla(web.get(f"/devoluciones/factura/{factura['id']}").text, "resumen")
     total = Decimal(factura["totales"]["importe_total"])
     acreditado = sum(Decimal(n["totales"]["valor_modificacion"]) for n in notas)
-    assert resumen["Total"][1:] == [_dinero(acreditado), _dinero(total - acreditado)]
-
-
-def _dinero(valor: Decimal) -> str:
-    from prometeo.entrypoints.web.formato import dinero
-
-    return dinero(valor)
+    assert resumen["Total"][1:] == [dinero(acreditado), dinero(total - acreditado)]
 
 
 def _sin_cambios(tienda: TiendaHttp, factura: dict[str, Any], respuesta: Response) -> str:

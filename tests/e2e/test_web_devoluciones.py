@@ -81,6 +81,7 @@ def test_el_cajero_devuelve_parte_de_una_factura(
         cafe = pagina.get_by_role("row", name="CAF Producto CAF")
         expect(cafe.get_by_role("cell").nth(2)).to_have_text("3")  # quedan
         unidades = pagina.get_by_label("Unidades a devolver de CAF")
+        expect(unidades).to_be_focused()
         expect(unidades).to_have_attribute("inputmode", "decimal")
         expect(unidades).to_have_value("0")
         # More than was sold: refused beside the form with the domain's words, nothing made.

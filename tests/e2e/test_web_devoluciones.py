@@ -102,6 +102,14 @@ def test_el_cajero_devuelve_parte_de_una_factura(
         prevista = pagina.get_by_role("table", name="Lo que acreditaría la nota")
         expect(prevista.get_by_role("row").last).to_contain_text("$9,20")
         expect(pagina.get_by_label("Rebaja de valor de CAF")).to_be_focused()
+        # Enter in a field only reviews the totals: it never emits.
+        unidades.fill("2")
+        unidades.press("Enter")
+        expect(prevista.get_by_role("row").last).to_contain_text("$18,40")
+        assert tienda.get("/notas-credito", factura_id=factura["id"])["items"] == []
+        unidades.fill("1")
+        unidades.press("Tab")
+        expect(prevista.get_by_role("row").last).to_contain_text("$9,20")
         pagina.get_by_label("Motivo").fill("Producto defectuoso")
         _sin_violaciones(pagina)
         capturar(pagina, "devoluciones-factura")

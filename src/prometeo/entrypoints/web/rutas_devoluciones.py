@@ -138,6 +138,9 @@ async def emitir(request: Request, factura_id: str, persona: Cajero) -> Response
 
     def hacer(metadatos: Metadatos) -> str:
         emitida = servicios.notas_credito.emitir_nota_credito(comando, metadatos)
+        # Where it leads reads the nota and what remains of the factura: with read models
+        # moved by a separate worker, only once they have applied it (never a 404).
+        servicios.consultas.al_dia(("notas_credito", "facturas"))
         return f"/devoluciones/nota/{emitida.id}"
 
     try:

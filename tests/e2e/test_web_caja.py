@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from navegador import capturar, chromium, violaciones_graves
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from servidor_real import Servidor, crear_usuario, servidor
 
 from apoyo_http import CEDULA, TiendaHttp
@@ -78,7 +78,7 @@ def _sin_graves(pagina: Page) -> None:
     assert not graves, [(v["id"], v["help"], len(v["nodes"])) for v in graves]
 
 
-def _fila(pagina: Page, nombre: str):  # type: ignore[no-untyped-def]
+def _fila(pagina: Page, nombre: str) -> Locator:
     return pagina.locator("#venta tbody tr").filter(has_text=nombre)
 
 

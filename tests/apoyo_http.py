@@ -83,13 +83,22 @@ class TiendaHttp:
         self.ids["cliente"] = cliente["id"]
         return self
 
-    def ingresar(self, producto: str, cantidad: str, costo: str, bodega: str = "bodega") -> str:
+    def ingresar(
+        self,
+        producto: str,
+        cantidad: str,
+        costo: str,
+        bodega: str = "bodega",
+        caducidad: str | None = None,
+    ) -> str:
         cuerpo = {
             "producto_id": self.ids[producto],
             "bodega_id": self.ids[bodega],
             "cantidad": cantidad,
             "costo_unitario": costo,
         }
+        if caducidad is not None:
+            cuerpo["fecha_caducidad"] = caducidad
         lote_id: str = self.post("/inventario/ingresos", cuerpo)["lote_id"]
         return lote_id
 

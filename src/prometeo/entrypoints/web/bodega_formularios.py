@@ -55,6 +55,11 @@ class Avisos:
             else:
                 self.por_campo.setdefault(campo, []).append(aviso)
 
+    def primero(self) -> str | None:
+        """The first field with a refusal (in the order they were checked): the focus
+        goes there."""
+        return next(iter(self.por_campo), None)
+
     def __bool__(self) -> bool:
         return bool(self.generales or self.por_campo)
 

@@ -82,9 +82,12 @@ def candidatos(servicios: Servicios, texto: str) -> list[ProductoVista]:
 def buscar_producto(servicios: Servicios, texto: str, producto_id: str = "") -> Busqueda:
     """The product chosen from the matches (`producto_id`) or named by `texto`: its code,
     a barcode, or words of its name matching one product only."""
+    # The product found is offered as the one choice, checked: the form shows what it
+    # will act on.
     if producto_id:
         try:
-            return Busqueda(servicios.consultas.producto(producto_id))
+            elegido = servicios.consultas.producto(producto_id)
+            return Busqueda(elegido, (elegido,))
         except NoEncontrado:
             pass  # an old choice: the text decides
     limpio = texto.strip()
@@ -98,7 +101,7 @@ def buscar_producto(servicios: Servicios, texto: str, producto_id: str = "") -> 
         )
     encontrados = candidatos(servicios, limpio)
     if len(encontrados) == 1:
-        return Busqueda(encontrados[0])
+        return Busqueda(encontrados[0], (encontrados[0],))
     if not encontrados:
         return Busqueda(
             None,

@@ -145,6 +145,7 @@ def _pantalla(
         cantidad_entrada=cantidad_entrada(pedido.cantidad) if pedido else "",
         nombre_bodega=lecturas.nombre_bodega,
         nombre_producto=lecturas.nombre_producto,
+        parcial=bloque is not None,
     )
 
 

@@ -206,7 +206,7 @@ def _registrar_ingreso(
         return escribir_una_vez(servicios, persona.sesion, clave, huella, hacer)
     except RECHAZOS as error:
         avisos.agregar(avisos_de(error))
-        return _ingreso(request, persona, campos, avisos, estado=422)
+        return _ingreso(request, persona, campos, avisos, busqueda.candidatos, estado=422)
 
 
 @router.post("/bodega/ingresos")

@@ -112,6 +112,9 @@ def test_ingreso_transferencia_kardex_y_stock(web: tuple[Servidor, TiendaHttp]) 
         expect(pagina.get_by_role("status")).to_contain_text(
             "Se transfirió CAF — Producto CAF de B1 — B1 a B2 — B2"
         )
+        movidos = pagina.get_by_role("table", name="Lotes que llegaron a B2 — B2")
+        expect(movidos.locator("tbody tr")).to_have_count(2)
+        capturar(pagina, "bodega-transferencia-hecha")
         _sin_violaciones(pagina)
         destino = tienda.stock("cafe", "bodega2")
         assert (destino["cantidad"], destino["valor"]) == ("5", "11.00")

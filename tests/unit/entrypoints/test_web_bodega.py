@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from entorno_api import HOY
+from entorno_api import HOY, ajustes
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -19,7 +20,8 @@ from test_web_ingreso import CLAVE, csrf_de, ingresar
 
 from apoyo_http import TiendaHttp
 from prometeo.application.acceso import Rol
-from prometeo.bootstrap import Aplicacion
+from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.entrypoints.api.app import crear_app
 from prometeo.entrypoints.web.formato import cantidad, dinero, fecha, precio
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 
@@ -452,3 +454,62 @@ def test_el_kardex_por_codigo_y_sin_movimientos(tienda: TiendaHttp, web: TestCli
     assert "No quedan lotes con existencias" in vacio.text
     nada = web.get("/bodega/kardex", params={"producto": "XX", "bodega_id": tienda.ids["bodega"]})
     assert "Ningún producto tiene el código o el nombre «XX»" in nada.text
+
+
+def test_un_lote_vencido_se_marca_y_no_se_transfiere(
+    url_api: str, tienda: TiendaHttp, web: TestClient
+) -> None:
+    vencera = tienda.ingresar("cafe", "3", "2.00", caducidad="2026-11-30")
+    vigente = tienda.ingresar("cafe", "5", "3.00")
+    # The same shop three days later: the first lot expired on the 30th.
+    despues = bootstrap(ajustes(url_api, hoy=date(2026, 12, 2)))
+    try:
+        with TestClient(crear_app(despues), follow_redirects=False) as otro:
+            ingresar(otro, "bodeguero")
+            vista = otro.get("/bodega/transferencias", params=_pedido(tienda, "4")).text
+            assert list(_tabla(vista, "lotes-a-mover")) == [vigente[:8], "Total"]
+            mas = otro.get("/bodega/transferencias", params=_pedido(tienda, "6")).text
+            assert "hay 5 sin vencer de CAF — Producto CAF: no alcanza para 6" in mas
+            stock = otro.get("/bodega", params={"bodega_id": tienda.ids["bodega"]}).text
+            assert _tabla(stock, "stock")["CAF"][-1] == "Lote vencido"
+            assert _tabla(stock, "por-vencer")["CAF — Producto CAF"][-1] == "Vencido"
+            kardex = otro.get(
+                "/bodega/kardex",
+                params={"producto_id": tienda.ids["cafe"], "bodega_id": tienda.ids["bodega"]},
+            ).text
+            lotes = _tabla(kardex, "lotes")
+            assert lotes[vencera[:8]][-2:] == ["30/11/2026", "Vencido"]
+            assert lotes[vigente[:8]][-2:] == ["Sin caducidad", "Vigente"]
+    finally:
+        despues.cerrar()
+
+
+def test_con_una_sola_bodega_no_se_pregunta(cliente: TestClient, web: TestClient) -> None:
+    tienda = TiendaHttp(cliente)
+    sucursal = tienda.post("/sucursales", {"codigo": "001", "nombre": "Matriz", "direccion": "X"})
+    tienda.post("/bodegas", {"sucursal_id": sucursal["id"], "codigo": "BP", "nombre": "Principal"})
+    tienda.post(
+        "/productos",
+        {
+            "codigo": "ARR",
+            "nombre": "Arroz",
+            "precio": "1.00",
+            "tarifa_iva": "0",
+            "stock_minimo": "1",
+        },
+    )
+    ingresar(web, "bodeguero")
+    stock = web.get("/bodega").text
+    assert "<select" not in stock
+    assert "Stock de BP — Principal" in stock
+    assert "Esta bodega no tiene stock todavía." in stock
+    formulario = web.get("/bodega/ingresos").text
+    assert "<select" not in formulario
+    assert "Bodega que recibe:</span> BP — Principal" in formulario
+    datos = {**_formulario(web, "/bodega/ingresos"), "producto": "ARR", "cantidad": "2"}
+    (bodega,) = re.findall(r'name="bodega_id" value="([^"]+)"', formulario)
+    hecho = web.post("/bodega/ingresos", data={**datos, "bodega_id": bodega, "costo": "0,8"})
+    assert hecho.status_code == 303
+    assert "ARR" in _tabla(web.get("/bodega").text, "stock")
+    # Transfers need two bodegas: the screen says so.
+    assert "hacen falta al menos dos bodegas" in web.get("/bodega/transferencias").text

@@ -1,12 +1,13 @@
 """What the warehouse screens read: the bodegas to choose from, a product named by what a
-person typed, the stock of a bodega (below its minimum marked, near-expiry lots flagged),
-the lots a transfer would move, and a product's kardex with its lots.
+person typed, the lots a transfer would move, and a product's kardex with its lots (the
+stock of a bodega: bodega_stock.py).
 
 Invariants:
 - Every figure is the read model's own (`consultas`), formatted es-EC here; the only
-  computation is the transfer preview, which takes lots exactly as the domain's FIFO exit
-  does (oldest first, skipping lots expired today, the last units of a lot taking all the
-  value it has left) — the confirmation then shows what really moved.
+  computation is the transfer preview, which takes lots as the domain's FIFO exit does
+  (oldest first, skipping lots expired today, round2(units × unit cost) each). A lot
+  taken whole gives all the value it has left, which the read model does not keep, so
+  that cost may differ by a cent: the page after the transfer shows what really moved.
 - The catalog is never loaded whole: products are found by code or by a search.
 """
 
@@ -20,7 +21,6 @@ from prometeo.application.consultas import (
     LoteVista,
     MovimientoKardex,
     ProductoVista,
-    StockVista,
 )
 from prometeo.application.servicios.reportes import todas
 from prometeo.bootstrap import Servicios
@@ -28,12 +28,8 @@ from prometeo.domain.errores import NoEncontrado, ValorInvalido
 from prometeo.domain.value_objects.dinero import redondear2
 from prometeo.entrypoints.web.formato import cantidad, dinero, fecha, precio
 
-# Lots expiring within this many days are flagged on the stock screen.
-DIAS_POR_VENCER = 30
 # How many matches a product search offers (a person narrows the text beyond that).
 MAXIMO_CANDIDATOS = 10
-# Stock rows per page of the stock screen.
-FILAS_POR_PAGINA = 200
 
 
 def nombre_bodega(bodega: BodegaVista) -> str:
@@ -118,106 +114,6 @@ def buscar_producto(servicios: Servicios, texto: str, producto_id: str = "") -> 
     )
 
 
-# -- Stock ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FilaStock:
-    producto_id: str
-    codigo: str
-    nombre: str
-    cantidad: str
-    valor: str
-    minimo: str
-    bajo_minimo: bool
-    # "Vencido" / "Por vencer" when one of its lots here is past or near its expiry.
-    caducidad: str
-
-
-@dataclass(frozen=True, slots=True)
-class FilaPorVencer:
-    lote_id: str
-    producto_id: str
-    producto: str
-    caducidad: str
-    disponible: str
-    valor: str
-    estado: str  # "Vencido" or "Vence en N días"
-    vencido: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Stock:
-    """The stock of one bodega as the screen shows it: a page of its products by code."""
-
-    filas: tuple[FilaStock, ...]
-    total_productos: int
-    bajo_minimo: int
-    valor_total: str
-    por_vencer: tuple[FilaPorVencer, ...]
-    desde: int
-    anterior: int | None
-    siguiente: int | None
-
-
-def _dias(dias: int) -> str:
-    if dias == 0:
-        return "Vence hoy"
-    return "Vence mañana" if dias == 1 else f"Vence en {dias} días"
-
-
-def stock_de(servicios: Servicios, bodega_id: str, solo_bajo_minimo: bool, desde: int) -> Stock:
-    """The products of a bodega by code (only those below their minimum when asked), a
-    page of FILAS_POR_PAGINA from `desde`, and its lots near expiry."""
-    consultas = servicios.consultas
-    vistas: list[StockVista] = list(
-        todas(lambda n, d: consultas.stock(bodega_id=bodega_id, limite=n, desplazamiento=d))
-    )
-    vistas.sort(key=lambda v: (v.producto_codigo, v.producto_id))
-    lotes = list(todas(lambda n, d: consultas.por_vencer(DIAS_POR_VENCER, bodega_id, n, d)))
-    estado_lotes: dict[str, str] = {}
-    for lote in lotes:
-        if lote.vencido or lote.producto_id not in estado_lotes:
-            estado_lotes[lote.producto_id] = "Vencido" if lote.vencido else "Por vencer"
-    elegidas = [v for v in vistas if v.bajo_minimo or not solo_bajo_minimo]
-    desde = max(0, min(desde, len(elegidas)))
-    pagina = elegidas[desde : desde + FILAS_POR_PAGINA]
-    return Stock(
-        filas=tuple(
-            FilaStock(
-                v.producto_id,
-                v.producto_codigo,
-                v.producto_nombre,
-                cantidad(v.cantidad),
-                dinero(v.valor),
-                cantidad(v.stock_minimo),
-                v.bajo_minimo,
-                estado_lotes.get(v.producto_id, ""),
-            )
-            for v in pagina
-        ),
-        total_productos=len(elegidas),
-        bajo_minimo=sum(1 for v in vistas if v.bajo_minimo),
-        valor_total=dinero(sum((v.valor for v in vistas), Decimal("0.00"))),
-        por_vencer=tuple(
-            FilaPorVencer(
-                lote.lote_id,
-                lote.producto_id,
-                f"{lote.producto_codigo} — {lote.producto_nombre}",
-                fecha(lote.fecha_caducidad),
-                cantidad(lote.cantidad_disponible),
-                dinero(lote.valor_disponible),
-                "Vencido" if lote.vencido else _dias(lote.dias_para_vencer),
-                lote.vencido,
-            )
-            for lote in lotes
-        ),
-        desde=desde,
-        anterior=max(0, desde - FILAS_POR_PAGINA) if desde else None,
-        siguiente=desde + FILAS_POR_PAGINA if desde + FILAS_POR_PAGINA < len(elegidas) else None,
-    )
-
-
 # -- Lots and transfers --------------------------------------------------------------------
 
 
@@ -274,8 +170,7 @@ def vista_transferencia(
         if pendiente <= 0:
             break
         mueve = min(pendiente, lote.cantidad_disponible)
-        # As Lote.consumo: a partial take costs round2(units × unit cost); the rest of a lot
-        # is what it has left, which this read model does not keep: the same rounding.
+        # As Lote.consumo for a partial take (see the module's invariants for a whole one).
         costo = redondear2(mueve * lote.costo_unitario)
         filas.append(fila_lote(lote, mueve, costo))
         pendiente -= mueve

@@ -20,7 +20,7 @@ from prometeo.application.comandos import RegistrarIngreso
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.errores import NoEncontrado, ValorInvalido
 from prometeo.entrypoints.web import bodega_lecturas as lecturas
-from prometeo.entrypoints.web import bodega_transferencias
+from prometeo.entrypoints.web import bodega_stock, bodega_transferencias
 from prometeo.entrypoints.web.avisos import RECHAZOS, avisos_de
 from prometeo.entrypoints.web.bodega_formularios import (
     Avisos,
@@ -57,7 +57,7 @@ async def stock(
     datos = None
     if bodega is not None:
         datos = await run_in_threadpool(
-            lecturas.stock_de, servicios, bodega.id, bool(bajo_minimo), desde
+            bodega_stock.stock_de, servicios, bodega.id, bool(bajo_minimo), desde
         )
     return pagina(
         request,
@@ -67,7 +67,7 @@ async def stock(
         bodega=bodega,
         stock=datos,
         bajo_minimo=bool(bajo_minimo),
-        dias_por_vencer=lecturas.DIAS_POR_VENCER,
+        dias_por_vencer=bodega_stock.DIAS_POR_VENCER,
     )
 
 

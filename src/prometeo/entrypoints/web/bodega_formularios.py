@@ -1,18 +1,31 @@
 """The warehouse's write forms read into commands: what a person typed (amounts with "," or
 ".", dates dd/mm/aaaa or as a date input sends them) checked before anything is written,
-and each refusal placed beside the field it concerns."""
+each refusal placed beside the field it concerns, and the write itself run once per
+idempotency key after the CSRF check (escrituras.py), answered with a redirect."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from prometeo.domain.errores import ValorInvalido
-from prometeo.entrypoints.web.avisos import Aviso
-from prometeo.entrypoints.web.formato import leer_fecha, leer_numero
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
 
+from prometeo.application.unidad_de_trabajo import Metadatos
+from prometeo.domain.errores import ValorInvalido
+from prometeo.entrypoints.web.avisos import RECHAZOS, Aviso, avisos_de
+from prometeo.entrypoints.web.escrituras import escribir_una_vez, huella_de
+from prometeo.entrypoints.web.formato import leer_fecha, leer_numero
+from prometeo.entrypoints.web.formularios import comprobar_csrf, formulario
+from prometeo.entrypoints.web.sesiones import Persona
+
+SIN_CLAVE = Aviso(
+    "ClaveIdempotencia",
+    "El formulario no trae su clave de envío. Vuelva a abrir la pantalla y envíelo otra vez.",
+)
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # The field a broken rule concerns (the rest are told above the form).
@@ -93,3 +106,36 @@ def exigir_eleccion(valor: str, regla: str, mensaje: str) -> str:
     if not valor:
         raise ValorInvalido(regla, mensaje)
     return valor
+
+
+# A write's work, run in a thread: where it leads (a path), or the form again.
+Escritura = Callable[[Request, Persona, dict[str, str]], str | Response]
+
+
+async def responder(request: Request, persona: Persona, escritura: Escritura) -> Response:
+    """The form read and its CSRF token checked, then `escritura`: a 303 to where the
+    write leads (Post/Redirect/Get), or the page it answered (a refusal)."""
+    campos = await formulario(request)
+    comprobar_csrf(persona.sesion.csrf, request, campos)
+    resultado = await run_in_threadpool(escritura, request, persona, campos)
+    if isinstance(resultado, Response):
+        return resultado
+    return RedirectResponse(resultado, status_code=303)
+
+
+def una_vez(
+    request: Request,
+    persona: Persona,
+    campos: dict[str, str],
+    clave: str,
+    hacer: Callable[[Metadatos], str],
+    avisos: Avisos,
+) -> str | None:
+    """Where the write leads, done once under the form's key; None, with why in
+    `avisos`, when the command refused it (nothing written)."""
+    huella = huella_de(request.url.path, campos)
+    try:
+        return escribir_una_vez(persona.servicios, persona.sesion, clave, huella, hacer)
+    except RECHAZOS as error:
+        avisos.agregar(avisos_de(error))
+        return None

@@ -15,17 +15,22 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from prometeo.application.comandos import TransferirStock
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.errores import NoEncontrado, ValorInvalido
 from prometeo.entrypoints.web import bodega_lecturas as lecturas
-from prometeo.entrypoints.web.avisos import RECHAZOS, Aviso, avisos_de
-from prometeo.entrypoints.web.bodega_formularios import Avisos, exigir_eleccion
-from prometeo.entrypoints.web.escrituras import escribir_una_vez, huella_de
+from prometeo.entrypoints.web.avisos import Aviso, avisos_de
+from prometeo.entrypoints.web.bodega_formularios import (
+    SIN_CLAVE,
+    Avisos,
+    exigir_eleccion,
+    responder,
+    una_vez,
+)
 from prometeo.entrypoints.web.formato import cantidad_entrada, leer_cantidad
-from prometeo.entrypoints.web.formularios import clave_idempotencia, comprobar_csrf, formulario
+from prometeo.entrypoints.web.formularios import clave_idempotencia
 from prometeo.entrypoints.web.paginas import pagina
 from prometeo.entrypoints.web.sesiones import BODEGA, Persona, permitido
 
@@ -33,10 +38,6 @@ router = APIRouter(include_in_schema=False)
 
 Bodeguero = Annotated[Persona, Depends(permitido(BODEGA, "abrir Bodega"))]
 Texto = Annotated[str, Query(max_length=200)]
-SIN_CLAVE = Aviso(
-    "ClaveIdempotencia",
-    "El formulario no trae su clave de envío. Vuelva a abrir la pantalla y envíelo otra vez.",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,22 +199,15 @@ def _transferir(request: Request, persona: Persona, campos: dict[str, str]) -> s
         }
         return "/bodega/transferencias/hecha?" + urlencode(consulta)
 
-    huella = huella_de(request.url.path, campos)
-    try:
-        return escribir_una_vez(servicios, persona.sesion, clave, huella, hacer)
-    except RECHAZOS as error:
-        avisos.agregar(avisos_de(error))
+    destino = una_vez(request, persona, campos, clave, hacer, avisos)
+    if destino is None:
         return _pantalla(request, persona, campos, avisos=avisos, vista=True, estado=422)
+    return destino
 
 
 @router.post("/bodega/transferencias")
 async def transferir(request: Request, persona: Bodeguero) -> Response:
-    campos = await formulario(request)
-    comprobar_csrf(persona.sesion.csrf, request, campos)
-    resultado = await run_in_threadpool(_transferir, request, persona, campos)
-    if isinstance(resultado, Response):
-        return resultado
-    return RedirectResponse(resultado, status_code=303)
+    return await responder(request, persona, _transferir)
 
 
 def _hecha(persona: Persona, ids: dict[str, str]) -> dict[str, Any] | None:

@@ -14,23 +14,25 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from prometeo.application.comandos import RegistrarIngreso
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.errores import NoEncontrado, ValorInvalido
 from prometeo.entrypoints.web import bodega_lecturas as lecturas
 from prometeo.entrypoints.web import bodega_stock, bodega_transferencias
-from prometeo.entrypoints.web.avisos import RECHAZOS, avisos_de
+from prometeo.entrypoints.web.avisos import avisos_de
 from prometeo.entrypoints.web.bodega_formularios import (
+    SIN_CLAVE,
     Avisos,
     exigir_eleccion,
     leer_caducidad,
     leer_costo,
+    responder,
+    una_vez,
 )
-from prometeo.entrypoints.web.escrituras import escribir_una_vez, huella_de
 from prometeo.entrypoints.web.formato import leer_cantidad
-from prometeo.entrypoints.web.formularios import clave_idempotencia, comprobar_csrf, formulario
+from prometeo.entrypoints.web.formularios import clave_idempotencia
 from prometeo.entrypoints.web.paginas import pagina
 from prometeo.entrypoints.web.sesiones import BODEGA, Persona, permitido
 
@@ -39,8 +41,6 @@ router.include_router(bodega_transferencias.router)
 
 Bodeguero = Annotated[Persona, Depends(permitido(BODEGA, "abrir Bodega"))]
 Texto = Annotated[str, Query(max_length=200)]
-_REDIRECCION = 303
-_SIN_CLAVE = bodega_transferencias.SIN_CLAVE
 
 
 @router.get("/bodega", name="bodega")
@@ -177,7 +177,7 @@ def _registrar_ingreso(
             avisos.agregar(avisos_de(error))
     clave = clave_idempotencia(request, campos)
     if clave is None:
-        avisos.generales.append(_SIN_CLAVE)
+        avisos.generales.append(SIN_CLAVE)
     if avisos:
         return _ingreso(request, persona, campos, avisos, busqueda.candidatos, estado=422)
     producto = busqueda.producto
@@ -201,22 +201,15 @@ def _registrar_ingreso(
         }
         return "/bodega/ingresos?" + urlencode(consulta)
 
-    huella = huella_de(request.url.path, campos)
-    try:
-        return escribir_una_vez(servicios, persona.sesion, clave, huella, hacer)
-    except RECHAZOS as error:
-        avisos.agregar(avisos_de(error))
+    destino = una_vez(request, persona, campos, clave, hacer, avisos)
+    if destino is None:
         return _ingreso(request, persona, campos, avisos, busqueda.candidatos, estado=422)
+    return destino
 
 
 @router.post("/bodega/ingresos")
 async def registrar_ingreso(request: Request, persona: Bodeguero) -> Response:
-    campos = await formulario(request)
-    comprobar_csrf(persona.sesion.csrf, request, campos)
-    resultado = await run_in_threadpool(_registrar_ingreso, request, persona, campos)
-    if isinstance(resultado, Response):
-        return resultado
-    return RedirectResponse(resultado, status_code=_REDIRECCION)
+    return await responder(request, persona, _registrar_ingreso)
 
 
 # -- Kardex --------------------------------------------------------------------------------

@@ -311,6 +311,9 @@ class EventoVista:
     ocurrido_en: datetime
     datos: dict[str, Any]
     version_esquema: int = 1  # the shape `datos` is stored in (see the event's upcasters)
+    # Who did it: the metadata's `usuario` (a person, a token's name, or the service's own
+    # workers such as the SRI dispatcher); None when the event was stored without it.
+    usuario: str | None = None
 
 
 # -- the catalog, as the outside reads it ---------------------------------------------------
@@ -656,3 +659,13 @@ class ServicioConsultas(ConsultasCatalogo):
     @abstractmethod
     def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:
         """The event log in commit order (positions greater than `desde`)."""
+
+    @abstractmethod
+    def eventos_de(self, stream_id: str, limite: int = 1000) -> list[EventoVista]:
+        """One stream's events (a document's history), in version order, the first
+        `limite` of them."""
+
+    @abstractmethod
+    def comprobante_numerado(self, tipo: str, numero: str) -> ComprobanteVista:
+        """The emitted document of `tipo` ("01" factura, "04" nota de crédito) with this
+        number (001-001-000000001), or NoEncontrado."""

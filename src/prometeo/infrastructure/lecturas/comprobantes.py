@@ -65,9 +65,14 @@ def leer_comprobantes(
     hasta: date | None,
     limite: int,
     desplazamiento: int,
+    numerado: tuple[str, str] | None = None,
 ) -> list[ComprobanteVista]:
+    """The emitted documents by emission date; only the one of `numerado`'s type and
+    number when given."""
     e: Any = _emitidos(_COLUMNAS)
     consulta = select(e).order_by(e.c.fecha_emision, e.c.posicion, e.c.tipo)
+    if numerado is not None:
+        consulta = consulta.where(e.c.tipo == numerado[0], e.c.numero == numerado[1])
     if estado_sri is not None:
         estado = estado_sri.strip().upper()
         consulta = consulta.where(e.c.estado_sri == estado)
@@ -86,6 +91,15 @@ def leer_comprobantes(
                 ComprobanteVista(fila.tipo, fila.id, fila.numero, fila.fecha_emision, sri)
             )
     return vistas
+
+
+def leer_comprobante_numerado(conexion: Connection, tipo: str, numero: str) -> ComprobanteVista:
+    """The emitted document of `tipo` with this number, or NoEncontrado."""
+    encontrados = leer_comprobantes(conexion, None, None, None, 1, 0, (tipo, numero))
+    if not encontrados:
+        que = "una factura" if tipo == _FACTURA else "una nota de crédito"
+        raise NoEncontrado(que, f"número {numero}")
+    return encontrados[0]
 
 
 def leer_xml_firmado(conexion: Connection, tipo: str, documento_id: str) -> bytes:

@@ -34,6 +34,7 @@ from prometeo.infrastructure.db.tablas import eventos, posicion_global, producto
 from prometeo.infrastructure.lecturas.catalogo import ConsultasCatalogoSql, pagina
 from prometeo.infrastructure.lecturas.comprobantes import (
     leer_autorizacion,
+    leer_comprobante_numerado,
     leer_comprobantes,
     leer_pendientes,
     leer_xml_firmado,
@@ -403,6 +404,10 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         with self._leer() as conexion:
             return leer_comprobantes(conexion, estado_sri, desde, hasta, limite, desplazamiento)
 
+    def comprobante_numerado(self, tipo: str, numero: str) -> ComprobanteVista:
+        with self._leer() as conexion:
+            return leer_comprobante_numerado(conexion, tipo, numero)
+
     def xml_firmado(self, tipo: str, documento_id: str) -> bytes:
         with self._leer() as conexion:
             return leer_xml_firmado(conexion, tipo, documento_id)
@@ -436,38 +441,45 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             return [venta_diaria(f) for f in conexion.execute(consulta)]
 
     def eventos(self, desde: int = 0, limite: int = 100) -> list[EventoVista]:
-        e = eventos
-        consulta = (
-            select(
-                e.c.posicion,
-                e.c.stream_id,
-                e.c.tipo,
-                e.c.version,
-                e.c.ocurrido_en,
-                e.c.datos,
-                e.c.version_esquema,
-            )
-            .where(e.c.posicion > desde)
-            .order_by(e.c.posicion)
-        )
-        consulta = _pagina(consulta, limite, 0)
+        consulta = _EVENTOS.where(eventos.c.posicion > desde).order_by(eventos.c.posicion)
         with self._leer() as conexion:
-            filas = list(conexion.execute(consulta))
-        return [
-            EventoVista(
-                posicion=f.posicion,
-                stream_id=f.stream_id,
-                tipo=f.tipo,
-                version=f.version,
-                # SQLite and MariaDB hand stored UTC instants back without their zone.
-                ocurrido_en=(
-                    f.ocurrido_en if f.ocurrido_en.tzinfo else f.ocurrido_en.replace(tzinfo=UTC)
-                ),
-                datos=json.loads(f.datos),
-                version_esquema=f.version_esquema,
-            )
-            for f in filas
-        ]
+            filas = list(conexion.execute(_pagina(consulta, limite, 0)))
+        return [_evento(f) for f in filas]
+
+    def eventos_de(self, stream_id: str, limite: int = 1000) -> list[EventoVista]:
+        consulta = _EVENTOS.where(eventos.c.stream_id == stream_id).order_by(eventos.c.version)
+        with self._leer() as conexion:
+            filas = list(conexion.execute(_pagina(consulta, limite, 0)))
+        return [_evento(f) for f in filas]
+
+
+_EVENTOS = select(
+    eventos.c.posicion,
+    eventos.c.stream_id,
+    eventos.c.tipo,
+    eventos.c.version,
+    eventos.c.ocurrido_en,
+    eventos.c.datos,
+    eventos.c.version_esquema,
+    eventos.c.metadatos,
+)
+
+
+def _evento(fila: Any) -> EventoVista:
+    metadatos = json.loads(fila.metadatos) if fila.metadatos else {}
+    return EventoVista(
+        posicion=fila.posicion,
+        stream_id=fila.stream_id,
+        tipo=fila.tipo,
+        version=fila.version,
+        # SQLite and MariaDB hand stored UTC instants back without their zone.
+        ocurrido_en=(
+            fila.ocurrido_en if fila.ocurrido_en.tzinfo else fila.ocurrido_en.replace(tzinfo=UTC)
+        ),
+        datos=json.loads(fila.datos),
+        version_esquema=fila.version_esquema,
+        usuario=metadatos.get("usuario"),
+    )
 
 
 def _pagina(consulta: Select[Any], limite: int, desplazamiento: int) -> Select[Any]:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from test_web_ingreso import CLAVE, csrf_de, ingresar
 
+from apoyo_http import TiendaHttp
 from prometeo.application.acceso import Rol
 from prometeo.bootstrap import Aplicacion
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
@@ -253,3 +254,78 @@ def test_un_admin_desactiva_a_otro_pero_no_a_si_mismo(
     assert "Inactivo" in web.get("/ajustes/usuarios").text
     nadie = _enviar(web, "/ajustes/usuarios", accion, nombre="nadie")
     assert nadie.status_code == 422
+
+
+# -- a document's history (/dueno/documento) ------------------------------------------------
+
+_SUCESO = re.compile(
+    r'<tr><td class="numero">(\d+)</td><td>([^<]+)</td><th scope="row">([^<]+)</th>'
+    r'<td>([^<]+)</td><td class="historia-datos">([^<]*)</td></tr>'
+)
+
+
+def test_la_historia_de_una_factura_y_su_nota(tienda: TiendaHttp, web: TestClient) -> None:
+    tienda.ingresar("cafe", "10", "3.00")
+    factura = tienda.facturar(("cafe", "2"))
+    nota = tienda.devolver(factura)
+    ingresar(web, "contador")
+    panel = web.get("/dueno").text
+    enlace = f"/dueno/documento/01/{factura['id']}"
+    assert f'href="{enlace}"' in panel
+    pagina = web.get(enlace)
+    assert pagina.status_code == 200
+    html = pagina.text
+    assert f"<h1>Historia de Factura {factura['numero']}</h1>" in html
+    assert f'href="/dueno/ride/01/{factura["id"]}"' in html
+    assert "<strong>PENDIENTE</strong>" in html
+    sucesos = _SUCESO.findall(html)
+    assert [s[0] for s in sucesos] == ["1", "2", "3"]
+    assert [s[2] for s in sucesos] == [
+        "Factura creada",
+        "Factura emitida",
+        "Nota de crédito aplicada",
+    ]
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", s[1]) for s in sucesos)
+    assert {s[3] for s in sucesos} == {"admin"}  # the API token's name
+    assert "2 × Producto CAF a $8,00" in sucesos[0][4]
+    assert "total $18,40" in sucesos[1][4]
+    assert f"Nota de crédito {nota['numero']} por $9,20" in sucesos[2][4]
+    assert "<?xml" not in html
+    de_la_nota = web.get(f"/dueno/documento/04/{nota['id']}").text
+    assert [s[2] for s in _SUCESO.findall(de_la_nota)] == [
+        "Nota de crédito creada",
+        "Nota de crédito emitida",
+    ]
+
+
+def test_un_documento_se_abre_por_su_numero(tienda: TiendaHttp, web: TestClient) -> None:
+    tienda.ingresar("cafe", "10", "3.00")
+    factura = tienda.facturar(("cafe", "1"))
+    ingresar(web, "admin")
+    encontrado = web.get("/dueno/documento", params={"tipo": "01", "numero": "1-1-1"})
+    assert encontrado.status_code == 303
+    assert encontrado.headers["location"] == f"/dueno/documento/01/{factura['id']}"
+    ninguno = web.get("/dueno/documento", params={"tipo": "04", "numero": "001-001-000000001"})
+    assert ninguno.status_code == 404
+    assert "No hay una nota de crédito emitida con el número 001-001-000000001" in ninguno.text
+    mal = web.get("/dueno/documento", params={"tipo": "01", "numero": "factura uno"})
+    assert mal.status_code == 422
+    assert 'role="alert"' in mal.text
+    assert "Escriba el número como 001-001-000000123" in mal.text
+    assert web.get("/dueno/documento/07/x").status_code == 404
+    assert web.get("/dueno/documento/01/no-existe").status_code == 404
+    ingresar(web, "cajero")
+    assert web.get(f"/dueno/documento/01/{factura['id']}").status_code == 403
+
+
+def test_los_eventos_de_un_stream_dicen_quien(tienda: TiendaHttp, aplicacion: Aplicacion) -> None:
+    tienda.ingresar("cafe", "10", "3.00")
+    factura = tienda.facturar(("cafe", "1"))
+    eventos = aplicacion.consultas.eventos_de(f"factura-{factura['id']}")
+    assert [(e.version, e.tipo, e.usuario) for e in eventos] == [
+        (1, "FacturaCreada", "admin"),
+        (2, "FacturaEmitida", "admin"),
+    ]
+    assert aplicacion.consultas.eventos_de(f"factura-{factura['id']}", limite=1) == eventos[:1]
+    assert aplicacion.consultas.eventos_de("factura-ninguna") == []
+    assert [e.usuario for e in aplicacion.consultas.eventos(limite=1000)].count(None) == 0

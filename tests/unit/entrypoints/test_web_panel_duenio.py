@@ -21,7 +21,8 @@ from prometeo.entrypoints.web.formato import dinero
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 
 _FILA = re.compile(
-    r'<tr><th scope="row">(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</th>((?:<td[^>]*>[^<]*</td>)+)</tr>'
+    r'<tr><th scope="row">(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</th>'
+    r"((?:<td[^>]*>(?:<a [^>]*>)?[^<]*(?:</a>)?</td>)+)</tr>"
 )
 _RIDE = re.compile(r'<a href="(/dueno/ride/[^"]+)">')
 _CELDA = re.compile(r"<td[^>]*>([^<]*)</td>")

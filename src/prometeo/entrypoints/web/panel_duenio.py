@@ -64,6 +64,7 @@ class Pendiente:
     estado: str
     mensaje: str
     ride: str  # where its RIDE opens under the session
+    historia: str  # where its history opens
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,7 @@ def _pendiente(vista: ComprobanteVista) -> Pendiente:
         vista.sri.estado,
         ultimo,
         f"/dueno/ride/{vista.tipo}/{vista.id}",
+        f"/dueno/documento/{vista.tipo}/{vista.id}",
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -16,11 +18,15 @@ from test_web_ingreso import CLAVE, csrf_de, ingresar
 
 from apoyo_http import TiendaHttp
 from prometeo.application.acceso import Rol
+from prometeo.application.consultas import EventoVista
+from prometeo.application.servicios.comprobantes import USUARIO_FIRMA
+from prometeo.application.servicios.envio_sri import USUARIO_SRI
 from prometeo.bootstrap import Aplicacion
+from prometeo.entrypoints.web.historia_documento import Suceso, suceso_de
 from prometeo.infrastructure.db.usuarios import AlmacenUsuarios
 
 _IDEMPOTENCIA = re.compile(r'name="idempotencia" value="([^"]+)"')
-_ALERTA = re.compile(r'<div class="error" role="alert" id="errores-([^"]+)">(.*?)</div>', re.S)
+_ALERTA = re.compile(r'<div class="error" role="alert" id="errores-([^"]+)"[^>]*>(.*?)</div>', re.S)
 
 
 @pytest.fixture
@@ -259,8 +265,8 @@ def test_un_admin_desactiva_a_otro_pero_no_a_si_mismo(
 # -- a document's history (/dueno/documento) ------------------------------------------------
 
 _SUCESO = re.compile(
-    r'<tr><td class="numero">(\d+)</td><td>([^<]+)</td><th scope="row">([^<]+)</th>'
-    r'<td>([^<]+)</td><td class="historia-datos">([^<]*)</td></tr>'
+    r'<tr><td class="numero">(\d+)</td><td class="historia-cuando">([^<]+)</td>'
+    r'<th scope="row">([^<]+)</th><td>([^<]+)</td><td class="historia-datos">([^<]*)</td></tr>'
 )
 
 
@@ -329,3 +335,41 @@ def test_los_eventos_de_un_stream_dicen_quien(tienda: TiendaHttp, aplicacion: Ap
     assert aplicacion.consultas.eventos_de(f"factura-{factura['id']}", limite=1) == eventos[:1]
     assert aplicacion.consultas.eventos_de("factura-ninguna") == []
     assert [e.usuario for e in aplicacion.consultas.eventos(limite=1000)].count(None) == 0
+
+
+def _evento(tipo: str, datos: dict[str, Any], usuario: str | None) -> EventoVista:
+    momento = datetime(2026, 11, 29, 20, 5, tzinfo=UTC)  # 15:05 in Ecuador
+    return EventoVista(1, "factura-x", tipo, 1, momento, datos, 1, usuario)
+
+
+def test_los_eventos_del_sri_se_leen_en_palabras() -> None:
+    mensaje = {"identificador": "43", "mensaje": "CLAVE ACCESO REGISTRADA", "tipo": "ERROR"}
+    devuelto = suceso_de(_evento("ComprobanteDevuelto", {"mensajes": [mensaje]}, USUARIO_SRI))
+    assert devuelto == Suceso(
+        1,
+        "29/11/2026 15:05",
+        "Devuelto por el SRI",
+        "Sistema (envío al SRI)",
+        "43: CLAVE ACCESO REGISTRADA",
+    )
+    autorizado = suceso_de(
+        _evento(
+            "ComprobanteAutorizado",
+            {"numero_autorizacion": "2911", "autorizacion": "<autorizacion>…", "mensajes": []},
+            USUARIO_SRI,
+        )
+    )
+    assert (autorizado.que, autorizado.detalle) == ("Autorizado por el SRI", "Autorización 2911")
+    firmado = suceso_de(
+        _evento("ComprobanteFirmado", {"clave_acceso": "29", "xml": "<factura/>"}, USUARIO_FIRMA)
+    )
+    assert (firmado.quien, firmado.detalle) == ("Sistema (firma electrónica)", "Clave de acceso 29")
+    # A shape the summary does not know, and a type it has never heard of: listed anyway.
+    raro = suceso_de(_evento("FacturaEmitida", {"numero": "001-001-000000001"}, None))
+    assert (raro.que, raro.quien, raro.detalle) == ("Factura emitida", "—", "—")
+    nuevo = suceso_de(_evento("AlgoNuevo", {}, "ana"))
+    assert (nuevo.que, nuevo.quien) == ("AlgoNuevo", "ana")
+    pagado = suceso_de(
+        _evento("PagosDefinidos", {"pagos": [{"forma_pago": "19", "total": "1234.5"}]}, "ana")
+    )
+    assert pagado.detalle == "tarjeta de crédito $1.234,50"

@@ -141,12 +141,12 @@ def armar_historia(servicios: Servicios, tipo: str, documento_id: str) -> Histor
         fecha_emision=fecha(documento.fecha_emision),
         sri=documento.sri,
         ride=f"/dueno/ride/{tipo}/{documento_id}" if documento.sri is not None else None,
-        sucesos=tuple(_suceso(e) for e in eventos[:MAXIMO_EVENTOS]),
+        sucesos=tuple(suceso_de(e) for e in eventos[:MAXIMO_EVENTOS]),
         cortada=len(eventos) > MAXIMO_EVENTOS,
     )
 
 
-def _suceso(evento: EventoVista) -> Suceso:
+def suceso_de(evento: EventoVista) -> Suceso:
     resumir = _RESUMENES.get(evento.tipo)
     try:
         detalle = resumir(evento.datos) if resumir is not None else ""
@@ -205,7 +205,7 @@ def _mensajes(datos: Mapping[str, Any]) -> str:
 def _creada(d: Mapping[str, Any]) -> str:
     partes = [
         f"Cliente: {_comprador(d['comprador'])}",
-        f"fecha de emisión {_dia(d['fecha_emision'])}",
+        f"Fecha de emisión: {_dia(d['fecha_emision'])}",
     ]
     partes += [_linea(linea) for linea in d.get("lineas") or ()]
     return "\n".join(partes)

@@ -57,8 +57,15 @@ HECHOS = {
     "sucursal": "Sucursal creada.",
     "punto": "Punto de emisión creado.",
     "bodega": "Bodega creada.",
-    "activado": "Activado de nuevo.",
-    "desactivado": "Desactivado: desde ahora no vende ni recibe; lo hecho se conserva.",
+    "sucursal-activada": "Sucursal activada de nuevo.",
+    "sucursal-desactivada": "Sucursal desactivada: desde ahora no vende ni recibe; lo hecho "
+    "se conserva.",
+    "punto_emision-activada": "Punto de emisión activado de nuevo.",
+    "punto_emision-desactivada": "Punto de emisión desactivado: no emite más; sus números "
+    "emitidos se conservan.",
+    "bodega-activada": "Bodega activada de nuevo.",
+    "bodega-desactivada": "Bodega desactivada: no vende ni recibe; su stock aún puede "
+    "transferirse.",
     "usuario": "Usuario creado. Ya puede ingresar con su contraseña.",
     "usuario-desactivado": "Usuario desactivado: ya no puede ingresar y sus sesiones terminaron.",
 }
@@ -255,7 +262,8 @@ async def cambiar_activo(
 
         def hacer(metadatos: Metadatos) -> str:
             catalogo.cambiar_activo(comando, metadatos)
-            return f"/ajustes?hecho={'activado' if activo else 'desactivado'}#{entidades}"
+            hecho = f"{entidad}-{'activada' if activo else 'desactivada'}"
+            return f"/ajustes?hecho={hecho}#{entidades}"
 
         return hacer
 

@@ -18,6 +18,7 @@ from prometeo.entrypoints.web.historia_documento import (
     TIPOS,
     armar_historia,
     buscar_documento,
+    numero_buscado,
 )
 from prometeo.entrypoints.web.paginas import pagina
 from prometeo.entrypoints.web.panel_duenio import armar_panel
@@ -67,7 +68,8 @@ async def buscar(
         mensaje, estado = error.errores[0].mensaje, 422
     except NoEncontrado:
         nombre = TIPOS.get(tipo, "documento").lower()
-        mensaje, estado = f"No hay una {nombre} emitida con el número {numero.strip()}.", 404
+        buscado = numero_buscado(numero)
+        mensaje, estado = f"No hay una {nombre} emitida con el número {buscado}.", 404
     else:
         return RedirectResponse(destino, status_code=303)
     return pagina(

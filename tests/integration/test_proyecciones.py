@@ -354,6 +354,17 @@ def _notas(aplicacion: Aplicacion) -> None:
     ]
     assert eventos[0].ocurrido_en.tzinfo is not None
     assert consultas.eventos(desde=2, limite=1)[0].posicion == 3
+    # One document's history: its stream alone, in version order, with who did each.
+    de_f1 = consultas.eventos_de("factura-F1")
+    assert [e.version for e in de_f1] == list(range(1, len(de_f1) + 1))
+    assert {e.stream_id for e in de_f1} == {"factura-F1"}
+    assert de_f1[0].tipo == "FacturaCreada"
+    assert all(isinstance(e.usuario, str) for e in de_f1)
+    assert consultas.eventos_de("factura-F1", limite=1) == de_f1[:1]
+    assert consultas.comprobante_numerado("01", F1).id == "F1"
+    assert consultas.comprobante_numerado("04", F1).id == "NC1"
+    with pytest.raises(NoEncontrado):
+        consultas.comprobante_numerado("01", "999-999-999999999")
 
 
 @todos_los_backends

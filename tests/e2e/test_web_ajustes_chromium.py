@@ -97,11 +97,13 @@ def test_el_admin_configura_y_revisa_un_documento(web: tuple[Servidor, TiendaHtt
         expect(sucursales.get_by_role("row", name="002 Norte")).to_be_visible()
 
         # A punto de emisión in it.
-        pagina.get_by_label("Nuevo punto de emisión en 002 (código)").fill("003")
-        pagina.get_by_role("button", name="Crear punto en 002").click()
+        punto = pagina.get_by_role("form", name="Nuevo punto de emisión en la sucursal 002")
+        punto.get_by_label("Código del nuevo punto").fill("003")
+        punto.get_by_label("Primera factura").fill("1500")
+        punto.get_by_role("button", name="Crear punto en 002").click()
         expect(pagina.get_by_role("status")).to_have_text("Punto de emisión creado.")
         puntos = pagina.get_by_role("table", name="Puntos de emisión de la sucursal 002")
-        expect(puntos.get_by_role("cell", name="002-003", exact=True)).to_be_visible()
+        expect(puntos.get_by_role("row", name="003 002-003")).to_contain_text("1500")
 
         # A bodega of it, then deactivated.
         bodega = pagina.locator("form[action='/ajustes/bodegas']")

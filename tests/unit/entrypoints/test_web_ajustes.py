@@ -166,11 +166,20 @@ def test_el_emisor_sucursal_punto_y_bodega_se_crean_y_se_desactivan(
     _enviar(web, "/ajustes", "/ajustes/sucursales", codigo="001", nombre="M", direccion="Q")
     (sucursal,) = aplicacion.consultas.sucursales()
     accion = f"/ajustes/sucursales/{sucursal.id}/puntos"
-    assert _enviar(web, "/ajustes", accion, codigo="002").status_code == 303
+    no_numero = _enviar(web, "/ajustes", accion, codigo="002", primera_factura="12a")
+    assert no_numero.status_code == 422
+    assert (
+        "La primera factura debe ser un número entero"
+        in _alertas(no_numero.text)[f"punto-{sucursal.id}"]
+    )
+    assert 'value="12a"' in no_numero.text
+    creado = _enviar(web, "/ajustes", accion, codigo="002", primera_factura="1500", primera_nota="")
+    assert creado.status_code == 303
     repetido = _enviar(web, "/ajustes", accion, codigo="002")
     assert repetido.status_code == 422
     assert "PuntoEmisionUnico" in repetido.text
     (punto,) = aplicacion.consultas.puntos_emision(sucursal.id)
+    assert punto.siguiente_secuencial == {"01": 1500, "04": 1}
     bodega = _enviar(
         web, "/ajustes", "/ajustes/bodegas", sucursal_id=sucursal.id, codigo="B1", nombre="Central"
     )

@@ -66,8 +66,30 @@ def sucursal_de(campos: Mapping[str, str]) -> CrearSucursal:
     )
 
 
+# A punto that already issued numbers elsewhere goes on from there: its first secuencial
+# per document type (codDoc), each optional (blank: from 1).
+SECUENCIALES_INICIALES = (
+    ("01", "primera_factura", "La primera factura"),
+    ("04", "primera_nota", "La primera nota de crédito"),
+)
+
+
 def punto_de(sucursal_id: str, campos: Mapping[str, str]) -> CrearPuntoEmision:
-    return CrearPuntoEmision(sucursal_id=sucursal_id, codigo=_texto(campos, "codigo"))
+    iniciales: dict[str, int] = {}
+    for tipo, nombre, que in SECUENCIALES_INICIALES:
+        texto = _texto(campos, nombre)
+        if not texto:
+            continue
+        if not texto.isascii() or not texto.isdigit():
+            raise ValorInvalido(
+                "SecuencialInicialValido", f"{que} debe ser un número entero: «{texto[:20]}»"
+            )
+        iniciales[tipo] = int(texto)
+    return CrearPuntoEmision(
+        sucursal_id=sucursal_id,
+        codigo=_texto(campos, "codigo"),
+        siguiente_secuencial=iniciales or None,
+    )
 
 
 def bodega_de(campos: Mapping[str, str]) -> CrearBodega:

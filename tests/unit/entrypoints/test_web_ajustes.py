@@ -31,6 +31,7 @@ _ALERTA = re.compile(r'<div class="error" role="alert" id="errores-([^"]+)"[^>]*
 
 @pytest.fixture
 def web(aplicacion: Aplicacion, app_http: FastAPI) -> Iterator[TestClient]:
+    """A browser-like client (redirects not followed) and a user per role."""
     almacen = AlmacenUsuarios(aplicacion.engine)
     for rol in Rol:
         almacen.crear(rol.value, rol, CLAVE)
@@ -65,6 +66,19 @@ def test_solo_el_admin_abre_ajustes(web: TestClient) -> None:
     assert "<h1>Ajustes</h1>" in pagina.text
     assert "Todavía no hay emisor registrado" in pagina.text
     assert web.get("/ajustes/usuarios").status_code == 200
+
+
+_EMISOR = {
+    "ruc": "1790011674001",
+    "razon_social": "Comercial Andina S.A.",
+    "nombre_comercial": "Andina",
+    "direccion_matriz": "Av. Amazonas, Quito",
+    "obligado_contabilidad": "no",
+    "ambiente": "1",
+    "regimen": "GENERAL",
+    "contribuyente_especial": "",
+    "agente_retencion": "",
+}
 
 
 def _enviar(web: TestClient, pagina: str, accion: str, **campos: str) -> Response:
@@ -124,18 +138,7 @@ def test_las_reglas_del_dominio_se_muestran_junto_al_formulario(
     assert 'data-regla="CodigoValido"' in respuesta.text
     assert 'value="Norte"' in respuesta.text  # what was typed stays
     assert aplicacion.consultas.sucursales() == []
-    emisor = _enviar(
-        web,
-        "/ajustes",
-        "/ajustes/emisor",
-        ruc="1790011674002",
-        razon_social="Comercial Andina S.A.",
-        nombre_comercial="Andina",
-        direccion_matriz="Quito",
-        obligado_contabilidad="si",
-        ambiente="1",
-        regimen="GENERAL",
-    )
+    emisor = _enviar(web, "/ajustes", "/ajustes/emisor", **{**_EMISOR, "ruc": "1790011674002"})
     assert emisor.status_code == 422
     assert "El RUC del emisor debe terminar en 001" in _alertas(emisor.text)["emisor"]
     assert "Todavía no hay emisor registrado" in emisor.text
@@ -145,20 +148,7 @@ def test_el_emisor_sucursal_punto_y_bodega_se_crean_y_se_desactivan(
     web: TestClient, aplicacion: Aplicacion
 ) -> None:
     ingresar(web, "admin")
-    emisor = _enviar(
-        web,
-        "/ajustes",
-        "/ajustes/emisor",
-        ruc="1790011674001",
-        razon_social="Comercial Andina S.A.",
-        nombre_comercial="Andina",
-        direccion_matriz="Av. Amazonas, Quito",
-        obligado_contabilidad="no",
-        ambiente="1",
-        regimen="GENERAL",
-        contribuyente_especial="",
-        agente_retencion="",
-    )
+    emisor = _enviar(web, "/ajustes", "/ajustes/emisor", **_EMISOR)
     assert emisor.status_code == 303, _alertas(emisor.text)
     registrado = aplicacion.consultas.emisor()
     assert (registrado.ruc, registrado.obligado_contabilidad) == ("1790011674001", False)
@@ -201,33 +191,22 @@ def test_el_emisor_sucursal_punto_y_bodega_se_crean_y_se_desactivan(
     assert web.post("/ajustes/otras/x/activo", data={}).status_code == 404
 
 
+def _crear_eva(web: TestClient, clave: str, repetida: str) -> Response:
+    campos = {"nombre": "eva", "rol": "bodeguero", "clave": clave, "clave_repetida": repetida}
+    return _enviar(web, "/ajustes/usuarios", "/ajustes/usuarios", **campos)
+
+
 def test_usuarios_se_crean_una_vez_y_sin_mostrar_la_clave(
     web: TestClient, aplicacion: Aplicacion
 ) -> None:
     ingresar(web, "admin")
     almacen = AlmacenUsuarios(aplicacion.engine)
-    distintas = _enviar(
-        web,
-        "/ajustes/usuarios",
-        "/ajustes/usuarios",
-        nombre="eva",
-        rol="bodeguero",
-        clave="secreto-de-eva-1",
-        clave_repetida="secreto-de-eva-2",
-    )
+    distintas = _crear_eva(web, "secreto-de-eva-1", "secreto-de-eva-2")
     assert distintas.status_code == 422
     assert "Las dos contraseñas no coinciden" in _alertas(distintas.text)["usuario"]
     assert "secreto-de-eva" not in distintas.text
     assert 'value="eva"' in distintas.text
-    corta = _enviar(
-        web,
-        "/ajustes/usuarios",
-        "/ajustes/usuarios",
-        nombre="eva",
-        rol="bodeguero",
-        clave="corta",
-        clave_repetida="corta",
-    )
+    corta = _crear_eva(web, "corta", "corta")
     assert corta.status_code == 422
     assert "La contraseña debe tener de 8 a 200 caracteres" in corta.text
     assert "eva" not in [u.nombre for u in almacen.listar()]

@@ -9,8 +9,8 @@ password); nothing was changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
@@ -19,12 +19,6 @@ from starlette.responses import RedirectResponse, Response
 from prometeo.application.comandos import CambiarActivo
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.domain.errores import ValorInvalido
-from prometeo.entrypoints.web.ajustes_datos import (
-    AMBIENTES,
-    REGIMENES_ELEGIBLES,
-    leer_ajustes,
-    leer_usuarios,
-)
 from prometeo.entrypoints.web.ajustes_formularios import (
     ENTIDADES,
     activo_de,
@@ -36,6 +30,11 @@ from prometeo.entrypoints.web.ajustes_formularios import (
     sin_claves,
     sucursal_de,
 )
+from prometeo.entrypoints.web.ajustes_pantallas import (
+    Pantalla,
+    pantalla_ajustes,
+    pantalla_usuarios,
+)
 from prometeo.entrypoints.web.avisos import RECHAZOS, Aviso, avisos_de
 from prometeo.entrypoints.web.escrituras import escribir_una_vez, huella_de
 from prometeo.entrypoints.web.formularios import (
@@ -43,7 +42,6 @@ from prometeo.entrypoints.web.formularios import (
     comprobar_csrf,
     formulario,
 )
-from prometeo.entrypoints.web.paginas import pagina
 from prometeo.entrypoints.web.sesiones import AJUSTES, Persona, permitido
 
 router = APIRouter(include_in_schema=False)
@@ -51,24 +49,6 @@ router = APIRouter(include_in_schema=False)
 Admin = Annotated[Persona, Depends(permitido(AJUSTES, "abrir Ajustes"))]
 
 USUARIOS = "/ajustes/usuarios"
-# What a write's destination (?hecho=) tells once done, in a role="status" region.
-HECHOS = {
-    "emisor": "Datos del emisor guardados.",
-    "sucursal": "Sucursal creada.",
-    "punto": "Punto de emisión creado.",
-    "bodega": "Bodega creada.",
-    "sucursal-activada": "Sucursal activada de nuevo.",
-    "sucursal-desactivada": "Sucursal desactivada: desde ahora no vende ni recibe; lo hecho "
-    "se conserva.",
-    "punto_emision-activada": "Punto de emisión activado de nuevo.",
-    "punto_emision-desactivada": "Punto de emisión desactivado: no emite más; sus números "
-    "emitidos se conservan.",
-    "bodega-activada": "Bodega activada de nuevo.",
-    "bodega-desactivada": "Bodega desactivada: no vende ni recibe; su stock aún puede "
-    "transferirse.",
-    "usuario": "Usuario creado. Ya puede ingresar con su contraseña.",
-    "usuario-desactivado": "Usuario desactivado: ya no puede ingresar y sus sesiones terminaron.",
-}
 _SIN_CLAVE = Aviso(
     "ClaveIdempotencia",
     "El formulario está incompleto (le falta su marca de envío). Vuelva a abrir la "
@@ -77,64 +57,21 @@ _SIN_CLAVE = Aviso(
 _LARGO_MAXIMO_ID = 100
 
 Hacer = Callable[[Metadatos], str]
+C = TypeVar("C")
 
 
 def _ir(destino: str) -> Response:
     return RedirectResponse(destino, status_code=303)
 
 
-async def _pantalla_ajustes(
-    request: Request,
-    persona: Persona,
-    *,
-    estado: int = 200,
-    errores: Mapping[str, list[Aviso]] | None = None,
-    valores: Mapping[str, Mapping[str, str]] | None = None,
-) -> Response:
-    ajustes = await run_in_threadpool(leer_ajustes, persona.servicios)
-    return pagina(
-        request,
-        "ajustes.html",
-        persona.sesion,
-        estado=estado,
-        ajustes=ajustes,
-        ambientes=AMBIENTES,
-        regimenes=REGIMENES_ELEGIBLES,
-        errores=errores or {},
-        valores=valores or {},
-        hecho=HECHOS.get(request.query_params.get("hecho", "")),
-    )
-
-
-async def _pantalla_usuarios(
-    request: Request,
-    persona: Persona,
-    *,
-    estado: int = 200,
-    errores: Mapping[str, list[Aviso]] | None = None,
-    valores: Mapping[str, Mapping[str, str]] | None = None,
-) -> Response:
-    usuarios = await run_in_threadpool(leer_usuarios, persona.servicios)
-    return pagina(
-        request,
-        "ajustes_usuarios.html",
-        persona.sesion,
-        estado=estado,
-        usuarios=usuarios,
-        errores=errores or {},
-        valores=valores or {},
-        hecho=HECHOS.get(request.query_params.get("hecho", "")),
-    )
-
-
 @router.get("/ajustes", name="ajustes")
 async def ajustes(request: Request, persona: Admin) -> Response:
-    return await _pantalla_ajustes(request, persona)
+    return await pantalla_ajustes(request, persona)
 
 
 @router.get(USUARIOS, name="ajustes_usuarios")
 async def usuarios(request: Request, persona: Admin) -> Response:
-    return await _pantalla_usuarios(request, persona)
+    return await pantalla_usuarios(request, persona)
 
 
 async def _escribir(
@@ -143,7 +80,7 @@ async def _escribir(
     seccion: str,
     preparar: Callable[[dict[str, str]], Hacer],
     *,
-    pantalla: Callable[..., Any] = _pantalla_ajustes,
+    pantalla: Pantalla = pantalla_ajustes,
 ) -> Response:
     """Check the CSRF token, read the form, build its write (`preparar` may refuse what
     the form itself gets wrong), run it once for the form's key, and go where it leads;
@@ -153,14 +90,9 @@ async def _escribir(
     mostrables = sin_claves(campos)
 
     async def rechazar(avisos: list[Aviso]) -> Response:
-        respuesta: Response = await pantalla(
-            request,
-            persona,
-            estado=422,
-            errores={seccion: avisos},
-            valores={seccion: mostrables},
+        return await pantalla(
+            request, persona, estado=422, errores={seccion: avisos}, valores={seccion: mostrables}
         )
-        return respuesta
 
     clave = clave_idempotencia(request, campos)
     if clave is None:
@@ -180,35 +112,37 @@ async def _escribir(
     return _ir(destino)
 
 
-@router.post("/ajustes/emisor")
-async def guardar_emisor(request: Request, persona: Admin) -> Response:
-    catalogo = persona.servicios.catalogo
+def _comando(
+    construir: Callable[[dict[str, str]], C],
+    ejecutar: Callable[[C, Metadatos], object],
+    destino: str,
+) -> Callable[[dict[str, str]], Hacer]:
+    """A form read into a catalog command (`construir`, which may refuse it), run by
+    `ejecutar` with the write's metadata, then on to `destino`."""
 
     def preparar(campos: dict[str, str]) -> Hacer:
-        comando = emisor_de(campos)
+        comando = construir(campos)
 
         def hacer(metadatos: Metadatos) -> str:
-            catalogo.registrar_emisor(comando, metadatos)
-            return "/ajustes?hecho=emisor#emisor"
+            ejecutar(comando, metadatos)
+            return destino
 
         return hacer
 
+    return preparar
+
+
+@router.post("/ajustes/emisor")
+async def guardar_emisor(request: Request, persona: Admin) -> Response:
+    registrar = persona.servicios.catalogo.registrar_emisor
+    preparar = _comando(emisor_de, registrar, "/ajustes?hecho=emisor#emisor")
     return await _escribir(request, persona, "emisor", preparar)
 
 
 @router.post("/ajustes/sucursales")
 async def crear_sucursal(request: Request, persona: Admin) -> Response:
-    catalogo = persona.servicios.catalogo
-
-    def preparar(campos: dict[str, str]) -> Hacer:
-        comando = sucursal_de(campos)
-
-        def hacer(metadatos: Metadatos) -> str:
-            catalogo.crear_sucursal(comando, metadatos)
-            return "/ajustes?hecho=sucursal#sucursales"
-
-        return hacer
-
+    crear = persona.servicios.catalogo.crear_sucursal
+    preparar = _comando(sucursal_de, crear, "/ajustes?hecho=sucursal#sucursales")
     return await _escribir(request, persona, "sucursal", preparar)
 
 
@@ -216,33 +150,18 @@ async def crear_sucursal(request: Request, persona: Admin) -> Response:
 async def crear_punto(sucursal_id: str, request: Request, persona: Admin) -> Response:
     if len(sucursal_id) > _LARGO_MAXIMO_ID:
         raise HTTPException(404)
-    catalogo = persona.servicios.catalogo
-
-    def preparar(campos: dict[str, str]) -> Hacer:
-        comando = punto_de(sucursal_id, campos)
-
-        def hacer(metadatos: Metadatos) -> str:
-            catalogo.crear_punto_emision(comando, metadatos)
-            return f"/ajustes?hecho=punto#puntos-{sucursal_id}"
-
-        return hacer
-
+    preparar = _comando(
+        lambda campos: punto_de(sucursal_id, campos),
+        persona.servicios.catalogo.crear_punto_emision,
+        f"/ajustes?hecho=punto#puntos-{sucursal_id}",
+    )
     return await _escribir(request, persona, f"punto-{sucursal_id}", preparar)
 
 
 @router.post("/ajustes/bodegas")
 async def crear_bodega(request: Request, persona: Admin) -> Response:
-    catalogo = persona.servicios.catalogo
-
-    def preparar(campos: dict[str, str]) -> Hacer:
-        comando = bodega_de(campos)
-
-        def hacer(metadatos: Metadatos) -> str:
-            catalogo.crear_bodega(comando, metadatos)
-            return "/ajustes?hecho=bodega#bodegas"
-
-        return hacer
-
+    crear = persona.servicios.catalogo.crear_bodega
+    preparar = _comando(bodega_de, crear, "/ajustes?hecho=bodega#bodegas")
     return await _escribir(request, persona, "bodega", preparar)
 
 
@@ -288,7 +207,7 @@ async def crear_usuario(request: Request, persona: Admin) -> Response:
 
         return hacer
 
-    return await _escribir(request, persona, "usuario", preparar, pantalla=_pantalla_usuarios)
+    return await _escribir(request, persona, "usuario", preparar, pantalla=pantalla_usuarios)
 
 
 @router.post(f"{USUARIOS}/desactivar")
@@ -310,4 +229,4 @@ async def desactivar_usuario(request: Request, persona: Admin) -> Response:
 
         return hacer
 
-    return await _escribir(request, persona, "desactivar", preparar, pantalla=_pantalla_usuarios)
+    return await _escribir(request, persona, "desactivar", preparar, pantalla=pantalla_usuarios)

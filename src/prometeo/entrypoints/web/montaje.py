@@ -46,7 +46,6 @@ def montar_web(app: FastAPI) -> None:
     app.include_router(rutas_bodega.router)
     app.include_router(rutas_duenio.router)
     app.include_router(rutas_ajustes.router)
-    # Last: an area whose own router does not answer its path yet says it is being built.
     app.include_router(rutas_areas.router)
     app.mount(ESTATICOS, StaticFiles(directory=CARPETA / "estaticos"), name="estaticos")
     app.add_exception_handler(SinSesion, _sin_sesion)

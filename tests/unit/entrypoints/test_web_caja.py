@@ -256,3 +256,15 @@ def test_un_puesto_que_no_es_par_se_rechaza(caja: TestClient, tienda: TiendaHttp
         assert mal.status_code == 422
         assert "Elija un punto de emisión con una bodega de su sucursal" in mal.text
         assert "prometeo_caja" not in mal.headers.get("set-cookie", "")
+
+
+def test_la_historia_de_la_factura_cuenta_los_escaneos(caja: TestClient) -> None:
+    venta = _estado(_enviar(caja, "/caja/escanear", None, escaneos="PAN\nPAN"))
+    venta = _estado(_enviar(caja, "/caja/linea", venta, numero="1", cantidad="3", descuento="0,15"))
+    _enviar(caja, "/caja/emitir", venta, idempotencia="emitir-historia")
+    ingresar(caja, "contador")
+    historia = caja.get(f"/dueno/documento/01/{venta[0]}")
+    assert historia.status_code == 200
+    assert "Línea cambiada" in historia.text
+    assert "Línea 1: cantidad 2" in historia.text
+    assert "Línea 1: cantidad 3, descuento $0,15" in historia.text

@@ -52,6 +52,7 @@ _QUE = {
     "FacturaCreada": "Factura creada",
     "LineaAgregada": "Línea agregada",
     "LineaEliminada": "Línea quitada",
+    "LineaCambiada": "Línea cambiada",
     "DescuentoAplicado": "Descuento global aplicado",
     "ClienteAsignado": "Cliente cambiado",
     "PagosDefinidos": "Formas de pago definidas",
@@ -244,6 +245,10 @@ _RESUMENES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "FacturaCreada": _creada,
     "LineaAgregada": _linea,
     "LineaEliminada": lambda d: f"Línea {d['numero_linea']}",
+    "LineaCambiada": lambda d: (
+        f"Línea {d['numero_linea']}: cantidad {_cantidad(d['cantidad'])}"
+        + (f", descuento {_monto(d['descuento'])}" if Decimal(d["descuento"]) else "")
+    ),
     "DescuentoAplicado": _descuento,
     "ClienteAsignado": lambda d: f"Cliente: {_comprador(d['comprador'])}",
     "PagosDefinidos": lambda d: _pagos(d["pagos"]),

@@ -57,7 +57,12 @@ AREAS = (
         "Notas de crédito: devolver o rebajar lo de una factura.",
     ),
     Area("/bodega", "Bodega", BODEGA, "Ingresos, transferencias, stock y kardex."),
-    Area("/dueno", "Dueño", DUENO, "Ventas del día y del mes, IVA y estado en el SRI."),
+    Area(
+        "/dueno",
+        "Dueño",
+        DUENO,
+        "Ventas del día y del mes, IVA, estado en el SRI e historia de cada documento.",
+    ),
     Area("/ajustes", "Ajustes", AJUSTES, "Emisor, sucursales, puntos, bodegas y usuarios."),
 )
 NOMBRE_ROL = {

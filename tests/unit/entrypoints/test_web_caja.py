@@ -223,6 +223,12 @@ def test_en_espera_lista_las_ventas_sin_emitir(caja: TestClient) -> None:
     descartada = _enviar(caja, "/caja/descartar", una)
     assert descartada.headers["hx-redirect"] == "/caja"
     assert f"/caja/venta/{una[0]}" not in caja.get("/caja/en-espera", headers=HX).text
+    # Its address, opened again, starts a new sale and says why.
+    vuelta = caja.get(f"/caja/venta/{una[0]}")
+    assert vuelta.status_code == 200
+    assert 'data-regla="VentaAbierta"' in vuelta.text
+    assert caja.get("/caja/venta/no-existe").status_code == 404
+    assert _estado(vuelta)[0] == ""
 
 
 def test_sin_csrf_y_sin_rol(caja: TestClient) -> None:

@@ -35,6 +35,7 @@ from prometeo.application.comandos import (
 )
 from prometeo.application.consultas import EmisorVista, FacturaVista, ProductoVista
 from prometeo.application.unidad_de_trabajo import Metadatos
+from prometeo.domain.aggregates.factura import EstadoFactura
 from prometeo.domain.errores import NoEncontrado, ValorInvalido
 from prometeo.entrypoints.ride import FACTURA, ride
 from prometeo.entrypoints.web import formato
@@ -94,6 +95,14 @@ def _venta(
         revision = persona.servicios.facturas.revisar_borrador(factura_id)
     except NoEncontrado as error:
         return Venta(avisos=(*avisos, *avisos_de(error)), clave_emision="")
+    estado = revision.factura.estado
+    if estado not in (EstadoFactura.BORRADOR, EstadoFactura.EMITIDA):
+        # A sale thrown away (or annulled) is not taken up again: the till starts anew.
+        cerrada = Aviso(
+            "VentaAbierta",
+            f"Esa venta está {estado.value.lower()}: no se puede seguir. Empiece otra.",
+        )
+        return Venta(avisos=(*avisos, cerrada), clave_emision=nueva_clave_idempotencia())
     return venta_de(revision, nueva_clave_idempotencia(), avisos, recibido)
 
 
@@ -145,7 +154,8 @@ async def venta(request: Request, factura_id: str, persona: Cajero) -> Response:
     if isinstance(puesto, Response):
         return puesto
     actual = await run_in_threadpool(_venta, persona, factura_id)
-    return _mostrar(request, persona, puesto, actual, estado=404 if actual.id is None else 200)
+    perdida = any(a.regla == "Existe" for a in actual.avisos)
+    return _mostrar(request, persona, puesto, actual, estado=404 if perdida else 200)
 
 
 # -- changes of the sale ---------------------------------------------------------------------

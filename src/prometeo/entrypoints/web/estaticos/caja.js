@@ -107,8 +107,10 @@
       var actual = venta();
       var cuerpo = new URLSearchParams(datos);
       cuerpo.set("csrf", csrf());
-      cuerpo.set("factura_id", actual.dataset.venta || "");
-      cuerpo.set("version", actual.dataset.version || "");
+      // The sale as the last answer left it, unless the change was bound to the sale it
+      // was asked on (the emission: a repeat must be the same request, to be a replay).
+      if (!cuerpo.has("factura_id")) { cuerpo.set("factura_id", actual.dataset.venta || ""); }
+      if (!cuerpo.has("version")) { cuerpo.set("version", actual.dataset.version || ""); }
       if (!cuerpo.get("idempotencia")) { cuerpo.set("idempotencia", nuevaClave()); }
       return window.fetch(ruta, {
         method: "POST",
@@ -193,8 +195,12 @@
   function emitir() {
     var actual = venta();
     // No sale in progress (nothing scanned, or just emitted): nothing to emit.
-    if (!actual.dataset.venta) { return; }
+    if (!actual.dataset.venta) { enfocarProducto(); return; }
+    // Bound now to the sale as shown: a second Ctrl+Enter or a click before the answer
+    // sends the very same request (same key, same sale, same version) and is replayed.
     enviar("/caja/emitir", {
+      factura_id: actual.dataset.venta,
+      version: actual.dataset.version || "",
       idempotencia: actual.dataset.claveEmision || nuevaClave(),
       recibido: $("pago-recibido").value
     });

@@ -706,6 +706,13 @@ def desactivar_usuario(nombre: str, settings: Settings | None = None) -> Usuario
         return AlmacenUsuarios(engine).desactivar(nombre)
 
 
+def reactivar_usuario(nombre: str, settings: Settings | None = None) -> UsuarioVista:
+    """The user may sign in again with their password. NoEncontrado if unknown."""
+    with _engine_de(settings) as engine:
+        migrar(engine)
+        return AlmacenUsuarios(engine).reactivar(nombre)
+
+
 def eventos_aparcados(
     seguidor: str | None = None, settings: Settings | None = None
 ) -> list[EventoAparcado]:

@@ -114,6 +114,11 @@ class RegistroUsuarios(ABC):
         unknown name)."""
 
     @abstractmethod
+    def reactivar(self, nombre: str) -> UsuarioVista:
+        """A deactivated user may sign in again with the password they had (NoEncontrado
+        for an unknown name); sessions ended by the deactivation stay ended."""
+
+    @abstractmethod
     def verificar(self, nombre: str, clave: str) -> UsuarioVista | None:
         """The active user with this name and password, or None. Takes about as long for
         an unknown name as for a wrong password (nobody learns which names exist)."""

@@ -18,11 +18,16 @@ from rich.table import Table
 
 from prometeo.application.acceso import Rol
 from prometeo.application.personas import clave_valida
-from prometeo.bootstrap import crear_usuario, desactivar_usuario, listar_usuarios
+from prometeo.bootstrap import (
+    crear_usuario,
+    desactivar_usuario,
+    listar_usuarios,
+    reactivar_usuario,
+)
 from prometeo.domain.errores import Duplicado, NoEncontrado
 
 usuarios = typer.Typer(
-    help="Personas que ingresan a las pantallas web: crear, listar, desactivar.",
+    help="Personas que ingresan a las pantallas web: crear, listar, desactivar, reactivar.",
     no_args_is_help=True,
 )
 consola = Console()
@@ -89,6 +94,19 @@ def desactivar(
         errores.print(f"[red]No hay un usuario «{nombre}»[/red]", highlight=False)
         raise typer.Exit(1) from None
     consola.print(f"Usuario «{vista.nombre}» desactivado.", highlight=False)
+
+
+@usuarios.command("reactivar")
+def reactivar(
+    nombre: Annotated[str, typer.Argument(help="Nombre de usuario.")],
+) -> None:
+    """Reactiva un usuario desactivado: vuelve a ingresar con su misma contraseña."""
+    try:
+        vista = reactivar_usuario(nombre)
+    except NoEncontrado:
+        errores.print(f"[red]No hay un usuario «{nombre}»[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    consola.print(f"Usuario «{vista.nombre}» reactivado.", highlight=False)
 
 
 def _fecha(momento: datetime) -> str:

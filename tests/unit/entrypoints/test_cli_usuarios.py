@@ -52,6 +52,10 @@ def test_crear_lee_la_clave_de_la_entrada_y_no_la_muestra(entorno: str) -> None:
     assert "$argon2" not in listado.output
     assert runner.invoke(cli, ["usuario", "desactivar", "ANA"]).exit_code == 0
     assert runner.invoke(cli, ["usuario", "desactivar", "nadie"]).exit_code == 1
+    assert "| no " in runner.invoke(cli, ["usuario", "listar"]).output.replace("│", "|")
+    assert runner.invoke(cli, ["usuario", "reactivar", "ana"]).exit_code == 0
+    assert "| no " not in runner.invoke(cli, ["usuario", "listar"]).output.replace("│", "|")
+    assert runner.invoke(cli, ["usuario", "reactivar", "nadie"]).exit_code == 1
 
 
 def test_crear_con_clave_en_archivo(entorno: str, tmp_path: Path) -> None:

@@ -248,6 +248,13 @@ def test_un_admin_desactiva_a_otro_pero_no_a_si_mismo(
     assert "Inactivo" in web.get("/ajustes/usuarios").text
     nadie = _enviar(web, "/ajustes/usuarios", accion, nombre="nadie")
     assert nadie.status_code == 422
+    # Back from leave: reactivated, the same password works again.
+    reactivar = "/ajustes/usuarios/reactivar"
+    assert 'aria-label="Reactivar a cajero"' in web.get("/ajustes/usuarios").text
+    assert _enviar(web, "/ajustes/usuarios", reactivar, nombre="nadie").status_code == 422
+    assert _enviar(web, "/ajustes/usuarios", reactivar, nombre="cajero").status_code == 303
+    assert almacen.verificar("cajero", CLAVE) is not None
+    assert "Usuario reactivado" in web.get("/ajustes/usuarios?hecho=usuario-reactivado").text
 
 
 # -- a document's history (/dueno/documento) ------------------------------------------------

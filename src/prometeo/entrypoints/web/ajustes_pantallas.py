@@ -39,6 +39,7 @@ HECHOS = {
     "transferirse.",
     "usuario": "Usuario creado. Ya puede ingresar con su contraseña.",
     "usuario-desactivado": "Usuario desactivado: ya no puede ingresar y sus sesiones terminaron.",
+    "usuario-reactivado": "Usuario reactivado: puede volver a ingresar con su contraseña.",
 }
 
 

@@ -230,3 +230,19 @@ async def desactivar_usuario(request: Request, persona: Admin) -> Response:
         return hacer
 
     return await _escribir(request, persona, "desactivar", preparar, pantalla=pantalla_usuarios)
+
+
+@router.post(f"{USUARIOS}/reactivar")
+async def reactivar_usuario(request: Request, persona: Admin) -> Response:
+    registro = persona.servicios.usuarios
+
+    def preparar(campos: dict[str, str]) -> Hacer:
+        nombre = campos.get("nombre", "").strip()
+
+        def hacer(_: Metadatos) -> str:
+            registro.reactivar(nombre)
+            return f"{USUARIOS}?hecho=usuario-reactivado#usuarios"
+
+        return hacer
+
+    return await _escribir(request, persona, "desactivar", preparar, pantalla=pantalla_usuarios)

@@ -101,14 +101,23 @@ class AlmacenUsuarios(RegistroUsuarios):
         return [_vista(f) for f in filas]
 
     def desactivar(self, nombre: str) -> UsuarioVista:
+        return self._cambiar_activo(nombre, activo=False)
+
+    def reactivar(self, nombre: str) -> UsuarioVista:
+        return self._cambiar_activo(nombre, activo=True)
+
+    def _cambiar_activo(self, nombre: str, *, activo: bool) -> UsuarioVista:
+        """Let the user sign in or not; deactivating also ends their sessions, in the same
+        transaction (no session outlives its user's deactivation)."""
         unico = nombre.strip().casefold()
         with self._engine.begin() as conexion:
             fila = conexion.execute(select(_u).where(_u.c.nombre_unico == unico)).first()
             if fila is None:
                 raise NoEncontrado("un usuario", nombre.strip())
-            conexion.execute(update(_u).where(_u.c.id == fila.id).values(activo=False))
-            conexion.execute(delete(_s).where(_s.c.usuario_id == fila.id))
-        return UsuarioVista(fila.id, fila.nombre, Rol(fila.rol), False, _con_zona(fila.creado_en))
+            conexion.execute(update(_u).where(_u.c.id == fila.id).values(activo=activo))
+            if not activo:
+                conexion.execute(delete(_s).where(_s.c.usuario_id == fila.id))
+        return UsuarioVista(fila.id, fila.nombre, Rol(fila.rol), activo, _con_zona(fila.creado_en))
 
     def verificar(self, nombre: str, clave: str) -> UsuarioVista | None:
         unico = nombre.strip().casefold()

@@ -362,9 +362,12 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             )
         if busqueda.cliente:
             cliente = busqueda.cliente.strip()
+            # Digits alone are an identificación (whole: its index answers); anything else
+            # is part of a name, which no index can answer.
             consulta = consulta.where(
-                (f.c.identificacion == cliente)
-                | func.lower(f.c.razon_social).contains(cliente.lower(), autoescape=True)
+                f.c.identificacion == cliente
+                if cliente.isdigit()
+                else func.lower(f.c.razon_social).contains(cliente.lower(), autoescape=True)
             )
         if busqueda.desde is not None:
             consulta = consulta.where(f.c.fecha_emision >= busqueda.desde)

@@ -129,6 +129,11 @@ vista_facturas = Table(
     Column("fecha_autorizacion", String(40)),  # ISO date-time with its offset
     Index(None, "fecha_emision", "posicion"),
     Index(None, "estado_sri"),
+    # A factura looked up by number or by its buyer's identification (returns, a
+    # document's history), and a punto's parked drafts (the till's F8).
+    Index(None, "numero"),
+    Index(None, "identificacion"),
+    Index(None, "punto_emision_id", "estado"),
 )
 
 vista_lineas_factura = Table(
@@ -196,6 +201,7 @@ vista_notas_credito = Table(
     Column("mensajes_sri", Text),
     Column("numero_autorizacion", String(49)),
     Column("fecha_autorizacion", String(40)),  # ISO date-time with its offset
+    Index(None, "numero"),  # a nota looked up by number (a document's history)
     Index(None, "estado_sri"),
 )
 

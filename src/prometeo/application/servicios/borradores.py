@@ -265,9 +265,9 @@ def borrador_en_version(
     if version_esperada is not None and factura.version != version_esperada:
         raise OperacionNoPermitida(
             "BorradorSinCambiosAjenos",
-            "Esta venta cambió en otra pestaña u otro equipo mientras estaba abierta aquí; "
-            "no se aplicó lo último que hizo. Se muestra como quedó: revísela y repítalo "
-            "si hace falta.",
+            "Esta venta cambió desde que se mostró aquí (en otra pestaña, en otro equipo o "
+            "por un envío repetido); no se aplicó lo último que hizo. Se muestra como quedó: "
+            "revísela y repítalo si hace falta.",
         )
     return factura
 

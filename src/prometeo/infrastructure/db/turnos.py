@@ -39,17 +39,68 @@ _PAUSA_INICIAL = 0.0002
 _PAUSA_MAXIMA = 0.005
 
 
-class TurnoEscritura:
-    """A FIFO lock that hands itself over: releasing it wakes only the next waiter, which
-    then owns it (waking every waiter on each commit makes them all take the GIL from the
-    holder only to find it is not their turn). With `archivo`, the turn also holds an
-    exclusive lock on that file, shared with the other processes that use it."""
+class ColaDeTurnos:
+    """The threads of one process, served in arrival order: a FIFO lock that hands itself
+    over. Releasing it wakes only the next waiter, which then owns it (waking every waiter
+    on each release makes them all take the GIL from the holder only to find it is not
+    their turn)."""
 
-    def __init__(self, archivo: str | None = None, espera_maxima: float = ESPERA_MAXIMA) -> None:
-        self.espera_maxima = espera_maxima
+    def __init__(self) -> None:
         self._candado = threading.Lock()
         self._ocupado = False
         self._esperando: deque[threading.Lock] = deque()
+
+    def tomar(self, espera_maxima: float) -> None:
+        """Wait for the turn, at most `espera_maxima` seconds (BaseDeDatosOcupada after
+        that)."""
+        with self._candado:
+            if not self._ocupado:
+                self._ocupado = True
+                return
+            senal = threading.Lock()
+            senal.acquire()
+            self._esperando.append(senal)
+        # Released by `pasar` when this thread's turn comes: it then owns it.
+        if senal.acquire(timeout=espera_maxima):
+            return
+        with self._candado:
+            if senal in self._esperando:
+                self._esperando.remove(senal)
+                raise _ocupada(espera_maxima)
+        # Handed over just as the wait ended: the turn is this thread's. Taking it (rather
+        # than passing it on) keeps a holder for whatever the giver left open (group
+        # commit hands over an open transaction).
+        senal.acquire()
+
+    def pasar(self) -> None:
+        """Give the turn to the next waiter (or leave it free)."""
+        with self._candado:
+            if self._esperando:
+                self._esperando.popleft().release()
+            else:
+                self._ocupado = False
+
+    def esperando(self) -> int:
+        """How many threads wait for the turn now."""
+        with self._candado:
+            return len(self._esperando)
+
+    def ceder(self) -> bool:
+        """Give the turn to the next waiter if there is one (True); otherwise keep it."""
+        with self._candado:
+            if not self._esperando:
+                return False
+            self._esperando.popleft().release()
+            return True
+
+
+class TurnoEscritura:
+    """The turn of this process's writers (a ColaDeTurnos). With `archivo`, the turn also
+    holds an exclusive lock on that file, shared with the other processes that use it."""
+
+    def __init__(self, archivo: str | None = None, espera_maxima: float = ESPERA_MAXIMA) -> None:
+        self.espera_maxima = espera_maxima
+        self._cola = ColaDeTurnos()
         self._archivo = archivo if fcntl is not None else None
         self._fd: int | None = None
         self._pid = 0
@@ -60,23 +111,7 @@ class TurnoEscritura:
         that); True if another process committed since this one last held it (or if it
         never did)."""
         limite = time.monotonic() + self.espera_maxima
-        with self._candado:
-            if not self._ocupado:
-                self._ocupado = True
-                senal = None
-            else:
-                senal = threading.Lock()
-                senal.acquire()
-                self._esperando.append(senal)
-        # Released by `soltar` when this thread's turn comes: it then owns it.
-        if senal is not None and not senal.acquire(timeout=self.espera_maxima):
-            with self._candado:
-                if senal in self._esperando:
-                    self._esperando.remove(senal)
-                    raise _ocupada(self.espera_maxima)
-            senal.acquire()  # handed over just as the wait ended: pass it on
-            self._pasar()
-            raise _ocupada(self.espera_maxima)
+        self._cola.tomar(self.espera_maxima)
         if self._archivo is None:
             return False
         try:
@@ -84,7 +119,7 @@ class TurnoEscritura:
             _bloquear(fd, limite, self.espera_maxima)
             contador = int.from_bytes(os.pread(fd, _CONTADOR, 0).ljust(_CONTADOR, b"\0"), "little")
         except BaseException:
-            self._pasar()
+            self._cola.pasar()
             raise
         ajeno = contador != self._vista
         self._vista = contador
@@ -99,14 +134,7 @@ class TurnoEscritura:
                     os.pwrite(self._fd, self._vista.to_bytes(_CONTADOR, "little"), 0)
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
-            self._pasar()
-
-    def _pasar(self) -> None:
-        with self._candado:
-            if self._esperando:
-                self._esperando.popleft().release()
-            else:
-                self._ocupado = False
+            self._cola.pasar()
 
     def _descriptor(self) -> int:
         # Opened once per process: a forked child must not share its parent's open file

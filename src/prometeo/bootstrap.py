@@ -54,6 +54,7 @@ from prometeo.infrastructure.correo import CorreoSmtp
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo
 from prometeo.infrastructure.db.engine import crear_engine, ruta_sqlite
+from prometeo.infrastructure.db.grupo_commit import GrupoCommit
 from prometeo.infrastructure.db.idempotencia import RegistroIdempotenciaSql
 from prometeo.infrastructure.db.migracion import esta_al_dia, migrar
 from prometeo.infrastructure.db.tokens import AlmacenTokens
@@ -200,6 +201,9 @@ class Aplicacion:
     firmador: FirmadorEnSegundoPlano | None = None
     despachador: DespachadorSri | None = None
     turnos: TurnoEscritura | None = None
+    # SQLite with PROMETEO_GRUPO_COMMIT: the commands' shared transactions (it takes the
+    # turns itself).
+    grupo: GrupoCommit | None = None
     # SQLite file databases: WAL checkpoints in a thread, not inside commits.
     volcado_wal: VolcadoWal | None = None
     proyector: Proyector | None = None
@@ -218,6 +222,7 @@ class Aplicacion:
             cache_catalogo=self.cache_catalogo,
             turnos=self.turnos,
             checkpoints_embebidos=self._checkpoints_embebidos(),
+            grupo=self.grupo,
         )
 
     def _checkpoints_embebidos(self) -> tuple[str, ...]:
@@ -372,6 +377,15 @@ def bootstrap(
         con_correo=correo is not None,
         arriendo=settings.sri_arriendo,
     )
+    if settings.grupo_commit and engine.dialect.name == "sqlite":
+        aplicacion.grupo = GrupoCommit(
+            engine,
+            turnos=aplicacion.turnos,
+            cache=aplicacion.cache,
+            cache_catalogo=cache_catalogo,
+            maximo=settings.grupo_commit_maximo,
+            espera_maxima=settings.espera_escritura,
+        )
     _despertar_al_firmar_y_emitir(aplicacion)
     if volcado_wal is not None:
         volcado_wal.iniciar()

@@ -1,19 +1,53 @@
-"""Worker process of the concurrency tests: emits facturas against a shared database.
+"""The concurrency tests' shop, and their worker process that emits facturas against a
+shared database.
 
-Kept apart from the test module so a spawned process imports nothing of pytest."""
+Kept apart from the test modules so a spawned process imports nothing of pytest."""
 
 from __future__ import annotations
 
 import random
 from datetime import date
 
-from prometeo.application.comandos import CrearFactura, LineaFacturaCmd
-from prometeo.bootstrap import bootstrap
+from prometeo.application.comandos import (
+    CrearBodega,
+    CrearCliente,
+    CrearFactura,
+    CrearProducto,
+    CrearPuntoEmision,
+    CrearSucursal,
+    LineaFacturaCmd,
+    RegistrarEmisor,
+    RegistrarIngreso,
+)
+from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.domain.errores import ErrorDeConcurrencia, ReglasIncumplidas
 from prometeo.infrastructure.settings import Settings
 
 HOY = date(2026, 11, 29)
 PRODUCTOS = ("p1", "p2", "p3")
+LOTES = ((10, "1.00"), (10, "2.50"), (10, "3.75"))
+
+
+def preparar_tienda(aplicacion: Aplicacion, productos: tuple[str, ...] = PRODUCTOS) -> None:
+    """One sucursal, punto de emisión, bodega and cliente; each product with LOTES in stock."""
+    catalogo = aplicacion.catalogo
+    catalogo.registrar_emisor(
+        RegistrarEmisor("1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1")
+    )
+    catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito", sucursal_id="sucursal"))
+    catalogo.crear_punto_emision(CrearPuntoEmision("sucursal", "001", punto_emision_id="punto"))
+    catalogo.crear_bodega(CrearBodega("sucursal", "B1", "Principal", bodega_id="bodega"))
+    catalogo.crear_cliente(CrearCliente("05", "0602910945", "María Pérez", cliente_id="cliente"))
+    for producto in productos:
+        catalogo.crear_producto(
+            CrearProducto(
+                producto.upper(), f"Producto {producto}", "4.00", "4", producto_id=producto
+            )
+        )
+        for cantidad, costo in LOTES:
+            aplicacion.inventario.registrar_ingreso(
+                RegistrarIngreso(producto, "bodega", cantidad, costo)
+            )
 
 
 def emitir_facturas(url: str, semilla: int, cantidad: int) -> dict[str, list[str] | int]:

@@ -8,17 +8,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from facturacion_concurrente import HOY, PRODUCTOS, emitir_facturas
+from facturacion_concurrente import HOY, PRODUCTOS, emitir_facturas, preparar_tienda
 
-from prometeo.application.comandos import (
-    CrearBodega,
-    CrearCliente,
-    CrearProducto,
-    CrearPuntoEmision,
-    CrearSucursal,
-    RegistrarEmisor,
-    RegistrarIngreso,
-)
 from prometeo.bootstrap import bootstrap
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.events.base import EventoDominio
@@ -31,32 +22,12 @@ from prometeo.infrastructure.settings import Settings
 
 PROCESOS = 8
 FACTURAS_POR_PROCESO = 10
-LOTES = ((10, "1.00"), (10, "2.50"), (10, "3.75"))
 
 
 def preparar(url: str) -> None:
     aplicacion = bootstrap(Settings(database_url=url, hoy=HOY))
     try:
-        catalogo = aplicacion.catalogo
-        catalogo.registrar_emisor(
-            RegistrarEmisor("1790011674001", "Comercial Andina S.A.", "Andina", "Quito", True, "1")
-        )
-        catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito", sucursal_id="sucursal"))
-        catalogo.crear_punto_emision(CrearPuntoEmision("sucursal", "001", punto_emision_id="punto"))
-        catalogo.crear_bodega(CrearBodega("sucursal", "B1", "Principal", bodega_id="bodega"))
-        catalogo.crear_cliente(
-            CrearCliente("05", "0602910945", "María Pérez", cliente_id="cliente")
-        )
-        for producto in PRODUCTOS:
-            catalogo.crear_producto(
-                CrearProducto(
-                    producto.upper(), f"Producto {producto}", "4.00", "4", producto_id=producto
-                )
-            )
-            for cantidad, costo in LOTES:
-                aplicacion.inventario.registrar_ingreso(
-                    RegistrarIngreso(producto, "bodega", cantidad, costo)
-                )
+        preparar_tienda(aplicacion)
     finally:
         aplicacion.cerrar()
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from sqlalchemy import select
 
 from bases_de_datos import todos_los_backends
-from contrato_unidad_de_trabajo import ContratoUnidadDeTrabajo
+from contrato_unidad_de_trabajo import ContratoUnidadDeTrabajo, sucursal
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.infrastructure.db import tablas
@@ -55,3 +56,26 @@ class TestUnidadDeTrabajoSqlSinCache(TestUnidadDeTrabajoSql):
     latest snapshot and the events after it."""
 
     ajustes: ClassVar[dict[str, object]] = {"cache_agregados": 0, "snapshot_cada": 2}
+
+
+class TestUnidadDeTrabajoSqlEnLote(TestUnidadDeTrabajoSql):
+    """With PROMETEO_GRUPO_COMMIT on SQLite: each unit of work a savepoint of a shared
+    transaction (alone here: nobody else waits, so each batch holds one command)."""
+
+    ajustes: ClassVar[dict[str, object]] = {"grupo_commit": True}
+
+    @pytest.fixture
+    def url_base(self, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+        # Before any server database is made for nothing.
+        if getattr(request, "param", "sqlite") != "sqlite":
+            pytest.skip("el commit en grupo es solo de SQLite")
+        return f"sqlite:///{tmp_path / 'prometeo.db'}"
+
+    def test_cada_unidad_va_en_un_lote(self) -> None:
+        grupo = self.aplicacion.grupo
+        assert grupo is not None
+        antes = grupo.lotes_confirmados
+        with self.unidad() as uow:
+            uow.catalogo.agregar_sucursal(sucursal("s1", "001"))
+            uow.commit()
+        assert grupo.lotes_confirmados == antes + 1

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     # answered 503 with nothing written.
     espera_escritura: float = Field(default=15.0, gt=0, le=600)
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)
+    # SQLite: the commands that arrive together share one transaction (a savepoint each)
+    # and one fsync; each is answered once that transaction has committed. At most
+    # `grupo_commit_maximo` commands a transaction. Ignored on other databases.
+    grupo_commit: bool = False
+    grupo_commit_maximo: int = Field(default=32, ge=1, le=1000)
     # The discount (per line or global, % of its value) a cajero may give alone; a price
     # below the list price, or more discount, needs an admin.
     descuento_maximo_cajero: Decimal = Field(default=Decimal("10"), ge=0, le=100)

@@ -116,6 +116,11 @@ class CacheCatalogo:
         self._generacion = -1
         self._candado = threading.Lock()
 
+    @property
+    def generacion(self) -> int:
+        """The generation of the rows kept (-1 before any)."""
+        return self._generacion
+
     def al_dia(self, generacion: int) -> bool:
         """Whether a unit of work that read `generacion` may use the cache (emptied when
         the catalog changed since it was filled)."""

@@ -19,6 +19,7 @@ from prometeo.infrastructure.db.almacen_eventos import (
 )
 from prometeo.infrastructure.db.cache_agregados import CacheAgregados
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
+from prometeo.infrastructure.db.grupo_commit import GrupoCommit, Miembro
 from prometeo.infrastructure.db.idempotencia import marcar_hecha
 from prometeo.infrastructure.db.repositorios import (
     AlmacenAgregados,
@@ -40,6 +41,10 @@ Observador = Callable[
 
 
 class UnidadDeTrabajoSql(UnidadDeTrabajo):
+    """One command's transaction; with `grupo` (SQLite), a savepoint of a transaction
+    shared with the commands that arrive with it (grupo_commit.py): `commit` then returns
+    once that transaction's COMMIT has."""
+
     def __init__(
         self,
         engine: Engine,
@@ -53,6 +58,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         cache_catalogo: CacheCatalogo | None = None,
         turnos: TurnoEscritura | None = None,
         checkpoints_embebidos: Sequence[str] = (),
+        grupo: GrupoCommit | None = None,
     ) -> None:
         super().__init__(metadatos)
         self.cache = cache
@@ -70,8 +76,12 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self._conexion: Connection | None = None
         self._transaccion: RootTransaction | None = None
         self._escribio = False  # committed events in this unit of work
+        self.grupo = grupo
+        self._miembro: Miembro | None = None
 
     def __enter__(self) -> UnidadDeTrabajoSql:
+        if self.grupo is not None:
+            return self._entrar_al_lote(self.grupo)
         if self.turnos is not None:
             otro_proceso_escribio = self.turnos.tomar()
             self._con_turno = True
@@ -86,17 +96,30 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         except BaseException:
             self._cerrar()
             raise
-        store = almacen_eventos(self._conexion)
-        self.snapshots = AlmacenSnapshotsSql(self._conexion)
+        return self._repositorios(self._conexion, self.cache, self.cache_catalogo)
+
+    def _entrar_al_lote(self, grupo: GrupoCommit) -> UnidadDeTrabajoSql:
+        miembro = self._miembro = grupo.entrar()
+        self._conexion = miembro.conexion
+        return self._repositorios(miembro.conexion, miembro.cache, miembro.cache_catalogo)
+
+    def _repositorios(
+        self,
+        conexion: Connection,
+        cache: CacheAgregados | None,
+        cache_catalogo: CacheCatalogo | None,
+    ) -> UnidadDeTrabajoSql:
+        store = almacen_eventos(conexion)
+        self.snapshots = AlmacenSnapshotsSql(conexion)
         self.almacen = AlmacenAgregados(
-            store, self.snapshots, self.codec_eventos, self.codec_snapshots, self.cache
+            store, self.snapshots, self.codec_eventos, self.codec_snapshots, cache
         )
         self.store = store
         self.facturas = RepositorioFacturasSql(self.almacen)
         self.notas_credito = RepositorioNotasCreditoSql(self.almacen)
         self.inventarios = RepositorioInventariosSql(self.almacen)
         self.secuencias = RepositorioSecuenciasSql(self.almacen)
-        self.catalogo = RepositorioCatalogoSql(self._conexion, self.cache_catalogo)
+        self.catalogo = RepositorioCatalogoSql(conexion, cache_catalogo)
         return self
 
     @property
@@ -105,7 +128,9 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         return self._conexion
 
     def commit(self) -> None:
-        assert self._transaccion is not None, "La unidad de trabajo no está abierta"
+        assert self._transaccion is not None or self._miembro is not None, (
+            "La unidad de trabajo no está abierta"
+        )
         ahora = datetime.now(UTC)
         auditoria = {
             "correlation_id": self.metadatos.correlation_id,
@@ -162,9 +187,14 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
             if self.metadatos.idempotencia is not None:
                 # The key is done exactly when the command commits.
                 marcar_hecha(conexion, self.metadatos.idempotencia)
-            confirmar(conexion, self._transaccion.commit)
+            if self._miembro is not None:
+                # Returns once the batch's COMMIT has; the batch hands the aggregates on.
+                self._miembro.confirmar(list(self.almacen.vistos.values()), escribio=bool(nuevos))
+            else:
+                assert self._transaccion is not None
+                confirmar(conexion, self._transaccion.commit)
         self._escribio = bool(nuevos)
-        if self.cache is not None:
+        if self._miembro is None and self.cache is not None:
             self.cache.devolver(list(self.almacen.vistos.values()))
         self.confirmados = [
             EventoConfirmado(a.stream_id, a.version, e)
@@ -173,12 +203,16 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self._cerrar()
 
     def rollback(self) -> None:
+        if self._miembro is not None:
+            self._miembro.deshacer()
         if self._transaccion is not None and self._transaccion.is_active:
             self._transaccion.rollback()
         self._cerrar()
 
     def _cerrar(self) -> None:
-        if self._conexion is not None:
+        if self._miembro is not None:
+            self._miembro = None  # the connection is the batch's
+        elif self._conexion is not None:
             self._conexion.close()
         self._conexion = None
         self._transaccion = None

@@ -47,6 +47,11 @@ _SAVEPOINT = "SAVEPOINT miembro_del_lote"
 _RELEASE = "RELEASE miembro_del_lote"
 _ROLLBACK_TO = "ROLLBACK TO miembro_del_lote"
 _SIN_PARAMETROS = ((),)
+# A savepoint keeps the pages it changes in a sub-journal, by default a temporary file
+# created and deleted by every command of a batch; in memory on the batch's connection
+# only (its reads' sorts and temporary tables go back to the default afterwards).
+_SUBDIARIO_EN_MEMORIA = "PRAGMA temp_store=MEMORY"
+_SUBDIARIO_POR_DEFECTO = "PRAGMA temp_store=DEFAULT"
 
 ClaveCatalogo = tuple[str, str]
 
@@ -134,6 +139,7 @@ class GrupoCommit:
         try:
             conexion = self.engine.connect()
             try:
+                ejecutar_sql(conexion, _SUBDIARIO_EN_MEMORIA, _SIN_PARAMETROS)
                 return Lote(conexion, conexion.begin())
             except BaseException:
                 conexion.close()
@@ -176,6 +182,8 @@ class GrupoCommit:
                 self.miembros_confirmados += lote.confirmados
                 self._guardar_en_caches(lote)
         finally:
+            with contextlib.suppress(Exception):  # a broken connection is dropped anyway
+                ejecutar_sql(lote.conexion, _SUBDIARIO_POR_DEFECTO, _SIN_PARAMETROS)
             lote.conexion.close()
             if self.turnos is not None:
                 self.turnos.soltar(escribio=confirmar and lote.escribio)

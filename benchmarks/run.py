@@ -33,6 +33,7 @@ PARTES = {
     "8": "benchmarks.parte8_sri",
     "9": "benchmarks.parte9_busqueda",
     "10": "benchmarks.parte10_caja",
+    "11": "benchmarks.parte11_grupo",
 }
 CLAVES = (
     "emision_facturas_por_s",
@@ -57,11 +58,20 @@ CLAVES = (
     "emision_sin_firmador_por_s",
     "emision_con_firmador_por_s",
     "caja_escaneo_p99_ms",
+    "grupo_facturas_por_s_16",
+    "eventsourcing_facturas_por_s_16",
+    "ratio_grupo_vs_eventsourcing_16",
 )
 # (key, comparison, target, what it means) — the targets, all ratios of one run
 # except the absolute latency ones it states itself.
 OBJETIVOS = (
     ("ratio_vs_eventsourcing", ">=", 3.0, "emisión ÷ eventsourcing (SQLite FULL)"),
+    (
+        "ratio_grupo_vs_eventsourcing_16",
+        ">=",
+        3.0,
+        "16 hilos en commit en grupo ÷ eventsourcing 16 hilos (SQLite FULL)",
+    ),
     ("ratio_vs_limite", ">=", 0.5, "emisión ÷ límite físico (SQLite FULL)"),
     ("sentencias_por_emision", "<=", 6, "sentencias SQL por emisión"),
     ("postgres_viajes_por_emision", "<=", 4, "viajes de ida y vuelta por emisión (PostgreSQL)"),

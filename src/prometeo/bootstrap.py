@@ -416,6 +416,9 @@ class Servicios:
     # Whether the writers of this process take turns for one write lock (SQLite) rather
     # than run concurrently: how many commands are worth running at once depends on it.
     escritores_en_turno: bool
+    # SQLite with PROMETEO_GRUPO_COMMIT: commands that take turns also share commits, so
+    # a command that has had its turn still waits for its batch's COMMIT.
+    comandos_en_grupo: bool = False
 
 
 class OperacionAplicacion(ServicioOperacion):
@@ -481,6 +484,7 @@ def crear_servicios(aplicacion: Aplicacion) -> Servicios:
         usuarios=AlmacenUsuarios(aplicacion.engine, ajustes_web(aplicacion.settings)),
         web=ajustes_web(aplicacion.settings),
         escritores_en_turno=aplicacion.engine.dialect.name == "sqlite",
+        comandos_en_grupo=aplicacion.grupo is not None,
     )
 
 

@@ -10,6 +10,7 @@ import gc
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,7 +23,12 @@ from apoyo_http import API, TiendaHttp, exigir
 from prometeo.bootstrap import Aplicacion, bootstrap, crear_servicios
 from prometeo.entrypoints import cli_servidor
 from prometeo.entrypoints.api.app import crear_app
-from prometeo.entrypoints.api.hilos import PLAZAS_SERVIDOR, PLAZAS_SQLITE, limitador_comandos
+from prometeo.entrypoints.api.hilos import (
+    PLAZAS_GRUPO,
+    PLAZAS_SERVIDOR,
+    PLAZAS_SQLITE,
+    limitador_comandos,
+)
 
 CABECERAS = {"Authorization": f"Bearer {TOKEN_ADMIN}"}
 
@@ -97,6 +103,17 @@ def test_leer_lo_que_no_existe_es_un_404(cliente: TestClient) -> None:
 def test_el_limitador_de_comandos_depende_de_la_base(aplicacion: Aplicacion) -> None:
     assert limitador_comandos(crear_servicios(aplicacion)).total_tokens == PLAZAS_SQLITE
     assert PLAZAS_SQLITE < PLAZAS_SERVIDOR
+
+
+def test_con_commit_en_grupo_cada_cajero_tiene_plaza(tmp_path: Path) -> None:
+    # A command that has had its turn waits for its batch's COMMIT: the places are what
+    # lets the commands arriving meanwhile join the next batch.
+    aplicacion = bootstrap(ajustes(f"sqlite:///{tmp_path / 'grupo.db'}", grupo_commit=True))
+    try:
+        assert limitador_comandos(crear_servicios(aplicacion)).total_tokens == PLAZAS_GRUPO
+    finally:
+        aplicacion.cerrar()
+    assert PLAZAS_SQLITE < PLAZAS_GRUPO
 
 
 def test_los_comandos_corren_pocos_a_la_vez(

@@ -27,6 +27,10 @@ T = TypeVar("T")
 # SQLite: the one command holding the write lock, one answering (reading its document back)
 # and two ready to take the lock the moment it is released.
 PLAZAS_SQLITE = 4
+# SQLite with group commit: a command that has had its turn waits for its batch's COMMIT
+# (without the GIL), and a batch holds the commands that queued during the one before; a
+# place per cajero lets every one of them join the next batch.
+PLAZAS_GRUPO = 16
 # PostgreSQL and MariaDB run writers concurrently; more than the engine's pool holds (5 + 10
 # overflow by default) would only wait for a connection there.
 PLAZAS_SERVIDOR = 15
@@ -34,6 +38,8 @@ PLAZAS_SERVIDOR = 15
 
 def limitador_comandos(servicios: Servicios) -> CapacityLimiter:
     """The limiter for an application's commands (usable from any event loop)."""
+    if servicios.comandos_en_grupo:
+        return CapacityLimiter(PLAZAS_GRUPO)
     return CapacityLimiter(PLAZAS_SQLITE if servicios.escritores_en_turno else PLAZAS_SERVIDOR)
 
 

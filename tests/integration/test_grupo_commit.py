@@ -277,10 +277,18 @@ def test_un_savepoint_deshecho_no_deja_evento_ni_proyeccion_ni_cache(
     )
     generacion = _generacion_catalogo(aplicacion)
 
+    lotes_al_responder: list[int] = []
+
     def segundo() -> None:
         # Its events and read-model rows are written, then the command fails after them
         # (an idempotency key it does not hold): rolled back to its savepoint.
         reserva = ReservaIdempotencia("no-existe", "nadie")
+        try:
+            _segundo(reserva)
+        finally:
+            lotes_al_responder.append(grupo.lotes_confirmados)
+
+    def _segundo(reserva: ReservaIdempotencia) -> None:
         with aplicacion.unidad_de_trabajo(Metadatos(idempotencia=reserva)) as uow:
             uow.inventarios.obtener("p1", "bodega").ingresar(Cantidad(7), Precio(9), HOY)
             uow.catalogo.actualizar_sucursal(
@@ -316,6 +324,8 @@ def test_un_savepoint_deshecho_no_deja_evento_ni_proyeccion_ni_cache(
     assert grupo.lotes_confirmados == lotes + 1
     assert grupo.miembros_confirmados == confirmados + 2
     assert grupo.miembros_deshechos == deshechos + 1
+    # Its refusal waited for the COMMIT of the first's lot, which it had seen.
+    assert lotes_al_responder == [lotes + 1]
 
     stream = f"inventario-{Inventario.id_para('p1', 'bodega')}"
     del_stream = [(p, e) for p, s, e in _eventos(aplicacion) if s == stream]

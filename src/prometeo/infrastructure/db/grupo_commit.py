@@ -244,13 +244,17 @@ class Miembro:
 
     def deshacer(self) -> None:
         """Roll the command back to its savepoint, alone (a no-op once it is released or
-        undone). Its aggregates and catalog reads are dropped with it. If SQLite has
-        already rolled back the whole transaction (a full disk, an I/O error), the
-        batch has failed: every member of it gets the error."""
+        undone), and return once the batch has ended if earlier members were released
+        in it: what the command saw (and so its refusal: stock another member sold) may
+        rest on their changes, which are durable only then. Its aggregates and catalog
+        reads are dropped with it. If SQLite has already rolled back the whole
+        transaction (a full disk, an I/O error), the batch has failed: every member of
+        it gets the error."""
         if not self._abierto:
             return
         self._abierto = False
         lote = self._lote
+        vio_cambios_pendientes = lote.confirmados > 0
         self._grupo.miembros_deshechos += 1
         try:
             ejecutar_sql(lote.conexion, _ROLLBACK_TO, _SIN_PARAMETROS)
@@ -260,6 +264,8 @@ class Miembro:
         if lote.error is None and not _en_transaccion(lote.conexion):
             lote.error = LoteNoConfirmado("SQLite deshizo la transacción del lote")
         self._grupo._salir(lote)
+        if vio_cambios_pendientes:
+            lote.hecho.wait()
 
 
 def _en_transaccion(conexion: Connection) -> bool:

@@ -479,7 +479,10 @@ def crear_servicios(aplicacion: Aplicacion) -> Servicios:
         comprobantes=aplicacion.comprobantes,
         reportes=aplicacion.reportes,
         tokens=AlmacenTokens(aplicacion.engine, aplicacion.settings.admin_token),
-        idempotencia=RegistroIdempotenciaSql(aplicacion.engine),
+        idempotencia=RegistroIdempotenciaSql(
+            aplicacion.engine,
+            transaccion=aplicacion.grupo.transaccion if aplicacion.grupo is not None else None,
+        ),
         operacion=OperacionAplicacion(aplicacion),
         usuarios=AlmacenUsuarios(aplicacion.engine, ajustes_web(aplicacion.settings)),
         web=ajustes_web(aplicacion.settings),

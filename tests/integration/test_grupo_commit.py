@@ -25,10 +25,15 @@ from prometeo.application.comandos import (
     LineaFacturaCmd,
     RegistrarIngreso,
 )
-from prometeo.application.idempotencia import ClaveIdempotenciaPerdida, ReservaIdempotencia
+from prometeo.application.idempotencia import (
+    ClaveIdempotenciaPerdida,
+    EstadoReclamo,
+    ReservaIdempotencia,
+    RespuestaGuardada,
+)
 from prometeo.application.resultados import DocumentoRegistrado
 from prometeo.application.unidad_de_trabajo import Metadatos
-from prometeo.bootstrap import Aplicacion, bootstrap
+from prometeo.bootstrap import Aplicacion, bootstrap, crear_servicios
 from prometeo.domain.aggregates.inventario import Inventario
 from prometeo.domain.entities.cambios import CambioCatalogo, CampoCambiado
 from prometeo.domain.entities.catalogo import Sucursal
@@ -408,3 +413,34 @@ def test_un_conflicto_sin_reintentos_se_responde_solo_a_quien_lo_tuvo(tmp_path: 
         assert _stock_en_el_log(app, "p9").stock == UNIDADES_POR_PRODUCTO + 6
     finally:
         app.cerrar()
+
+
+def test_las_claves_de_idempotencia_se_reclaman_y_cierran_dentro_de_los_lotes(
+    aplicacion: Aplicacion,
+) -> None:
+    grupo = _grupo(aplicacion)
+    registro = crear_servicios(aplicacion).idempotencia
+    antes = grupo.lotes_confirmados
+    reclamo = registro.reclamar("caja", "clave-1", "huella")
+    assert reclamo.estado is EstadoReclamo.NUEVA
+    assert reclamo.reserva is not None
+    # Members of batches (the turn, not SQLite's busy handler), durable on return: the
+    # first claim of the process purges old keys first, then claims.
+    assert grupo.lotes_confirmados == antes + 2
+    reserva = reclamo.reserva
+
+    def comando() -> object:
+        ingreso = RegistrarIngreso("p2", "bodega", 1, "1.00")
+        return aplicacion.inventario.registrar_ingreso(ingreso, Metadatos(idempotencia=reserva))
+
+    def cerrar() -> None:
+        registro.cerrar(reserva, RespuestaGuardada(201, "application/json", b"{}"))
+
+    hilos = _en_un_lote(aplicacion, comando, cerrar)
+
+    assert [h.error for h in hilos] == [None, None, None]
+    assert grupo.lotes_confirmados == antes + 3  # the command and the close shared one
+    repetido = registro.reclamar("caja", "clave-1", "huella")
+    assert repetido.estado is EstadoReclamo.REPETIDA
+    assert repetido.respuesta == RespuestaGuardada(201, "application/json", b"{}")
+    assert _stock_en_el_log(aplicacion, "p2").stock == UNIDADES_POR_PRODUCTO + 1

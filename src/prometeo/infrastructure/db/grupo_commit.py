@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +131,19 @@ class GrupoCommit:
                 self._salir(lote)
             raise
         return Miembro(self, lote)
+
+    @contextlib.contextmanager
+    def transaccion(self) -> Iterator[Connection]:
+        """A short write that is not a command (an idempotency key claimed or closed), as
+        one more member of a batch: it waits for its turn instead of for SQLite's lock,
+        shares the batch's fsync, and returns once that COMMIT has."""
+        miembro = self.entrar()
+        try:
+            yield miembro.conexion
+        except BaseException:
+            miembro.deshacer()
+            raise
+        miembro.confirmar([], escribio=False)
 
     def _abrir(self) -> Lote:
         if self.turnos is not None and self.turnos.tomar() and self.cache is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -43,9 +44,18 @@ def id_de_clave(alcance: str, clave: str) -> str:
 
 
 class RegistroIdempotenciaSql(RegistroIdempotencia):
-    def __init__(self, engine: Engine, reloj: Callable[[], float] = time.time) -> None:
+    """`transaccion` opens each write transaction: the engine's by default; with group
+    commit on SQLite, a member of the commands' batches (GrupoCommit.transaccion)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        reloj: Callable[[], float] = time.time,
+        transaccion: Callable[[], AbstractContextManager[Connection]] | None = None,
+    ) -> None:
         self._engine = engine
         self._reloj = reloj
+        self._transaccion = transaccion or engine.begin
         self._purgado = float("-inf")
 
     def reclamar(self, alcance: str, clave: str, huella: str) -> Reclamo:
@@ -53,7 +63,7 @@ class RegistroIdempotenciaSql(RegistroIdempotencia):
         dueno = str(uuid4())
         ahora = self._reloj()
         self._purgar(ahora)
-        with self._engine.begin() as conexion:
+        with self._transaccion() as conexion:
             try:
                 with conexion.begin_nested():
                     conexion.execute(
@@ -100,7 +110,7 @@ class RegistroIdempotenciaSql(RegistroIdempotencia):
 
     def cerrar(self, reserva: ReservaIdempotencia, respuesta: RespuestaGuardada) -> None:
         propia = (_c.c.id == reserva.id) & (_c.c.dueno == reserva.dueno)
-        with self._engine.begin() as conexion:
+        with self._transaccion() as conexion:
             estado = conexion.execute(select(_c.c.estado).where(propia)).scalar()
             if estado is None:
                 return  # taken over by another attempt: its answer is the one kept
@@ -128,7 +138,7 @@ class RegistroIdempotenciaSql(RegistroIdempotencia):
         if ahora - self._purgado < _PURGAR_CADA:
             return
         self._purgado = ahora
-        with self._engine.begin() as conexion:
+        with self._transaccion() as conexion:
             conexion.execute(delete(_c).where(_c.c.creado_ms < _ms(ahora - CONSERVAR)))
 
 

@@ -2,7 +2,7 @@
 emit facturas: every factura it acknowledged (201) is in the database afterwards, with
 the number it was given; the numbers of all stored facturas are gapless and the stock
 adds up. An answer is sent only after the COMMIT holding the factura returned. The same
-with one transaction per command, the default."""
+with one transaction per command (PROMETEO_GRUPO_COMMIT=false)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bases_de_datos import todos_los_backends
-from contrato_unidad_de_trabajo import ContratoUnidadDeTrabajo, sucursal
+from contrato_unidad_de_trabajo import ContratoUnidadDeTrabajo
 from prometeo.application.unidad_de_trabajo import Metadatos
 from prometeo.bootstrap import Aplicacion, bootstrap
 from prometeo.infrastructure.db import tablas
@@ -58,11 +58,12 @@ class TestUnidadDeTrabajoSqlSinCache(TestUnidadDeTrabajoSql):
     ajustes: ClassVar[dict[str, object]] = {"cache_agregados": 0, "snapshot_cada": 2}
 
 
-class TestUnidadDeTrabajoSqlEnLote(TestUnidadDeTrabajoSql):
-    """With PROMETEO_GRUPO_COMMIT on SQLite: each unit of work a savepoint of a shared
-    transaction (alone here: nobody else waits, so each batch holds one command)."""
+class TestUnidadDeTrabajoSqlUnaPorComando(TestUnidadDeTrabajoSql):
+    """SQLite with PROMETEO_GRUPO_COMMIT=false: each unit of work its own transaction
+    (the default is a savepoint of a transaction shared with the commands that arrive
+    with it; alone in a test, each batch holds one command)."""
 
-    ajustes: ClassVar[dict[str, object]] = {"grupo_commit": True}
+    ajustes: ClassVar[dict[str, object]] = {"grupo_commit": False}
 
     @pytest.fixture
     def url_base(self, request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -71,11 +72,5 @@ class TestUnidadDeTrabajoSqlEnLote(TestUnidadDeTrabajoSql):
             pytest.skip("el commit en grupo es solo de SQLite")
         return f"sqlite:///{tmp_path / 'prometeo.db'}"
 
-    def test_cada_unidad_va_en_un_lote(self) -> None:
-        grupo = self.aplicacion.grupo
-        assert grupo is not None
-        antes = grupo.lotes_confirmados
-        with self.unidad() as uow:
-            uow.catalogo.agregar_sucursal(sucursal("s1", "001"))
-            uow.commit()
-        assert grupo.lotes_confirmados == antes + 1
+    def test_cada_unidad_es_su_propia_transaccion(self) -> None:
+        assert self.aplicacion.grupo is None

@@ -444,3 +444,14 @@ def test_las_claves_de_idempotencia_se_reclaman_y_cierran_dentro_de_los_lotes(
     assert repetido.estado is EstadoReclamo.REPETIDA
     assert repetido.respuesta == RespuestaGuardada(201, "application/json", b"{}")
     assert _stock_en_el_log(aplicacion, "p2").stock == UNIDADES_POR_PRODUCTO + 1
+
+
+def test_en_sqlite_el_commit_en_grupo_es_lo_predeterminado(tmp_path: Path) -> None:
+    app = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'grupo.db'}", hoy=HOY))
+    try:
+        grupo = _grupo(app)
+        antes = grupo.lotes_confirmados
+        preparar_tienda(app)
+        assert grupo.lotes_confirmados > antes
+    finally:
+        app.cerrar()

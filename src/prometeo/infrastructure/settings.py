@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     reintentos_concurrencia: int = Field(default=8, ge=1, le=100)
     # SQLite: the commands that arrive together share one transaction (a savepoint each)
     # and one fsync; each is answered once that transaction has committed. At most
-    # `grupo_commit_maximo` commands a transaction. Ignored on other databases.
-    grupo_commit: bool = False
+    # `grupo_commit_maximo` commands a transaction. Off: one transaction per command.
+    # Ignored on other databases.
+    grupo_commit: bool = True
     grupo_commit_maximo: int = Field(default=32, ge=1, le=1000)
     # The discount (per line or global, % of its value) a cajero may give alone; a price
     # below the list price, or more discount, needs an admin.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -56,21 +55,3 @@ class TestUnidadDeTrabajoSqlSinCache(TestUnidadDeTrabajoSql):
     latest snapshot and the events after it."""
 
     ajustes: ClassVar[dict[str, object]] = {"cache_agregados": 0, "snapshot_cada": 2}
-
-
-class TestUnidadDeTrabajoSqlUnaPorComando(TestUnidadDeTrabajoSql):
-    """SQLite with PROMETEO_GRUPO_COMMIT=false: each unit of work its own transaction
-    (the default is a savepoint of a transaction shared with the commands that arrive
-    with it; alone in a test, each batch holds one command)."""
-
-    ajustes: ClassVar[dict[str, object]] = {"grupo_commit": False}
-
-    @pytest.fixture
-    def url_base(self, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-        # Before any server database is made for nothing.
-        if getattr(request, "param", "sqlite") != "sqlite":
-            pytest.skip("el commit en grupo es solo de SQLite")
-        return f"sqlite:///{tmp_path / 'prometeo.db'}"
-
-    def test_cada_unidad_es_su_propia_transaccion(self) -> None:
-        assert self.aplicacion.grupo is None

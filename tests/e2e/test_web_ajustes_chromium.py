@@ -139,6 +139,10 @@ def test_el_admin_configura_y_revisa_un_documento(web: tuple[Servidor, TiendaHtt
         pagina.get_by_role("button", name="Desactivar a eva").click()
         expect(usuarios.get_by_role("row", name="eva")).to_contain_text("Inactivo")
         assert "secreto-de-eva" not in pagina.content()
+        # A deactivated user is offered to be reactivated.
+        expect(pagina.get_by_role("button", name="Reactivar a eva")).to_be_visible()
+        _sin_violaciones(pagina)
+        capturar(pagina, "ajustes-usuario-inactivo")
 
         # A factura's history, from the owner's list and by its number.
         pagina.get_by_role("link", name="Dueño").click()

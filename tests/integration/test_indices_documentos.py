@@ -4,13 +4,11 @@ number. The plan SQLite chooses for the very statement the read runs, never a ti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from apoyo_proyecciones import CLIENTE, abrir, sembrar
-from sqlalchemy import Engine, event
+from test_indice_busqueda import _sentencias
 
 from prometeo.application.comandos import (
     CrearFactura,
@@ -21,20 +19,6 @@ from prometeo.application.comandos import (
 )
 from prometeo.application.consultas import BusquedaFacturas
 from prometeo.bootstrap import Aplicacion
-
-
-@contextmanager
-def _sentencias(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    vistas: list[tuple[str, Any]] = []
-
-    def anotar(_c: object, _cur: object, sentencia: str, parametros: Any, *_: object) -> None:
-        vistas.append((sentencia, parametros))
-
-    event.listen(engine, "before_cursor_execute", anotar)
-    try:
-        yield vistas
-    finally:
-        event.remove(engine, "before_cursor_execute", anotar)
 
 
 def _plan(aplicacion: Aplicacion, tabla: str, leer: Callable[[], object]) -> list[str]:

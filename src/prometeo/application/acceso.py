@@ -26,6 +26,11 @@ class Rol(StrEnum):
     CONTADOR = "contador"
 
 
+# Who may sell below list price or beyond the discount a cajero may give (the API and the
+# sale screen alike).
+ROLES_QUE_REBAJAN = frozenset({Rol.ADMIN})
+
+
 @dataclass(frozen=True, slots=True)
 class Portador:
     """Who presented a valid token: its name, role and id (what the events' audit

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
-from prometeo.application.acceso import Rol
+from prometeo.application.acceso import ROLES_QUE_REBAJAN
 from prometeo.application.comandos import DescartarBorrador, EmitirFactura, QuitarLinea
 from prometeo.entrypoints.api.esquemas.borradores import (
     BorradorCambios,
@@ -48,8 +48,6 @@ ROLES = (
     "(PrecioDeListaAutorizado, DescuentoAutorizado); la bodega debe ser de la sucursal del "
     "punto de emisión (BodegaDeLaSucursal)."
 )
-# Who may sell below list price or beyond the discount a cajero may give.
-ROLES_QUE_REBAJAN = frozenset({Rol.ADMIN})
 
 
 @router.post(

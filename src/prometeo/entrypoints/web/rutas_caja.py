@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from prometeo.application.acceso import Rol
+from prometeo.application.acceso import ROLES_QUE_REBAJAN
 from prometeo.application.comandos import (
     CambiarLinea,
     CrearCliente,
@@ -62,8 +62,6 @@ from prometeo.entrypoints.web.sesiones import CAJA, Persona, permitido
 router = APIRouter(include_in_schema=False)
 
 Cajero = Annotated[Persona, Depends(permitido(CAJA, "abrir Caja"))]
-# Who may sell below list price or beyond the discount anyone may give (as the API).
-ROLES_QUE_REBAJAN = frozenset({Rol.ADMIN})
 # How many products a name typed at the till may match and still be offered to pick.
 OPCIONES_POR_NOMBRE = 8
 _MAXIMO_ESCANEOS = 200

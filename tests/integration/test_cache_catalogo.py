@@ -13,9 +13,11 @@ from sqlalchemy import Engine, event
 
 from bases_de_datos import todos_los_backends
 from prometeo.domain.entities.cambios import CambioCatalogo, campos_cambiados
-from prometeo.domain.entities.catalogo import Producto
+from prometeo.domain.entities.catalogo import Emisor, Producto
 from prometeo.domain.errores import NoEncontrado
 from prometeo.domain.value_objects.dinero import Precio
+from prometeo.domain.value_objects.direccion import Direccion
+from prometeo.domain.value_objects.identificacion import Ruc
 from prometeo.infrastructure.db.catalogo import CacheCatalogo, RepositorioCatalogoSql
 from prometeo.infrastructure.db.engine import crear_engine
 from prometeo.infrastructure.db.migracion import migrar
@@ -95,6 +97,31 @@ def test_un_cambio_hecho_en_otro_proceso_se_ve_en_el_siguiente_comando(engine: E
     visto = _leer(engine, uno, "cafe")
     assert (visto.precio, visto.activo) == (Precio("2.75"), False)
     assert _leer(engine, otro, "cafe") == visto
+
+
+def _emisor(razon_social: str) -> Emisor:
+    return Emisor(Ruc("1790011674001"), razon_social, "Andina", Direccion("Quito"), True, "1")
+
+
+def _emisor_visto(engine: Engine, cache: CacheCatalogo) -> Emisor | None:
+    with engine.begin() as conexion:
+        return RepositorioCatalogoSql(conexion, cache).emisor()
+
+
+@todos_los_backends
+def test_el_emisor_se_guarda_en_cache_y_su_cambio_en_otro_proceso_se_ve(engine: Engine) -> None:
+    uno, otro = CacheCatalogo(), CacheCatalogo()
+    with engine.begin() as conexion:
+        RepositorioCatalogoSql(conexion, otro).guardar_emisor(_emisor("Comercial Andina S.A."))
+    assert _emisor_visto(engine, uno) == _emisor("Comercial Andina S.A.")
+    sentencias: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: sentencias.append(a[2]))
+    assert _emisor_visto(engine, uno) == _emisor("Comercial Andina S.A.")
+    # Kept: only the generation was read.
+    assert not any("FROM emisor" in s for s in sentencias)
+    with engine.begin() as conexion:  # PUT /emisor from another process
+        RepositorioCatalogoSql(conexion, otro).guardar_emisor(_emisor("Andina del Ecuador S.A."))
+    assert _emisor_visto(engine, uno) == _emisor("Andina del Ecuador S.A.")
 
 
 @todos_los_backends

@@ -58,7 +58,10 @@ _POR_ID = {
 
 
 _EMISOR = select(t.emisor).where(t.emisor.c.id == bindparam("id"))
-_GENERACION = select(t.generacion_catalogo.c.generacion).where(t.generacion_catalogo.c.id == 1)
+_GENERACION = select(t.generacion_catalogo.c.generacion).where(
+    t.generacion_catalogo.c.id == bindparam("id")
+)
+_CLAVE_EMISOR = ("emisor", "1")
 _AVANZAR_GENERACION = (
     update(t.generacion_catalogo)
     .where(t.generacion_catalogo.c.id == 1)
@@ -109,7 +112,7 @@ class CacheCatalogo:
     it was read in the cache's current generation, and never one written by a
     transaction that might still roll back. A unit of work whose generation is older
     than the cache's (it started before a change another one already saw) neither reads
-    nor fills the cache. The emisor, replaced by PUT /emisor, is never cached."""
+    nor fills the cache. Replacing the emisor (PUT /emisor) moves the generation too."""
 
     def __init__(self) -> None:
         self._entidades: dict[tuple[str, str], object] = {}
@@ -161,23 +164,39 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     def _leer(self, tabla: Table, que: str, id: str, mapear: Callable[[Row[Any]], E]) -> E:
         """The entity, from the cache when another command already read it in the
         catalog's current generation (never one this transaction changed)."""
-        clave = (tabla.name, id)
+        entidad = self._por_cache((tabla.name, id), lambda: mapear(self._uno(tabla, que, id)))
+        assert entidad is not None
+        return entidad
+
+    def _por_cache(self, clave: tuple[str, str], leer: Callable[[], E | None]) -> E | None:
+        """What `leer` reads, taken from and kept in the cache for the catalog's current
+        generation; nothing (None) is kept."""
         generacion = None
         if self.cache is not None and clave not in self._escritos:
             generacion = self._generacion_vista()
             cacheada = self.cache.get(clave, generacion)
             if cacheada is not None:
                 return cacheada  # type: ignore[return-value]
-        entidad = mapear(self._uno(tabla, que, id))
-        if self.cache is not None and generacion is not None and clave not in self._escritos:
+        entidad = leer()
+        if (
+            entidad is not None
+            and self.cache is not None
+            and generacion is not None
+            and clave not in self._escritos
+        ):
             self.cache.guardar(clave, entidad, generacion)
         return entidad
 
     def _generacion_vista(self) -> int:
         """The catalog's generation, read once per transaction before any cached row is
-        used: rows read after it are at least as new as it."""
+        used: rows read after it are at least as new as it. Usually a command's first
+        statement: on PostgreSQL it then goes with the BEGIN in one round trip."""
         if self._generacion is None:
-            self._generacion = self.conexion.execute(_GENERACION).scalar_one()
+            if self.conexion.in_transaction():
+                filas = consultar(self.conexion, _GENERACION, {"id": 1}, comenzando=True)
+                self._generacion = int(filas[0][0])
+            else:  # a reader's connection: SQLAlchemy's execute begins its transaction
+                self._generacion = self.conexion.execute(_GENERACION, {"id": 1}).scalar_one()
             assert self.cache is not None
             self.cache.al_dia(self._generacion)
         return self._generacion
@@ -189,7 +208,7 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
         # in commit order, and a reader of the generation never sees a later change
         # without the earlier ones.
         self.conexion.execute(_AVANZAR_GENERACION)
-        numero: int = self.conexion.execute(_GENERACION).scalar_one()
+        numero: int = self.conexion.execute(_GENERACION, {"id": 1}).scalar_one()
         self.conexion.execute(
             insert(t.historial_catalogo).values(
                 numero=numero,
@@ -258,12 +277,18 @@ class RepositorioCatalogoSql(RepositorioCatalogo):
     # -- emisor ----------------------------------------------------------------------------
 
     def emisor(self) -> Emisor | None:
-        # Read every time (PUT /emisor replaces it, from any process), but through the SQL
-        # seam, and the entity is built once per distinct row: every emission copies it.
-        filas = consultar(self.conexion, _EMISOR, {"id": 1})
-        return _emisor(filas[0]) if filas else None
+        # Every emission copies it: cached like the catalog's rows, since replacing it
+        # moves the generation too.
+        def leer() -> Emisor | None:
+            filas = consultar(self.conexion, _EMISOR, {"id": 1})
+            return _emisor(filas[0]) if filas else None
+
+        return self._por_cache(_CLAVE_EMISOR, leer)
 
     def guardar_emisor(self, emisor: Emisor) -> None:
+        # PUT /emisor may come from any process: the generation tells every cache.
+        self._escritos.add(_CLAVE_EMISOR)
+        self.conexion.execute(_AVANZAR_GENERACION)
         self.conexion.execute(delete(t.emisor))
         # The row holds exactly what a document copies of its emisor.
         self.conexion.execute(insert(t.emisor).values(id=1, **asdict(emisor.datos())))

@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Date, DateTime, Dialect, Executable, Select
 from sqlalchemy.types import TypeEngine
 
-from prometeo.infrastructure.sql.ejecucion import diferir, ejecutar_sql
+from prometeo.infrastructure.sql.ejecucion import comenzar_con, diferir, ejecutar_sql
 
 RECORDADOS = 4096
 T = TypeVar("T")
@@ -242,11 +242,17 @@ def _compilar_consulta(sentencia: Select[Any], dialecto: Dialect) -> _Consulta:
 
 
 def consultar(
-    conexion: Connection, sentencia: Select[Any], parametros: Mapping[str, Any]
+    conexion: Connection,
+    sentencia: Select[Any],
+    parametros: Mapping[str, Any],
+    *,
+    comenzando: bool = False,
 ) -> list[Any]:
     """The rows of a prebuilt select without expanding parameters, as named tuples with
     the values SQLAlchemy would give (its columns' result processors applied), run on the
-    driver in the connection's transaction (begun by the caller)."""
+    driver in the connection's transaction (begun by the caller). With `comenzando`, when
+    it is the transaction's first statement on PostgreSQL, it goes with the BEGIN in one
+    round trip (`comenzar_con`)."""
     por_dialecto = _del_dialecto(conexion.dialect)
     clave = ("consulta", sentencia)
     compilada: _Consulta | None = por_dialecto.get(clave)
@@ -257,7 +263,9 @@ def consultar(
         if compilada.posicional
         else {n: parametros[n] for n in compilada.nombres}
     )
-    crudas = ejecutar_sql(conexion, compilada.sql, [valores], filas=True)
+    crudas = comenzar_con(conexion, compilada.sql, valores) if comenzando else None
+    if crudas is None:
+        crudas = ejecutar_sql(conexion, compilada.sql, [valores], filas=True)
     fila, procesos = compilada.fila, compilada.procesos
     if not procesos:
         return [fila(c) for c in crudas]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -73,6 +74,14 @@ class UnidadDeTrabajo(ABC):
         traza: TracebackType | None,
     ) -> None:
         self.rollback()
+
+    @abstractmethod
+    def reservar(self, streams: Sequence[str]) -> None:
+        """Before anything is read: wait for, and then keep out until this transaction
+        ends, the other writers that reserved any of these streams. A retry after a
+        conflict reserves the streams it collided on, so that writers of one hot stream
+        take turns instead of colliding again. Where writers are serialized anyway (one
+        process, one SQLite writer) there is nothing to do."""
 
     @abstractmethod
     def commit(self) -> None:

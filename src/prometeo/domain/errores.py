@@ -96,7 +96,12 @@ def ambas(primera: Callable[[], T], segunda: Callable[[], U]) -> tuple[T, U]:
 
 
 class ErrorDeConcurrencia(ErrorDeDominio):
-    """Another writer changed a stream after we read it (expected version is stale)."""
+    """Another writer changed a stream after we read it (expected version is stale).
+    `streams` names the streams the failed attempt was writing, when known."""
+
+    def __init__(self, mensaje: str, streams: Iterable[str] = ()) -> None:
+        self.streams: tuple[str, ...] = tuple(streams)
+        super().__init__(mensaje)
 
 
 class NoEncontrado(ErrorDeDominio):

@@ -77,6 +77,8 @@ class AlmacenEnMemoria:
     ahora: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _interferencias: list[Callable[[], None]] = field(default_factory=list)
     _conflictos: int = 0
+    # The streams each attempt reserved before it ran (UnidadDeTrabajo.reservar).
+    reservas: list[tuple[str, ...]] = field(default_factory=list)
 
     def version(self, stream_id: str) -> int:
         return len(self.streams.get(stream_id, ()))
@@ -110,7 +112,8 @@ class AlmacenEnMemoria:
             if self.version(stream_id) != esperada:
                 raise ErrorDeConcurrencia(
                     f"El stream {stream_id} está en la versión {self.version(stream_id)}; "
-                    f"se esperaba {esperada}"
+                    f"se esperaba {esperada}",
+                    [stream_id],
                 )
         confirmados = []
         instante = self.ahora()
@@ -468,6 +471,9 @@ class FakeUnidadDeTrabajo(UnidadDeTrabajo):
             agregado.stream_id, agregado.version - len(agregado.eventos_pendientes)
         )
         return agregado
+
+    def reservar(self, streams: Sequence[str]) -> None:
+        self._almacen.reservas.append(tuple(streams))
 
     def commit(self) -> None:
         self._almacen.antes_de_confirmar()

@@ -44,6 +44,23 @@ def test_un_cajero_mas_rapido_obliga_a_reintentar_con_el_siguiente_numero(
     assert tienda.factura(mia.id).numero == mia.numero
 
 
+def test_el_reintento_reserva_los_streams_en_que_choco(tienda: Escenario) -> None:
+    tienda.ingresar(CAFE, "10", "4.00")
+    tienda.uows.clear()
+    tienda.almacen.interferir(lambda: tienda.facturas.crear_factura(venta()))
+    tienda.almacen.interferir(lambda: tienda.facturas.crear_factura(venta()))
+
+    mia = tienda.facturas.crear_factura(venta("2"))
+
+    # Two other cajeros committed inside my first two attempts; each retry first reserved
+    # the stream the attempt before it collided on (the first attempt reserved nothing).
+    inventario = next(s for s in tienda.almacen.streams if s.startswith("inventario-"))
+    assert tienda.almacen.reservas == [(inventario,), (inventario,)]
+    assert sorted(u.commits for u in tienda.uows) == [0, 0, 1, 1, 1]
+    assert mia.numero == "001-001-000000003"
+    assert tienda.stock(CAFE) == 6
+
+
 def test_un_conflicto_en_el_primer_commit_se_reintenta(tienda: Escenario) -> None:
     tienda.almacen.provocar_conflictos(1)
 

@@ -61,20 +61,21 @@ class ServicioAplicacion:
         try:
             # Most commands meet no other writer: skip building the retry machinery.
             resultado, confirmados = self._intentar(operacion, metadatos)
-        except ErrorDeConcurrencia:
+        except ErrorDeConcurrencia as conflicto:
             if self._config.reintentos_concurrencia <= 1:
                 raise
             time.sleep(
                 random.uniform(0, min(_MULTIPLICADOR_ESPERA, self._config.espera_maxima_segundos))
             )
-            resultado, confirmados = self._reintentar(operacion, metadatos)
+            resultado, confirmados = self._reintentar(operacion, metadatos, conflicto.streams)
         self._bus.publicar(confirmados)
         return resultado
 
     def _reintentar(
-        self, operacion: Operacion[R], metadatos: Metadatos
+        self, operacion: Operacion[R], metadatos: Metadatos, disputados: tuple[str, ...]
     ) -> tuple[R, list[EventoConfirmado]]:
-        """The attempts after a first conflict, with a short random exponential wait."""
+        """The attempts after a first conflict, with a short random exponential wait; each
+        reserves the streams every attempt before it collided on."""
         reintentar = Retrying(
             retry=retry_if_exception_type(ErrorDeConcurrencia),
             stop=stop_after_attempt(max(self._config.reintentos_concurrencia - 1, 1)),
@@ -83,13 +84,21 @@ class ServicioAplicacion:
             ),
             reraise=True,
         )
-        intento: tuple[R, list[EventoConfirmado]] = reintentar(self._intentar, operacion, metadatos)
-        return intento
+        for intento in reintentar:
+            with intento:
+                try:
+                    return self._intentar(operacion, metadatos, disputados)
+                except ErrorDeConcurrencia as conflicto:
+                    disputados = tuple(sorted({*disputados, *conflicto.streams}))
+                    raise
+        raise AssertionError("tenacity reraises the last conflict")  # pragma: no cover
 
     def _intentar(
-        self, operacion: Operacion[R], metadatos: Metadatos
+        self, operacion: Operacion[R], metadatos: Metadatos, disputados: tuple[str, ...] = ()
     ) -> tuple[R, list[EventoConfirmado]]:
         with self._uow_factory(metadatos) as uow:
+            if disputados:
+                uow.reservar(disputados)
             resultado = operacion(uow)
             uow.commit()
             return resultado, list(uow.confirmados)

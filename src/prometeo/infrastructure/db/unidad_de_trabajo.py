@@ -31,13 +31,26 @@ from prometeo.infrastructure.db.repositorios import (
 from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql, Snapshot
 from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
-from prometeo.infrastructure.sql.ejecucion import confirmar, escrituras_diferidas
+from prometeo.infrastructure.sql.ejecucion import (
+    comenzar_con,
+    confirmar,
+    ejecutar_sql,
+    escrituras_diferidas,
+)
 
 # Called inside the transaction, after the events are stored: read models in embedded
 # mode and the outbox hook in here, so they commit (or roll back) with the events.
 Observador = Callable[
     [Connection, Sequence[EventoAlmacenado], Sequence[EventoDominio], int | None], None
 ]
+
+
+# Subquery ORDER BY with OFFSET 0 (never flattened): the locks are taken in key order.
+_RESERVAR_PG = """\
+SELECT count(pg_advisory_xact_lock(k)) FROM (
+    SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest(%s::text[]) AS s
+    ORDER BY k OFFSET 0
+) AS r"""
 
 
 class UnidadDeTrabajoSql(UnidadDeTrabajo):
@@ -121,6 +134,17 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         self.secuencias = RepositorioSecuenciasSql(self.almacen)
         self.catalogo = RepositorioCatalogoSql(conexion, cache_catalogo)
         return self
+
+    def reservar(self, streams: Sequence[str]) -> None:
+        # PostgreSQL: transaction-scoped advisory locks, one per stream, taken in one
+        # order (sorted keys) so that two retries never wait on each other in a cycle;
+        # released at COMMIT or ROLLBACK. SQLite has one writer at a time already;
+        # MariaDB's named locks belong to the session, not the transaction: nothing.
+        if not streams or self.conexion.dialect.name != "postgresql":
+            return
+        parametros = (sorted(streams),)
+        if comenzar_con(self.conexion, _RESERVAR_PG, parametros) is None:
+            ejecutar_sql(self.conexion, _RESERVAR_PG, [parametros], filas=True)
 
     @property
     def conexion(self) -> Connection:

@@ -127,7 +127,8 @@ class AlmacenEventosSql(ABC):
             if _es_conflicto_de_version(error):
                 streams = sorted({e.stream_id for e in nuevos})
                 raise ErrorDeConcurrencia(
-                    f"Otro proceso modificó {', '.join(streams)} al mismo tiempo; reintente"
+                    f"Otro proceso modificó {', '.join(streams)} al mismo tiempo; reintente",
+                    streams,
                 ) from error
             raise
         almacenados = [

@@ -385,6 +385,7 @@ def bootstrap(
             cache_catalogo=cache_catalogo,
             maximo=settings.grupo_commit_maximo,
             espera_maxima=settings.espera_escritura,
+            al_confirmar=aplicacion.metricas.contar_lote,
         )
     _despertar_al_firmar_y_emitir(aplicacion)
     if volcado_wal is not None:

@@ -453,5 +453,9 @@ def test_en_sqlite_el_commit_en_grupo_es_lo_predeterminado(tmp_path: Path) -> No
         antes = grupo.lotes_confirmados
         preparar_tienda(app)
         assert grupo.lotes_confirmados > antes
+        # GET /metrics shows every COMMIT and how many commands it held.
+        muestra = app.metricas.registro.get_sample_value
+        assert muestra("prometeo_grupo_commit_comandos_count") == grupo.lotes_confirmados
+        assert muestra("prometeo_grupo_commit_comandos_sum") == grupo.miembros_confirmados
     finally:
         app.cerrar()

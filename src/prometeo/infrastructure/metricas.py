@@ -45,6 +45,8 @@ _CUBETAS_COMANDOS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10
 # The SRI answers in tens of milliseconds to tens of seconds (its calls time out at
 # PROMETEO_SRI_TIMEOUT, 30 s by default).
 _CUBETAS_SRI = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
+# A batch of the SQLite group commit holds 1 command up to PROMETEO_GRUPO_COMMIT_MAXIMO.
+_CUBETAS_LOTE = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000)
 
 
 # The variable prometheus_client reads, once, when it is imported.
@@ -174,6 +176,18 @@ class Metricas:
             buckets=_CUBETAS_COMANDOS,
             registry=self.registro,
         )
+
+        self.comandos_por_lote = Histogram(
+            "prometeo_grupo_commit_comandos",
+            "Comandos confirmados por cada COMMIT del commit en grupo de SQLite (su _count "
+            "son los COMMIT; su _sum, los comandos).",
+            buckets=_CUBETAS_LOTE,
+            registry=self.registro,
+        )
+
+    def contar_lote(self, comandos: int) -> None:
+        """A group commit's COMMIT returned, with `comandos` commands in it."""
+        self.comandos_por_lote.observe(comandos)
 
     def observador_eventos(
         self,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,8 +92,11 @@ class GrupoCommit:
         cache_catalogo: CacheCatalogo | None = None,
         maximo: int = MAXIMO_POR_LOTE,
         espera_maxima: float = ESPERA_MAXIMA,
+        al_confirmar: Callable[[int], None] | None = None,
     ) -> None:
         self.engine = engine
+        # Told how many commands each committed batch held (the metrics).
+        self.al_confirmar = al_confirmar
         self.turnos = turnos
         self.cache = cache
         self.cache_catalogo = cache_catalogo
@@ -195,6 +198,8 @@ class GrupoCommit:
                 self.lotes_confirmados += 1
                 self.miembros_confirmados += lote.confirmados
                 self._guardar_en_caches(lote)
+                if self.al_confirmar is not None:
+                    self.al_confirmar(lote.confirmados)
         finally:
             with contextlib.suppress(Exception):  # a broken connection is dropped anyway
                 ejecutar_sql(lote.conexion, _SUBDIARIO_POR_DEFECTO, _SIN_PARAMETROS)

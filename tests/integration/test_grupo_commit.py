@@ -354,6 +354,55 @@ def test_un_savepoint_deshecho_no_deja_evento_ni_proyeccion_ni_cache(
     assert aplicacion.consultas.sucursal("sucursal").nombre == "Matriz"
 
 
+def test_si_falla_el_primero_del_lote_se_deshace_la_transaccion_y_el_lote_sigue(
+    aplicacion: Aplicacion,
+) -> None:
+    # The first member runs without a savepoint: its failure rolls the transaction back
+    # whole and begins it again for the member waiting behind it, in the same batch.
+    grupo = _grupo(aplicacion)
+    lotes, deshechos = grupo.lotes_confirmados, grupo.miembros_deshechos
+    ultima = _eventos(aplicacion)[-1][0]
+    abierto, seguir = threading.Event(), threading.Event()
+
+    def primero() -> None:
+        reserva = ReservaIdempotencia("no-existe", "nadie")  # not held: fails at commit
+        with aplicacion.unidad_de_trabajo(Metadatos(idempotencia=reserva)) as uow:
+            uow.inventarios.obtener("p1", "bodega").ingresar(Cantidad(7), Precio(9), HOY)
+            abierto.set()
+            seguir.wait()
+            uow.commit()
+
+    def segundo() -> None:
+        with aplicacion.unidad_de_trabajo() as uow:
+            uow.inventarios.obtener("p1", "bodega").ingresar(Cantidad(2), Precio(1), HOY)
+            uow.commit()
+
+    sentencias: list[str] = []
+    event.listen(aplicacion.engine, "before_cursor_execute", lambda *a: sentencias.append(a[2]))
+    hilos = [_Hilo(primero), _Hilo(segundo)]
+    hilos[0].start()
+    _esperar(abierto.is_set, "el primero abrió su unidad")
+    hilos[1].start()
+    _esperar(lambda: grupo.esperando() == 1, "el segundo en la cola")
+    seguir.set()
+    for hilo in hilos:
+        hilo.join()
+
+    assert isinstance(hilos[0].error, ClaveIdempotenciaPerdida)
+    assert hilos[1].error is None
+    assert grupo.lotes_confirmados == lotes + 1
+    assert grupo.miembros_deshechos == deshechos + 1
+    # Nobody's changes were in the transaction when either joined: no savepoint at all.
+    assert not [x for x in sentencias if x.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))]
+    nuevos = [(p, e) for p, _, e in _eventos(aplicacion) if p > ultima]
+    # Only the second's lot, at the first free position: the first left nothing.
+    assert [(p, e.cantidad) for p, e in nuevos if isinstance(e, LoteIngresado)] == [
+        (ultima + 1, Decimal(2))
+    ]
+    (vista,) = aplicacion.consultas.stock("p1", "bodega")
+    assert vista.cantidad == Decimal(32)
+
+
 def test_si_el_commit_del_lote_falla_ninguno_de_sus_comandos_queda(
     aplicacion: Aplicacion,
 ) -> None:

@@ -3,13 +3,15 @@
 Every command of a process still runs alone, in arrival order (a ColaDeTurnos), on the
 domain's aggregates as the commands before it left them. What changes is the
 transaction: the thread whose turn it is joins the batch's open transaction in a
-SAVEPOINT of its own instead of opening one. When its command is done it RELEASEs the
-savepoint and hands the open transaction to the next waiting thread; the last one, when
-nobody is waiting (or the batch is full), COMMITs, and only then is every member
-answered. One fsync serves the whole batch.
+SAVEPOINT of its own instead of opening one (the first command of a batch runs in the
+transaction itself: nobody's changes are there to keep if it fails). When its command
+is done it RELEASEs the savepoint and hands the open transaction to the next waiting
+thread; the last one, when nobody is waiting (or the batch is full), COMMITs, and only
+then is every member answered. One fsync serves the whole batch.
 
 What each invariant rests on:
-- A command that breaks a rule or conflicts is rolled back to its own savepoint and
+- A command that breaks a rule or conflicts is rolled back to its own savepoint (or,
+  before any member was released, with the whole transaction, begun again at once) and
   answered alone; the batch goes on. The commands after it see the database as if it had
   never run (the position counter and the numbering are rolled back with it, so numbers
   stay gapless).
@@ -120,11 +122,18 @@ class GrupoCommit:
         the open batch, or open one: the command runs in a savepoint of its own."""
         self._cola.tomar(self.espera_maxima)
         lote = self._lote
+        con_savepoint = False
         try:
             if lote is None:
                 lote = self._lote = self._abrir()
             lote.miembros += 1
-            ejecutar_sql(lote.conexion, _SAVEPOINT, _SIN_PARAMETROS)
+            # Until a member is released the transaction holds nobody's changes: the
+            # command runs in it directly, and if it fails the transaction is rolled back
+            # whole and begun again. A savepoint makes SQLite journal every page the
+            # command touches; a batch of one (one writer alone) never needs it.
+            con_savepoint = lote.confirmados > 0
+            if con_savepoint:
+                ejecutar_sql(lote.conexion, _SAVEPOINT, _SIN_PARAMETROS)
         except BaseException:
             if lote is None:
                 self._cola.pasar()
@@ -133,7 +142,7 @@ class GrupoCommit:
                     lote.error = LoteNoConfirmado("SQLite deshizo la transacción del lote")
                 self._salir(lote)
             raise
-        return Miembro(self, lote)
+        return Miembro(self, lote, con_savepoint=con_savepoint)
 
     @contextlib.contextmanager
     def transaccion(self) -> Iterator[Connection]:
@@ -224,10 +233,11 @@ class Miembro:
     """One command's place in a batch: its connection (the batch's), the caches as it may
     see them, and the end of its savepoint."""
 
-    def __init__(self, grupo: GrupoCommit, lote: Lote) -> None:
+    def __init__(self, grupo: GrupoCommit, lote: Lote, *, con_savepoint: bool) -> None:
         self._grupo = grupo
         self._lote = lote
         self._abierto = True
+        self._con_savepoint = con_savepoint
         self.conexion = lote.conexion
         self.cache = CacheAgregadosDelLote(lote, grupo.cache)
         self.cache_catalogo = (
@@ -242,7 +252,8 @@ class Miembro:
         returned (LoteNoConfirmado if it failed)."""
         lote = self._lote
         try:
-            ejecutar_sql(lote.conexion, _RELEASE, _SIN_PARAMETROS)
+            if self._con_savepoint:
+                ejecutar_sql(lote.conexion, _RELEASE, _SIN_PARAMETROS)
         except BaseException:
             self.deshacer()
             raise
@@ -276,8 +287,12 @@ class Miembro:
         vio_cambios_pendientes = lote.confirmados > 0
         self._grupo.miembros_deshechos += 1
         try:
-            ejecutar_sql(lote.conexion, _ROLLBACK_TO, _SIN_PARAMETROS)
-            ejecutar_sql(lote.conexion, _RELEASE, _SIN_PARAMETROS)
+            if self._con_savepoint:
+                ejecutar_sql(lote.conexion, _ROLLBACK_TO, _SIN_PARAMETROS)
+                ejecutar_sql(lote.conexion, _RELEASE, _SIN_PARAMETROS)
+            else:  # no other member's changes are in it (see GrupoCommit.entrar)
+                lote.transaccion.rollback()
+                lote.transaccion = lote.conexion.begin()
         except BaseException as error:
             lote.error = lote.error or error
         if lote.error is None and not _en_transaccion(lote.conexion):

@@ -28,8 +28,12 @@ from sqlalchemy.exc import DisconnectionError
 
 
 def _con_eventos(conexion: Connection) -> bool:
-    """Whether anyone listens to this connection's cursor events."""
-    return bool(conexion._has_events or conexion.engine._has_events)
+    """Whether anyone listens to this connection's cursor events (an engine with other
+    listeners only, such as SQLite's "begin", skips the dispatch)."""
+    if not (conexion._has_events or conexion.engine._has_events):
+        return False
+    despacho = conexion.dispatch
+    return bool(despacho.before_cursor_execute or despacho.after_cursor_execute)
 
 
 def _antes(conexion: Connection, cursor: Any, sql: str, parametros: Any, *resto: Any) -> None:

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,24 +56,29 @@ def _puerto_libre() -> int:
         return int(s.getsockname()[1])
 
 
-def _preparar(ruta: Path, productos: list[str]) -> None:
-    aplicacion = abrir(f"sqlite:///{ruta}")
+def preparar_base(url: str, productos: list[str]) -> None:
+    """The catalog the clients sell from, one punto de emisión per client (no stock yet:
+    the server receives it, see `servir_y_cargar`)."""
+    aplicacion = abrir(url)
     preparar_catalogo(aplicacion, productos, [f"punto{i}" for i in range(CLIENTES)])
     aplicacion.cerrar()
 
 
 class _Servidor:
-    def __init__(self, ruta: Path, puerto: int, registro: Path) -> None:
+    """`prometeo serve` in its own process over `url`, with `workers` worker processes."""
+
+    def __init__(self, url: str, puerto: int, registro: Path, workers: int = 1) -> None:
         entorno = {
             **os.environ,
-            "PROMETEO_DATABASE_URL": f"sqlite:///{ruta}",
+            "PROMETEO_DATABASE_URL": url,
             "PROMETEO_ADMIN_TOKEN": TOKEN,
             "PROMETEO_HOY": HOY.isoformat(),
         }
         ejecutable = Path(sys.executable).with_name("prometeo")
+        orden = [str(ejecutable), "serve", "--host", "127.0.0.1", "--port", str(puerto)]
         self.salida = open(registro, "wb")  # noqa: SIM115
         self.proceso = subprocess.Popen(
-            [str(ejecutable), "serve", "--host", "127.0.0.1", "--port", str(puerto)],
+            [*orden, "--workers", str(workers)],
             env=entorno,
             stdout=self.salida,
             stderr=subprocess.STDOUT,
@@ -97,55 +104,82 @@ def _cuerpo(punto: str, productos: list[str]) -> dict[str, Any]:
     }
 
 
-class _Carga:
-    """The 16 clients and the top-up client, sharing one stop flag."""
+def _ingreso(producto: str) -> dict[str, str]:
+    return {
+        "producto_id": producto,
+        "bodega_id": BODEGA,
+        "cantidad": str(LOTE_HTTP),
+        "costo_unitario": "1.50",
+    }
 
-    def __init__(self, base: str, productos: list[str]) -> None:
+
+class _Carga:
+    """The 16 clients and the top-up client, sharing one stop flag. Client i sells
+    `ventas[i]` (the same products for all, or each its own)."""
+
+    def __init__(self, base: str, ventas: list[list[str]]) -> None:
         self.base = base
-        self.productos = productos
+        self.ventas = ventas
         self.parar = threading.Event()
         self.muestras: list[tuple[float, float, int]] = []  # (end time, seconds, status)
         self.candado = threading.Lock()
-        self.consumidas = 0
+        # Units asked of each product, counted before the request is sent: what the top-up
+        # client must stay ahead of includes the requests in flight.
+        self.pedidas: Counter[str] = Counter()
+        vendedores = Counter(p for productos in ventas for p in productos)
+        # Stock kept ahead of each product: ADELANTO facturas' worth in proportion to the
+        # clients that sell it, and never under one lot.
+        self.margen = {
+            p: max(LOTE_HTTP, ADELANTO * CANTIDAD_LINEA * n // CLIENTES)
+            for p, n in vendedores.items()
+        }
         self.error: str | None = None
+
+    def pedir(self, i: int) -> dict[str, Any]:
+        """Client i's factura, its units counted as asked for."""
+        with self.candado:
+            self.pedidas.update(dict.fromkeys(self.ventas[i], CANTIDAD_LINEA))
+        return _cuerpo(f"punto{i}", self.ventas[i])
+
+    def lotes_iniciales(self) -> dict[str, int]:
+        """Lots of LOTE_HTTP each product receives before the clients start."""
+        return {p: -(-margen // LOTE_HTTP) for p, margen in self.margen.items()}
 
     def cliente(self, i: int) -> None:
         import httpx
 
         cabeceras = {"Authorization": f"Bearer {TOKEN}"}
-        cuerpo = _cuerpo(f"punto{i}", self.productos)
         with httpx.Client(base_url=self.base, headers=cabeceras, timeout=60) as http:
             while not self.parar.is_set():
+                cuerpo = self.pedir(i)
                 inicio = time.perf_counter()
                 respuesta = http.post("/api/v1/facturas", json=cuerpo)
                 fin = time.perf_counter()
                 with self.candado:
                     self.muestras.append((fin, fin - inicio, respuesta.status_code))
-                    self.consumidas += 1
                     if respuesta.status_code != 201 and self.error is None:
                         self.error = f"{respuesta.status_code} {respuesta.text[:300]}"
 
-    def reponedor(self, inicial: int) -> None:
+    def reponedor(self, ingresadas: dict[str, int]) -> None:
+        """Tops up every product that falls under its margin; `ingresadas`: units received
+        so far, per product."""
         import httpx
 
-        ingresadas = inicial
         cabeceras = {"Authorization": f"Bearer {TOKEN}"}
         with httpx.Client(base_url=self.base, headers=cabeceras, timeout=60) as http:
             while not self.parar.is_set():
-                pedidas = (self.consumidas + CLIENTES) * CANTIDAD_LINEA
-                if ingresadas - pedidas < ADELANTO * CANTIDAD_LINEA:
-                    for p in self.productos:
-                        http.post(
-                            "/api/v1/inventario/ingresos",
-                            json={
-                                "producto_id": p,
-                                "bodega_id": BODEGA,
-                                "cantidad": str(LOTE_HTTP),
-                                "costo_unitario": "1.50",
-                            },
-                        ).raise_for_status()
-                    ingresadas += LOTE_HTTP
-                else:
+                with self.candado:
+                    faltan = [
+                        p for p, m in self.margen.items() if ingresadas[p] - self.pedidas[p] < m
+                    ]
+                for p in faltan:
+                    respuesta = http.post("/api/v1/inventario/ingresos", json=_ingreso(p))
+                    # A server that runs writers concurrently may answer 409 when the
+                    # clients' facturas keep taking the same stock: the next round retries.
+                    if respuesta.status_code != 409:
+                        respuesta.raise_for_status()
+                        ingresadas[p] += LOTE_HTTP
+                if not faltan:
                     time.sleep(0.005)
 
 
@@ -172,93 +206,112 @@ def _pendiente(r: Resultado, motivo: str) -> Resultado:
     return r
 
 
+@dataclass
+class Tramos:
+    """The run cut into REPETICIONES slices of equal length, one value per slice."""
+
+    rps: list[float]
+    p50: list[float]
+    p99: list[float]
+    errores: list[int]
+    primer_error: str | None
+
+
+def servir_y_cargar(
+    url: str, dir_: Path, ventas: list[list[str]], workers: int = 1
+) -> Tramos | str:
+    """Start `prometeo serve --workers N` over a prepared database (`preparar_base`), stock
+    it, run the CLIENTES clients (client i sells `ventas[i]`) and the top-up client for
+    CALENTAR + DURACION seconds, stop the server and measure the slices after the warm-up.
+    A string instead: why the API could not be served."""
+    import httpx
+
+    puerto = _puerto_libre()
+    base = f"http://127.0.0.1:{puerto}"
+    registro = dir_ / f"servidor_{workers}.log"
+    servidor = _Servidor(url, puerto, registro, workers)
+    autorizacion = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        motivo = _esperar(base, servidor)
+        carga = _Carga(base, ventas)
+        ingresadas = {p: lotes * LOTE_HTTP for p, lotes in carga.lotes_iniciales().items()}
+        if motivo is None:
+            for p, lotes in carga.lotes_iniciales().items():
+                for _ in range(lotes):
+                    httpx.post(
+                        f"{base}/api/v1/inventario/ingresos",
+                        headers=autorizacion,
+                        json=_ingreso(p),
+                        timeout=30,
+                    ).raise_for_status()
+            prueba = httpx.post(
+                f"{base}/api/v1/facturas", json=carga.pedir(0), headers=autorizacion, timeout=30
+            )
+            if prueba.status_code != 201:
+                motivo = (
+                    f"POST /api/v1/facturas respondió {prueba.status_code}: {prueba.text[:200]}"
+                )
+        if motivo is not None:
+            servidor.parar()
+            return f"{motivo} | {registro.read_text(errors='replace')[-400:]}"
+        hilos = [
+            threading.Thread(target=carga.cliente, args=(i,), daemon=True) for i in range(CLIENTES)
+        ]
+        hilos.append(threading.Thread(target=carga.reponedor, args=(ingresadas,), daemon=True))
+        comienzo = time.perf_counter()
+        for h in hilos:
+            h.start()
+        time.sleep(CALENTAR + DURACION)
+        carga.parar.set()
+        for h in hilos:
+            h.join(timeout=60)
+    finally:
+        servidor.parar()
+    return _tramos(carga, comienzo)
+
+
+def _tramos(carga: _Carga, comienzo: float) -> Tramos:
+    tramos = Tramos([], [], [], [], carga.error)
+    tramo = DURACION / REPETICIONES
+    for k in range(REPETICIONES):
+        desde = comienzo + CALENTAR + k * tramo
+        en_tramo = [m for m in carga.muestras if desde <= m[0] < desde + tramo]
+        buenas = [m[1] * 1000 for m in en_tramo if m[2] == 201]
+        tramos.rps.append(len(buenas) / tramo)
+        tramos.p50.append(percentil(buenas, 50) if buenas else float("nan"))
+        tramos.p99.append(percentil(buenas, 99) if buenas else float("nan"))
+        tramos.errores.append(len(en_tramo) - len(buenas))
+    return tramos
+
+
 def ejecutar() -> Resultado:
     inicio = time.perf_counter()
     r = Resultado("5. HTTP")
     try:
-        import httpx
+        import httpx  # noqa: F401
 
         from prometeo.entrypoints.api.app import crear_app  # noqa: F401 — is the API there?
     except ImportError as error:
         return _pendiente(r, f"la API aún no existe ({error})")
     productos = [f"p{i:03d}" for i in range(LINEAS)]
     with directorio_temporal("http") as dir_:
-        ruta = dir_ / "http.db"
-        _preparar(ruta, productos)
-        puerto = _puerto_libre()
-        base = f"http://127.0.0.1:{puerto}"
-        servidor = _Servidor(ruta, puerto, dir_ / "servidor.log")
-        try:
-            motivo = _esperar(base, servidor)
-            carga = _Carga(base, productos)
-            if motivo is None:
-                lotes = ADELANTO * CANTIDAD_LINEA // LOTE_HTTP
-                inicial = lotes * LOTE_HTTP
-                for p in productos:
-                    for _ in range(lotes):
-                        httpx.post(
-                            f"{base}/api/v1/inventario/ingresos",
-                            headers={"Authorization": f"Bearer {TOKEN}"},
-                            json={
-                                "producto_id": p,
-                                "bodega_id": BODEGA,
-                                "cantidad": str(LOTE_HTTP),
-                                "costo_unitario": "1.50",
-                            },
-                            timeout=30,
-                        )
-                prueba = httpx.post(
-                    f"{base}/api/v1/facturas",
-                    json=_cuerpo("punto0", productos),
-                    headers={"Authorization": f"Bearer {TOKEN}"},
-                    timeout=30,
-                )
-                carga.consumidas = 1
-                if prueba.status_code != 201:
-                    motivo = (
-                        f"POST /api/v1/facturas respondió {prueba.status_code}: {prueba.text[:200]}"
-                    )
-            if motivo is not None:
-                servidor.parar()
-                registro = (dir_ / "servidor.log").read_text(errors="replace")[-400:]
-                return _pendiente(r, f"{motivo} | {registro}")
-            hilos = [
-                threading.Thread(target=carga.cliente, args=(i,), daemon=True)
-                for i in range(CLIENTES)
-            ]
-            hilos.append(threading.Thread(target=carga.reponedor, args=(inicial,), daemon=True))
-            comienzo = time.perf_counter()
-            for h in hilos:
-                h.start()
-            time.sleep(CALENTAR + DURACION)
-            carga.parar.set()
-            for h in hilos:
-                h.join(timeout=60)
-        finally:
-            servidor.parar()
-
-    rps, p50, p99, errores = [], [], [], []
-    tramo = DURACION / REPETICIONES
-    for k in range(REPETICIONES):
-        desde = comienzo + CALENTAR + k * tramo
-        en_tramo = [m for m in carga.muestras if desde <= m[0] < desde + tramo]
-        buenas = [m[1] * 1000 for m in en_tramo if m[2] == 201]
-        rps.append(len(buenas) / tramo)
-        p50.append(percentil(buenas, 50) if buenas else float("nan"))
-        p99.append(percentil(buenas, 99) if buenas else float("nan"))
-        errores.append(len(en_tramo) - len(buenas))
-    m_rps, m_p50, m_p99 = Medida(rps), Medida(p50), Medida(p99)
+        url = f"sqlite:///{dir_ / 'http.db'}"
+        preparar_base(url, productos)
+        tramos = servir_y_cargar(url, dir_, [productos] * CLIENTES)
+    if isinstance(tramos, str):
+        return _pendiente(r, tramos)
+    m_rps, m_p50, m_p99 = Medida(tramos.rps), Medida(tramos.p50), Medida(tramos.p99)
     r.fila(f"POST /api/v1/facturas, {CLIENTES} clientes", m_rps, "req/s")
     r.fila("latencia p50", m_p50, "ms")
     r.fila("latencia p99", m_p99, "ms", "objetivo ≤ 100 ms")
-    r.fila("respuestas que no fueron 201", None, "", texto=str(sum(errores)))
+    r.fila("respuestas que no fueron 201", None, "", texto=str(sum(tramos.errores)))
     r.claves.update(
         http_rps=redondear(m_rps.mediana),
         http_p50_ms=redondear(m_p50.mediana),
         http_p99_ms=redondear(m_p99.mediana),
-        http_errores=sum(errores),
+        http_errores=sum(tramos.errores),
     )
-    if carga.error:
-        r.detalle["primer_error"] = carga.error
+    if tramos.primer_error:
+        r.detalle["primer_error"] = tramos.primer_error
     r.segundos = time.perf_counter() - inicio
     return r

@@ -34,6 +34,7 @@ PARTES = {
     "9": "benchmarks.parte9_busqueda",
     "10": "benchmarks.parte10_caja",
     "11": "benchmarks.parte11_grupo",
+    "12": "benchmarks.parte12_escala",
 }
 CLAVES = (
     "emision_facturas_por_s",
@@ -67,6 +68,12 @@ CLAVES = (
     "ratio_postgres_2_vs_1_distintos",
     "ratio_postgres_8_vs_2_distintos",
     "ratio_postgres_caliente_8_vs_eventsourcing",
+    "postgres_http_rps_workers_1",
+    "postgres_http_rps_workers_2",
+    "postgres_http_rps_workers_4",
+    "postgres_http_p99_ms_workers_1",
+    "postgres_http_p99_ms_workers_2",
+    "postgres_http_p99_ms_workers_4",
 )
 # (key, comparison, target, what it means) — the targets, all ratios of one run
 # except the absolute latency ones it states itself.

@@ -15,6 +15,7 @@ tables). Each repetition is one slice of that N's run (5 slices of 6 s; BENCH_QU
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 from pathlib import Path
@@ -35,6 +36,12 @@ from benchmarks.parte5_http import CLIENTES, Tramos, preparar_base, servir_y_car
 WORKERS = (1, 2, 4)
 
 
+def _backends(db: str) -> list[int]:
+    """The PostgreSQL server processes connected to `db` (the workers' pools)."""
+    filas = _admin("SELECT pid FROM pg_stat_activity WHERE datname = %s", (db,))
+    return [int(pid) for (pid,) in filas]
+
+
 def _medir(n: int, dir_: Path, ventas: list[list[str]]) -> Tramos | str:
     """One N on a database of its own."""
     db = f"prometeo_bench_escala_{os.getpid()}_{n}"
@@ -45,7 +52,9 @@ def _medir(n: int, dir_: Path, ventas: list[list[str]]) -> Tramos | str:
     try:
         url = f"{PG_URL_BASE}/{db}"
         preparar_base(url, [p for productos in ventas for p in productos])
-        return servir_y_cargar(url, dir_, ventas, workers=n)
+        return servir_y_cargar(
+            url, dir_, ventas, workers=n, procesos_base=functools.partial(_backends, db)
+        )
     finally:
         # A database left behind would be named after this run's pid.
         with contextlib.suppress(Exception):
@@ -78,6 +87,15 @@ def ejecutar() -> Resultado:
             r.fila(f"--workers {n}: latencia p99", m_p99, "ms")
             errores = sum(tramos.errores)
             r.fila(f"--workers {n}: respuestas que no fueron 201", None, "", texto=str(errores))
+            if tramos.cpu_ms:
+                r.fila(
+                    f"--workers {n}: CPU por solicitud, ms",
+                    None,
+                    "",
+                    texto=", ".join(f"{k} {v:.1f}" for k, v in tramos.cpu_ms.items()),
+                )
+                for k, v in tramos.cpu_ms.items():
+                    r.claves[f"postgres_http_cpu_ms_{k}_workers_{n}"] = redondear(v)
             r.claves.update(
                 {
                     f"postgres_http_rps_workers_{n}": redondear(m_rps.mediana),

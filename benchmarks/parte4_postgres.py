@@ -95,14 +95,16 @@ class _Esperas:
         return self.en_candado / self.en_transaccion if self.en_transaccion else 0.0
 
 
-def _admin(sql: str) -> None:
+def _admin(sql: str, parametros: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Run `sql` on the server's maintenance database; its rows, if it returns any."""
     import psycopg
 
     u = make_url(PG_URL_BASE)
     with psycopg.connect(
         host=u.host, port=u.port or 5432, user=u.username, dbname="test", autocommit=True
     ) as c:
-        c.execute(sql)
+        cursor = c.execute(sql, parametros or None)
+        return cursor.fetchall() if cursor.description else []
 
 
 def _contar_viajes(url: str) -> dict[str, Any]:

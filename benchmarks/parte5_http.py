@@ -15,10 +15,12 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import cpu
 from benchmarks.comun import (
     REPETICIONES,
     Medida,
@@ -215,15 +217,24 @@ class Tramos:
     p99: list[float]
     errores: list[int]
     primer_error: str | None
+    # CPU milliseconds per answered request over the slices: "servidor" (`serve` and its
+    # workers), "clientes" (this process: the clients' threads), "base" (the database's
+    # server processes, when given); empty without /proc.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
 
 
 def servir_y_cargar(
-    url: str, dir_: Path, ventas: list[list[str]], workers: int = 1
+    url: str,
+    dir_: Path,
+    ventas: list[list[str]],
+    workers: int = 1,
+    procesos_base: Callable[[], list[int]] | None = None,
 ) -> Tramos | str:
     """Start `prometeo serve --workers N` over a prepared database (`preparar_base`), stock
     it, run the CLIENTES clients (client i sells `ventas[i]`) and the top-up client for
     CALENTAR + DURACION seconds, stop the server and measure the slices after the warm-up.
-    A string instead: why the API could not be served."""
+    `procesos_base` lists the database server's processes that serve this run, whose CPU
+    is then counted too. A string instead: why the API could not be served."""
     import httpx
 
     puerto = _puerto_libre()
@@ -261,13 +272,39 @@ def servir_y_cargar(
         comienzo = time.perf_counter()
         for h in hilos:
             h.start()
-        time.sleep(CALENTAR + DURACION)
+        time.sleep(CALENTAR)
+        antes = _leer_cpu(servidor, procesos_base)
+        time.sleep(DURACION)
+        despues = _leer_cpu(servidor, procesos_base)
         carga.parar.set()
         for h in hilos:
             h.join(timeout=60)
     finally:
         servidor.parar()
-    return _tramos(carga, comienzo)
+    tramos = _tramos(carga, comienzo)
+    desde = comienzo + CALENTAR
+    respondidas = sum(1 for m in carga.muestras if desde <= m[0] < desde + DURACION)
+    if cpu.disponible() and respondidas:
+        tramos.cpu_ms = {
+            clave: 1000 * cpu.entre(antes[clave], despues[clave]) / respondidas
+            for clave in ("servidor", "clientes", "base")
+            if clave in antes
+        }
+    return tramos
+
+
+def _leer_cpu(
+    servidor: _Servidor, procesos_base: Callable[[], list[int]] | None
+) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far, per process: the server's process tree, this process, the
+    database's processes (`cpu.entre` subtracts two readings)."""
+    lectura = {
+        "servidor": cpu.segundos(cpu.arbol(servidor.proceso.pid)),
+        "clientes": cpu.segundos([os.getpid()]),
+    }
+    if procesos_base is not None:
+        lectura["base"] = cpu.segundos(procesos_base())
+    return lectura
 
 
 def _tramos(carga: _Carga, comienzo: float) -> Tramos:
@@ -313,5 +350,6 @@ def ejecutar() -> Resultado:
     )
     if tramos.primer_error:
         r.detalle["primer_error"] = tramos.primer_error
+    r.detalle["cpu_ms_por_solicitud"] = {k: redondear(v) for k, v in tramos.cpu_ms.items()}
     r.segundos = time.perf_counter() - inicio
     return r

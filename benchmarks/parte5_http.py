@@ -78,9 +78,10 @@ class _Servidor:
         }
         ejecutable = Path(sys.executable).with_name("prometeo")
         orden = [str(ejecutable), "serve", "--host", "127.0.0.1", "--port", str(puerto)]
+        orden += ["--workers", str(workers)]
         self.salida = open(registro, "wb")  # noqa: SIM115
         self.proceso = subprocess.Popen(
-            [*orden, "--workers", str(workers)],
+            orden,
             env=entorno,
             stdout=self.salida,
             stderr=subprocess.STDOUT,

@@ -263,8 +263,8 @@ def perfil_http(dir_: Path) -> dict[str, Any]:
     import fastapi.routing
     import httpx
 
+    from benchmarks.carga_http import TOKEN, cuerpo_factura
     from benchmarks.escenario import Tienda, abrir, nombres_productos, preparar_catalogo
-    from benchmarks.parte5_http import TOKEN, _cuerpo
 
     async def en_linea(funcion: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return funcion(*args, **kwargs)
@@ -292,7 +292,9 @@ def perfil_http(dir_: Path) -> dict[str, Any]:
                 tienda.reponer()
                 if i >= 30:
                     perfilador.start()
-                respuesta = await http.post("/api/v1/facturas", json=_cuerpo("punto", productos))
+                respuesta = await http.post(
+                    "/api/v1/facturas", json=cuerpo_factura("punto", productos)
+                )
                 if i >= 30:
                     perfilador.stop()
                 assert respuesta.status_code == 201, respuesta.text

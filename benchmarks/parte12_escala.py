@@ -123,10 +123,10 @@ def ejecutar() -> Resultado:
                 f"--workers {n}: CPU por solicitud, ms",
                 None,
                 "",
-                texto=", ".join(f"{k} {v:.1f}" for k, v in tramos.cpu_ms.items()),
+                texto=", ".join(f"{lado} {ms:.1f}" for lado, ms in tramos.cpu_ms.items()),
             )
-            for k, v in tramos.cpu_ms.items():
-                r.claves[f"postgres_http_cpu_ms_{k}_workers_{n}"] = redondear(v)
+            for lado, ms in tramos.cpu_ms.items():
+                r.claves[f"postgres_http_cpu_ms_{lado}_workers_{n}"] = redondear(ms)
         if tramos.primer_error:
             r.detalle[f"primer_error_workers_{n}"] = tramos.primer_error
     for n in WORKERS[1:]:

@@ -45,6 +45,8 @@ def construir_historia(
     while escritos < eventos:
         with aplicacion.unidad_de_trabajo() as uow:
             cliente = uow.catalogo.cliente(CLIENTE)
+            emisor = uow.catalogo.emisor()
+            assert emisor is not None  # escenario.preparar_catalogo registers it
             punto = uow.secuencias.obtener("punto", TipoComprobante.FACTURA)
             for _ in range(FACTURAS_POR_COMMIT):
                 elegidos = sorted(azar.sample(productos, LINEAS))
@@ -82,6 +84,7 @@ def construir_historia(
                     inventarios,
                     establecimiento="001",
                     codigo_punto="001",
+                    emisor=emisor.datos(),
                     reloj=reloj,
                 )
             uow.commit()

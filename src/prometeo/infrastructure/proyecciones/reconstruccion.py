@@ -38,7 +38,7 @@ from prometeo.infrastructure.proyecciones.proyector import Proyector
 from prometeo.infrastructure.proyecciones.registro import crear_proyecciones
 from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
 from prometeo.infrastructure.serializacion import CodecEventos
-from prometeo.infrastructure.sql.sentencias import escrituras_capturadas, leer, repetir
+from prometeo.infrastructure.sql.sentencias import escrituras_capturadas, leer, preparar, repetir
 
 # (events applied so far, events to apply in all)
 Progreso = Callable[[int, int], None]
@@ -129,11 +129,12 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
                 tramo=(tramo.desde + 1, tramo.hasta),
                 fijar=False,
             )
+        preparadas = preparar(conexion, escrituras)  # bound before the write lock is taken
     with _turno(engine), engine.begin() as conexion:
         ahora = proyector.checkpoints(conexion, bloquear=True)
         if any(ahora[n] != puntos[n] for n in nombres):
             return None
-        repetir(conexion, escrituras)
+        repetir(conexion, preparadas)
         proyector.fijar_checkpoints(conexion, nombres, tramo.hasta)
         # Commands committed since the read skipped these projections (behind then): the
         # log's end as of now, under the write lock, says whether there is more to do.

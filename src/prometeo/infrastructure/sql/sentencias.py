@@ -77,11 +77,22 @@ _CAPTURA = "prometeo.sql.captura"
 Escritura = tuple[Executable, Sequence[Mapping[str, Any]]]
 
 
+class Preparada(NamedTuple):
+    """A captured write bound for the driver: its SQL and the rows' values in the driver's
+    form (`sql` None: a statement only SQLAlchemy's own path binds, run with `sentencia`
+    and the rows as they were given)."""
+
+    sql: str | None
+    valores: Sequence[Any]
+    sentencia: Executable
+
+
 @contextmanager
 def escrituras_capturadas(conexion: Connection) -> Iterator[list[Escritura]]:
     """Inside the block the projections' writes on this connection are collected, in
     order, instead of run (their reads still run): a rebuild on SQLite computes a batch in
-    a read transaction and replays the writes with `repetir` under the write lock."""
+    a read transaction, binds the writes with `preparar` and runs them with `repetir`
+    under the write lock."""
     capturadas: list[Escritura] = []
     conexion.info[_CAPTURA] = capturadas
     try:
@@ -90,10 +101,16 @@ def escrituras_capturadas(conexion: Connection) -> Iterator[list[Escritura]]:
         conexion.info.pop(_CAPTURA, None)
 
 
-def repetir(conexion: Connection, escrituras: Iterable[Escritura]) -> None:
-    """Run writes collected by `escrituras_capturadas`, in their order."""
-    for sentencia, filas in escrituras:
-        ejecutar(conexion, sentencia, filas)
+def preparar(conexion: Connection, escrituras: Iterable[Escritura]) -> list[Preparada]:
+    """Writes collected by `escrituras_capturadas`, in their order, bound for a connection
+    of the same engine as `conexion` (binding reads nothing from the database)."""
+    return [_preparar(conexion.dialect, sentencia, filas) for sentencia, filas in escrituras]
+
+
+def repetir(conexion: Connection, preparadas: Iterable[Preparada]) -> None:
+    """Run writes bound by `preparar`, in their order."""
+    for preparada in preparadas:
+        _correr(conexion, preparada)
 
 
 def ejecutar(
@@ -108,7 +125,12 @@ def ejecutar(
     if capturadas is not None:
         capturadas.append((sentencia, filas))
         return
-    dialecto = conexion.dialect
+    _correr(conexion, _preparar(conexion.dialect, sentencia, filas))
+
+
+def _preparar(
+    dialecto: Dialect, sentencia: Executable, filas: Sequence[Mapping[str, Any]]
+) -> Preparada:
     por_dialecto = _del_dialecto(dialecto)
     clave = (sentencia, tuple(filas[0]))
     try:
@@ -116,8 +138,7 @@ def ejecutar(
     except KeyError:
         compilada = por_dialecto[clave] = _compilar(sentencia, dialecto, clave[1])
     if compilada is None:  # something only SQLAlchemy's own path knows how to bind
-        conexion.execute(sentencia, list(filas))
-        return
+        return Preparada(None, filas, sentencia)
     if compilada.fijos:
         filas = [{**compilada.fijos, **fila} for fila in filas]
     tomar, procesos = compilada.tomar, compilada.procesos
@@ -131,10 +152,16 @@ def ejecutar(
     if not compilada.posicional:
         nombres = compilada.nombres
         valores = [dict(zip(nombres, v, strict=True)) for v in valores]
-    if dialecto.name in ("postgresql", "sqlite"):
-        diferir(conexion, compilada.sql, valores)
+    return Preparada(compilada.sql, valores, sentencia)
+
+
+def _correr(conexion: Connection, preparada: Preparada) -> None:
+    if preparada.sql is None:
+        conexion.execute(preparada.sentencia, list(preparada.valores))
+    elif conexion.dialect.name in ("postgresql", "sqlite"):
+        diferir(conexion, preparada.sql, preparada.valores)
     else:  # MariaDB: pymysql rewrites an executemany of INSERT ... VALUES as one statement
-        conexion.exec_driver_sql(compilada.sql, valores)
+        conexion.exec_driver_sql(preparada.sql, preparada.valores)
 
 
 def leer(conexion: Connection, sentencia: Executable, parametros: Mapping[str, Any]) -> list[Any]:

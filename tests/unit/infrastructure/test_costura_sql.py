@@ -34,8 +34,11 @@ from prometeo.infrastructure.sql.sentencias import (
     consultar,
     contar,
     ejecutar,
+    escrituras_capturadas,
     leer,
+    preparar,
     procesador_bind,
+    repetir,
 )
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "prometeo"
@@ -137,6 +140,41 @@ def test_las_escrituras_y_lecturas_enlazan_como_sqlalchemy(motor: Engine) -> Non
     assert propia[0].dia == date(2026, 1, 3)
     assert [tuple(f) for f in crudas] == [(1,), (2,)]
     assert cambiadas == 1
+
+
+def test_escrituras_capturadas_preparadas_y_repetidas_en_otra_conexion(motor: Engine) -> None:
+    """A rebuild on SQLite collects a batch's writes in a read transaction, binds them
+    there and runs them later on another connection: the same rows, in the same order,
+    as running them at once, also for a statement only SQLAlchemy's own path binds."""
+    instante = datetime(2026, 1, 2, 10, 30, tzinfo=UTC)
+    filas = [
+        {"id": i, "nombre": f"n{i}", "dia": date(2026, 1, i), "instante": instante}
+        for i in range(1, 5)
+    ]
+    borrar = _filas.delete().where(_filas.c.id.in_(bindparam("ids", expanding=True)))
+    renombrar = _filas.update().where(_filas.c.id == bindparam("k")).values(nombre=bindparam("n"))
+    todas = select(_filas).order_by(_filas.c.id)
+
+    def escribir(conexion: Connection) -> None:
+        ejecutar(conexion, insert(_filas), filas)
+        ejecutar(conexion, renombrar, [{"k": 2, "n": "dos"}, {"k": 3, "n": "tres"}])
+        ejecutar(conexion, borrar, [{"ids": [1, 3]}])
+
+    with motor.begin() as conexion:
+        escribir(conexion)
+        directas = conexion.execute(todas).all()
+        conexion.execute(_filas.delete())
+    with motor.connect() as lectura:
+        with escrituras_capturadas(lectura) as escrituras:
+            escribir(lectura)
+        assert lectura.execute(todas).all() == []  # collected, not run
+        preparadas = preparar(lectura, escrituras)
+    assert [p.sql is None for p in preparadas] == [False, False, True]
+    with motor.begin() as conexion:
+        repetir(conexion, preparadas)
+        repetidas = conexion.execute(todas).all()
+    assert repetidas == directas
+    assert [f.nombre for f in repetidas] == ["dos", "n4"]
 
 
 def test_el_procesador_de_un_tipo_es_el_de_sqlalchemy(motor: Engine) -> None:

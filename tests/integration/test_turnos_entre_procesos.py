@@ -144,21 +144,9 @@ def test_la_reconstruccion_vuelca_el_wal_fuera_del_turno_y_deja_el_umbral_como_e
     app.catalogo.crear_producto(CrearProducto("CAF", "Café", "2.00", "4", producto_id="cafe"))
     for _ in range(6):
         app.inventario.registrar_ingreso(RegistrarIngreso("cafe", "b1", 3, "1.00"))
-    conexiones = [app.engine.connect() for _ in range(3)]
-    umbrales = {
-        c.connection.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        for c in conexiones
-    }  # type: ignore[union-attr]
-    for conexion in conexiones:
-        conexion.close()
+    umbrales = _umbrales_del_pool(app)
     reconstruir(app.engine, codec=app.codec_eventos, procesos=1, lote=2)
-    conexiones = [app.engine.connect() for _ in range(3)]
-    despues = {
-        c.connection.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-        for c in conexiones
-    }  # type: ignore[union-attr]
-    for conexion in conexiones:
-        conexion.close()
+    despues = _umbrales_del_pool(app)
     assert despues == umbrales
     with app.engine.connect() as conexion:
         crudo = conexion.connection.driver_connection
@@ -167,6 +155,18 @@ def test_la_reconstruccion_vuelca_el_wal_fuera_del_turno_y_deja_el_umbral_como_e
     assert marcos == copiados  # nothing left behind in the WAL
     assert [s.cantidad for s in app.consultas.stock("cafe", "b1")] == [18]
     app.cerrar()
+
+
+def _umbrales_del_pool(app: Aplicacion) -> set[int]:
+    """The WAL threshold of (at least) every connection the pool holds."""
+    conexiones = [app.engine.connect() for _ in range(3)]
+    umbrales = set()
+    for conexion in conexiones:
+        crudo = conexion.connection.driver_connection
+        assert crudo is not None
+        umbrales.add(crudo.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        conexion.close()
+    return umbrales
 
 
 def test_nadie_espera_el_turno_para_siempre(tmp_path: Path) -> None:

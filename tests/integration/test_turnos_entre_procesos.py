@@ -132,43 +132,6 @@ def test_la_reconstruccion_escribe_en_su_turno(tmp_path: Path) -> None:
     app.cerrar()
 
 
-def test_la_reconstruccion_vuelca_el_wal_fuera_del_turno_y_deja_el_umbral_como_estaba(
-    tmp_path: Path,
-) -> None:
-    """Its batches' commits leave the WAL checkpoint to after the turn; the connections
-    go back to the pool with the threshold they had, and the WAL ends up copied back."""
-    url = f"sqlite:///{tmp_path / 'volcado.db'}"
-    app = bootstrap(Settings(database_url=url, hoy=HOY))
-    app.catalogo.crear_sucursal(CrearSucursal("001", "Matriz", "Quito", sucursal_id="s1"))
-    app.catalogo.crear_bodega(CrearBodega("s1", "B1", "Bodega", bodega_id="b1"))
-    app.catalogo.crear_producto(CrearProducto("CAF", "Café", "2.00", "4", producto_id="cafe"))
-    for _ in range(6):
-        app.inventario.registrar_ingreso(RegistrarIngreso("cafe", "b1", 3, "1.00"))
-    umbrales = _umbrales_del_pool(app)
-    reconstruir(app.engine, codec=app.codec_eventos, procesos=1, lote=2)
-    despues = _umbrales_del_pool(app)
-    assert despues == umbrales
-    with app.engine.connect() as conexion:
-        crudo = conexion.connection.driver_connection
-        assert crudo is not None
-        _, marcos, copiados = crudo.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    assert marcos == copiados  # nothing left behind in the WAL
-    assert [s.cantidad for s in app.consultas.stock("cafe", "b1")] == [18]
-    app.cerrar()
-
-
-def _umbrales_del_pool(app: Aplicacion) -> set[int]:
-    """The WAL threshold of (at least) every connection the pool holds."""
-    conexiones = [app.engine.connect() for _ in range(3)]
-    umbrales = set()
-    for conexion in conexiones:
-        crudo = conexion.connection.driver_connection
-        assert crudo is not None
-        umbrales.add(crudo.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-        conexion.close()
-    return umbrales
-
-
 def test_nadie_espera_el_turno_para_siempre(tmp_path: Path) -> None:
     """A writer of this process holds the turn: another gives up at its limit with
     BaseDeDatosOcupada (and leaves the queue), and the next one still gets the turn."""

@@ -10,11 +10,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -131,8 +130,7 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
                 fijar=False,
             )
         preparadas = preparar(conexion, escrituras)  # bound before the write lock is taken
-    escritura = engine.connect()
-    with escritura as conexion, _volcado_tras_el_turno(conexion), _turno(engine), conexion.begin():
+    with _turno(engine), engine.begin() as conexion:
         ahora = proyector.checkpoints(conexion, bloquear=True)
         if any(ahora[n] != puntos[n] for n in nombres):
             return None
@@ -142,24 +140,6 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
         # log's end as of now, under the write lock, says whether there is more to do.
         # Once a checkpoint is left at the very end, the next command's observer takes it.
         return tramo._replace(ultima=almacen_eventos(conexion).ultima_posicion())
-
-
-@contextmanager
-def _volcado_tras_el_turno(conexion: Connection) -> Iterator[None]:
-    """A batch's commit leaves the WAL as it is, and the WAL checkpoint that commit would
-    have run (copying the log back into the database file, with its fsyncs) runs after the
-    writers' turn is released: a PASSIVE one, which never blocks the other group's writer
-    nor any reader. The connection's own threshold is put back afterwards (it is pooled).
-    Checkpoints only move committed pages: what is durable, and when, does not change."""
-    crudo: Any = conexion.connection.driver_connection
-    umbral = crudo.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    crudo.execute("PRAGMA wal_autocheckpoint=0")
-    try:
-        yield
-        with suppress(sqlite3.Error):  # a checkpoint not done now is done by a later one
-            crudo.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    finally:
-        crudo.execute(f"PRAGMA wal_autocheckpoint={int(umbral)}")
 
 
 _TURNOS: dict[tuple[int, str], TurnoEscritura | None] = {}

@@ -168,7 +168,7 @@ def test_escrituras_capturadas_preparadas_y_repetidas_en_otra_conexion(motor: En
         with escrituras_capturadas(lectura) as escrituras:
             escribir(lectura)
         assert lectura.execute(todas).all() == []  # collected, not run
-        preparadas = preparar(lectura, escrituras)
+    preparadas = preparar(motor.dialect, escrituras)
     assert [p.sql is None for p in preparadas] == [False, False, True]
     with motor.begin() as conexion:
         repetir(conexion, preparadas)

@@ -129,7 +129,9 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
                 tramo=(tramo.desde + 1, tramo.hasta),
                 fijar=False,
             )
-        preparadas = preparar(conexion, escrituras)  # bound before the write lock is taken
+    # Bound after the read transaction ends (a reader left open keeps WAL checkpoints from
+    # resetting the log) and before the write lock is taken.
+    preparadas = preparar(engine.dialect, escrituras)
     with _turno(engine), engine.begin() as conexion:
         ahora = proyector.checkpoints(conexion, bloquear=True)
         if any(ahora[n] != puntos[n] for n in nombres):

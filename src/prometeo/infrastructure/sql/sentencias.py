@@ -101,10 +101,10 @@ def escrituras_capturadas(conexion: Connection) -> Iterator[list[Escritura]]:
         conexion.info.pop(_CAPTURA, None)
 
 
-def preparar(conexion: Connection, escrituras: Iterable[Escritura]) -> list[Preparada]:
+def preparar(dialecto: Dialect, escrituras: Iterable[Escritura]) -> list[Preparada]:
     """Writes collected by `escrituras_capturadas`, in their order, bound for a connection
-    of the same engine as `conexion` (binding reads nothing from the database)."""
-    return [_preparar(conexion.dialect, sentencia, filas) for sentencia, filas in escrituras]
+    of this dialect (binding reads nothing from the database: no transaction needed)."""
+    return [_preparar(dialecto, sentencia, filas) for sentencia, filas in escrituras]
 
 
 def repetir(conexion: Connection, preparadas: Iterable[Preparada]) -> None:

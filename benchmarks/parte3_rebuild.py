@@ -102,7 +102,7 @@ def ejecutar() -> Resultado:
             m_rebuild,
             "eventos/s",
             texto_ratio(
-                ratio(m_rebuild.mediana, m_es.mediana), "÷ lectura eventsourcing, objetivo ≥ 1.0"
+                ratio(m_rebuild.mediana, m_es.mediana), "÷ lectura eventsourcing, objetivo ≥ 1.5"
             ),
         )
         r.claves["rebuild_eventos_por_s"] = redondear(m_rebuild.mediana)

@@ -117,7 +117,7 @@ def demo(
             "--claves-archivo",
             dir_okay=False,
             help="Guarda aquí (solo legible por su dueño) las contraseñas de los usuarios "
-            "de demostración, además de mostrarlas.",
+            "de demostración, en vez de mostrarlas.",
         ),
     ] = None,
 ) -> None:
@@ -138,9 +138,16 @@ def demo(
             f"{resumen.productos} productos, {resumen.clientes} clientes, "
             f"facturas {', '.join(resumen.facturas)}."
         )
-    if claves:
-        if claves_archivo is not None:
-            _guardar_claves(claves_archivo, claves)
+    if claves and claves_archivo is not None:
+        # Whoever asked for the file shows them from it (`make run` does, once, beside the
+        # token): printed here too they appeared twice, and in the terminal's history.
+        _guardar_claves(claves_archivo, claves)
+        consola.print(
+            f"Usuarios de demostración creados ({', '.join(claves)}); sus contraseñas están "
+            f"en {claves_archivo}.",
+            highlight=False,
+        )
+    elif claves:
         consola.print("Usuarios de demostración (usuario: contraseña):", highlight=False)
         for nombre, clave in claves.items():
             consola.print(f"    {nombre}: {clave}", highlight=False)

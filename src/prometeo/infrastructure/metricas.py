@@ -45,7 +45,8 @@ _CUBETAS_COMANDOS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10
 # The SRI answers in tens of milliseconds to tens of seconds (its calls time out at
 # PROMETEO_SRI_TIMEOUT, 30 s by default).
 _CUBETAS_SRI = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
-# A batch of the SQLite group commit holds 1 command up to PROMETEO_GRUPO_COMMIT_MAXIMO.
+# A batch of the SQLite group commit holds from one command up to
+# PROMETEO_GRUPO_COMMIT_MAXIMO (at most 1000).
 _CUBETAS_LOTE = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000)
 
 

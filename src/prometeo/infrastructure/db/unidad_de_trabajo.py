@@ -32,10 +32,9 @@ from prometeo.infrastructure.db.snapshots import AlmacenSnapshotsSql, Snapshot
 from prometeo.infrastructure.db.turnos import TurnoEscritura
 from prometeo.infrastructure.serializacion import CodecEventos, CodecSnapshots
 from prometeo.infrastructure.sql.ejecucion import (
-    comenzar_con,
     confirmar,
-    ejecutar_sql,
     escrituras_diferidas,
+    leer_comenzando,
 )
 
 # Called inside the transaction, after the events are stored: read models in embedded
@@ -142,9 +141,7 @@ class UnidadDeTrabajoSql(UnidadDeTrabajo):
         # MariaDB's named locks belong to the session, not the transaction: nothing.
         if not streams or self.conexion.dialect.name != "postgresql":
             return
-        parametros = (sorted(streams),)
-        if comenzar_con(self.conexion, _RESERVAR_PG, parametros) is None:
-            ejecutar_sql(self.conexion, _RESERVAR_PG, [parametros], filas=True)
+        leer_comenzando(self.conexion, _RESERVAR_PG, (sorted(streams),))
 
     @property
     def conexion(self) -> Connection:

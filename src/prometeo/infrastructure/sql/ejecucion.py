@@ -148,6 +148,15 @@ def comenzar_con(conexion: Connection, sql: str, parametros: Any) -> list[Any] |
     return filas
 
 
+def leer_comenzando(conexion: Connection, sql: str, parametros: Any) -> list[Any]:
+    """The rows of `sql`, with the BEGIN in the same round trip when it is the
+    transaction's first statement on PostgreSQL (`comenzar_con`), run as usual otherwise."""
+    filas = comenzar_con(conexion, sql, parametros)
+    if filas is None:
+        filas = ejecutar_sql(conexion, sql, [parametros], filas=True)
+    return filas
+
+
 # -- running prebuilt SQL on the driver ----------------------------------------------------
 #
 # `Connection.execute`/`exec_driver_sql` cost more SQLAlchemy plumbing per statement than

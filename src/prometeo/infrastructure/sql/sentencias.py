@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Date, DateTime, Dialect, Executable, Select
 from sqlalchemy.types import TypeEngine
 
-from prometeo.infrastructure.sql.ejecucion import comenzar_con, diferir, ejecutar_sql
+from prometeo.infrastructure.sql.ejecucion import diferir, ejecutar_sql, leer_comenzando
 
 RECORDADOS = 4096
 T = TypeVar("T")
@@ -290,9 +290,11 @@ def consultar(
         if compilada.posicional
         else {n: parametros[n] for n in compilada.nombres}
     )
-    crudas = comenzar_con(conexion, compilada.sql, valores) if comenzando else None
-    if crudas is None:
-        crudas = ejecutar_sql(conexion, compilada.sql, [valores], filas=True)
+    crudas = (
+        leer_comenzando(conexion, compilada.sql, valores)
+        if comenzando
+        else ejecutar_sql(conexion, compilada.sql, [valores], filas=True)
+    )
     fila, procesos = compilada.fila, compilada.procesos
     if not procesos:
         return [fila(c) for c in crudas]

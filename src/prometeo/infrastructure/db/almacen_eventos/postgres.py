@@ -13,7 +13,7 @@ from prometeo.infrastructure.db.almacen_eventos.base import (
     EventoNuevo,
     fila,
 )
-from prometeo.infrastructure.sql.ejecucion import comenzar_con, ejecutar_sql
+from prometeo.infrastructure.sql.ejecucion import leer_comenzando
 
 # The write path's SQL, run on the driver (see sql/ejecucion.py). PostgreSQL: the
 # position reservation and the INSERT in one statement (a data-modifying CTE runs once and
@@ -106,8 +106,6 @@ class AlmacenEventosPostgres(AlmacenEventosSql):
             parametros.update(cuantos=cuantos, checkpoints=list(checkpoints))
         # Usually the command's first statement (its aggregates came from the cache): the
         # BEGIN then goes in the same round trip.
-        filas = comenzar_con(self.conexion, sql, parametros)
-        if filas is None:
-            filas = ejecutar_sql(self.conexion, sql, [parametros], filas=True)
+        filas = leer_comenzando(self.conexion, sql, parametros)
         ultima = int(filas[0][0])
         return ultima - cuantos, int(filas[0][1]) if checkpoints else None

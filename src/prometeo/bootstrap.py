@@ -89,7 +89,10 @@ from prometeo.infrastructure.metricas import (
     metricas_de_varios_procesos,
 )
 from prometeo.infrastructure.proyecciones import (
+    DIFERIDAS,
+    EMBEBIDAS,
     NOMBRES,
+    ProyeccionesDiferidas,
     Proyector,
     crear_proyecciones,
     ponerse_al_dia,
@@ -206,7 +209,12 @@ class Aplicacion:
     grupo: GrupoCommit | None = None
     # SQLite file databases: WAL checkpoints in a thread, not inside commits.
     volcado_wal: VolcadoWal | None = None
+    # Every projection (the worker's, /metrics' lag, the catch-up at start).
     proyector: Proyector | None = None
+    # Embedded mode: the projections moved inside each command's transaction (their
+    # observer is wired), and the reports' ones, caught up apart (see diferidas.py).
+    embebido: Proyector | None = None
+    diferidas: ProyeccionesDiferidas | None = None
     # What /health says of the broker, probed in the background (never on a request's path).
     sonda_broker: SondaBroker = field(default_factory=lambda: SondaBroker(None))
 
@@ -228,12 +236,14 @@ class Aplicacion:
     def _checkpoints_embebidos(self) -> tuple[str, ...]:
         """The projections this process applies in every command's transaction (only
         while their observer is wired: their checkpoints move with the append)."""
-        proyector = self.proyector
+        proyector = self.embebido
         if proyector is None or proyector.observador not in self.observadores:
             return ()
         return tuple(proyector.nombres)
 
     def cerrar(self) -> None:
+        if self.diferidas is not None:
+            self.diferidas.parar()
         if self.firmador is not None:
             self.firmador.parar()
         if self.despachador is not None:
@@ -283,14 +293,25 @@ def bootstrap(
     codec_eventos, codec_snapshots = CodecEventos(), CodecSnapshots()
     # One cache of catalog rows for commands and reads alike.
     cache_catalogo = CacheCatalogo()
+    turnos = turno_de_escritura(engine, settings.espera_escritura)
     proyector = Proyector(crear_proyecciones(), codec_eventos)
+    embebidas = settings.proyecciones == "embebidas"
+    embebido = Proyector(crear_proyecciones(EMBEBIDAS), codec_eventos)
+    diferidas = (
+        ProyeccionesDiferidas(
+            engine, Proyector(crear_proyecciones(DIFERIDAS), codec_eventos), turno=turnos
+        )
+        if embebidas
+        else None
+    )
+    antes_de_leer_reportes = diferidas.al_dia if diferidas is not None else None
     consultas = ServicioConsultasSql(
         engine,
         cache_catalogo,
-        distribuidas=settings.proyecciones == "distribuidas",
+        distribuidas=not embebidas,
         hoy=reloj.hoy,
+        antes_de_leer_reportes=antes_de_leer_reportes,
     )
-    embebidas = settings.proyecciones == "embebidas"
     if embebidas:
         # The read models move in every command's transaction, once they have caught up
         # with whatever the log holds that they have not applied (e.g. after an upgrade).
@@ -324,13 +345,17 @@ def bootstrap(
         inventario=ServicioInventario(fabrica, reloj, bus, config),
         consultas=consultas,
         comprobantes=comprobantes,
-        reportes=ServicioReportes(ConsultasReportesSql(engine), consultas, reloj),
-        observadores=[proyector.observador] if embebidas else [],
+        reportes=ServicioReportes(
+            ConsultasReportesSql(engine, antes_de_leer=antes_de_leer_reportes), consultas, reloj
+        ),
+        observadores=[embebido.observador] if embebidas else [],
         metricas=metricas,
         cache=CacheAgregados(settings.cache_agregados),
         cache_catalogo=cache_catalogo,
         proyector=proyector,
-        turnos=turno_de_escritura(engine, settings.espera_escritura),
+        embebido=embebido if embebidas else None,
+        diferidas=diferidas,
+        turnos=turnos,
         volcado_wal=volcado_wal,
         sonda_broker=SondaBroker.para(settings.broker_url),
     )
@@ -388,6 +413,8 @@ def bootstrap(
             al_confirmar=aplicacion.metricas.contar_lote,
         )
     _despertar_al_firmar_y_emitir(aplicacion)
+    if diferidas is not None:
+        _despertar_al_vender(aplicacion, diferidas)
     if volcado_wal is not None:
         volcado_wal.iniciar()
     # Keep it the last observer: it counts events that are about to commit.
@@ -556,6 +583,13 @@ def estado_sri(aplicacion: Aplicacion) -> tuple[dict[str, int], list[ProgramadoS
         )
         for f in filas
     ]
+
+
+def _despertar_al_vender(aplicacion: Aplicacion, diferidas: ProyeccionesDiferidas) -> None:
+    """A command that stored events of the reports' projections wakes their catch-up
+    thread (when it runs: `prometeo serve`)."""
+    for tipo in {t for p in diferidas.proyector.proyecciones for t in p.tipos}:
+        aplicacion.bus.suscribir(tipo, lambda _evento: diferidas.despertar())
 
 
 def _despertar_al_firmar_y_emitir(aplicacion: Aplicacion) -> None:

@@ -75,6 +75,14 @@ def volcar(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+def al_dia(aplicacion: Aplicacion) -> Aplicacion:
+    """The reports' read models brought up to date, as a report would before reading
+    them (embedded mode keeps them out of the commands' transactions)."""
+    if aplicacion.diferidas is not None:
+        aplicacion.diferidas.al_dia()
+    return aplicacion
+
+
 def vaciar(engine: Engine) -> None:
     """Start over on the same database: no events, no catalog, empty read models."""
     with engine.begin() as conexion:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from apoyo_proyecciones import CLIENTE, HOY, abrir, inventarios, sembrar, volcar
+from apoyo_proyecciones import CLIENTE, HOY, abrir, al_dia, inventarios, sembrar, volcar
 
 from bases_de_datos import todos_los_backends
 from prometeo.application.comandos import (
@@ -105,6 +105,7 @@ def test_conteos_caducidad_y_bajas_en_los_modelos_de_lectura(url_base: str) -> N
         assert (te.cantidad, te.bajo_minimo) == (3, True)
         assert [v.lote_id for v in consultas.por_vencer(30, limite=1, desplazamiento=1)] == ["L5"]
         _comparar_con_el_dominio(aplicacion)
+        al_dia(aplicacion)
         antes = volcar(aplicacion.engine)
         reconstruir(aplicacion.engine, lote=2)
         assert volcar(aplicacion.engine) == antes
@@ -126,6 +127,7 @@ def test_lo_que_se_movio_mientras_se_contaba(url_base: str) -> None:
         aplicacion.facturas.crear_factura(
             CrearFactura("P1", "B1", (LineaFacturaCmd("CAFE", 4),), cliente_id=CLIENTE)
         )
+        al_dia(aplicacion)
         antes = volcar(aplicacion.engine)
         with pytest.raises(ReglasIncumplidas) as error:
             _contar(aplicacion, ("CAFE", "9"), ("PAN", "22"), contado_en=contado_en)
@@ -139,6 +141,7 @@ def test_lo_que_se_movio_mientras_se_contaba(url_base: str) -> None:
         assert ajustes == ["CAF:13:-1"]
         assert consultas_stock(aplicacion, "CAFE") == Decimal(8)
         _comparar_con_el_dominio(aplicacion)
+        al_dia(aplicacion)
         antes = volcar(aplicacion.engine)
         reconstruir(aplicacion.engine)
         assert volcar(aplicacion.engine) == antes

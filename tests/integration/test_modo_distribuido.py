@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -247,6 +248,17 @@ def test_las_metricas_de_estado_se_refrescan_al_consultarlas(tmp_path: Path) -> 
         refrescar_metricas(app)
         texto = exponer(app.metricas).decode()
         assert f"prometeo_outbox_pendientes {float(ultima)}" in texto  # nothing published yet
+        assert 'prometeo_proyeccion_retraso{proyeccion="kardex"} 0.0' in texto
+        # The reports' read models wait for a report (or the server's thread): the gauge
+        # says how far behind they are, and nothing when they have caught up.
+        (retraso,) = re.findall(
+            r'^prometeo_proyeccion_retraso\{proyeccion="ventas_diarias"\} (\S+)$', texto, re.M
+        )
+        assert 0 < float(retraso) <= ultima
+        assert app.diferidas is not None
+        app.diferidas.al_dia()
+        refrescar_metricas(app)
+        texto = exponer(app.metricas).decode()
         assert 'prometeo_proyeccion_retraso{proyeccion="ventas_diarias"} 0.0' in texto
     finally:
         app.cerrar()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from apoyo_proyecciones import CLIENTE, abrir, sembrar, volcar
+from apoyo_proyecciones import CLIENTE, abrir, al_dia, sembrar, volcar
 
 from bases_de_datos import todos_los_backends
 from prometeo.application.comandos import (
@@ -102,6 +102,7 @@ def test_los_borradores_reconstruidos_desde_el_historial_son_los_mismos(url_base
         borradores = aplicacion.consultas.facturas(estado="BORRADOR")
         assert [f.id for f in borradores] == ["D1"]
 
+        al_dia(aplicacion)
         vivo = volcar(aplicacion.engine)
         for lote in (1, 2, 1000):
             reconstruir(aplicacion.engine, lote=lote)
@@ -127,6 +128,7 @@ def test_quitar_lineas_de_un_borrador_guardado_borra_sus_ultimas_filas(
         d9 = aplicacion.consultas.factura("D9")
         assert [(ln.numero_linea, ln.producto_id) for ln in d9.lineas] == [(1, "PAN"), (2, "TE")]
         assert d9.totales.importe_total == Decimal("1.50") + Decimal("2.45")
+        al_dia(aplicacion)
         vivo = volcar(aplicacion.engine)
         reconstruir(aplicacion.engine, lote=lote)
         assert volcar(aplicacion.engine) == vivo

@@ -51,16 +51,21 @@ def crear_app_servidor() -> FastAPI:
     from prometeo.entrypoints.api.app import crear_app
 
     aplicacion = bootstrap(Settings(), migrar_esquema=False, volcado_aparte=True)
-    iniciar_firma(aplicacion)
+    iniciar_hilos(aplicacion)
     app = crear_app(aplicacion, propia=True)
     congelar_montaje()
     return app
 
 
-def iniciar_firma(aplicacion: Aplicacion) -> None:
-    """With PROMETEO_SRI_ENVIO=embebido the server signs emitted documents in a thread of
-    its own (several workers may each run one: a document is still signed once) and sends
-    them to the SRI in another (one per database: the dispatcher holds a lease)."""
+def iniciar_hilos(aplicacion: Aplicacion) -> None:
+    """The server's background threads. The reports' read models are caught up in one
+    soon after sales commit (embedded mode; each worker may run one: the projections'
+    checkpoints keep every event applied once). With PROMETEO_SRI_ENVIO=embebido the
+    server also signs emitted documents in a thread of its own (several workers may each
+    run one: a document is still signed once) and sends them to the SRI in another (one
+    per database: the dispatcher holds a lease)."""
+    if aplicacion.diferidas is not None:
+        aplicacion.diferidas.iniciar()
     if aplicacion.settings.sri_envio != "embebido":
         return
     if aplicacion.firmador is not None:
@@ -101,7 +106,7 @@ def serve(
             uvicorn.run(FABRICA_APP, factory=True, host=host, port=port, workers=workers)
             return
         aplicacion = bootstrap(settings, migrar_esquema=False, volcado_aparte=True)
-        iniciar_firma(aplicacion)
+        iniciar_hilos(aplicacion)
         try:
             app = crear_app(aplicacion)
             congelar_montaje()

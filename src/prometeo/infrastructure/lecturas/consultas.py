@@ -83,10 +83,14 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
         distribuidas: bool = False,
         espera_al_dia: float = ESPERA_AL_DIA,
         hoy: Callable[[], date] | None = None,
+        antes_de_leer_reportes: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(engine, cache_catalogo, hoy)
         self._distribuidas = distribuidas
         self._espera_al_dia = espera_al_dia
+        # Brings the reports' read models up to date (embedded mode keeps them out of the
+        # commands' transactions: see proyecciones/diferidas.py).
+        self._antes_de_leer_reportes = antes_de_leer_reportes
 
     @property
     def distribuidas(self) -> bool:
@@ -440,6 +444,8 @@ class ServicioConsultasSql(ConsultasCatalogoSql, ServicioConsultas):
             consulta = consulta.where(v.c.fecha <= hasta)
         if sucursal_id is not None:
             consulta = consulta.where(v.c.sucursal_id == sucursal_id)
+        if self._antes_de_leer_reportes is not None:
+            self._antes_de_leer_reportes()
         with self._leer() as conexion:
             return [venta_diaria(f) for f in conexion.execute(consulta)]
 

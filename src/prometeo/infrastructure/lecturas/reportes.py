@@ -4,7 +4,7 @@ adds up integer cents and micro-units; nothing goes through float."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -84,11 +84,15 @@ def venta_diaria(f: Row[Any]) -> VentaDiaria:
 
 
 class ConsultasReportesSql(ConsultasReportes):
-    """Each report in one short read-only transaction (it never takes SQLite's write
-    lock: readers never queue behind the cajeros)."""
+    """Each report in one short read-only transaction. The sales reports' tables may be
+    kept out of the commands' transactions (embedded mode, see proyecciones/diferidas.py):
+    `antes_de_leer` then brings them up to date first, which takes a write turn only when
+    some sale is not in them yet (a report that finds them current never queues behind
+    the cajeros)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, antes_de_leer: Callable[[], None] | None = None) -> None:
         self._engine = engine
+        self._antes_de_leer = antes_de_leer
 
     @contextmanager
     def _leer(self) -> Iterator[Connection]:
@@ -100,6 +104,12 @@ class ConsultasReportesSql(ConsultasReportes):
         with self._leer() as conexion:
             return list(conexion.execute(consulta))
 
+    def _ventas(self, consulta: Select[Any]) -> list[Any]:
+        """The rows of a query over the sales reports' tables, brought up to date."""
+        if self._antes_de_leer is not None:
+            self._antes_de_leer()
+        return self._filas(consulta)
+
     def ventas_por_tarifa(self, filtro: FiltroReporte) -> list[VentaPorTarifa]:
         t = vista_reporte_tarifas
         consulta = _emitidos(
@@ -110,7 +120,7 @@ class ConsultasReportesSql(ConsultasReportes):
         )
         ventas = [
             VentaPorTarifa(mes, codigo, de_centavos(_entero(base)), de_centavos(_entero(iva)))
-            for mes, codigo, base, iva in self._filas(consulta)
+            for mes, codigo, base, iva in self._ventas(consulta)
         ]
         # "2" before "10": SRI codes in numeric order.
         return sorted(ventas, key=lambda v: (v.mes, len(v.codigo_porcentaje), v.codigo_porcentaje))
@@ -145,7 +155,7 @@ class ConsultasReportesSql(ConsultasReportes):
                 ventas=de_centavos(_entero(f[2])),
                 costo=de_centavos(_entero(f[3])),
             )
-            for f in self._filas(_pagina(consulta, limite, desplazamiento))
+            for f in self._ventas(_pagina(consulta, limite, desplazamiento))
         ]
 
     def documentos_de_cliente(
@@ -158,7 +168,7 @@ class ConsultasReportesSql(ConsultasReportes):
             filtro,
         )
         documentos = []
-        for f in self._filas(_pagina(consulta, limite, desplazamiento)):
+        for f in self._ventas(_pagina(consulta, limite, desplazamiento)):
             signo = -1 if f.tipo == "NOTA_CREDITO" else 1  # stored negated: see the table
             documentos.append(
                 DocumentoDeCliente(
@@ -183,7 +193,7 @@ class ConsultasReportesSql(ConsultasReportes):
             ).where(_d.c.cliente_id == cliente_id),
             filtro,
         )
-        compras, creditos = self._filas(consulta)[0]
+        compras, creditos = self._ventas(consulta)[0]
         return TotalesCliente(de_centavos(_entero(compras)), de_centavos(_entero(creditos)))
 
     def _saldos(self, fecha: date, bodega_id: str | None, sucursal_id: str | None) -> Any:
@@ -274,4 +284,4 @@ class ConsultasReportesSql(ConsultasReportes):
             filtro,
             v,
         )
-        return [venta_diaria(f) for f in self._filas(_pagina(consulta, limite, desplazamiento))]
+        return [venta_diaria(f) for f in self._ventas(_pagina(consulta, limite, desplazamiento))]

@@ -107,7 +107,9 @@ def _un_lote(engine: Engine, proyector: Proyector, lote: int) -> _Tramo:
     return tramo
 
 
-def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _Tramo | None:
+def _un_lote_en_dos_fases(
+    engine: Engine, proyector: Proyector, lote: int, turno: TurnoEscritura | None = None
+) -> _Tramo | None:
     """SQLite (one writer at a time): the batch is read, decoded and projected in a read
     transaction, its writes collected; then, holding the write lock only for that, the
     writes run and the checkpoints move, if they are still where the batch started. A
@@ -132,7 +134,7 @@ def _un_lote_en_dos_fases(engine: Engine, proyector: Proyector, lote: int) -> _T
     # Bound after the read transaction ends (a reader left open keeps WAL checkpoints from
     # resetting the log) and before the write lock is taken.
     preparadas = preparar(engine.dialect, escrituras)
-    with _turno(engine), engine.begin() as conexion:
+    with _turno(engine, turno), engine.begin() as conexion:
         ahora = proyector.checkpoints(conexion, bloquear=True)
         if any(ahora[n] != puntos[n] for n in nombres):
             return None
@@ -148,15 +150,16 @@ _TURNOS: dict[tuple[int, str], TurnoEscritura | None] = {}
 
 
 @contextmanager
-def _turno(engine: Engine) -> Iterator[None]:
+def _turno(engine: Engine, propio: TurnoEscritura | None = None) -> Iterator[None]:
     """The writers' turn of the database file (see turnos.py), taken around a batch's
     write transaction: the other group's process, and the commands of any process, wait
     for it on the lock file and get it the moment it is released, instead of sleeping in
-    SQLite's busy handler (its back-off oversleeps by milliseconds per batch)."""
+    SQLite's busy handler (its back-off oversleeps by milliseconds per batch). `propio`:
+    the turn of the process's commands, queued with them in arrival order."""
     clave = (os.getpid(), str(engine.url))
-    if clave not in _TURNOS:
+    if propio is None and clave not in _TURNOS:
         _TURNOS[clave] = turno_de_escritura(engine)
-    turno = _TURNOS[clave]
+    turno = propio or _TURNOS[clave]
     if turno is None:  # a server: its own locks order the writers
         yield
         return
@@ -211,26 +214,34 @@ def ponerse_al_dia(
     *,
     lote: int = LOTE,
     progreso: Progreso | None = None,
+    turno: TurnoEscritura | None = None,
 ) -> int:
     """Apply every stored event the projections have not applied yet, `lote` positions
     of the log per transaction, reading and decoding only the events some projection
-    reads (each once); returns how many positions of the log were gone through."""
+    reads (each once); returns how many positions of the log were gone through. On
+    SQLite the write transactions take `turno` when given (the turn the process's
+    commands take), else a turn of their own on the lock file."""
     with recolector_espaciado():
-        return _ponerse_al_dia(engine, proyector, lote=lote, progreso=progreso)
+        return _ponerse_al_dia(engine, proyector, lote=lote, progreso=progreso, turno=turno)
 
 
 def _ponerse_al_dia(
-    engine: Engine, proyector: Proyector, *, lote: int, progreso: Progreso | None
+    engine: Engine,
+    proyector: Proyector,
+    *,
+    lote: int,
+    progreso: Progreso | None,
+    turno: TurnoEscritura | None = None,
 ) -> int:
     dos_fases = engine.dialect.name == "sqlite"
     if dos_fases:  # every checkpoint row exists before the read transactions look for it
-        with _turno(engine), engine.begin() as conexion:
+        with _turno(engine, turno), engine.begin() as conexion:
             proyector.checkpoints(conexion, bloquear=True)
     leidos = 0
     total: int | None = None
     while True:
         if dos_fases:
-            tramo = _un_lote_en_dos_fases(engine, proyector, lote)
+            tramo = _un_lote_en_dos_fases(engine, proyector, lote, turno)
             if tramo is None:
                 continue
         else:

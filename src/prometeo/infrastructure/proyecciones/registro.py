@@ -26,6 +26,10 @@ _CLASES: tuple[type[Proyeccion], ...] = (
     ProyeccionReportes,
 )
 NOMBRES = tuple(c.nombre for c in _CLASES)
+# Read only by reports, never by a command: in embedded mode they are kept out of the
+# commands' transactions and caught up before each read (see diferidas.py).
+DIFERIDAS = (ProyeccionVentasDiarias.nombre, ProyeccionReportes.nombre)
+EMBEBIDAS = tuple(n for n in NOMBRES if n not in DIFERIDAS)
 
 
 class ProyeccionDesconocida(ValueError):

@@ -1,0 +1,159 @@
+"""The reports' read models, kept out of the commands' transactions (embedded mode): a
+report still shows every sale committed before it was asked for, a report that finds
+them current writes nothing, the server's thread catches them up on its own, and
+catch-ups running at once in several processes, threads and readers apply every event
+exactly once (the tables equal a rebuild's)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from apoyo_proyecciones import CLIENTE, abrir, contar_sentencias, sembrar, volcar
+from sqlalchemy import select
+
+from bases_de_datos import todos_los_backends
+from prometeo.application.comandos import CrearFactura, LineaFacturaCmd, RegistrarIngreso
+from prometeo.application.reportes import FiltroReporte
+from prometeo.bootstrap import Aplicacion
+from prometeo.infrastructure.db.almacen_eventos import almacen_eventos
+from prometeo.infrastructure.proyecciones import DIFERIDAS, EMBEBIDAS, reconstruir
+from prometeo.infrastructure.proyecciones.tablas import checkpoints_proyeccion
+
+_cp = checkpoints_proyeccion
+TODO = FiltroReporte()
+
+
+def _checkpoints(aplicacion: Aplicacion) -> dict[str, int]:
+    with aplicacion.engine.connect() as conexion:
+        return dict(conexion.execute(select(_cp.c.nombre, _cp.c.posicion)).all())
+
+
+def _ultima(aplicacion: Aplicacion) -> int:
+    with aplicacion.engine.connect() as conexion:
+        return almacen_eventos(conexion).ultima_posicion()
+
+
+def _vender(aplicacion: Aplicacion, cantidad: int = 2) -> str:
+    return aplicacion.facturas.crear_factura(
+        CrearFactura("P1", "B1", (LineaFacturaCmd("CAFE", cantidad),), CLIENTE)
+    ).id
+
+
+@todos_los_backends
+def test_un_reporte_muestra_la_venta_recien_confirmada(url_base: str) -> None:
+    aplicacion = abrir(url_base)
+    try:
+        sembrar(aplicacion)
+        aplicacion.inventario.registrar_ingreso(RegistrarIngreso("CAFE", "B1", 10, "4.00"))
+        factura = aplicacion.consultas.factura(_vender(aplicacion))
+        puntos, ultima = _checkpoints(aplicacion), _ultima(aplicacion)
+        assert {puntos[n] for n in EMBEBIDAS} == {ultima}
+        assert all(puntos[n] < ultima for n in DIFERIDAS)
+
+        [dia] = aplicacion.reportes.ventas_diarias(TODO)
+        assert (dia.facturas, dia.total) == (1, factura.totales.importe_total)
+        assert {
+            n: p for n, p in _checkpoints(aplicacion).items() if n in DIFERIDAS
+        } == dict.fromkeys(DIFERIDAS, ultima)
+        # Up to date: the next report only reads (it never queues for the write lock).
+        with contar_sentencias(aplicacion.engine) as sentencias:
+            [tarifa] = aplicacion.reportes.ventas_por_tarifa(TODO)
+        assert tarifa.base == factura.totales.subtotal_sin_impuestos
+        escrituras = [s for s in sentencias if s.split()[0].upper() in ("INSERT", "UPDATE")]
+        assert escrituras == []
+
+        # Another sale: the same report, asked again, has it too.
+        _vender(aplicacion, 3)
+        [dia] = aplicacion.reportes.ventas_diarias(TODO)
+        assert dia.facturas == 2
+        assert aplicacion.consultas.ventas_diarias()[0].facturas == 2
+    finally:
+        aplicacion.cerrar()
+
+
+@pytest.mark.parametrize("url_base", ["sqlite", "postgresql"], indirect=True)
+def test_el_hilo_del_servidor_las_pone_al_dia_sin_que_nadie_lea(url_base: str) -> None:
+    aplicacion = abrir(url_base)
+    try:
+        sembrar(aplicacion)
+        aplicacion.inventario.registrar_ingreso(RegistrarIngreso("CAFE", "B1", 10, "4.00"))
+        diferidas = aplicacion.diferidas
+        assert diferidas is not None
+        diferidas.demora = 0.01
+        diferidas.iniciar()
+        _vender(aplicacion)
+        ultima = _ultima(aplicacion)
+        limite = time.monotonic() + 30
+        while time.monotonic() < limite:
+            puntos = _checkpoints(aplicacion)
+            if all(puntos[n] == ultima for n in DIFERIDAS):
+                break
+            time.sleep(0.02)
+        assert {n: _checkpoints(aplicacion)[n] for n in DIFERIDAS} == dict.fromkeys(
+            DIFERIDAS, ultima
+        )
+    finally:
+        aplicacion.cerrar()
+
+
+@todos_los_backends
+def test_puestas_al_dia_simultaneas_aplican_cada_evento_una_vez(url_base: str) -> None:
+    """Two processes' worth of prometeo on one database, each with its catch-up thread
+    running, sellers in threads (on SQLite they share group commits) and readers asking
+    for reports all the while: the reports' tables end as a rebuild makes them."""
+    primera, segunda = abrir(url_base), abrir(url_base)
+    try:
+        sembrar(primera)
+        primera.inventario.registrar_ingreso(RegistrarIngreso("CAFE", "B1", 500, "4.00"))
+        for aplicacion in (primera, segunda):
+            assert aplicacion.diferidas is not None
+            aplicacion.diferidas.demora = 0.0
+            aplicacion.diferidas.iniciar()
+        errores: list[BaseException] = []
+        vendidas: list[str] = []
+        listo = threading.Event()
+
+        def vender(aplicacion: Aplicacion) -> None:
+            try:
+                for _ in range(8):
+                    vendidas.append(_vender(aplicacion, 1))
+            except BaseException as error:
+                errores.append(error)
+
+        def leer(aplicacion: Aplicacion) -> None:
+            try:
+                while not listo.is_set():
+                    aplicacion.reportes.ventas_diarias(TODO)
+                    aplicacion.reportes.ventas_por_producto(TODO)
+            except BaseException as error:
+                errores.append(error)
+
+        vendedores = [
+            threading.Thread(target=vender, args=(a,)) for a in (primera, segunda) for _ in (1, 2)
+        ]
+        lectores = [threading.Thread(target=leer, args=(a,)) for a in (primera, segunda)]
+        for hilo in vendedores + lectores:
+            hilo.start()
+        for hilo in vendedores:
+            hilo.join(timeout=120)
+        listo.set()
+        for hilo in lectores:
+            hilo.join(timeout=60)
+        assert errores == []
+
+        [dia] = segunda.reportes.ventas_diarias(TODO)
+        totales = [primera.consultas.factura(f).totales.importe_total for f in vendidas]
+        assert (dia.facturas, dia.total) == (len(vendidas), sum(totales, Decimal("0.00")))
+        assert len(vendidas) == 32
+        for aplicacion in (primera, segunda):
+            assert aplicacion.diferidas is not None
+            aplicacion.diferidas.parar()
+        vivas = volcar(primera.engine)
+        reconstruir(primera.engine, list(DIFERIDAS), lote=7)
+        assert volcar(primera.engine) == vivas
+    finally:
+        primera.cerrar()
+        segunda.cerrar()

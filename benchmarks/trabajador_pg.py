@@ -38,6 +38,10 @@ def _tienda_prometeo(url: str, trabajador: int, caliente: bool) -> tuple[Any, _C
         Settings(database_url=url, hoy=HOY, reintentos_concurrencia=40), migrar_esquema=False
     )
     asegurar_proyecciones(aplicacion)
+    # As each process of `prometeo serve --workers N`: the reports' read models are caught
+    # up by a thread of its own while it emits.
+    if getattr(aplicacion, "diferidas", None) is not None:
+        aplicacion.diferidas.iniciar()
     tienda = Tienda(aplicacion, productos_de(trabajador, caliente), punto=f"punto{trabajador}")
     contando = _Contando(aplicacion.facturas._uow_factory)
     aplicacion.facturas._uow_factory = contando

@@ -94,6 +94,7 @@ from prometeo.infrastructure.proyecciones import (
     NOMBRES,
     ProyeccionesDiferidas,
     Proyector,
+    atrasadas,
     crear_proyecciones,
     ponerse_al_dia,
     reconstruir,
@@ -312,10 +313,11 @@ def bootstrap(
         hoy=reloj.hoy,
         antes_de_leer_reportes=antes_de_leer_reportes,
     )
-    if embebidas:
+    if embebidas and atrasadas(engine, embebido):
         # The read models move in every command's transaction, once they have caught up
         # with whatever the log holds that they have not applied (e.g. after an upgrade).
-        ponerse_al_dia(engine, proyector)
+        # The reports' are caught up by their first read, or the server's thread.
+        ponerse_al_dia(engine, embebido)
     aplicacion: Aplicacion
 
     def fabrica(metadatos: Metadatos) -> UnidadDeTrabajoSql:

@@ -5,7 +5,7 @@ observer, the rebuild (reconstruccion) and the reports' catch-up (diferidas). Th
 side that reads them is in infrastructure/lecturas/."""
 
 from prometeo.infrastructure.proyecciones.base import EventoProyectado, Proyeccion
-from prometeo.infrastructure.proyecciones.diferidas import ProyeccionesDiferidas
+from prometeo.infrastructure.proyecciones.diferidas import ProyeccionesDiferidas, atrasadas
 from prometeo.infrastructure.proyecciones.proyector import HuecoEnProyeccion, Proyector
 from prometeo.infrastructure.proyecciones.reconstruccion import (
     Progreso,
@@ -31,6 +31,7 @@ __all__ = [
     "ProyeccionDesconocida",
     "ProyeccionesDiferidas",
     "Proyector",
+    "atrasadas",
     "crear_proyecciones",
     "ponerse_al_dia",
     "reconstruir",

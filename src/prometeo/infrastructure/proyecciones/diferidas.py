@@ -38,6 +38,22 @@ DEMORA = 1.0
 INTERVALO = 10.0
 
 
+def atrasadas(engine: Engine, proyector: Proyector) -> bool:
+    """Whether the log holds events some of these projections have not applied. It only
+    reads: a report that finds them current never queues for the write lock, and a
+    process that starts never locks the checkpoints that other processes' commands move."""
+    cp = checkpoints_proyeccion
+    nombres = proyector.nombres
+    consulta = select(
+        select(posicion_global.c.ultima).scalar_subquery(),
+        select(func.min(cp.c.posicion)).where(cp.c.nombre.in_(nombres)).scalar_subquery(),
+        select(func.count()).where(cp.c.nombre.in_(nombres)).scalar_subquery(),
+    )
+    with conexion_de_lectura(engine) as conexion:
+        ultima, minima, filas = conexion.execute(consulta).one()
+    return filas < len(nombres) or int(minima or 0) < int(ultima or 0)
+
+
 class ProyeccionesDiferidas(HiloDeFondo):
     """The deferred projections of one process: `al_dia()` before reading their tables,
     `despertar()` when commands that write their events commit."""
@@ -62,31 +78,14 @@ class ProyeccionesDiferidas(HiloDeFondo):
         # One catch-up at a time in this process: a reader arriving while the thread
         # catches up waits for it and then finds (almost) nothing left.
         self._una_a_la_vez = threading.Lock()
-        cp = checkpoints_proyeccion
-        self._atraso = select(
-            select(posicion_global.c.ultima).scalar_subquery(),
-            select(func.min(cp.c.posicion))
-            .where(cp.c.nombre.in_(proyector.nombres))
-            .scalar_subquery(),
-            select(func.count()).where(cp.c.nombre.in_(proyector.nombres)).scalar_subquery(),
-        )
 
     @property
     def nombres(self) -> list[str]:
         return self.proyector.nombres
 
-    def atrasadas(self) -> bool:
-        """Whether the log holds events some of these projections have not applied (only
-        reads: a report that finds them current never queues for the write lock)."""
-        with conexion_de_lectura(self.engine) as conexion:
-            ultima, minima, filas = conexion.execute(self._atraso).one()
-        if filas < len(self.proyector.nombres):
-            return True
-        return int(minima or 0) < int(ultima or 0)
-
     def al_dia(self) -> None:
         """Return once these projections have applied every event committed so far."""
-        if not self.atrasadas():
+        if not atrasadas(self.engine, self.proyector):
             return
         with self._una_a_la_vez:
             ponerse_al_dia(self.engine, self.proyector, turno=self._turno)

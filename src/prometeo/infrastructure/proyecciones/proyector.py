@@ -76,7 +76,11 @@ class Proyector:
             .values(posicion=bindparam("despues"))
         )
         self._leer = select(_cp.c.nombre, _cp.c.posicion).where(_cp.c.nombre.in_(nombres))
-        self._bloquear = self._leer.with_for_update()
+        # Locked in name order: catch-ups of overlapping sets of projections (the reports'
+        # thread, a rebuild, a worker, bootstrap's) then never wait on each other in a
+        # cycle. Without the order PostgreSQL locks them in the order it finds them, which
+        # changes as updates move the rows.
+        self._bloquear = self._leer.order_by(_cp.c.nombre).with_for_update()
 
     @property
     def nombres(self) -> list[str]:

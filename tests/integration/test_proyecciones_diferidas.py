@@ -10,6 +10,7 @@ import contextlib
 import threading
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from apoyo_proyecciones import CLIENTE, abrir, al_dia, contar_sentencias, sembrar, volcar
@@ -99,6 +100,36 @@ def test_el_hilo_del_servidor_las_pone_al_dia_sin_que_nadie_lea(url_base: str) -
         )
     finally:
         aplicacion.cerrar()
+
+
+def test_el_hilo_se_pone_al_dia_al_arrancar(tmp_path: Path) -> None:
+    """What was sold before the server started (a CLI command, another process) is
+    applied when its thread starts, not at the next sale, report or poll."""
+    url = f"sqlite:///{tmp_path / 'prometeo.db'}"
+    antes = abrir(url)
+    try:
+        sembrar(antes)
+        antes.inventario.registrar_ingreso(RegistrarIngreso("CAFE", "B1", 10, "4.00"))
+        _vender(antes)
+        ultima = _ultima(antes)
+    finally:
+        antes.cerrar()
+    servidor = abrir(url)
+    try:
+        diferidas = servidor.diferidas
+        assert diferidas is not None
+        diferidas.intervalo = 3600.0
+        assert any(_checkpoints(servidor).get(n, 0) < ultima for n in DIFERIDAS)
+        diferidas.iniciar()
+        limite = time.monotonic() + 30
+        while time.monotonic() < limite:
+            if all(_checkpoints(servidor).get(n) == ultima for n in DIFERIDAS):
+                break
+            time.sleep(0.02)
+        puntos = _checkpoints(servidor)
+        assert {n: puntos.get(n) for n in DIFERIDAS} == dict.fromkeys(DIFERIDAS, ultima)
+    finally:
+        servidor.cerrar()
 
 
 @todos_los_backends

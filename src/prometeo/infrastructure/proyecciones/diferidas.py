@@ -91,6 +91,9 @@ class ProyeccionesDiferidas(HiloDeFondo):
             ponerse_al_dia(self.engine, self.proyector, turno=self._turno)
 
     def _bucle(self) -> None:
+        # At once on starting: what other processes (a CLI command, a server that stopped)
+        # committed meanwhile is not left waiting for a sale or a report.
+        self._ronda()
         while not self._parar.is_set():
             self._despertar.wait(self.intervalo)
             if self._parar.is_set():
@@ -98,12 +101,15 @@ class ProyeccionesDiferidas(HiloDeFondo):
             # Gather the commands that commit in the next moment into the same catch-up.
             self._parar.wait(self.demora)
             self._despertar.clear()
-            try:
-                self.al_dia()
-            except Exception as error:
-                # The next wake-up, or the next report, tries again from the checkpoints.
-                logger.warning(
-                    "No se pudieron poner al día las proyecciones %s: %s",
-                    ", ".join(self.nombres),
-                    describir_error(error),
-                )
+            self._ronda()
+
+    def _ronda(self) -> None:
+        try:
+            self.al_dia()
+        except Exception as error:
+            # The next wake-up, or the next report, tries again from the checkpoints.
+            logger.warning(
+                "No se pudieron poner al día las proyecciones %s: %s",
+                ", ".join(self.nombres),
+                describir_error(error),
+            )

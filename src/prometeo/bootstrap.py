@@ -297,14 +297,19 @@ def bootstrap(
     turnos = turno_de_escritura(engine, settings.espera_escritura)
     proyector = Proyector(crear_proyecciones(), codec_eventos)
     embebidas = settings.proyecciones == "embebidas"
-    embebido = Proyector(crear_proyecciones(EMBEBIDAS), codec_eventos)
-    diferidas = (
-        ProyeccionesDiferidas(
+    embebido: Proyector | None = None
+    diferidas: ProyeccionesDiferidas | None = None
+    if embebidas:
+        embebido = Proyector(crear_proyecciones(EMBEBIDAS), codec_eventos)
+        diferidas = ProyeccionesDiferidas(
             engine, Proyector(crear_proyecciones(DIFERIDAS), codec_eventos), turno=turnos
         )
-        if embebidas
-        else None
-    )
+        if atrasadas(engine, embebido):
+            # The read models move in every command's transaction, once they have caught
+            # up with whatever the log holds that they have not applied (e.g. after an
+            # upgrade). The reports' are caught up by their first read, or the server's
+            # thread.
+            ponerse_al_dia(engine, embebido)
     antes_de_leer_reportes = diferidas.al_dia if diferidas is not None else None
     consultas = ServicioConsultasSql(
         engine,
@@ -313,11 +318,6 @@ def bootstrap(
         hoy=reloj.hoy,
         antes_de_leer_reportes=antes_de_leer_reportes,
     )
-    if embebidas and atrasadas(engine, embebido):
-        # The read models move in every command's transaction, once they have caught up
-        # with whatever the log holds that they have not applied (e.g. after an upgrade).
-        # The reports' are caught up by their first read, or the server's thread.
-        ponerse_al_dia(engine, embebido)
     aplicacion: Aplicacion
 
     def fabrica(metadatos: Metadatos) -> UnidadDeTrabajoSql:
@@ -350,12 +350,12 @@ def bootstrap(
         reportes=ServicioReportes(
             ConsultasReportesSql(engine, antes_de_leer=antes_de_leer_reportes), consultas, reloj
         ),
-        observadores=[embebido.observador] if embebidas else [],
+        observadores=[embebido.observador] if embebido is not None else [],
         metricas=metricas,
         cache=CacheAgregados(settings.cache_agregados),
         cache_catalogo=cache_catalogo,
         proyector=proyector,
-        embebido=embebido if embebidas else None,
+        embebido=embebido,
         diferidas=diferidas,
         turnos=turnos,
         volcado_wal=volcado_wal,

@@ -39,6 +39,16 @@ def _ultima(aplicacion: Aplicacion) -> int:
         return almacen_eventos(conexion).ultima_posicion()
 
 
+def _esperar_diferidas(aplicacion: Aplicacion, ultima: int) -> dict[str, int | None]:
+    """The reports' checkpoints once they reach `ultima`, or as they are after 30 s."""
+    limite = time.monotonic() + 30
+    while True:
+        puntos = _checkpoints(aplicacion)
+        if all(puntos.get(n) == ultima for n in DIFERIDAS) or time.monotonic() > limite:
+            return {n: puntos.get(n) for n in DIFERIDAS}
+        time.sleep(0.02)
+
+
 def _vender(aplicacion: Aplicacion, cantidad: int = 2) -> str:
     return aplicacion.facturas.crear_factura(
         CrearFactura("P1", "B1", (LineaFacturaCmd("CAFE", cantidad),), CLIENTE)
@@ -89,15 +99,7 @@ def test_el_hilo_del_servidor_las_pone_al_dia_sin_que_nadie_lea(url_base: str) -
         diferidas.iniciar()
         _vender(aplicacion)
         ultima = _ultima(aplicacion)
-        limite = time.monotonic() + 30
-        while time.monotonic() < limite:
-            puntos = _checkpoints(aplicacion)
-            if all(puntos.get(n) == ultima for n in DIFERIDAS):
-                break
-            time.sleep(0.02)
-        assert {n: _checkpoints(aplicacion)[n] for n in DIFERIDAS} == dict.fromkeys(
-            DIFERIDAS, ultima
-        )
+        assert _esperar_diferidas(aplicacion, ultima) == dict.fromkeys(DIFERIDAS, ultima)
     finally:
         aplicacion.cerrar()
 
@@ -121,13 +123,7 @@ def test_el_hilo_se_pone_al_dia_al_arrancar(tmp_path: Path) -> None:
         diferidas.intervalo = 3600.0
         assert any(_checkpoints(servidor).get(n, 0) < ultima for n in DIFERIDAS)
         diferidas.iniciar()
-        limite = time.monotonic() + 30
-        while time.monotonic() < limite:
-            if all(_checkpoints(servidor).get(n) == ultima for n in DIFERIDAS):
-                break
-            time.sleep(0.02)
-        puntos = _checkpoints(servidor)
-        assert {n: puntos.get(n) for n in DIFERIDAS} == dict.fromkeys(DIFERIDAS, ultima)
+        assert _esperar_diferidas(servidor, ultima) == dict.fromkeys(DIFERIDAS, ultima)
     finally:
         servidor.cerrar()
 

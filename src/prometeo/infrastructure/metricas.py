@@ -46,7 +46,7 @@ _CUBETAS_COMANDOS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10
 # PROMETEO_SRI_TIMEOUT, 30 s by default).
 _CUBETAS_SRI = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
 # A batch of the SQLite group commit holds from one command up to
-# PROMETEO_GRUPO_COMMIT_MAXIMO (at most 1000).
+# PROMETEO_GRUPO_COMMIT_MAXIMO; the last bucket is that setting's upper bound.
 _CUBETAS_LOTE = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000)
 
 
